@@ -1,0 +1,1016 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
+/**
+ * @file aarch64_paging.h
+ * @brief Build, edit, walk and activate AArch64 VMSA translation tables.
+ *
+ * One self-contained C99 header, usable from C++. Everything the library
+ * exports is declared here with the `ap_` / `AP_` prefix.
+ *
+ * @par Model
+ * - A **mapping** (::ap_mapping_t) owns one translation table hierarchy with
+ *   a 4 KiB granule and 64-bit descriptors, starting at a root level 0..3.
+ * - A **regime** (::ap_regime_t) says which descriptor format applies, whether
+ *   ASIDs and the upper VA range exist, which break-before-make (BBM) rules
+ *   hold, and how TLB maintenance and activation are performed.
+ * - A **translation** (::ap_translation_ops_t) is the caller's memory model:
+ *   where table pages come from and how a table's physical address is turned
+ *   back into a pointer. Identity, linear and target-image translations are
+ *   built in.
+ *
+ * @par Errors
+ * Every fallible call returns an ::ap_status_t. Nothing aborts or prints. A
+ * call that fails leaves every table and every piece of state exactly as it
+ * was, unless its documentation says otherwise. Calls that can report the
+ * detail the status refers to (an address, a region, descriptor bits, flags)
+ * take an optional ::ap_error_t pointer that is filled in.
+ *
+ * @par Concurrency
+ * The library takes no locks. Calls that only read a mapping
+ * (ap_mapping_walk(), ap_mapping_walk_runs(), ap_mapping_translate(),
+ * ap_mapping_dump(), the ap_mapping_get_* style getters) may run concurrently
+ * with each other on one mapping, as long as nobody edits it at the same time.
+ * Edits (map, unmap, modify, compact, destroy) need exclusive access to their
+ * mapping: never run two of them, or an edit and a read, on one mapping at
+ * once. ap_mapping_mark_active() / ap_mapping_mark_inactive() update an atomic
+ * counter and may be called from any thread. Different mappings are
+ * independent. The hardware table walker may read a live table at any time:
+ * descriptors are always written with single 64-bit release stores.
+ */
+#ifndef AARCH64_PAGING_H
+#define AARCH64_PAGING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__STDC_HOSTED__) && __STDC_HOSTED__ && !defined(AP_NO_STDIO)
+#include <stdio.h>
+/** Defined when the header declares the hosted `FILE *` helpers. */
+#define AP_HAVE_STDIO 1
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @name Version
+ * @{ */
+/** Major version of this header. */
+#define AP_VERSION_MAJOR 0
+/** Minor version of this header. */
+#define AP_VERSION_MINOR 1
+/** Patch version of this header. */
+#define AP_VERSION_PATCH 0
+/** Version of this header as text. */
+#define AP_VERSION_STRING "0.1.0"
+/** Packs a version as `major << 16 | minor << 8 | patch`. */
+#define AP_VERSION_ENCODE(major, minor, patch) \
+	(((uint32_t)(major) << 16) | ((uint32_t)(minor) << 8) | (uint32_t)(patch))
+/** Version of this header, packed with AP_VERSION_ENCODE(). */
+#define AP_VERSION AP_VERSION_ENCODE(AP_VERSION_MAJOR, AP_VERSION_MINOR, AP_VERSION_PATCH)
+/** @} */
+
+/** @name Geometry of the 4 KiB granule
+ * @{ */
+/** log2 of the page size. */
+#define AP_PAGE_SHIFT 12
+/** The page (granule) size in bytes. */
+#define AP_PAGE_SIZE 4096u
+/** Address bits resolved by one table level. */
+#define AP_BITS_PER_LEVEL 9
+/** Descriptors in one table. */
+#define AP_ENTRIES_PER_TABLE 512u
+/** The level whose entries are pages. */
+#define AP_LEAF_LEVEL 3
+/** Bytes covered by one entry of a table at @p level (0..3). */
+#define AP_GRANULE_AT_LEVEL(level) ((uint64_t)AP_PAGE_SIZE << ((AP_LEAF_LEVEL - (level)) * AP_BITS_PER_LEVEL))
+/** @} */
+
+/** A virtual (stage 1) or intermediate physical (stage 2) input address. */
+typedef uint64_t ap_va_t;
+/** A physical (stage 1) or intermediate physical output address. */
+typedef uint64_t ap_pa_t;
+/** A set of descriptor attribute bits (see the AP_EL1_*, AP_EL23_*, AP_S2_* macros). */
+typedef uint64_t ap_attrs_t;
+/** Mapping constraints, a combination of AP_CONSTRAINT_* bits. */
+typedef uint32_t ap_constraints_t;
+
+/** No constraints. */
+#define AP_CONSTRAINT_NONE 0u
+/** Block mappings are not permitted, only pages. */
+#define AP_CONSTRAINT_NO_BLOCK_MAPPINGS 1u
+/** Use of the contiguous hint is not permitted. */
+#define AP_CONSTRAINT_NO_CONTIGUOUS_HINT 2u
+
+/** Status of a call. ::AP_OK is zero; every error has its own value. */
+typedef enum ap_status {
+	AP_OK = 0,                          /**< Success. */
+	AP_ERR_ADDRESS_RANGE = 1,           /**< An address lies outside the range the table covers (detail: address). */
+	AP_ERR_INVALID_VIRTUAL_ADDRESS = 2, /**< The address has no output address in this translation (detail: address). */
+	AP_ERR_REGION_BACKWARDS = 3,        /**< The region ends before it starts or wraps past 2^64 (detail: region). */
+	AP_ERR_PTE_UPDATE_FAULT = 4,        /**< A caller callback reported an error (detail: descriptor bits). */
+	AP_ERR_INVALID_FLAGS = 5,           /**< The attribute flags are not allowed here (detail: flags). */
+	AP_ERR_BREAK_BEFORE_MAKE = 6,       /**< The change would violate break-before-make on a live table (detail: region). */
+	AP_ERR_NO_MEMORY = 7,               /**< The translation could not allocate a table; nothing was changed. */
+	AP_ERR_INVALID_ARGUMENT = 8,        /**< NULL pointer, bad level, bad size field, misaligned value, ... */
+	AP_ERR_STILL_ACTIVE = 9,            /**< The object is active or in use and cannot be destroyed. */
+	AP_ERR_NOT_ACTIVE = 10,             /**< Deactivation of a mapping that is not active. */
+	AP_ERR_UNSUPPORTED = 11,            /**< The regime or translation does not support this operation. */
+	AP_ERR_BAD_TABLE_ADDRESS = 12,      /**< A table's physical address does not translate back to it (detail: address). */
+	AP_ERR_NOT_MAPPED = 13,             /**< ap_mapping_translate(): the walk ends at an invalid descriptor. */
+	AP_ERR_BUFFER_TOO_SMALL = 14,       /**< The output buffer is too small; the needed size is reported. */
+	AP_ERR_WRITE_FAILED = 15            /**< A caller-supplied writer reported an error. */
+} ap_status_t;
+
+/**
+ * @brief Returns a short English name for @p status.
+ * @return A static string; "unknown status" for values this library does not define.
+ * @par Errors
+ * None.
+ */
+const char *ap_strerror(ap_status_t status);
+
+/**
+ * @brief Returns the version of the library that is running, packed like ::AP_VERSION.
+ * @par Errors
+ * None.
+ */
+uint32_t ap_version(void);
+
+/**
+ * @brief Returns the version of the library that is running as text, e.g. "0.1.0".
+ * @par Errors
+ * None.
+ */
+const char *ap_version_string(void);
+
+/* ------------------------------------------------------------------------ */
+/** @name Attribute bits shared by all descriptor formats
+ * @{ */
+#define AP_ATTR_VALID ((ap_attrs_t)1 << 0)         /**< The descriptor is valid. */
+#define AP_ATTR_TABLE_OR_PAGE ((ap_attrs_t)1 << 1) /**< Table (levels 0-2) or page (level 3) rather than block. */
+/** @} */
+
+/** @name EL1&0 and EL2&0 stage 1 attributes
+ * @{ */
+#define AP_EL1_VALID AP_ATTR_VALID                   /**< Valid. */
+#define AP_EL1_TABLE_OR_PAGE AP_ATTR_TABLE_OR_PAGE   /**< Table or page. */
+#define AP_EL1_ATTRIBUTE_INDEX_0 ((ap_attrs_t)0 << 2) /**< MAIR index 0. */
+#define AP_EL1_ATTRIBUTE_INDEX_1 ((ap_attrs_t)1 << 2) /**< MAIR index 1. */
+#define AP_EL1_ATTRIBUTE_INDEX_2 ((ap_attrs_t)2 << 2) /**< MAIR index 2. */
+#define AP_EL1_ATTRIBUTE_INDEX_3 ((ap_attrs_t)3 << 2) /**< MAIR index 3. */
+#define AP_EL1_ATTRIBUTE_INDEX_4 ((ap_attrs_t)4 << 2) /**< MAIR index 4. */
+#define AP_EL1_ATTRIBUTE_INDEX_5 ((ap_attrs_t)5 << 2) /**< MAIR index 5. */
+#define AP_EL1_ATTRIBUTE_INDEX_6 ((ap_attrs_t)6 << 2) /**< MAIR index 6. */
+#define AP_EL1_ATTRIBUTE_INDEX_7 ((ap_attrs_t)7 << 2) /**< MAIR index 7. */
+#define AP_EL1_NS ((ap_attrs_t)1 << 5)                /**< Non-secure output address. */
+#define AP_EL1_USER ((ap_attrs_t)1 << 6)              /**< AP[1]: accessible from EL0. */
+#define AP_EL1_READ_ONLY ((ap_attrs_t)1 << 7)         /**< AP[2]: read-only. */
+#define AP_EL1_OUTER_SHAREABLE ((ap_attrs_t)2 << 8)   /**< Outer shareable. */
+#define AP_EL1_INNER_SHAREABLE ((ap_attrs_t)3 << 8)   /**< Inner shareable. */
+#define AP_EL1_ACCESSED ((ap_attrs_t)1 << 10)         /**< Access flag. */
+#define AP_EL1_NON_GLOBAL ((ap_attrs_t)1 << 11)       /**< nG: the entry is tagged with the ASID. */
+#define AP_EL1_NT ((ap_attrs_t)1 << 16)               /**< nT (block descriptors only; inside a page's address). */
+#define AP_EL1_GP ((ap_attrs_t)1 << 50)               /**< Guarded page (BTI). */
+#define AP_EL1_DBM ((ap_attrs_t)1 << 51)              /**< Dirty bit modifier. */
+#define AP_EL1_CONTIGUOUS_OR_PROTECTED ((ap_attrs_t)1 << 52) /**< Contiguous hint. */
+#define AP_EL1_PXN ((ap_attrs_t)1 << 53)              /**< Privileged execute-never. */
+#define AP_EL1_UXN ((ap_attrs_t)1 << 54)              /**< Unprivileged execute-never. */
+#define AP_EL1_SWFLAG_0 ((ap_attrs_t)1 << 55)         /**< Software flag 0. */
+#define AP_EL1_SWFLAG_1 ((ap_attrs_t)1 << 56)         /**< Software flag 1. */
+#define AP_EL1_SWFLAG_2 ((ap_attrs_t)1 << 57)         /**< Software flag 2. */
+#define AP_EL1_SWFLAG_3 ((ap_attrs_t)1 << 58)         /**< Software flag 3. */
+#define AP_EL1_PXN_TABLE ((ap_attrs_t)1 << 59)        /**< Table attribute: PXNTable. */
+#define AP_EL1_XN_TABLE ((ap_attrs_t)1 << 60)         /**< Table attribute: UXNTable/XNTable. */
+#define AP_EL1_AP_TABLE_NO_EL0 ((ap_attrs_t)1 << 61)  /**< Table attribute: APTable[0]. */
+#define AP_EL1_AP_TABLE_NO_WRITE ((ap_attrs_t)1 << 62) /**< Table attribute: APTable[1]. */
+#define AP_EL1_NS_TABLE ((ap_attrs_t)1 << 63)         /**< Table attribute: NSTable. */
+#define AP_EL1_SHAREABILITY_MASK AP_EL1_INNER_SHAREABLE /**< Bits holding the shareability. */
+#define AP_EL1_ATTRIBUTE_INDEX_MASK AP_EL1_ATTRIBUTE_INDEX_7 /**< Bits holding the MAIR index. */
+/** @} */
+
+/** @name EL2 and EL3 stage 1 attributes
+ * @{ */
+#define AP_EL23_VALID AP_ATTR_VALID                   /**< Valid. */
+#define AP_EL23_TABLE_OR_PAGE AP_ATTR_TABLE_OR_PAGE   /**< Table or page. */
+#define AP_EL23_ATTRIBUTE_INDEX_0 ((ap_attrs_t)0 << 2) /**< MAIR index 0. */
+#define AP_EL23_ATTRIBUTE_INDEX_1 ((ap_attrs_t)1 << 2) /**< MAIR index 1. */
+#define AP_EL23_ATTRIBUTE_INDEX_2 ((ap_attrs_t)2 << 2) /**< MAIR index 2. */
+#define AP_EL23_ATTRIBUTE_INDEX_3 ((ap_attrs_t)3 << 2) /**< MAIR index 3. */
+#define AP_EL23_ATTRIBUTE_INDEX_4 ((ap_attrs_t)4 << 2) /**< MAIR index 4. */
+#define AP_EL23_ATTRIBUTE_INDEX_5 ((ap_attrs_t)5 << 2) /**< MAIR index 5. */
+#define AP_EL23_ATTRIBUTE_INDEX_6 ((ap_attrs_t)6 << 2) /**< MAIR index 6. */
+#define AP_EL23_ATTRIBUTE_INDEX_7 ((ap_attrs_t)7 << 2) /**< MAIR index 7. */
+#define AP_EL23_NS ((ap_attrs_t)1 << 5)                /**< Non-secure output address. */
+#define AP_EL23_USER_RES1 ((ap_attrs_t)1 << 6)         /**< AP[1], RES1 at EL2 and EL3. */
+#define AP_EL23_READ_ONLY ((ap_attrs_t)1 << 7)         /**< AP[2]: read-only. */
+#define AP_EL23_OUTER_SHAREABLE ((ap_attrs_t)2 << 8)   /**< Outer shareable. */
+#define AP_EL23_INNER_SHAREABLE ((ap_attrs_t)3 << 8)   /**< Inner shareable. */
+#define AP_EL23_ACCESSED ((ap_attrs_t)1 << 10)         /**< Access flag. */
+#define AP_EL23_NON_GLOBAL ((ap_attrs_t)1 << 11)       /**< nG. */
+#define AP_EL23_NT ((ap_attrs_t)1 << 16)               /**< nT (block descriptors only). */
+#define AP_EL23_GP ((ap_attrs_t)1 << 50)               /**< Guarded page (BTI). */
+#define AP_EL23_DBM ((ap_attrs_t)1 << 51)              /**< Dirty bit modifier. */
+#define AP_EL23_CONTIGUOUS_OR_PROTECTED ((ap_attrs_t)1 << 52) /**< Contiguous hint. */
+#define AP_EL23_XN ((ap_attrs_t)1 << 54)               /**< Execute-never. */
+#define AP_EL23_SWFLAG_0 ((ap_attrs_t)1 << 55)         /**< Software flag 0. */
+#define AP_EL23_SWFLAG_1 ((ap_attrs_t)1 << 56)         /**< Software flag 1. */
+#define AP_EL23_SWFLAG_2 ((ap_attrs_t)1 << 57)         /**< Software flag 2. */
+#define AP_EL23_SWFLAG_3 ((ap_attrs_t)1 << 58)         /**< Software flag 3. */
+#define AP_EL23_PXN_TABLE ((ap_attrs_t)1 << 59)        /**< Table attribute: PXNTable. */
+#define AP_EL23_XN_TABLE ((ap_attrs_t)1 << 60)         /**< Table attribute: XNTable. */
+#define AP_EL23_AP_TABLE_NO_EL0 ((ap_attrs_t)1 << 61)  /**< Table attribute: APTable[0]. */
+#define AP_EL23_AP_TABLE_NO_WRITE ((ap_attrs_t)1 << 62) /**< Table attribute: APTable[1]. */
+#define AP_EL23_NS_TABLE ((ap_attrs_t)1 << 63)         /**< Table attribute: NSTable. */
+#define AP_EL23_SHAREABILITY_MASK AP_EL23_INNER_SHAREABLE /**< Bits holding the shareability. */
+#define AP_EL23_ATTRIBUTE_INDEX_MASK AP_EL23_ATTRIBUTE_INDEX_7 /**< Bits holding the MAIR index. */
+/** @} */
+
+/** @name Stage 2 attributes
+ * @{ */
+#define AP_S2_VALID AP_ATTR_VALID                          /**< Valid. */
+#define AP_S2_TABLE_OR_PAGE AP_ATTR_TABLE_OR_PAGE          /**< Table or page. */
+#define AP_S2_MEMATTR_DEVICE_nGnRnE ((ap_attrs_t)0 << 2)   /**< Device-nGnRnE. */
+#define AP_S2_MEMATTR_DEVICE_nGnRE ((ap_attrs_t)1 << 2)    /**< Device-nGnRE. */
+#define AP_S2_MEMATTR_DEVICE_nGRE ((ap_attrs_t)2 << 2)     /**< Device-nGRE. */
+#define AP_S2_MEMATTR_DEVICE_GRE ((ap_attrs_t)3 << 2)      /**< Device-GRE. */
+#define AP_S2_MEMATTR_NORMAL_INNER_NC ((ap_attrs_t)1 << 2) /**< Normal, inner non-cacheable. */
+#define AP_S2_MEMATTR_NORMAL_INNER_WT ((ap_attrs_t)2 << 2) /**< Normal, inner write-through. */
+#define AP_S2_MEMATTR_NORMAL_INNER_WB ((ap_attrs_t)3 << 2) /**< Normal, inner write-back. */
+#define AP_S2_MEMATTR_NORMAL_OUTER_NC ((ap_attrs_t)1 << 4) /**< Normal, outer non-cacheable. */
+#define AP_S2_MEMATTR_NORMAL_OUTER_WT ((ap_attrs_t)2 << 4) /**< Normal, outer write-through. */
+#define AP_S2_MEMATTR_NORMAL_OUTER_WB ((ap_attrs_t)3 << 4) /**< Normal, outer write-back. */
+#define AP_S2_S2AP_ACCESS_NONE ((ap_attrs_t)0 << 6)        /**< S2AP: no access. */
+#define AP_S2_S2AP_ACCESS_RO ((ap_attrs_t)1 << 6)          /**< S2AP: read-only. */
+#define AP_S2_S2AP_ACCESS_WO ((ap_attrs_t)2 << 6)          /**< S2AP: write-only. */
+#define AP_S2_S2AP_ACCESS_RW ((ap_attrs_t)3 << 6)          /**< S2AP: read-write. */
+#define AP_S2_SH_NONE ((ap_attrs_t)0 << 8)                 /**< Non-shareable. */
+#define AP_S2_SH_OUTER ((ap_attrs_t)2 << 8)                /**< Outer shareable. */
+#define AP_S2_SH_INNER ((ap_attrs_t)3 << 8)                /**< Inner shareable. */
+#define AP_S2_ACCESS_FLAG ((ap_attrs_t)1 << 10)            /**< Access flag. */
+#define AP_S2_XN ((ap_attrs_t)1 << 54)                     /**< Execute-never. */
+#define AP_S2_SWFLAG_0 ((ap_attrs_t)1 << 55)               /**< Software flag 0. */
+#define AP_S2_SWFLAG_1 ((ap_attrs_t)1 << 56)               /**< Software flag 1. */
+#define AP_S2_SWFLAG_2 ((ap_attrs_t)1 << 57)               /**< Software flag 2. */
+#define AP_S2_SWFLAG_3 ((ap_attrs_t)1 << 58)               /**< Software flag 3. */
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/**
+ * @brief A range of input addresses: @c start plus @c size bytes.
+ *
+ * Start + size can describe every page up to and including the last one,
+ * 0xffff_ffff_ffff_f000 (start = 0xffff_ffff_ffff_f000, size = 0x1000),
+ * which a half-open range with a 64-bit end cannot. A region whose
+ * start + size exceeds 2^64 is "backwards" (::AP_ERR_REGION_BACKWARDS).
+ * Functions that take a region round it out to whole pages: the start down,
+ * the end up. A size of zero is an empty region.
+ */
+typedef struct ap_region {
+	ap_va_t start; /**< First address. */
+	uint64_t size; /**< Length in bytes. */
+} ap_region_t;
+
+/**
+ * @brief Builds a page-rounded region from a half-open range [@p start, @p end).
+ *
+ * @p start is rounded down and @p end up to whole pages.
+ * @param[out] out the region.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT @p out is NULL.
+ * @retval AP_ERR_REGION_BACKWARDS @p end is below @p start; @p out is unchanged.
+ */
+ap_status_t ap_region_from_range(uint64_t start, uint64_t end, ap_region_t *out);
+
+/**
+ * @brief Builds a page-rounded region from @p start and @p size.
+ *
+ * Unlike a half-open range this reaches the top page: start
+ * 0xffff_ffff_ffff_f000 with size 0x1000 is valid.
+ * @param[out] out the region.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT @p out is NULL.
+ * @retval AP_ERR_REGION_BACKWARDS start + size exceeds 2^64; @p out is unchanged.
+ */
+ap_status_t ap_region_from_size(uint64_t start, uint64_t size, ap_region_t *out);
+
+/**
+ * @brief Formats a region as "0x<start>..0x<end>" with 16 hex digits each
+ *        (the end of a region reaching 2^64 prints as 0x10000000000000000).
+ *
+ * Writes a NUL-terminated string when it fits.
+ * @param region the region (not rounded).
+ * @param buf output buffer, may be NULL when @p size is 0.
+ * @param size bytes available at @p buf.
+ * @param[out] needed if not NULL, receives the length of the text without the NUL.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT @p region is NULL, or @p buf is NULL with a non-zero @p size.
+ * @retval AP_ERR_REGION_BACKWARDS start + size exceeds 2^64.
+ * @retval AP_ERR_BUFFER_TOO_SMALL the text and its NUL do not fit; @p needed is still set.
+ */
+ap_status_t ap_region_format(const ap_region_t *region, char *buf, size_t size, size_t *needed);
+
+/* ------------------------------------------------------------------------ */
+/**
+ * @brief Detail of a failed call, mirroring what the reference's MapError carries.
+ *
+ * Set @c size to `sizeof(ap_error_t)` before passing it. Fields that do not
+ * apply to the status are zero.
+ */
+typedef struct ap_error {
+	size_t size;            /**< Set by the caller to sizeof(ap_error_t). */
+	ap_status_t status;     /**< The status the call returned. */
+	ap_va_t address;        /**< ADDRESS_RANGE, INVALID_VIRTUAL_ADDRESS: the address; BAD_TABLE_ADDRESS: the physical address. */
+	ap_region_t region;     /**< REGION_BACKWARDS, BREAK_BEFORE_MAKE: the region. */
+	uint64_t descriptor;    /**< PTE_UPDATE_FAULT: the descriptor bits the callback was given. */
+	ap_attrs_t flags;       /**< INVALID_FLAGS: the flags. */
+} ap_error_t;
+
+/* ------------------------------------------------------------------------ */
+/** Which half of the input address space a stage 1 table serves. */
+typedef enum ap_va_range {
+	AP_VA_RANGE_LOWER = 0, /**< Addresses from 0 upward, TTBR0. */
+	AP_VA_RANGE_UPPER = 1  /**< Addresses up to 0xffff_ffff_ffff_ffff, TTBR1. */
+} ap_va_range_t;
+
+/** The translation regimes. */
+typedef enum ap_regime_kind {
+	AP_REGIME_EL1AND0 = 0, /**< Non-secure EL1&0 stage 1: ASID, both VA ranges, EL1 attributes. */
+	AP_REGIME_EL2AND0 = 1, /**< Non-secure EL2&0 (VHE) stage 1: ASID, both VA ranges, EL1 attributes. */
+	AP_REGIME_EL2 = 2,     /**< Non-secure EL2 stage 1: EL2/EL3 attributes, cannot be deactivated. */
+	AP_REGIME_EL3 = 3,     /**< Secure EL3 stage 1: EL2/EL3 attributes, cannot be deactivated. */
+	AP_REGIME_STAGE2 = 4   /**< Non-secure stage 2 (IPA to PA): stage 2 attributes. */
+} ap_regime_kind_t;
+
+/** A translation regime (opaque). Built-in ones come from ap_regime_get(). */
+typedef struct ap_regime ap_regime_t;
+
+/** What kind of TLB entry an invalidation must remove. */
+typedef enum ap_invalidation_kind {
+	AP_INVALIDATE_LEAF = 0,  /**< A block or page descriptor changed. */
+	AP_INVALIDATE_TABLE = 1  /**< A table descriptor was removed: cached walks through it must go. */
+} ap_invalidation_kind_t;
+
+/** One TLB invalidation request, handed to ap_regime_hooks_t::invalidate. */
+typedef struct ap_invalidation {
+	size_t size;                 /**< sizeof(ap_invalidation_t) of the library that filled it. */
+	ap_va_t va;                  /**< An input address inside the changed descriptor's range. */
+	unsigned level;              /**< Level of the changed descriptor (0..3). */
+	ap_invalidation_kind_t kind; /**< Leaf or table. */
+	uint16_t asid;               /**< The mapping's ASID (0 for regimes without). */
+	ap_va_range_t va_range;      /**< The mapping's VA range. */
+} ap_invalidation_t;
+
+/**
+ * @brief Maintenance and activation hooks of a caller-defined regime.
+ *
+ * Every function receives the @c ctx given to ap_regime_create(). A NULL hook
+ * is skipped (for @c activate, the previous TTBR is reported as UINT64_MAX).
+ */
+typedef struct ap_regime_hooks {
+	size_t size; /**< Set by the caller to sizeof(ap_regime_hooks_t). */
+	/** One call per changed live descriptor that was valid before the change. */
+	void (*invalidate)(void *ctx, const ap_invalidation_t *invalidation);
+	/** Completes earlier invalidations (DSB + ISB on hardware); once per edit that invalidated. */
+	void (*barrier)(void *ctx);
+	/** Installs the table: returns the previous TTBR value. */
+	uint64_t (*activate)(void *ctx, ap_pa_t root, uint16_t asid, ap_va_range_t va_range);
+	/** Restores @p previous_ttbr and drops the table's TLB entries. */
+	void (*deactivate)(void *ctx, uint64_t previous_ttbr, uint16_t asid, ap_va_range_t va_range);
+} ap_regime_hooks_t;
+
+/**
+ * @brief Returns the built-in regime of @p kind.
+ *
+ * Built-in regimes execute real TLBI/MSR/DSB/ISB instructions only in a
+ * freestanding AArch64 build; in a hosted build they change memory only.
+ * @param[out] out the regime; it lives as long as the library.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT @p out is NULL or @p kind is not an ::ap_regime_kind_t value.
+ */
+ap_status_t ap_regime_get(ap_regime_kind_t kind, const ap_regime_t **out);
+
+/**
+ * @brief Creates a regime that behaves like @p kind (descriptor format, ASID,
+ *        VA ranges, BBM rules) but performs maintenance through @p hooks.
+ *
+ * @param hooks copied; may be freed after the call.
+ * @param ctx passed to every hook.
+ * @param[out] out the new regime, to be released with ap_regime_destroy().
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT NULL @p hooks or @p out, bad @p kind, or
+ *         @c hooks->size zero or larger than this library knows.
+ * @retval AP_ERR_NO_MEMORY no memory for the regime object.
+ */
+ap_status_t ap_regime_create(ap_regime_kind_t kind, const ap_regime_hooks_t *hooks, void *ctx,
+			     ap_regime_t **out);
+
+/**
+ * @brief Releases a regime made by ap_regime_create().
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT @p regime is NULL or a built-in regime.
+ * @retval AP_ERR_STILL_ACTIVE a mapping still uses it; nothing is freed.
+ */
+ap_status_t ap_regime_destroy(ap_regime_t *regime);
+
+/**
+ * @brief Tells which kind of regime @p regime is (or behaves like).
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT a NULL argument.
+ */
+ap_status_t ap_regime_get_kind(const ap_regime_t *regime, ap_regime_kind_t *out);
+
+/* ------------------------------------------------------------------------ */
+/**
+ * @brief The caller's memory model for table pages.
+ *
+ * Every function receives the @c ctx given with the ops.
+ */
+typedef struct ap_translation_ops {
+	size_t size; /**< Set by the caller to sizeof(ap_translation_ops_t). */
+	/**
+	 * Returns a zeroed, 4 KiB-aligned, 4 KiB table that the library may
+	 * access through the returned pointer, and stores its physical address
+	 * in @p pa. Returning NULL means out of memory.
+	 */
+	void *(*allocate_table)(void *ctx, ap_pa_t *pa);
+	/** Releases a table returned by allocate_table. */
+	void (*free_table)(void *ctx, void *table, ap_pa_t pa);
+	/** Returns the pointer through which the table at @p pa is accessed, or NULL if none. */
+	void *(*physical_to_virtual)(void *ctx, ap_pa_t pa);
+} ap_translation_ops_t;
+
+/** A translation table hierarchy and its state (opaque). */
+typedef struct ap_mapping ap_mapping_t;
+
+/** Settings for creating a mapping. */
+typedef struct ap_mapping_options {
+	size_t size;                /**< Set by the caller to sizeof(ap_mapping_options_t). */
+	const ap_regime_t *regime;  /**< The regime; NULL means the built-in EL1&0 regime. */
+	unsigned root_level;        /**< 0..3: the VA space covers 2^(48 - 9 * root_level) bytes. */
+	uint16_t asid;              /**< ASID (EL1&0, EL2&0 only; must be 0 elsewhere). */
+	ap_va_range_t va_range;     /**< Lower or upper (upper for EL1&0, EL2&0 only). */
+} ap_mapping_options_t;
+
+/**
+ * @brief Creates an empty mapping whose tables come from caller-supplied @p ops.
+ *
+ * The root table is allocated at once.
+ * @param options regime, root level, ASID and VA range.
+ * @param ops copied; may be freed after the call.
+ * @param ctx passed to every op.
+ * @param[out] out the new mapping.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT NULL pointer; bad @c size in @p options or
+ *         @p ops; NULL op; root level above 3; bad VA range value; a non-zero
+ *         ASID or the upper VA range on a regime without them.
+ * @retval AP_ERR_NO_MEMORY no memory for the mapping or its root table.
+ * @retval AP_ERR_BAD_TABLE_ADDRESS the root table is misaligned, its physical
+ *         address is misaligned or above 48 bits, or physical_to_virtual does
+ *         not return it; the table is given back.
+ */
+ap_status_t ap_mapping_create(const ap_mapping_options_t *options, const ap_translation_ops_t *ops,
+			      void *ctx, ap_mapping_t **out);
+
+/**
+ * @brief Creates a mapping with the built-in identity translation: table
+ *        pages come from the library and their physical address is their
+ *        address in this process.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT as for ap_mapping_create().
+ * @retval AP_ERR_NO_MEMORY no memory.
+ * @retval AP_ERR_UNSUPPORTED the library was built without the hosted helpers.
+ */
+ap_status_t ap_mapping_create_identity(const ap_mapping_options_t *options, ap_mapping_t **out);
+
+/**
+ * @brief Creates a mapping with the built-in linear translation: an input
+ *        address @c va maps to @c va + @p offset, and so do the table pages.
+ * @param offset signed, a multiple of ::AP_PAGE_SIZE.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT as for ap_mapping_create(), or @p offset is not page-aligned.
+ * @retval AP_ERR_NO_MEMORY no memory.
+ * @retval AP_ERR_BAD_TABLE_ADDRESS the root table's address plus @p offset is not a valid physical address.
+ * @retval AP_ERR_UNSUPPORTED the library was built without the hosted helpers.
+ */
+ap_status_t ap_mapping_create_linear(const ap_mapping_options_t *options, int64_t offset,
+				     ap_mapping_t **out);
+
+/**
+ * @brief Creates a mapping that builds a table image for another machine,
+ *        which will load it at physical address @p base.
+ *
+ * The n-th table slot lies at @p base + n * 4096; freed slots are reused. The
+ * image is read with ap_target_image_size() and ap_target_image_write().
+ * @param base page-aligned load address of the image on the target.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT as for ap_mapping_create(), or @p base is not page-aligned.
+ * @retval AP_ERR_NO_MEMORY no memory.
+ * @retval AP_ERR_UNSUPPORTED the library was built without the hosted helpers.
+ */
+ap_status_t ap_mapping_create_target(const ap_mapping_options_t *options, ap_pa_t base,
+				     ap_mapping_t **out);
+
+/**
+ * @brief Frees a mapping and all its tables.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT @p mapping is NULL.
+ * @retval AP_ERR_STILL_ACTIVE the mapping is active; nothing is freed.
+ */
+ap_status_t ap_mapping_destroy(ap_mapping_t *mapping);
+
+/**
+ * @brief Maps @p region to the output range starting at @p pa with @p flags.
+ *
+ * Blocks are used wherever the input and output addresses are both aligned
+ * to a level-1 or level-2 block and @p constraints allow; never at level 0.
+ * An existing identical block is left alone. Passing @p flags without
+ * ::AP_ATTR_VALID unmaps (@p pa is then ignored) and frees subtables that a
+ * whole unmapped block range covered; unmapping a range that is already empty
+ * allocates nothing. ::AP_EL1_NT in @p flags applies to block descriptors
+ * only: in page descriptors bit 16 is part of the output address.
+ *
+ * On a live (active) mapping, a change that break-before-make forbids is
+ * refused before anything is written: changing a valid output address,
+ * changing attributes other than the permitted ones, splitting a valid block,
+ * or replacing a valid block with a table. Each changed descriptor that was
+ * valid is then invalidated through the regime, followed by one barrier.
+ *
+ * The edit is all-or-nothing: the tables it needs are allocated first.
+ * @param mapping the mapping.
+ * @param region input range, rounded out to pages.
+ * @param pa output address for region->start (rounded down to a page).
+ * @param flags attribute bits of the regime's format.
+ * @param constraints AP_CONSTRAINT_* bits.
+ * @param[out] err optional detail.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT NULL @p mapping or @p region, bad @p err->size, unknown constraint bits.
+ * @retval AP_ERR_REGION_BACKWARDS the region wraps past 2^64.
+ * @retval AP_ERR_ADDRESS_RANGE the region lies (partly) outside the table's VA range.
+ * @retval AP_ERR_INVALID_FLAGS @p flags contain ::AP_ATTR_TABLE_OR_PAGE or bits of the output-address field.
+ * @retval AP_ERR_INVALID_VIRTUAL_ADDRESS the output range would pass 2^48 or wrap.
+ * @retval AP_ERR_BREAK_BEFORE_MAKE the mapping is live and the change needs break-before-make.
+ * @retval AP_ERR_NO_MEMORY a table could not be allocated; nothing changed.
+ * @retval AP_ERR_BAD_TABLE_ADDRESS a new table's address does not translate back, or an existing one's no longer does.
+ */
+ap_status_t ap_mapping_map(ap_mapping_t *mapping, const ap_region_t *region, ap_pa_t pa,
+			   ap_attrs_t flags, ap_constraints_t constraints, ap_error_t *err);
+
+/**
+ * @brief Maps @p region to the output addresses the mapping's own translation
+ *        gives it (identity: the same address; linear: address + offset).
+ *
+ * Otherwise as ap_mapping_map().
+ * @retval AP_OK and every error of ap_mapping_map().
+ * @retval AP_ERR_INVALID_VIRTUAL_ADDRESS the linear offset takes the region's start below 0 or past 2^64.
+ * @retval AP_ERR_UNSUPPORTED the mapping's translation is caller-supplied or a target image.
+ */
+ap_status_t ap_mapping_map_auto(ap_mapping_t *mapping, const ap_region_t *region, ap_attrs_t flags,
+				ap_constraints_t constraints, ap_error_t *err);
+
+/**
+ * @brief Unmaps @p region: the same as ap_mapping_map() with flags 0.
+ * @retval AP_OK and the errors of ap_mapping_map() except ::AP_ERR_INVALID_FLAGS.
+ */
+ap_status_t ap_mapping_unmap(ap_mapping_t *mapping, const ap_region_t *region, ap_error_t *err);
+
+/* ------------------------------------------------------------------------ */
+/**
+ * @brief A descriptor handed to a modify callback (opaque): read it with the
+ *        ap_descriptor_* accessors, change it with ap_descriptor_set() or
+ *        ap_descriptor_modify_flags(). Valid only during the callback.
+ */
+typedef struct ap_descriptor ap_descriptor_t;
+
+/** Level (0..3) of the table holding @p d; 0 for NULL. @par Errors None. */
+unsigned ap_descriptor_level(const ap_descriptor_t *d);
+/** Raw 64-bit value of @p d; 0 for NULL. @par Errors None. */
+uint64_t ap_descriptor_bits(const ap_descriptor_t *d);
+/** Output address of @p d, decoded for its level; 0 for NULL. @par Errors None. */
+ap_pa_t ap_descriptor_output_address(const ap_descriptor_t *d);
+/** Attribute bits of @p d, decoded for its level; 0 for NULL. @par Errors None. */
+ap_attrs_t ap_descriptor_flags(const ap_descriptor_t *d);
+/** Whether @p d is valid; false for NULL. @par Errors None. */
+bool ap_descriptor_is_valid(const ap_descriptor_t *d);
+/** Whether @p d points to a next-level table (levels 0-2); false for NULL. @par Errors None. */
+bool ap_descriptor_is_table(const ap_descriptor_t *d);
+/** Whether ap_descriptor_set() or ap_descriptor_modify_flags() changed @p d; false for NULL. @par Errors None. */
+bool ap_descriptor_updated(const ap_descriptor_t *d);
+
+/**
+ * @brief Sets @p d to output address @p pa with @p flags.
+ *
+ * @p pa is masked to the output-address field of the descriptor's level.
+ * On a live mapping, break-before-make rules apply to valid descriptors.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT @p d is NULL.
+ * @retval AP_ERR_INVALID_FLAGS @p flags would turn a block or invalid entry
+ *         into a table (::AP_ATTR_TABLE_OR_PAGE with ::AP_ATTR_VALID at levels
+ *         0-2), or contain bits of the output-address field.
+ * @retval AP_ERR_BREAK_BEFORE_MAKE the mapping is live and the change needs break-before-make.
+ */
+ap_status_t ap_descriptor_set(ap_descriptor_t *d, ap_pa_t pa, ap_attrs_t flags);
+
+/**
+ * @brief Sets the bits @p set and clears the bits @p clear in the flags of
+ *        @p d, keeping its output address.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT @p d is NULL.
+ * @retval AP_ERR_INVALID_FLAGS the change would flip ::AP_ATTR_TABLE_OR_PAGE,
+ *         or touches bits of the output-address field.
+ * @retval AP_ERR_BREAK_BEFORE_MAKE the mapping is live and the change needs break-before-make.
+ */
+ap_status_t ap_descriptor_modify_flags(ap_descriptor_t *d, ap_attrs_t set, ap_attrs_t clear);
+
+/**
+ * @brief Modify callback: return 0 to go on, non-zero to stop the edit with
+ *        ::AP_ERR_PTE_UPDATE_FAULT (or ::AP_ERR_BREAK_BEFORE_MAKE during a live dry run).
+ * @param region the part of the requested range this descriptor covers.
+ */
+typedef int (*ap_modify_fn)(void *ctx, const ap_region_t *region, ap_descriptor_t *descriptor);
+
+/**
+ * @brief Calls @p fn on every block, page and invalid descriptor covering
+ *        @p region, splitting blocks that the region covers only in part.
+ *
+ * On a live mapping the callback is first run on copies (a dry run): if it
+ * fails, or would make a change break-before-make forbids, or would change a
+ * valid block the region covers only in part, nothing is changed and
+ * ::AP_ERR_BREAK_BEFORE_MAKE is returned. Valid blocks of a live mapping are
+ * never split. The callback must therefore give the same answer for the same
+ * descriptor each time. Tables needed for splits are allocated first.
+ * If the callback fails on an inactive mapping, the descriptors it changed
+ * before stay changed (as in the reference).
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT NULL @p mapping, @p region or @p fn, or bad @p err->size.
+ * @retval AP_ERR_REGION_BACKWARDS the region wraps past 2^64.
+ * @retval AP_ERR_ADDRESS_RANGE the region lies outside the table's VA range.
+ * @retval AP_ERR_PTE_UPDATE_FAULT the callback returned non-zero (detail: the descriptor's bits before the call).
+ * @retval AP_ERR_BREAK_BEFORE_MAKE see above (detail: region).
+ * @retval AP_ERR_NO_MEMORY a table for a split could not be allocated; nothing changed.
+ * @retval AP_ERR_BAD_TABLE_ADDRESS a table's address does not translate back.
+ */
+ap_status_t ap_mapping_modify(ap_mapping_t *mapping, const ap_region_t *region, ap_modify_fn fn,
+			      void *ctx, ap_error_t *err);
+
+/**
+ * @brief Walk callback: return 0 to go on, non-zero to stop with ::AP_ERR_PTE_UPDATE_FAULT.
+ * @param region the part of the requested range this descriptor covers.
+ * @param descriptor the raw descriptor bits.
+ * @param level the level of the table holding it.
+ */
+typedef int (*ap_walk_fn)(void *ctx, const ap_region_t *region, uint64_t descriptor, unsigned level);
+
+/**
+ * @brief Calls @p fn, in address order, on every non-table descriptor
+ *        covering @p region. Nothing is split or changed.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT NULL @p mapping, @p region or @p fn, or bad @p err->size.
+ * @retval AP_ERR_REGION_BACKWARDS the region wraps past 2^64.
+ * @retval AP_ERR_ADDRESS_RANGE the region lies outside the table's VA range.
+ * @retval AP_ERR_PTE_UPDATE_FAULT the callback returned non-zero (detail: descriptor bits).
+ * @retval AP_ERR_BAD_TABLE_ADDRESS a table's address does not translate back.
+ */
+ap_status_t ap_mapping_walk(const ap_mapping_t *mapping, const ap_region_t *region, ap_walk_fn fn,
+			    void *ctx, ap_error_t *err);
+
+/**
+ * @brief Run callback: @p count consecutive descriptors of one table at
+ *        @p level, covering @p region. Return 0 to go on.
+ */
+typedef int (*ap_walk_run_fn)(void *ctx, const ap_region_t *region, const uint64_t *descriptors,
+			      size_t count, unsigned level);
+
+/**
+ * @brief Like ap_mapping_walk(), but hands over runs of consecutive non-table
+ *        descriptors of one table in one call, so that per-descriptor work
+ *        needs no call per descriptor.
+ * @retval AP_OK and the errors of ap_mapping_walk(); for ::AP_ERR_PTE_UPDATE_FAULT
+ *         the detail holds the first descriptor of the failing run.
+ */
+ap_status_t ap_mapping_walk_runs(const ap_mapping_t *mapping, const ap_region_t *region,
+				 ap_walk_run_fn fn, void *ctx, ap_error_t *err);
+
+/**
+ * @brief Frees every subtable whose entries are all zero and clears the
+ *        descriptor that pointed to it.
+ *
+ * On a live mapping each such descriptor is cleared first, its cached walks
+ * are invalidated through the regime (::AP_INVALIDATE_TABLE) and a barrier is
+ * issued; only then is the table freed.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT @p mapping is NULL.
+ */
+ap_status_t ap_mapping_compact(ap_mapping_t *mapping);
+
+/** Result of ap_mapping_translate(). */
+typedef struct ap_translate_result {
+	size_t size;                 /**< Set by the caller to sizeof(ap_translate_result_t). */
+	ap_pa_t output_address;      /**< The output address of the input address (with its offset in the page or block). */
+	ap_attrs_t attributes;       /**< Attribute bits of the final descriptor, decoded for its level. */
+	ap_attrs_t table_attributes; /**< OR of the table attribute bits (59..63) of the table descriptors on the way. */
+	uint64_t descriptor;         /**< Raw bits of the final descriptor (the invalid one when not mapped). */
+	unsigned level;              /**< Level of the final descriptor: the page/block level, or the faulting level. */
+	uint64_t block_size;         /**< Bytes the final descriptor covers. */
+} ap_translate_result_t;
+
+/**
+ * @brief Walks one input address as the MMU would.
+ * @param[out] result filled on AP_OK and on AP_ERR_NOT_MAPPED.
+ * @retval AP_OK the address is mapped.
+ * @retval AP_ERR_NOT_MAPPED the walk ends at an invalid descriptor (or a
+ *         level-0 block, which the 4 KiB granule does not allow); @c level
+ *         tells where, as a translation fault would.
+ * @retval AP_ERR_INVALID_ARGUMENT NULL argument or bad @c result->size.
+ * @retval AP_ERR_ADDRESS_RANGE @p va is outside the table's VA range.
+ * @retval AP_ERR_BAD_TABLE_ADDRESS a table's address does not translate back.
+ */
+ap_status_t ap_mapping_translate(const ap_mapping_t *mapping, ap_va_t va,
+				 ap_translate_result_t *result);
+
+/**
+ * @brief Activates the mapping: marks it active, then installs the root
+ *        through the regime (TTBRn / VTTBR with the ASID in bits 63:48).
+ * @param[out] previous_ttbr optional: the TTBR value to restore with
+ *             ap_mapping_deactivate() (UINT64_MAX where nothing was installed).
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT @p mapping is NULL.
+ */
+ap_status_t ap_mapping_activate(ap_mapping_t *mapping, uint64_t *previous_ttbr);
+
+/**
+ * @brief Deactivates the mapping: restores @p previous_ttbr, invalidates the
+ *        TLB for the mapping's ASID (or VMID), and marks it inactive.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT @p mapping is NULL.
+ * @retval AP_ERR_UNSUPPORTED EL2 and EL3 tables cannot safely be deactivated.
+ * @retval AP_ERR_NOT_ACTIVE the mapping is not active.
+ */
+ap_status_t ap_mapping_deactivate(ap_mapping_t *mapping, uint64_t previous_ttbr);
+
+/**
+ * @brief Records that the caller installed the table itself (increments the activation count).
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT @p mapping is NULL.
+ */
+ap_status_t ap_mapping_mark_active(ap_mapping_t *mapping);
+
+/**
+ * @brief Records that the caller uninstalled the table itself (decrements the activation count).
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT @p mapping is NULL.
+ * @retval AP_ERR_NOT_ACTIVE the count is already zero; it stays zero.
+ */
+ap_status_t ap_mapping_mark_inactive(ap_mapping_t *mapping);
+
+/**
+ * @brief Tells whether the mapping is active (activation count above zero).
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT a NULL argument.
+ */
+ap_status_t ap_mapping_is_active(const ap_mapping_t *mapping, bool *active);
+
+/**
+ * @brief Physical address of the root table.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT a NULL argument.
+ */
+ap_status_t ap_mapping_root_address(const ap_mapping_t *mapping, ap_pa_t *root);
+
+/**
+ * @brief The value activation writes to the TTBR: root address | ASID << 48.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT a NULL argument.
+ */
+ap_status_t ap_mapping_ttbr(const ap_mapping_t *mapping, uint64_t *ttbr);
+
+/**
+ * @brief Bytes of input address space the table covers (2^(48 - 9 * root level)).
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT a NULL argument.
+ */
+ap_status_t ap_mapping_size(const ap_mapping_t *mapping, uint64_t *size);
+
+/**
+ * @brief The root level (0..3).
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT a NULL argument.
+ */
+ap_status_t ap_mapping_root_level(const ap_mapping_t *mapping, unsigned *level);
+
+/**
+ * @brief The ASID.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT a NULL argument.
+ * @retval AP_ERR_UNSUPPORTED the regime has no ASID.
+ */
+ap_status_t ap_mapping_asid(const ap_mapping_t *mapping, uint16_t *asid);
+
+/**
+ * @brief The VA range (always lower for regimes without an upper range).
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT a NULL argument.
+ */
+ap_status_t ap_mapping_va_range(const ap_mapping_t *mapping, ap_va_range_t *va_range);
+
+/**
+ * @brief The mapping's regime.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT a NULL argument.
+ */
+ap_status_t ap_mapping_regime(const ap_mapping_t *mapping, const ap_regime_t **regime);
+
+/**
+ * @brief Number of tables in the hierarchy, the root included.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT a NULL argument.
+ */
+ap_status_t ap_mapping_table_count(const ap_mapping_t *mapping, size_t *count);
+
+/**
+ * @brief Output address the mapping's built-in translation gives @p va
+ *        (identity: @p va; linear: @p va + offset).
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT a NULL argument.
+ * @retval AP_ERR_INVALID_VIRTUAL_ADDRESS @p va + offset is below 0 or past 2^64 - 1 (as signed arithmetic on 64 bits).
+ * @retval AP_ERR_UNSUPPORTED the translation is caller-supplied or a target image.
+ */
+ap_status_t ap_mapping_va_to_pa(const ap_mapping_t *mapping, ap_va_t va, ap_pa_t *pa);
+
+/**
+ * @brief Address through which the library reaches the table at @p pa, as the
+ *        mapping's translation computes it (its physical_to_virtual).
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT a NULL argument.
+ * @retval AP_ERR_BAD_TABLE_ADDRESS no such address: negative as a signed value,
+ *         zero, or (target) outside the image's slots.
+ */
+ap_status_t ap_mapping_pa_to_table(const ap_mapping_t *mapping, ap_pa_t pa, uint64_t *va);
+
+/**
+ * @brief Size in bytes of the image of a target mapping (4096 per table slot).
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT a NULL argument.
+ * @retval AP_ERR_UNSUPPORTED the mapping was not made by ap_mapping_create_target().
+ */
+ap_status_t ap_target_image_size(const ap_mapping_t *mapping, size_t *bytes);
+
+/**
+ * @brief Writes the image of a target mapping, little-endian descriptors, free slots zero.
+ * @param buf at least ap_target_image_size() bytes.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT a NULL argument.
+ * @retval AP_ERR_UNSUPPORTED the mapping was not made by ap_mapping_create_target().
+ * @retval AP_ERR_BUFFER_TOO_SMALL @p size is below the image size; nothing written.
+ */
+ap_status_t ap_target_image_write(const ap_mapping_t *mapping, void *buf, size_t size);
+
+/* ------------------------------------------------------------------------ */
+/** @name Raw descriptor helpers
+ * Pure functions on descriptor bits at a given level. An out-of-range level
+ * yields 0 / false. @par Errors None.
+ * @{ */
+/** Output address: bits 12..47 for tables and pages, 30..47 / 21..47 for level 1 / 2 blocks. */
+ap_pa_t ap_pte_output_address(uint64_t bits, unsigned level);
+/** Everything that is not the output address at that level. */
+ap_attrs_t ap_pte_flags(uint64_t bits, unsigned level);
+/** Bit 0. */
+bool ap_pte_is_valid(uint64_t bits);
+/** Valid with bit 1 set: a table at levels 0-2, a page at level 3. */
+bool ap_pte_is_table_or_page(uint64_t bits);
+/** A valid table descriptor (levels 0-2 only). */
+bool ap_pte_is_table(uint64_t bits, unsigned level);
+/** @} */
+
+/**
+ * @brief Names the bits of @p flags in the format of @p kind, as
+ *        "VALID | TABLE_OR_PAGE | NON_GLOBAL"; bits without a name follow as
+ *        one hexadecimal number; no bits gives "empty".
+ * @param buf may be NULL when @p size is 0.
+ * @param[out] needed optional: the text length without the NUL.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT bad @p kind, or @p buf NULL with a non-zero @p size.
+ * @retval AP_ERR_BUFFER_TOO_SMALL the text does not fit; @p needed is still set.
+ */
+ap_status_t ap_attrs_describe(ap_regime_kind_t kind, ap_attrs_t flags, char *buf, size_t size,
+			      size_t *needed);
+
+/* ------------------------------------------------------------------------ */
+/** @name MAIR helpers
+ * @{ */
+typedef uint64_t ap_mair_t;      /**< A MAIR_ELx value: 8 attributes of 8 bits. */
+typedef uint8_t ap_mair_attr_t;  /**< One MAIR attribute field. */
+#define AP_MAIR_DEVICE_NGNRNE ((ap_mair_attr_t)0x00) /**< Device-nGnRnE. */
+#define AP_MAIR_DEVICE_NGNRE ((ap_mair_attr_t)0x04)  /**< Device-nGnRE. */
+#define AP_MAIR_DEVICE_NGRE ((ap_mair_attr_t)0x08)   /**< Device-nGRE. */
+#define AP_MAIR_DEVICE_GRE ((ap_mair_attr_t)0x0c)    /**< Device-GRE. */
+/** @} */
+
+/** Inner or outer cacheability of normal memory (a 4-bit MAIR field). */
+typedef enum ap_normal_memory {
+	AP_NORMAL_WRITE_THROUGH_TRANSIENT_WRITE_ALLOCATE = 0x1,      /**< Write-through transient, write-allocate. */
+	AP_NORMAL_WRITE_THROUGH_TRANSIENT_READ_ALLOCATE = 0x2,       /**< Write-through transient, read-allocate. */
+	AP_NORMAL_WRITE_THROUGH_TRANSIENT_READ_WRITE_ALLOCATE = 0x3, /**< Write-through transient, read-write-allocate. */
+	AP_NORMAL_NON_CACHEABLE = 0x4,                               /**< Non-cacheable. */
+	AP_NORMAL_WRITE_BACK_TRANSIENT_WRITE_ALLOCATE = 0x5,         /**< Write-back transient, write-allocate. */
+	AP_NORMAL_WRITE_BACK_TRANSIENT_READ_ALLOCATE = 0x6,          /**< Write-back transient, read-allocate. */
+	AP_NORMAL_WRITE_BACK_TRANSIENT_READ_WRITE_ALLOCATE = 0x7,    /**< Write-back transient, read-write-allocate. */
+	AP_NORMAL_WRITE_THROUGH_NON_TRANSIENT = 0x8,                 /**< Write-through non-transient, no allocate. */
+	AP_NORMAL_WRITE_THROUGH_NON_TRANSIENT_WRITE_ALLOCATE = 0x9,  /**< Write-through non-transient, write-allocate. */
+	AP_NORMAL_WRITE_THROUGH_NON_TRANSIENT_READ_ALLOCATE = 0xa,   /**< Write-through non-transient, read-allocate. */
+	AP_NORMAL_WRITE_THROUGH_NON_TRANSIENT_READ_WRITE_ALLOCATE = 0xb, /**< Write-through non-transient, read-write-allocate. */
+	AP_NORMAL_WRITE_BACK_NON_TRANSIENT = 0xc,                    /**< Write-back non-transient, no allocate. */
+	AP_NORMAL_WRITE_BACK_NON_TRANSIENT_WRITE_ALLOCATE = 0xd,     /**< Write-back non-transient, write-allocate. */
+	AP_NORMAL_WRITE_BACK_NON_TRANSIENT_READ_ALLOCATE = 0xe,      /**< Write-back non-transient, read-allocate. */
+	AP_NORMAL_WRITE_BACK_NON_TRANSIENT_READ_WRITE_ALLOCATE = 0xf /**< Write-back non-transient, read-write-allocate. */
+} ap_normal_memory_t;
+
+/**
+ * @brief The MAIR attribute for normal memory with @p inner and @p outer cacheability.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT @p out is NULL, or @p inner / @p outer is not an ::ap_normal_memory_t value.
+ */
+ap_status_t ap_mair_normal(ap_normal_memory_t inner, ap_normal_memory_t outer, ap_mair_attr_t *out);
+
+/**
+ * @brief Packs 8 attributes (index 0 in bits 7:0) into a MAIR value.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT a NULL argument.
+ */
+ap_status_t ap_mair_from_attributes(const ap_mair_attr_t attributes[8], ap_mair_t *out);
+
+/**
+ * @brief Returns @p mair with the attribute at @p index replaced by @p attribute.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT @p out is NULL or @p index is above 7.
+ */
+ap_status_t ap_mair_with_attribute(ap_mair_t mair, unsigned index, ap_mair_attr_t attribute,
+				   ap_mair_t *out);
+
+/**
+ * @brief Splits a MAIR value into its 8 attributes.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT @p attributes is NULL.
+ */
+ap_status_t ap_mair_attributes(ap_mair_t mair, ap_mair_attr_t attributes[8]);
+
+/**
+ * @brief Describes one attribute: "Device-nGnRE", "Normal, Inner <type>,
+ *        Outer <type>", or "Unpredictable (0x..)".
+ * @param buf may be NULL when @p size is 0.
+ * @param[out] needed optional: the text length without the NUL.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT @p buf NULL with a non-zero @p size.
+ * @retval AP_ERR_BUFFER_TOO_SMALL the text does not fit; @p needed is still set.
+ */
+ap_status_t ap_mair_attribute_describe(ap_mair_attr_t attribute, char *buf, size_t size,
+				       size_t *needed);
+
+/**
+ * @brief Describes a MAIR value as "{0: <attr>; 1: <attr>; ...; 7: <attr>}".
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT @p buf NULL with a non-zero @p size.
+ * @retval AP_ERR_BUFFER_TOO_SMALL the text does not fit; @p needed is still set.
+ */
+ap_status_t ap_mair_describe(ap_mair_t mair, char *buf, size_t size, size_t *needed);
+
+/* ------------------------------------------------------------------------ */
+/**
+ * @brief Text sink for ap_mapping_dump(): write @p length bytes of @p text
+ *        (not NUL-terminated); return 0 on success.
+ */
+typedef int (*ap_write_fn)(void *ctx, const char *text, size_t length);
+
+/**
+ * @brief Writes a readable dump of the table hierarchy.
+ *
+ * The first line names the root's physical address, the regime, the VA range
+ * and the root level; then one line per run of entries: "<index>" or
+ * "<first>-<last>", then "0" for empty entries or the descriptor bits with
+ * the output address and the named flags. Runs group equal entries and
+ * entries whose value grows by the level's block size. Subtables follow their
+ * table descriptor, indented by two spaces.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT NULL @p mapping or @p write.
+ * @retval AP_ERR_WRITE_FAILED @p write returned non-zero; the dump stopped.
+ * @retval AP_ERR_BAD_TABLE_ADDRESS a table's address does not translate back.
+ */
+ap_status_t ap_mapping_dump(const ap_mapping_t *mapping, ap_write_fn write, void *ctx);
+
+#ifdef AP_HAVE_STDIO
+/**
+ * @brief ap_mapping_dump() to a stdio stream (hosted builds only).
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT NULL argument.
+ * @retval AP_ERR_WRITE_FAILED the stream reported an error.
+ * @retval AP_ERR_BAD_TABLE_ADDRESS a table's address does not translate back.
+ * @retval AP_ERR_UNSUPPORTED the library was built without the hosted helpers.
+ */
+ap_status_t ap_mapping_dump_file(const ap_mapping_t *mapping, FILE *stream);
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* AARCH64_PAGING_H */
