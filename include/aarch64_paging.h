@@ -277,7 +277,8 @@ typedef struct ap_region {
  * @p start is rounded down and @p end up to whole pages.
  * @param[out] out the region.
  * @retval AP_OK success.
- * @retval AP_ERR_INVALID_ARGUMENT @p out is NULL.
+ * @retval AP_ERR_INVALID_ARGUMENT @p out is NULL, or the rounded region would
+ *         be the whole 2^64-byte space, which start + size cannot hold.
  * @retval AP_ERR_REGION_BACKWARDS @p end is below @p start; @p out is unchanged.
  */
 ap_status_t ap_region_from_range(uint64_t start, uint64_t end, ap_region_t *out);
@@ -885,7 +886,7 @@ bool ap_pte_is_table(uint64_t bits, unsigned level);
 /**
  * @brief Names the bits of @p flags in the format of @p kind, as
  *        "VALID | TABLE_OR_PAGE | NON_GLOBAL"; bits without a name follow as
- *        one hexadecimal number; no bits gives "empty".
+ *        one hexadecimal number ("0x..."); no bits gives "0x0".
  * @param buf may be NULL when @p size is 0.
  * @param[out] needed optional: the text length without the NUL.
  * @retval AP_OK success.

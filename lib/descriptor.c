@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
+/*
+ * Descriptor encoding per level, the break-before-make rules of each
+ * format, and the descriptor handle given to modify callbacks.
+ */
+#include "internal.h"
+
+/* ------------------------------------------------------------ raw helpers */
+
+AP_EXPORT ap_pa_t ap_pte_output_address(uint64_t bits, unsigned level)
+{
+	if (level > AP_LEAF_LEVEL)
+		return 0;
+	return bits & oa_mask(bits, level);
+}
+
+AP_EXPORT ap_attrs_t ap_pte_flags(uint64_t bits, unsigned level)
+{
+	if (level > AP_LEAF_LEVEL)
+		return 0;
+	return bits & ~oa_mask(bits, level);
+}
+
+AP_EXPORT bool ap_pte_is_valid(uint64_t bits)
+{
+	return is_valid(bits);
+}
+
+AP_EXPORT bool ap_pte_is_table_or_page(uint64_t bits)
+{
+	return (bits & 3) == 3;
+}
+
+AP_EXPORT bool ap_pte_is_table(uint64_t bits, unsigned level)
+{
+	return is_table(bits, level);
+}
+
+/* ------------------------------------------------------------ formats */
+
+format_t ap__format_of(ap_regime_kind_t kind)
+{
+	switch (kind) {
+	case AP_REGIME_EL2:
+	case AP_REGIME_EL3:
+		return FORMAT_EL23;
+	case AP_REGIME_STAGE2:
+		return FORMAT_STAGE2;
+	default:
+		return FORMAT_EL1;
+	}
+}
+
+uint64_t ap__flags_allowed_in_oa_field(format_t format)
+{
+	/* nT (bit 16) is an attribute of block descriptors in stage 1. */
+	return format == FORMAT_STAGE2 ? 0 : AP_EL1_NT;
+}
+
+bool ap__bbm_safe(format_t format, ap_attrs_t old_flags, ap_attrs_t new_flags)
+{
+	if (format == FORMAT_STAGE2) {
+		const ap_attrs_t may_change = AP_S2_VALID | AP_S2_S2AP_ACCESS_RW | AP_S2_ACCESS_FLAG |
+					      AP_S2_XN | AP_S2_SWFLAG_0 | AP_S2_SWFLAG_1 |
+					      AP_S2_SWFLAG_2 | AP_S2_SWFLAG_3;
+		return ((old_flags ^ new_flags) & ~may_change) == 0;
+	}
+	/* Permissions, access/dirty state and software bits may change either
+	 * way; a mapping may become non-global but not global again. */
+	ap_attrs_t may_clear = AP_EL1_VALID | AP_EL1_READ_ONLY | AP_EL1_ACCESSED | AP_EL1_DBM |
+			       AP_EL1_SWFLAG_0 | AP_EL1_SWFLAG_1 | AP_EL1_SWFLAG_2 |
+			       AP_EL1_SWFLAG_3;
+	may_clear |= format == FORMAT_EL1 ? (AP_EL1_PXN | AP_EL1_UXN) : AP_EL23_XN;
+	ap_attrs_t may_set = may_clear | AP_EL1_NON_GLOBAL;
+	ap_attrs_t set = ~old_flags & new_flags, cleared = old_flags & ~new_flags;
+	return (set & ~may_set) == 0 && (cleared & ~may_clear) == 0;
+}
+
+/* ------------------------------------------------------------ handles */
+
+AP_EXPORT unsigned ap_descriptor_level(const ap_descriptor_t *d)
+{
+	return d ? d->level : 0;
+}
+
+AP_EXPORT uint64_t ap_descriptor_bits(const ap_descriptor_t *d)
+{
+	if (!d)
+		return 0;
+	return d->entry ? load_desc(d->entry) : d->value;
+}
+
+AP_EXPORT ap_pa_t ap_descriptor_output_address(const ap_descriptor_t *d)
+{
+	return d ? ap_pte_output_address(ap_descriptor_bits(d), d->level) : 0;
+}
+
+AP_EXPORT ap_attrs_t ap_descriptor_flags(const ap_descriptor_t *d)
+{
+	return d ? ap_pte_flags(ap_descriptor_bits(d), d->level) : 0;
+}
+
+AP_EXPORT bool ap_descriptor_is_valid(const ap_descriptor_t *d)
+{
+	return d ? is_valid(ap_descriptor_bits(d)) : false;
+}
+
+AP_EXPORT bool ap_descriptor_is_table(const ap_descriptor_t *d)
+{
+	return d ? is_table(ap_descriptor_bits(d), d->level) : false;
+}
+
+AP_EXPORT bool ap_descriptor_updated(const ap_descriptor_t *d)
+{
+	return d ? d->updated : false;
+}
+
+/* Stores a new value, keeping a hardware update of the access or dirty
+ * state that raced with us on a live descriptor out of the picture: the
+ * compare-exchange only succeeds against the value the rules were checked on. */
+static ap_status_t store_checked(ap_descriptor_t *d, uint64_t old, uint64_t value)
+{
+	if (value == old)
+		return AP_OK;
+	if (!d->entry) {
+		d->value = value;
+	} else if (d->live) {
+		uint64_t expected = old;
+		if (!__atomic_compare_exchange_n(d->entry, &expected, value, false, __ATOMIC_RELEASE,
+						 __ATOMIC_ACQUIRE))
+			return AP_ERR_BREAK_BEFORE_MAKE;
+	} else {
+		store_desc(d->entry, value);
+	}
+	d->updated = true;
+	return AP_OK;
+}
+
+static ap_status_t set_value(ap_descriptor_t *d, ap_pa_t pa, ap_attrs_t flags)
+{
+	uint64_t old = ap_descriptor_bits(d);
+	if (d->level < AP_LEAF_LEVEL && (flags & AP_ATTR_VALID) && (flags & AP_ATTR_TABLE_OR_PAGE) &&
+	    !is_table(old, d->level))
+		return AP_ERR_INVALID_FLAGS; /* would invent a table pointer */
+	uint64_t mask = oa_mask(flags, d->level);
+	if (flags & mask & ~ap__flags_allowed_in_oa_field(d->format))
+		return AP_ERR_INVALID_FLAGS;
+	uint64_t value = (pa & mask) | (flags & ~mask);
+	/* Live valid descriptors may only change what break-before-make allows:
+	 * same output address, permitted attribute changes, or invalidation. */
+	if (d->live && is_valid(old) && (flags & AP_ATTR_VALID)) {
+		if ((pa & mask) != ap_pte_output_address(old, d->level) ||
+		    !ap__bbm_safe(d->format, ap_pte_flags(old, d->level), flags))
+			return AP_ERR_BREAK_BEFORE_MAKE;
+	}
+	return store_checked(d, old, value);
+}
+
+AP_EXPORT ap_status_t ap_descriptor_set(ap_descriptor_t *d, ap_pa_t pa, ap_attrs_t flags)
+{
+	if (!d)
+		return AP_ERR_INVALID_ARGUMENT;
+	return set_value(d, pa, flags);
+}
+
+AP_EXPORT ap_status_t ap_descriptor_modify_flags(ap_descriptor_t *d, ap_attrs_t set,
+						 ap_attrs_t clear)
+{
+	if (!d)
+		return AP_ERR_INVALID_ARGUMENT;
+	uint64_t old = ap_descriptor_bits(d);
+	ap_attrs_t old_flags = ap_pte_flags(old, d->level);
+	ap_attrs_t flags = (old_flags | set) & ~clear;
+	/* Turning a table into a block or the reverse would corrupt the
+	 * hierarchy, live or not. */
+	if ((old_flags ^ flags) & AP_ATTR_TABLE_OR_PAGE)
+		return AP_ERR_INVALID_FLAGS;
+	if ((set | clear) & oa_mask(old, d->level) & ~ap__flags_allowed_in_oa_field(d->format))
+		return AP_ERR_INVALID_FLAGS;
+	return set_value(d, ap_pte_output_address(old, d->level), flags);
+}

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
+/*
+ * The built-in translations: identity and linear (tables addressed at their
+ * own address plus a fixed offset) and target (tables laid out in slots of
+ * an image that another machine loads at a base address).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../internal.h"
+#include "page_pool.h"
+
+/* ------------------------------------------------------------ linear */
+
+typedef struct linear {
+	int64_t offset;
+} linear_t;
+
+static void *linear_allocate(void *ctx, ap_pa_t *pa)
+{
+	const linear_t *l = ctx;
+	void *page = ap__page_alloc();
+	if (!page)
+		return NULL;
+	int64_t result;
+	/* A page whose address plus the offset is no physical address is
+	 * reported with an unaligned one, which the core turns back. */
+	if (__builtin_add_overflow((int64_t)(uintptr_t)page, l->offset, &result) || result < 0)
+		*pa = UINT64_MAX;
+	else
+		*pa = (uint64_t)result;
+	return page;
+}
+
+static void linear_free(void *ctx AP_UNUSED, void *table, ap_pa_t pa AP_UNUSED)
+{
+	ap__page_free(table);
+}
+
+static void *linear_to_virtual(void *ctx, ap_pa_t pa)
+{
+	const linear_t *l = ctx;
+	return (void *)(uintptr_t)(pa - (uint64_t)l->offset);
+}
+
+static ap_status_t create_linear(const ap_mapping_options_t *options, int64_t offset,
+				 ap_mapping_t **out)
+{
+	if ((uint64_t)offset & PAGE_MASK)
+		return AP_ERR_INVALID_ARGUMENT;
+	linear_t *l = malloc(sizeof(*l));
+	if (!l)
+		return AP_ERR_NO_MEMORY;
+	l->offset = offset;
+	translation_t t;
+	memset(&t, 0, sizeof(t));
+	t.ops.size = sizeof(t.ops);
+	t.ops.allocate_table = linear_allocate;
+	t.ops.free_table = linear_free;
+	t.ops.physical_to_virtual = linear_to_virtual;
+	t.ctx = l;
+	t.kind = TRANSLATION_LINEAR;
+	t.offset = offset;
+	t.release = free;
+	ap_status_t status = ap__mapping_create(options, &t, out);
+	if (status != AP_OK)
+		free(l);
+	return status;
+}
+
+AP_EXPORT ap_status_t ap_mapping_create_identity(const ap_mapping_options_t *options,
+						 ap_mapping_t **out)
+{
+	return create_linear(options, 0, out);
+}
+
+AP_EXPORT ap_status_t ap_mapping_create_linear(const ap_mapping_options_t *options, int64_t offset,
+					       ap_mapping_t **out)
+{
+	return create_linear(options, offset, out);
+}
+
+/* ------------------------------------------------------------ target */
+
+typedef struct target {
+	ap_pa_t base;
+	void **slots;      /* NULL where a slot is free */
+	size_t slot_count; /* high-water mark: the image's length in tables */
+	size_t capacity;
+	size_t first_free; /* no free slot below this index */
+} target_t;
+
+static void *target_allocate(void *ctx, ap_pa_t *pa)
+{
+	target_t *t = ctx;
+	size_t index = t->first_free;
+	while (index < t->slot_count && t->slots[index])
+		index++;
+	if (index == t->capacity) {
+		size_t capacity = t->capacity ? 2 * t->capacity : 16;
+		void **slots = realloc(t->slots, capacity * sizeof(void *));
+		if (!slots)
+			return NULL;
+		t->slots = slots;
+		t->capacity = capacity;
+	}
+	void *page = ap__page_alloc();
+	if (!page)
+		return NULL;
+	if (index == t->slot_count)
+		t->slot_count++;
+	t->slots[index] = page;
+	t->first_free = index + 1;
+	uint64_t offset = (uint64_t)index * AP_PAGE_SIZE;
+	/* Past the 48-bit field the core rejects the address (and frees it). */
+	*pa = offset > PA_LIMIT - t->base ? UINT64_MAX : t->base + offset;
+	return page;
+}
+
+static void target_free(void *ctx, void *table, ap_pa_t pa AP_UNUSED)
+{
+	target_t *t = ctx;
+	for (size_t i = 0; i < t->slot_count; i++) {
+		if (t->slots[i] == table) {
+			t->slots[i] = NULL;
+			if (i < t->first_free)
+				t->first_free = i;
+			ap__page_free(table);
+			return;
+		}
+	}
+}
+
+static void *target_to_virtual(void *ctx, ap_pa_t pa)
+{
+	const target_t *t = ctx;
+	if (pa < t->base || ((pa - t->base) & PAGE_MASK))
+		return NULL;
+	uint64_t index = (pa - t->base) / AP_PAGE_SIZE;
+	return index < t->slot_count ? t->slots[index] : NULL;
+}
+
+static void target_release(void *ctx)
+{
+	target_t *t = ctx;
+	free(t->slots);
+	free(t);
+}
+
+AP_EXPORT ap_status_t ap_mapping_create_target(const ap_mapping_options_t *options, ap_pa_t base,
+					       ap_mapping_t **out)
+{
+	if ((base & PAGE_MASK) || base >= PA_LIMIT)
+		return AP_ERR_INVALID_ARGUMENT;
+	target_t *t = calloc(1, sizeof(*t));
+	if (!t)
+		return AP_ERR_NO_MEMORY;
+	t->base = base;
+	translation_t tr;
+	memset(&tr, 0, sizeof(tr));
+	tr.ops.size = sizeof(tr.ops);
+	tr.ops.allocate_table = target_allocate;
+	tr.ops.free_table = target_free;
+	tr.ops.physical_to_virtual = target_to_virtual;
+	tr.ctx = t;
+	tr.kind = TRANSLATION_TARGET;
+	tr.release = target_release;
+	ap_status_t status = ap__mapping_create(options, &tr, out);
+	if (status != AP_OK)
+		target_release(t);
+	return status;
+}
+
+AP_EXPORT ap_status_t ap_target_image_size(const ap_mapping_t *mapping, size_t *bytes)
+{
+	if (!mapping || !bytes)
+		return AP_ERR_INVALID_ARGUMENT;
+	if (mapping->translation.kind != TRANSLATION_TARGET)
+		return AP_ERR_UNSUPPORTED;
+	const target_t *t = mapping->translation.ctx;
+	*bytes = t->slot_count * AP_PAGE_SIZE;
+	return AP_OK;
+}
+
+AP_EXPORT ap_status_t ap_target_image_write(const ap_mapping_t *mapping, void *buf, size_t size)
+{
+	size_t needed;
+	if (!buf)
+		return AP_ERR_INVALID_ARGUMENT;
+	ap_status_t status = ap_target_image_size(mapping, &needed);
+	if (status != AP_OK)
+		return status;
+	if (size < needed)
+		return AP_ERR_BUFFER_TOO_SMALL;
+	const target_t *t = mapping->translation.ctx;
+	unsigned char *out = buf;
+	for (size_t slot = 0; slot < t->slot_count; slot++) {
+		const uint64_t *table = t->slots[slot];
+		for (unsigned i = 0; i < ENTRY_COUNT; i++) {
+			uint64_t bits = table ? load_desc(&table[i]) : 0;
+			/* The target reads little-endian descriptors whatever
+			 * this host's byte order is. */
+			for (unsigned b = 0; b < 8; b++)
+				*out++ = (unsigned char)(bits >> (8 * b));
+		}
+	}
+	return AP_OK;
+}

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
+/*
+ * Internal declarations shared by the library's source files. Nothing here
+ * is part of the ABI. The core (everything outside lib/hosted/) must stay
+ * freestanding: no libc calls, no malloc, no stdio.
+ */
+#ifndef AP_INTERNAL_H
+#define AP_INTERNAL_H
+
+#include <aarch64_paging.h>
+
+/* Marks the definition of an exported function; everything else is hidden. */
+#define AP_EXPORT __attribute__((visibility("default")))
+
+#define AP_UNUSED __attribute__((unused))
+#define AP_LIKELY(x) __builtin_expect(!!(x), 1)
+#define AP_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+#define PAGE_MASK ((uint64_t)AP_PAGE_SIZE - 1)
+#define ENTRY_COUNT 512u
+
+/* Bits 12..47: the widest output-address field (tables and pages). */
+#define OA_FIELD_MASK UINT64_C(0x0000fffffffff000)
+/* Largest physical address a descriptor can hold, plus one. */
+#define PA_LIMIT (UINT64_C(1) << 48)
+/* Table attributes (bits 59..63) that only table descriptors carry. */
+#define TABLE_ATTRIBUTE_MASK UINT64_C(0xf800000000000000)
+
+/* ---------------------------------------------------------------- regions */
+
+/* A non-empty inclusive span of input addresses; inclusive so that the top
+ * page (last = 2^64 - 1) needs no 65-bit arithmetic. */
+typedef struct span {
+	uint64_t start;
+	uint64_t last;
+} span_t;
+
+/* Rounds a caller's region out to pages. Returns AP_OK with *empty set when
+ * the region has no bytes, or AP_ERR_REGION_BACKWARDS when it wraps. */
+ap_status_t ap__region_to_span(const ap_region_t *region, span_t *out, bool *empty);
+/* The region a span describes. */
+ap_region_t ap__span_to_region(span_t s);
+
+static inline uint64_t granule(unsigned level)
+{
+	return (uint64_t)AP_PAGE_SIZE << ((AP_LEAF_LEVEL - level) * AP_BITS_PER_LEVEL);
+}
+
+static inline unsigned entry_index(uint64_t va, unsigned level)
+{
+	return (unsigned)(va >> (AP_PAGE_SHIFT + (AP_LEAF_LEVEL - level) * AP_BITS_PER_LEVEL)) &
+	       (ENTRY_COUNT - 1);
+}
+
+/* ---------------------------------------------------------------- objects */
+
+/* Memory for library objects (mappings, regimes): malloc in hosted builds, a
+ * static pool in freestanding ones. Returns zeroed memory or NULL. */
+void *ap__object_alloc(size_t size);
+void ap__object_free(void *object);
+
+/* ---------------------------------------------------------------- formats */
+
+/* The three descriptor formats and their attribute rules. */
+typedef enum format {
+	FORMAT_EL1 = 0,  /* EL1&0 and EL2&0 */
+	FORMAT_EL23 = 1, /* EL2, EL3 */
+	FORMAT_STAGE2 = 2,
+} format_t;
+
+format_t ap__format_of(ap_regime_kind_t kind);
+/* Whether changing a live valid descriptor's attributes from old to new is
+ * allowed without break-before-make. */
+bool ap__bbm_safe(format_t format, ap_attrs_t old_flags, ap_attrs_t new_flags);
+/* Bits a caller may pass as mapping flags in the output-address field. */
+uint64_t ap__flags_allowed_in_oa_field(format_t format);
+
+/* Output-address field of a descriptor at a level (depends on whether it is
+ * a table/page or a block). */
+static inline uint64_t oa_mask(uint64_t bits, unsigned level)
+{
+	if (level == AP_LEAF_LEVEL || (bits & AP_ATTR_TABLE_OR_PAGE))
+		return OA_FIELD_MASK;
+	return OA_FIELD_MASK & ~(granule(level) - 1);
+}
+
+static inline bool is_valid(uint64_t bits)
+{
+	return (bits & AP_ATTR_VALID) != 0;
+}
+
+/* A valid descriptor pointing to a next-level table. */
+static inline bool is_table(uint64_t bits, unsigned level)
+{
+	return level < AP_LEAF_LEVEL && (bits & 3) == 3;
+}
+
+/* Encodings: the address is masked to the field of the level, and flags
+ * never leak into it (so NT cannot shift a page's address). */
+static inline uint64_t encode_leaf(unsigned level, ap_pa_t pa, ap_attrs_t flags)
+{
+	uint64_t mask = oa_mask(flags, level);
+	return (pa & mask) | (flags & ~mask);
+}
+
+static inline uint64_t encode_table(ap_pa_t pa)
+{
+	return (pa & OA_FIELD_MASK) | AP_ATTR_TABLE_OR_PAGE | AP_ATTR_VALID;
+}
+
+/* Single-copy-atomic descriptor accesses. Stores use release ordering so a
+ * walker that sees a new table pointer also sees the table's contents. */
+static inline uint64_t load_desc(const uint64_t *entry)
+{
+	return __atomic_load_n(entry, __ATOMIC_ACQUIRE);
+}
+
+static inline void store_desc(uint64_t *entry, uint64_t value)
+{
+	__atomic_store_n(entry, value, __ATOMIC_RELEASE);
+}
+
+/* ---------------------------------------------------------------- regimes */
+
+struct ap_regime {
+	ap_regime_kind_t kind;
+	bool builtin;
+	ap_regime_hooks_t hooks;
+	void *ctx;
+	unsigned long users; /* mappings using a custom regime (atomic) */
+};
+
+bool ap__regime_has_asid(ap_regime_kind_t kind);
+void ap__regime_invalidate(const ap_regime_t *regime, const ap_invalidation_t *inv);
+void ap__regime_barrier(const ap_regime_t *regime);
+uint64_t ap__regime_activate(const ap_regime_t *regime, ap_pa_t root, uint16_t asid,
+			     ap_va_range_t va_range);
+void ap__regime_deactivate(const ap_regime_t *regime, uint64_t previous, uint16_t asid,
+			   ap_va_range_t va_range);
+void ap__regime_acquire(const ap_regime_t *regime);
+void ap__regime_release(const ap_regime_t *regime);
+
+/* ---------------------------------------------------------------- mappings */
+
+/* How a mapping's translation turns addresses around; lets hot paths avoid
+ * an indirect call for the built-in linear translations. */
+typedef enum translation_kind {
+	TRANSLATION_CUSTOM = 0,
+	TRANSLATION_LINEAR = 1, /* identity is linear with offset 0 */
+	TRANSLATION_TARGET = 2,
+} translation_kind_t;
+
+/* What the hosted translations hand to the core. */
+typedef struct translation {
+	ap_translation_ops_t ops;
+	void *ctx;
+	translation_kind_t kind;
+	int64_t offset;             /* linear: pa = va + offset */
+	void (*release)(void *ctx); /* frees ctx when the mapping goes */
+} translation_t;
+
+struct ap_mapping {
+	const ap_regime_t *regime;
+	format_t format;
+	unsigned root_level;
+	uint16_t asid;
+	ap_va_range_t va_range;
+	uint64_t *root;
+	ap_pa_t root_pa;
+	translation_t translation;
+	size_t table_count;
+	unsigned long active_count; /* atomic */
+};
+
+ap_status_t ap__mapping_create(const ap_mapping_options_t *options, const translation_t *translation,
+			       ap_mapping_t **out);
+
+static inline bool mapping_live(const ap_mapping_t *m)
+{
+	return __atomic_load_n(&m->active_count, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* Lowest input address the mapping covers. */
+static inline uint64_t mapping_base(const ap_mapping_t *m)
+{
+	uint64_t size = granule(m->root_level) << AP_BITS_PER_LEVEL;
+	return m->va_range == AP_VA_RANGE_UPPER ? (uint64_t)0 - size : 0;
+}
+
+/* The table behind a table descriptor's output address, or NULL. */
+static inline uint64_t *table_at(const ap_mapping_t *m, ap_pa_t pa)
+{
+	if (AP_LIKELY(m->translation.kind == TRANSLATION_LINEAR))
+		return (uint64_t *)(uintptr_t)(pa - (uint64_t)m->translation.offset);
+	return (uint64_t *)m->translation.ops.physical_to_virtual(m->translation.ctx, pa);
+}
+
+/* Whether an input address lies in the mapping's VA range. */
+bool ap__va_in_range(const ap_mapping_t *m, ap_va_t va);
+
+/* ---------------------------------------------------------------- tables */
+
+/* Tables allocated before an edit starts, so that the edit cannot fail
+ * half-way. They are chained through their own first two words. */
+typedef struct prealloc {
+	uint64_t *head;
+	size_t count;
+} prealloc_t;
+
+ap_status_t ap__table_new(ap_mapping_t *m, uint64_t **table, ap_pa_t *pa);
+void ap__table_free(ap_mapping_t *m, uint64_t *table, ap_pa_t pa);
+/* Frees a table and every table below it. */
+void ap__table_free_tree(ap_mapping_t *m, uint64_t *table, ap_pa_t pa, unsigned level);
+ap_status_t ap__prealloc_fill(ap_mapping_t *m, prealloc_t *p, size_t count);
+uint64_t *ap__prealloc_take(prealloc_t *p, ap_pa_t *pa);
+void ap__prealloc_release(ap_mapping_t *m, prealloc_t *p);
+
+/* Fills detail for a failed call (when err is non-NULL). */
+typedef struct error_detail {
+	ap_status_t status;
+	ap_va_t address;
+	ap_region_t region;
+	uint64_t descriptor;
+	ap_attrs_t flags;
+} error_detail_t;
+
+/* The edit engine (table.c). */
+ap_status_t ap__map_span(ap_mapping_t *m, span_t s, ap_pa_t pa, ap_attrs_t flags,
+			 ap_constraints_t constraints, error_detail_t *detail);
+ap_status_t ap__modify_span(ap_mapping_t *m, span_t s, ap_modify_fn fn, void *ctx,
+			    error_detail_t *detail);
+ap_status_t ap__walk_span(const ap_mapping_t *m, span_t s, ap_walk_fn fn, ap_walk_run_fn run_fn,
+			  void *ctx, error_detail_t *detail);
+void ap__compact(ap_mapping_t *m);
+
+/* ---------------------------------------------------------------- descriptors */
+
+/* What a modify callback holds: a real entry, or a copy for a dry run. */
+struct ap_descriptor {
+	uint64_t *entry; /* NULL for a copy */
+	uint64_t value;  /* the copy's value, or the entry's value when last read */
+	unsigned level;
+	format_t format;
+	bool live;
+	bool updated;
+};
+
+/* ---------------------------------------------------------------- text */
+
+/* A bounded text buffer that counts what did not fit. */
+typedef struct text {
+	char *buf;
+	size_t size;
+	size_t length; /* length of the full text, even past size */
+} text_t;
+
+void ap__text_put(text_t *t, const char *s);
+void ap__text_putn(text_t *t, const char *s, size_t n);
+void ap__text_hex(text_t *t, uint64_t value, unsigned min_digits);
+void ap__text_dec(text_t *t, uint64_t value, unsigned width_left_aligned);
+/* Terminates the text and reports the outcome as the describe functions do. */
+ap_status_t ap__text_finish(text_t *t, size_t *needed);
+/* Validates the buf/size pair of a describe function. */
+bool ap__text_args_ok(const char *buf, size_t size);
+
+/* Names attribute bits as the reference's bitflags Debug output does. */
+void ap__attrs_text(text_t *t, format_t format, ap_attrs_t flags);
+const char *ap__format_type_name(format_t format);
+
+/* Copies a caller struct that starts with a size field into a zeroed local,
+ * rejecting sizes of 0 or beyond what this library knows. */
+bool ap__sized_copy(void *dst, size_t dst_size, const void *src);
+/* Writes a result struct back honouring the caller's size field. */
+void ap__sized_store(void *dst, const void *src, size_t src_size);
+
+/* ---------------------------------------------------------------- arch */
+#include "arch/arch.h"
+
+#endif

@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
+/*
+ * Mappings: creation and destruction, argument checks in front of the edit
+ * engine, activation, and the getters.
+ */
+#include "internal.h"
+
+/* ------------------------------------------------------------ creation */
+
+static ap_status_t check_options(const ap_mapping_options_t *options, ap_mapping_options_t *o,
+				 const ap_regime_t **regime)
+{
+	if (!options || !ap__sized_copy(o, sizeof(*o), options))
+		return AP_ERR_INVALID_ARGUMENT;
+	*regime = o->regime;
+	if (!*regime && ap_regime_get(AP_REGIME_EL1AND0, regime) != AP_OK)
+		return AP_ERR_INVALID_ARGUMENT;
+	if (o->root_level > AP_LEAF_LEVEL || (unsigned)o->va_range > AP_VA_RANGE_UPPER)
+		return AP_ERR_INVALID_ARGUMENT;
+	if (!ap__regime_has_asid((*regime)->kind) && (o->asid != 0 || o->va_range != AP_VA_RANGE_LOWER))
+		return AP_ERR_INVALID_ARGUMENT;
+	return AP_OK;
+}
+
+ap_status_t ap__mapping_create(const ap_mapping_options_t *options, const translation_t *translation,
+			       ap_mapping_t **out)
+{
+	ap_mapping_options_t o;
+	const ap_regime_t *regime;
+	if (!out)
+		return AP_ERR_INVALID_ARGUMENT;
+	ap_status_t status = check_options(options, &o, &regime);
+	if (status != AP_OK)
+		return status;
+	ap_mapping_t *m = ap__object_alloc(sizeof(*m));
+	if (!m)
+		return AP_ERR_NO_MEMORY;
+	m->regime = regime;
+	m->format = ap__format_of(regime->kind);
+	m->root_level = o.root_level;
+	m->asid = o.asid;
+	m->va_range = o.va_range;
+	m->translation = *translation;
+	status = ap__table_new(m, &m->root, &m->root_pa);
+	if (status != AP_OK) {
+		ap__object_free(m);
+		return status;
+	}
+	ap__regime_acquire(regime);
+	*out = m;
+	return AP_OK;
+}
+
+AP_EXPORT ap_status_t ap_mapping_create(const ap_mapping_options_t *options,
+					const ap_translation_ops_t *ops, void *ctx,
+					ap_mapping_t **out)
+{
+	translation_t t;
+	__builtin_memset(&t, 0, sizeof(t));
+	if (!ops || !ap__sized_copy(&t.ops, sizeof(t.ops), ops))
+		return AP_ERR_INVALID_ARGUMENT;
+	if (!t.ops.allocate_table || !t.ops.free_table || !t.ops.physical_to_virtual)
+		return AP_ERR_INVALID_ARGUMENT;
+	t.ctx = ctx;
+	t.kind = TRANSLATION_CUSTOM;
+	return ap__mapping_create(options, &t, out);
+}
+
+AP_EXPORT ap_status_t ap_mapping_destroy(ap_mapping_t *mapping)
+{
+	if (!mapping)
+		return AP_ERR_INVALID_ARGUMENT;
+	if (mapping_live(mapping))
+		return AP_ERR_STILL_ACTIVE;
+	ap__table_free_tree(mapping, mapping->root, mapping->root_pa, mapping->root_level);
+	if (mapping->translation.release)
+		mapping->translation.release(mapping->translation.ctx);
+	ap__regime_release(mapping->regime);
+	ap__object_free(mapping);
+	return AP_OK;
+}
+
+/* ------------------------------------------------------------ edits */
+
+static bool error_arg_ok(const ap_error_t *err)
+{
+	return !err || (err->size >= sizeof(size_t) && err->size <= sizeof(ap_error_t));
+}
+
+/* Hands detail to the caller, keeping the caller's size field. */
+static ap_status_t report(ap_error_t *err, const error_detail_t *detail, ap_status_t status)
+{
+	if (err) {
+		ap_error_t full;
+		__builtin_memset(&full, 0, sizeof(full));
+		full.size = sizeof(full);
+		full.status = status;
+		if (status != AP_OK) {
+			full.address = detail->address;
+			full.region = detail->region;
+			full.descriptor = detail->descriptor;
+			full.flags = detail->flags;
+		}
+		ap__sized_store(err, &full, sizeof(full));
+	}
+	return status;
+}
+
+bool ap__va_in_range(const ap_mapping_t *m, ap_va_t va)
+{
+	uint64_t size = granule(m->root_level) << AP_BITS_PER_LEVEL;
+	if (m->va_range == AP_VA_RANGE_UPPER)
+		return va >= (uint64_t)0 - size;
+	return va < size;
+}
+
+/* Rounds the region and checks it against the table; empty regions only
+ * need their start to be in range. */
+static ap_status_t prepare_span(const ap_mapping_t *m, const ap_region_t *region, span_t *s,
+				bool *empty, error_detail_t *detail)
+{
+	ap_status_t status = ap__region_to_span(region, s, empty);
+	if (status != AP_OK) {
+		detail->region = *region;
+		return status;
+	}
+	uint64_t size = granule(m->root_level) << AP_BITS_PER_LEVEL;
+	uint64_t start = region->start & ~PAGE_MASK;
+	if (m->va_range == AP_VA_RANGE_UPPER) {
+		if (start < (uint64_t)0 - size) {
+			detail->address = start;
+			return AP_ERR_ADDRESS_RANGE;
+		}
+	} else if (start >> 63) {
+		detail->address = start;
+		return AP_ERR_ADDRESS_RANGE;
+	} else if (!*empty && s->last >= size) {
+		detail->address = s->last + 1; /* the end, as the reference reports it */
+		return AP_ERR_ADDRESS_RANGE;
+	} else if (*empty && start > size) {
+		detail->address = start;
+		return AP_ERR_ADDRESS_RANGE;
+	}
+	return AP_OK;
+}
+
+static ap_status_t map_checked(ap_mapping_t *m, const ap_region_t *region, ap_pa_t pa,
+			       ap_attrs_t flags, ap_constraints_t constraints, ap_error_t *err)
+{
+	error_detail_t detail;
+	__builtin_memset(&detail, 0, sizeof(detail));
+	span_t s;
+	bool empty;
+	if (flags & AP_ATTR_TABLE_OR_PAGE ||
+	    (flags & OA_FIELD_MASK & ~ap__flags_allowed_in_oa_field(m->format))) {
+		detail.flags = flags;
+		return report(err, &detail, AP_ERR_INVALID_FLAGS);
+	}
+	ap_status_t status = prepare_span(m, region, &s, &empty, &detail);
+	if (status != AP_OK || empty)
+		return report(err, &detail, status);
+	pa &= ~PAGE_MASK;
+	/* The output range must fit in the 48-bit output-address field. */
+	if (is_valid(flags) && (pa >= PA_LIMIT || s.last - s.start > PA_LIMIT - 1 - pa)) {
+		detail.address = s.start;
+		return report(err, &detail, AP_ERR_INVALID_VIRTUAL_ADDRESS);
+	}
+	return report(err, &detail, ap__map_span(m, s, pa, flags, constraints, &detail));
+}
+
+#define KNOWN_CONSTRAINTS (AP_CONSTRAINT_NO_BLOCK_MAPPINGS | AP_CONSTRAINT_NO_CONTIGUOUS_HINT)
+
+AP_EXPORT ap_status_t ap_mapping_map(ap_mapping_t *mapping, const ap_region_t *region, ap_pa_t pa,
+				     ap_attrs_t flags, ap_constraints_t constraints, ap_error_t *err)
+{
+	if (!mapping || !region || !error_arg_ok(err) || (constraints & ~KNOWN_CONSTRAINTS))
+		return AP_ERR_INVALID_ARGUMENT;
+	return map_checked(mapping, region, pa, flags, constraints, err);
+}
+
+AP_EXPORT ap_status_t ap_mapping_unmap(ap_mapping_t *mapping, const ap_region_t *region,
+				       ap_error_t *err)
+{
+	return ap_mapping_map(mapping, region, 0, 0, AP_CONSTRAINT_NONE, err);
+}
+
+/* The linear translation's address arithmetic: signed, never wrapping. */
+static ap_status_t linear_va_to_pa(const ap_mapping_t *m, ap_va_t va, ap_pa_t *pa)
+{
+	int64_t result;
+	if (__builtin_add_overflow((int64_t)va, m->translation.offset, &result) || result < 0)
+		return AP_ERR_INVALID_VIRTUAL_ADDRESS;
+	*pa = (uint64_t)result;
+	return AP_OK;
+}
+
+AP_EXPORT ap_status_t ap_mapping_va_to_pa(const ap_mapping_t *mapping, ap_va_t va, ap_pa_t *pa)
+{
+	if (!mapping || !pa)
+		return AP_ERR_INVALID_ARGUMENT;
+	if (mapping->translation.kind != TRANSLATION_LINEAR)
+		return AP_ERR_UNSUPPORTED;
+	return linear_va_to_pa(mapping, va, pa);
+}
+
+AP_EXPORT ap_status_t ap_mapping_map_auto(ap_mapping_t *mapping, const ap_region_t *region,
+					  ap_attrs_t flags, ap_constraints_t constraints,
+					  ap_error_t *err)
+{
+	if (!mapping || !region || !error_arg_ok(err) || (constraints & ~KNOWN_CONSTRAINTS))
+		return AP_ERR_INVALID_ARGUMENT;
+	if (mapping->translation.kind != TRANSLATION_LINEAR)
+		return AP_ERR_UNSUPPORTED;
+	ap_pa_t pa;
+	if (linear_va_to_pa(mapping, region->start & ~PAGE_MASK, &pa) != AP_OK) {
+		error_detail_t detail;
+		__builtin_memset(&detail, 0, sizeof(detail));
+		detail.address = region->start & ~PAGE_MASK;
+		return report(err, &detail, AP_ERR_INVALID_VIRTUAL_ADDRESS);
+	}
+	return map_checked(mapping, region, pa, flags, constraints, err);
+}
+
+AP_EXPORT ap_status_t ap_mapping_modify(ap_mapping_t *mapping, const ap_region_t *region,
+					ap_modify_fn fn, void *ctx, ap_error_t *err)
+{
+	if (!mapping || !region || !fn || !error_arg_ok(err))
+		return AP_ERR_INVALID_ARGUMENT;
+	error_detail_t detail;
+	__builtin_memset(&detail, 0, sizeof(detail));
+	span_t s;
+	bool empty;
+	ap_status_t status = prepare_span(mapping, region, &s, &empty, &detail);
+	if (status != AP_OK || empty)
+		return report(err, &detail, status);
+	return report(err, &detail, ap__modify_span(mapping, s, fn, ctx, &detail));
+}
+
+static ap_status_t walk_checked(const ap_mapping_t *mapping, const ap_region_t *region,
+				ap_walk_fn fn, ap_walk_run_fn run_fn, void *ctx, ap_error_t *err)
+{
+	error_detail_t detail;
+	__builtin_memset(&detail, 0, sizeof(detail));
+	span_t s;
+	bool empty;
+	ap_status_t status = prepare_span(mapping, region, &s, &empty, &detail);
+	if (status != AP_OK || empty)
+		return report(err, &detail, status);
+	return report(err, &detail, ap__walk_span(mapping, s, fn, run_fn, ctx, &detail));
+}
+
+AP_EXPORT ap_status_t ap_mapping_walk(const ap_mapping_t *mapping, const ap_region_t *region,
+				      ap_walk_fn fn, void *ctx, ap_error_t *err)
+{
+	if (!mapping || !region || !fn || !error_arg_ok(err))
+		return AP_ERR_INVALID_ARGUMENT;
+	return walk_checked(mapping, region, fn, NULL, ctx, err);
+}
+
+AP_EXPORT ap_status_t ap_mapping_walk_runs(const ap_mapping_t *mapping, const ap_region_t *region,
+					   ap_walk_run_fn fn, void *ctx, ap_error_t *err)
+{
+	if (!mapping || !region || !fn || !error_arg_ok(err))
+		return AP_ERR_INVALID_ARGUMENT;
+	return walk_checked(mapping, region, NULL, fn, ctx, err);
+}
+
+AP_EXPORT ap_status_t ap_mapping_compact(ap_mapping_t *mapping)
+{
+	if (!mapping)
+		return AP_ERR_INVALID_ARGUMENT;
+	ap__compact(mapping);
+	return AP_OK;
+}
+
+/* ------------------------------------------------------------ activation */
+
+AP_EXPORT ap_status_t ap_mapping_mark_active(ap_mapping_t *mapping)
+{
+	if (!mapping)
+		return AP_ERR_INVALID_ARGUMENT;
+	__atomic_fetch_add(&mapping->active_count, 1, __ATOMIC_RELEASE);
+	return AP_OK;
+}
+
+AP_EXPORT ap_status_t ap_mapping_mark_inactive(ap_mapping_t *mapping)
+{
+	if (!mapping)
+		return AP_ERR_INVALID_ARGUMENT;
+	unsigned long count = __atomic_load_n(&mapping->active_count, __ATOMIC_ACQUIRE);
+	do {
+		if (count == 0)
+			return AP_ERR_NOT_ACTIVE;
+	} while (!__atomic_compare_exchange_n(&mapping->active_count, &count, count - 1, true,
+					      __ATOMIC_RELEASE, __ATOMIC_ACQUIRE));
+	return AP_OK;
+}
+
+AP_EXPORT ap_status_t ap_mapping_activate(ap_mapping_t *mapping, uint64_t *previous_ttbr)
+{
+	if (!mapping)
+		return AP_ERR_INVALID_ARGUMENT;
+	/* Counted first: whoever sees a zero count may assume no CPU uses the
+	 * table, so the count must never lag behind the TTBR write. */
+	ap_mapping_mark_active(mapping);
+	ap__arch_publish_tables();
+	uint64_t previous = ap__regime_activate(mapping->regime, mapping->root_pa, mapping->asid,
+						mapping->va_range);
+	if (previous_ttbr)
+		*previous_ttbr = previous;
+	return AP_OK;
+}
+
+AP_EXPORT ap_status_t ap_mapping_deactivate(ap_mapping_t *mapping, uint64_t previous_ttbr)
+{
+	if (!mapping)
+		return AP_ERR_INVALID_ARGUMENT;
+	ap_regime_kind_t kind = mapping->regime->kind;
+	if (kind == AP_REGIME_EL2 || kind == AP_REGIME_EL3)
+		return AP_ERR_UNSUPPORTED;
+	if (!mapping_live(mapping))
+		return AP_ERR_NOT_ACTIVE;
+	ap__regime_deactivate(mapping->regime, previous_ttbr, mapping->asid, mapping->va_range);
+	return ap_mapping_mark_inactive(mapping);
+}
+
+/* ------------------------------------------------------------ getters */
+
+AP_EXPORT ap_status_t ap_mapping_is_active(const ap_mapping_t *mapping, bool *active)
+{
+	if (!mapping || !active)
+		return AP_ERR_INVALID_ARGUMENT;
+	*active = mapping_live(mapping);
+	return AP_OK;
+}
+
+AP_EXPORT ap_status_t ap_mapping_root_address(const ap_mapping_t *mapping, ap_pa_t *root)
+{
+	if (!mapping || !root)
+		return AP_ERR_INVALID_ARGUMENT;
+	*root = mapping->root_pa;
+	return AP_OK;
+}
+
+AP_EXPORT ap_status_t ap_mapping_ttbr(const ap_mapping_t *mapping, uint64_t *ttbr)
+{
+	if (!mapping || !ttbr)
+		return AP_ERR_INVALID_ARGUMENT;
+	*ttbr = mapping->root_pa | ((uint64_t)mapping->asid << 48);
+	return AP_OK;
+}
+
+AP_EXPORT ap_status_t ap_mapping_size(const ap_mapping_t *mapping, uint64_t *size)
+{
+	if (!mapping || !size)
+		return AP_ERR_INVALID_ARGUMENT;
+	*size = granule(mapping->root_level) << AP_BITS_PER_LEVEL;
+	return AP_OK;
+}
+
+AP_EXPORT ap_status_t ap_mapping_root_level(const ap_mapping_t *mapping, unsigned *level)
+{
+	if (!mapping || !level)
+		return AP_ERR_INVALID_ARGUMENT;
+	*level = mapping->root_level;
+	return AP_OK;
+}
+
+AP_EXPORT ap_status_t ap_mapping_asid(const ap_mapping_t *mapping, uint16_t *asid)
+{
+	if (!mapping || !asid)
+		return AP_ERR_INVALID_ARGUMENT;
+	if (!ap__regime_has_asid(mapping->regime->kind))
+		return AP_ERR_UNSUPPORTED;
+	*asid = mapping->asid;
+	return AP_OK;
+}
+
+AP_EXPORT ap_status_t ap_mapping_va_range(const ap_mapping_t *mapping, ap_va_range_t *va_range)
+{
+	if (!mapping || !va_range)
+		return AP_ERR_INVALID_ARGUMENT;
+	*va_range = mapping->va_range;
+	return AP_OK;
+}
+
+AP_EXPORT ap_status_t ap_mapping_regime(const ap_mapping_t *mapping, const ap_regime_t **regime)
+{
+	if (!mapping || !regime)
+		return AP_ERR_INVALID_ARGUMENT;
+	*regime = mapping->regime;
+	return AP_OK;
+}
+
+AP_EXPORT ap_status_t ap_mapping_table_count(const ap_mapping_t *mapping, size_t *count)
+{
+	if (!mapping || !count)
+		return AP_ERR_INVALID_ARGUMENT;
+	*count = mapping->table_count;
+	return AP_OK;
+}
+
+AP_EXPORT ap_status_t ap_mapping_pa_to_table(const ap_mapping_t *mapping, ap_pa_t pa, uint64_t *va)
+{
+	if (!mapping || !va)
+		return AP_ERR_INVALID_ARGUMENT;
+	void *table;
+	if (mapping->translation.kind == TRANSLATION_LINEAR) {
+		int64_t result;
+		/* As the reference: negative physical addresses, arithmetic
+		 * overflow and address 0 have no table. */
+		if ((int64_t)pa < 0 ||
+		    __builtin_sub_overflow((int64_t)pa, mapping->translation.offset, &result) ||
+		    result == 0)
+			return AP_ERR_BAD_TABLE_ADDRESS;
+		table = (void *)(uintptr_t)(uint64_t)result;
+	} else {
+		table = mapping->translation.ops.physical_to_virtual(mapping->translation.ctx, pa);
+	}
+	if (!table)
+		return AP_ERR_BAD_TABLE_ADDRESS;
+	*va = (uint64_t)(uintptr_t)table;
+	return AP_OK;
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
+/*
+ * Getting and giving back table pages through the mapping's translation.
+ * Every new table is checked: page-aligned pointer and physical address,
+ * an address a descriptor can hold, and one that translates back.
+ */
+#include "internal.h"
+
+ap_status_t ap__table_new(ap_mapping_t *m, uint64_t **table, ap_pa_t *pa)
+{
+	ap_pa_t got_pa = 0;
+	void *got = m->translation.ops.allocate_table(m->translation.ctx, &got_pa);
+	if (!got)
+		return AP_ERR_NO_MEMORY;
+	if (((uintptr_t)got & PAGE_MASK) || (got_pa & PAGE_MASK) || got_pa >= PA_LIMIT ||
+	    table_at(m, got_pa) != got) {
+		m->translation.ops.free_table(m->translation.ctx, got, got_pa);
+		return AP_ERR_BAD_TABLE_ADDRESS;
+	}
+	m->table_count++;
+	*table = got;
+	*pa = got_pa;
+	return AP_OK;
+}
+
+void ap__table_free(ap_mapping_t *m, uint64_t *table, ap_pa_t pa)
+{
+	m->translation.ops.free_table(m->translation.ctx, table, pa);
+	m->table_count--;
+}
+
+void ap__table_free_tree(ap_mapping_t *m, uint64_t *table, ap_pa_t pa, unsigned level)
+{
+	if (level < AP_LEAF_LEVEL) {
+		for (unsigned i = 0; i < ENTRY_COUNT; i++) {
+			uint64_t bits = table[i];
+			if (!is_table(bits, level))
+				continue;
+			ap_pa_t sub_pa = bits & OA_FIELD_MASK;
+			uint64_t *sub = table_at(m, sub_pa);
+			/* A translation that forgot the table leaves us nothing
+			 * safe to free. */
+			if (sub)
+				ap__table_free_tree(m, sub, sub_pa, level + 1);
+		}
+	}
+	ap__table_free(m, table, pa);
+}
+
+ap_status_t ap__prealloc_fill(ap_mapping_t *m, prealloc_t *p, size_t count)
+{
+	while (p->count < count) {
+		uint64_t *table;
+		ap_pa_t pa;
+		ap_status_t status = ap__table_new(m, &table, &pa);
+		if (status != AP_OK) {
+			ap__prealloc_release(m, p);
+			return status;
+		}
+		/* Unlinked tables are invisible to walkers, so their first
+		 * words can carry the chain until they are handed out. */
+		table[0] = (uint64_t)(uintptr_t)p->head;
+		table[1] = pa;
+		p->head = table;
+		p->count++;
+	}
+	return AP_OK;
+}
+
+uint64_t *ap__prealloc_take(prealloc_t *p, ap_pa_t *pa)
+{
+	uint64_t *table = p->head;
+	p->head = (uint64_t *)(uintptr_t)table[0];
+	*pa = table[1];
+	table[0] = 0;
+	table[1] = 0;
+	p->count--;
+	return table;
+}
+
+void ap__prealloc_release(ap_mapping_t *m, prealloc_t *p)
+{
+	while (p->count) {
+		ap_pa_t pa;
+		uint64_t *table = ap__prealloc_take(p, &pa);
+		ap__table_free(m, table, pa);
+	}
+}
