@@ -204,6 +204,7 @@ bool ap__va_in_range(const ap_mapping_t *m, ap_va_t va);
  * half-way. They are chained through their own first two words. */
 typedef struct prealloc {
 	uint64_t *head;
+	uint64_t *tail;
 	size_t count;
 } prealloc_t;
 

@@ -58,10 +58,16 @@ ap_status_t ap__prealloc_fill(ap_mapping_t *m, prealloc_t *p, size_t count)
 			return status;
 		}
 		/* Unlinked tables are invisible to walkers, so their first
-		 * words can carry the chain until they are handed out. */
-		table[0] = (uint64_t)(uintptr_t)p->head;
+		 * words can carry the chain until they are handed out. The
+		 * chain is first-in first-out so that tables are used in the
+		 * order they were allocated, as a depth-first edit would. */
+		table[0] = 0;
 		table[1] = pa;
-		p->head = table;
+		if (p->tail)
+			p->tail[0] = (uint64_t)(uintptr_t)table;
+		else
+			p->head = table;
+		p->tail = table;
 		p->count++;
 	}
 	return AP_OK;
@@ -71,6 +77,8 @@ uint64_t *ap__prealloc_take(prealloc_t *p, ap_pa_t *pa)
 {
 	uint64_t *table = p->head;
 	p->head = (uint64_t *)(uintptr_t)table[0];
+	if (!p->head)
+		p->tail = NULL;
 	*pa = table[1];
 	table[0] = 0;
 	table[1] = 0;

@@ -310,6 +310,7 @@ static void edit_begin(edit_t *e, ap_mapping_t *m, error_detail_t *detail)
 	e->live = mapping_live(m);
 	e->needs_barrier = false;
 	e->tables.head = NULL;
+	e->tables.tail = NULL;
 	e->tables.count = 0;
 	e->detail = detail;
 }
