@@ -168,14 +168,18 @@ AP_EXPORT ap_status_t ap_descriptor_modify_flags(ap_descriptor_t *d, ap_attrs_t 
 {
 	if (!d)
 		return AP_ERR_INVALID_ARGUMENT;
-	uint64_t old = ap_descriptor_bits(d);
-	ap_attrs_t old_flags = ap_pte_flags(old, d->level);
+	uint64_t old = d->entry ? load_desc(d->entry) : d->value;
+	uint64_t mask = oa_mask(old, d->level);
+	ap_attrs_t old_flags = old & ~mask;
 	ap_attrs_t flags = (old_flags | set) & ~clear;
 	/* Turning a table into a block or the reverse would corrupt the
 	 * hierarchy, live or not. */
 	if ((old_flags ^ flags) & AP_ATTR_TABLE_OR_PAGE)
 		return AP_ERR_INVALID_FLAGS;
-	if ((set | clear) & oa_mask(old, d->level) & ~ap__flags_allowed_in_oa_field(d->format))
+	if ((set | clear) & mask & ~ap__flags_allowed_in_oa_field(d->format))
 		return AP_ERR_INVALID_FLAGS;
-	return set_value(d, ap_pte_output_address(old, d->level), flags);
+	if (d->live && is_valid(old) && is_valid(flags) && !ap__bbm_safe(d->format, old_flags, flags))
+		return AP_ERR_BREAK_BEFORE_MAKE;
+	/* The same mask applies: TABLE_OR_PAGE did not change. */
+	return store_checked(d, old, (old & mask) | (flags & ~mask));
 }

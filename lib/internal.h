@@ -37,7 +37,17 @@ typedef struct span {
 
 /* Rounds a caller's region out to pages. Returns AP_OK with *empty set when
  * the region has no bytes, or AP_ERR_REGION_BACKWARDS when it wraps. */
-ap_status_t ap__region_to_span(const ap_region_t *region, span_t *out, bool *empty);
+static inline ap_status_t ap__region_to_span(const ap_region_t *region, span_t *out, bool *empty)
+{
+	*empty = region->size == 0;
+	if (*empty)
+		return AP_OK;
+	if (region->size - 1 > UINT64_MAX - region->start)
+		return AP_ERR_REGION_BACKWARDS;
+	out->start = region->start & ~(uint64_t)(AP_PAGE_SIZE - 1);
+	out->last = (region->start + (region->size - 1)) | (AP_PAGE_SIZE - 1);
+	return AP_OK;
+}
 /* The region a span describes. */
 ap_region_t ap__span_to_region(span_t s);
 

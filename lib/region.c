@@ -39,18 +39,6 @@ AP_EXPORT ap_status_t ap_region_from_size(uint64_t start, uint64_t size, ap_regi
 	return AP_OK;
 }
 
-ap_status_t ap__region_to_span(const ap_region_t *region, span_t *out, bool *empty)
-{
-	*empty = region->size == 0;
-	if (*empty)
-		return AP_OK;
-	if (region->size - 1 > UINT64_MAX - region->start)
-		return AP_ERR_REGION_BACKWARDS;
-	out->start = region->start & ~PAGE_MASK;
-	out->last = (region->start + (region->size - 1)) | PAGE_MASK;
-	return AP_OK;
-}
-
 ap_region_t ap__span_to_region(span_t s)
 {
 	ap_region_t r = {s.start, s.last - s.start + 1};

@@ -143,6 +143,23 @@ static uint64_t *split_into(edit_t *e, uint64_t *entry, uint64_t old, uint64_t v
 	return sub;
 }
 
+/* The leaf table holding all of s when the path to it already exists, or
+ * NULL. Edits inside one leaf table (the common page-sized edit) need no new
+ * tables and no second descent, so they skip the planning pass. */
+static uint64_t *existing_leaf_table(const ap_mapping_t *m, span_t s)
+{
+	if ((s.start ^ s.last) >> (AP_PAGE_SHIFT + AP_BITS_PER_LEVEL))
+		return NULL;
+	uint64_t *table = m->root;
+	for (unsigned level = m->root_level; level < AP_LEAF_LEVEL && table; level++) {
+		uint64_t bits = load_desc(&table[entry_index(s.start, level)]);
+		if (!is_table(bits, level))
+			return NULL;
+		table = table_at(m, bits & OA_FIELD_MASK);
+	}
+	return table;
+}
+
 /* ------------------------------------------------------------ map */
 
 typedef struct map_request {
@@ -333,6 +350,15 @@ ap_status_t ap__map_span(ap_mapping_t *m, span_t s, ap_pa_t pa, ap_attrs_t flags
 	r.valid = is_valid(flags);
 	r.blocks = !(constraints & AP_CONSTRAINT_NO_BLOCK_MAPPINGS);
 	size_t needed = 0;
+	uint64_t *leaf = existing_leaf_table(m, s);
+	if (leaf) {
+		/* Only live pages need checking before they are written. */
+		ap_status_t status = e.live ? map_plan(&e, &r, leaf, 0, AP_LEAF_LEVEL, s, &needed) : AP_OK;
+		if (status == AP_OK)
+			map_pages(&e, &r, leaf, s);
+		flush(&e);
+		return status;
+	}
 	ap_status_t status = map_plan(&e, &r, m->root, 0, m->root_level, s, &needed);
 	if (status == AP_OK)
 		status = ap__prealloc_fill(m, &e.tables, needed);
@@ -398,10 +424,38 @@ static ap_status_t modify_plan(edit_t *e, const modify_request_t *r, const uint6
 	return AP_OK;
 }
 
+static ap_status_t callback_failed(error_detail_t *detail, uint64_t bits)
+{
+	detail->status = AP_ERR_PTE_UPDATE_FAULT;
+	detail->descriptor = bits;
+	return AP_ERR_PTE_UPDATE_FAULT;
+}
+
+/* The pages of one leaf table: the hot loop of every large modify. */
+static ap_status_t modify_pages(edit_t *e, const modify_request_t *r, uint64_t *table, span_t s)
+{
+	unsigned first = entry_index(s.start, AP_LEAF_LEVEL);
+	unsigned count = (unsigned)((s.last - s.start) >> AP_PAGE_SHIFT) + 1;
+	ap_descriptor_t d = {NULL, 0, AP_LEAF_LEVEL, e->m->format, e->live, false};
+	ap_region_t region = {s.start, AP_PAGE_SIZE};
+	for (unsigned i = 0; i < count; i++, region.start += AP_PAGE_SIZE) {
+		d.entry = &table[first + i];
+		d.value = load_desc(d.entry);
+		d.updated = false;
+		if (r->fn(r->ctx, &region, &d) != 0)
+			return callback_failed(e->detail, d.value);
+		if (d.updated && e->live && is_valid(d.value))
+			invalidate(e, region.start, AP_LEAF_LEVEL, d.value);
+	}
+	return AP_OK;
+}
+
 /* Pass two of a modify: fails only when the callback does. */
 static ap_status_t modify_apply(edit_t *e, const modify_request_t *r, uint64_t *table,
 				unsigned level, span_t s)
 {
+	if (level == AP_LEAF_LEVEL)
+		return modify_pages(e, r, table, s);
 	FOR_EACH_CHUNK(c, s, level)
 	{
 		uint64_t *entry = &table[entry_index(c.start, level)];
@@ -421,11 +475,8 @@ static ap_status_t modify_apply(edit_t *e, const modify_request_t *r, uint64_t *
 		} else {
 			ap_descriptor_t d = {entry, old, level, e->m->format, e->live, false};
 			ap_region_t region = ap__span_to_region(c);
-			if (r->fn(r->ctx, &region, &d) != 0) {
-				e->detail->status = AP_ERR_PTE_UPDATE_FAULT;
-				e->detail->descriptor = old;
-				return AP_ERR_PTE_UPDATE_FAULT;
-			}
+			if (r->fn(r->ctx, &region, &d) != 0)
+				return callback_failed(e->detail, old);
 			if (d.updated && e->live && is_valid(old))
 				invalidate(e, c.start, level, old);
 		}
@@ -465,13 +516,6 @@ typedef struct walk_request {
 	error_detail_t *detail;
 } walk_request_t;
 
-static ap_status_t callback_failed(error_detail_t *detail, uint64_t bits)
-{
-	detail->status = AP_ERR_PTE_UPDATE_FAULT;
-	detail->descriptor = bits;
-	return AP_ERR_PTE_UPDATE_FAULT;
-}
-
 /* Hands a run of non-table entries [first, first + count) to the run callback. */
 static ap_status_t flush_run(const walk_request_t *w, const uint64_t *table, unsigned first,
 			     unsigned count, span_t run, unsigned level)
@@ -484,9 +528,27 @@ static ap_status_t flush_run(const walk_request_t *w, const uint64_t *table, uns
 	return AP_OK;
 }
 
+/* The entries of one leaf table: no subtables, so no per-entry branching. */
+static ap_status_t walk_pages(const walk_request_t *w, const uint64_t *table, span_t s)
+{
+	unsigned first = entry_index(s.start, AP_LEAF_LEVEL);
+	unsigned count = (unsigned)((s.last - s.start) >> AP_PAGE_SHIFT) + 1;
+	if (!w->fn)
+		return flush_run(w, table, first, count, s, AP_LEAF_LEVEL);
+	ap_region_t region = {s.start, AP_PAGE_SIZE};
+	for (unsigned i = first; i < first + count; i++, region.start += AP_PAGE_SIZE) {
+		uint64_t bits = load_desc(&table[i]);
+		if (w->fn(w->ctx, &region, bits, AP_LEAF_LEVEL) != 0)
+			return callback_failed(w->detail, bits);
+	}
+	return AP_OK;
+}
+
 static ap_status_t walk_table(const walk_request_t *w, const uint64_t *table, unsigned level,
 			      span_t s)
 {
+	if (level == AP_LEAF_LEVEL)
+		return walk_pages(w, table, s);
 	unsigned run_first = 0, run_count = 0;
 	span_t run = s;
 	FOR_EACH_CHUNK(c, s, level)

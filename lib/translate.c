@@ -6,8 +6,9 @@ AP_EXPORT ap_status_t ap_mapping_translate(const ap_mapping_t *mapping, ap_va_t 
 					   ap_translate_result_t *result)
 {
 	ap_translate_result_t r;
-	if (!mapping || !result || !ap__sized_copy(&r, sizeof(r), result))
+	if (!mapping || !result || result->size < sizeof(size_t) || result->size > sizeof(r))
 		return AP_ERR_INVALID_ARGUMENT;
+	r.size = sizeof(r);
 	if (!ap__va_in_range(mapping, va))
 		return AP_ERR_ADDRESS_RANGE;
 	const uint64_t *table = mapping->root;
