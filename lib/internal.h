@@ -206,7 +206,10 @@ static inline uint64_t *table_at(const ap_mapping_t *m, ap_pa_t pa)
 }
 
 /* Whether an input address lies in the mapping's VA range. */
-bool ap__va_in_range(const ap_mapping_t *m, ap_va_t va);
+static inline bool ap__va_in_range(const ap_mapping_t *m, ap_va_t va)
+{
+	return va - mapping_base(m) < (granule(m->root_level) << AP_BITS_PER_LEVEL);
+}
 
 /* ---------------------------------------------------------------- tables */
 

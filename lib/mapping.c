@@ -106,14 +106,6 @@ static ap_status_t report(ap_error_t *err, const error_detail_t *detail, ap_stat
 	return status;
 }
 
-bool ap__va_in_range(const ap_mapping_t *m, ap_va_t va)
-{
-	uint64_t size = granule(m->root_level) << AP_BITS_PER_LEVEL;
-	if (m->va_range == AP_VA_RANGE_UPPER)
-		return va >= (uint64_t)0 - size;
-	return va < size;
-}
-
 /* Rounds the region and checks it against the table; empty regions only
  * need their start to be in range. */
 static ap_status_t prepare_span(const ap_mapping_t *m, const ap_region_t *region, span_t *s,
