@@ -87,22 +87,37 @@ static bool error_arg_ok(const ap_error_t *err)
 	return !err || (err->size >= sizeof(size_t) && err->size <= sizeof(ap_error_t));
 }
 
-/* Hands detail to the caller, keeping the caller's size field. */
+/* Hands detail to the caller, keeping the caller's size field. Only the
+ * field that belongs to the status is copied; the others stay zero, so
+ * callers need not initialise the detail on paths that succeed. */
 static ap_status_t report(ap_error_t *err, const error_detail_t *detail, ap_status_t status)
 {
-	if (err) {
-		ap_error_t full;
-		__builtin_memset(&full, 0, sizeof(full));
-		full.size = sizeof(full);
-		full.status = status;
-		if (status != AP_OK) {
-			full.address = detail->address;
-			full.region = detail->region;
-			full.descriptor = detail->descriptor;
-			full.flags = detail->flags;
-		}
-		ap__sized_store(err, &full, sizeof(full));
+	if (!err)
+		return status;
+	ap_error_t full;
+	__builtin_memset(&full, 0, sizeof(full));
+	full.size = sizeof(full);
+	full.status = status;
+	switch (status) {
+	case AP_ERR_ADDRESS_RANGE:
+	case AP_ERR_INVALID_VIRTUAL_ADDRESS:
+	case AP_ERR_BAD_TABLE_ADDRESS:
+		full.address = detail->address;
+		break;
+	case AP_ERR_REGION_BACKWARDS:
+	case AP_ERR_BREAK_BEFORE_MAKE:
+		full.region = detail->region;
+		break;
+	case AP_ERR_PTE_UPDATE_FAULT:
+		full.descriptor = detail->descriptor;
+		break;
+	case AP_ERR_INVALID_FLAGS:
+		full.flags = detail->flags;
+		break;
+	default:
+		break;
 	}
+	ap__sized_store(err, &full, sizeof(full));
 	return status;
 }
 
@@ -140,7 +155,6 @@ static ap_status_t map_checked(ap_mapping_t *m, const ap_region_t *region, ap_pa
 			       ap_attrs_t flags, ap_constraints_t constraints, ap_error_t *err)
 {
 	error_detail_t detail;
-	__builtin_memset(&detail, 0, sizeof(detail));
 	span_t s;
 	bool empty;
 	if (flags & AP_ATTR_TABLE_OR_PAGE ||
@@ -219,7 +233,6 @@ AP_EXPORT ap_status_t ap_mapping_modify(ap_mapping_t *mapping, const ap_region_t
 	if (!mapping || !region || !fn || !error_arg_ok(err))
 		return AP_ERR_INVALID_ARGUMENT;
 	error_detail_t detail;
-	__builtin_memset(&detail, 0, sizeof(detail));
 	span_t s;
 	bool empty;
 	ap_status_t status = prepare_span(mapping, region, &s, &empty, &detail);
@@ -232,7 +245,6 @@ static ap_status_t walk_checked(const ap_mapping_t *mapping, const ap_region_t *
 				ap_walk_fn fn, ap_walk_run_fn run_fn, void *ctx, ap_error_t *err)
 {
 	error_detail_t detail;
-	__builtin_memset(&detail, 0, sizeof(detail));
 	span_t s;
 	bool empty;
 	ap_status_t status = prepare_span(mapping, region, &s, &empty, &detail);
