@@ -263,29 +263,39 @@ static ap_status_t map_plan(edit_t *e, const map_request_t *r, const uint64_t *t
 	return AP_OK;
 }
 
+/* The first leaf descriptor a map writes for s, and the step between them. */
+static inline uint64_t first_page_value(const map_request_t *r, span_t s, uint64_t *step)
+{
+	*step = r->valid ? AP_PAGE_SIZE : 0;
+	if (!r->valid)
+		return encode_leaf(AP_LEAF_LEVEL, 0, r->flags);
+	return encode_leaf(AP_LEAF_LEVEL, r->pa + (s.start - r->va), r->flags | AP_ATTR_TABLE_OR_PAGE);
+}
+
+/* Pages of one leaf table nobody walks: plain stores in a tight loop. */
+static inline void fill_pages(const map_request_t *r, uint64_t *table, span_t s)
+{
+	uint64_t step, value = first_page_value(r, s, &step);
+	uint64_t *entry = &table[entry_index(s.start, AP_LEAF_LEVEL)];
+	uint64_t *end = entry + ((s.last - s.start) >> AP_PAGE_SHIFT) + 1;
+	for (; entry != end; entry++, value += step)
+		store_desc(entry, value);
+}
+
 /* Pages of one leaf table: the hot loop of every large map. */
 static void map_pages(edit_t *e, const map_request_t *r, uint64_t *table, span_t s)
 {
-	unsigned first = entry_index(s.start, AP_LEAF_LEVEL);
-	unsigned count = (unsigned)((s.last - s.start) >> AP_PAGE_SHIFT) + 1;
-	uint64_t value, step;
-	if (r->valid) {
-		value = encode_leaf(AP_LEAF_LEVEL, r->pa + (s.start - r->va),
-				    r->flags | AP_ATTR_TABLE_OR_PAGE);
-		step = AP_PAGE_SIZE;
-	} else {
-		value = encode_leaf(AP_LEAF_LEVEL, 0, r->flags);
-		step = 0;
-	}
-	uint64_t *entry = &table[first];
 	if (!e->live) {
-		for (unsigned i = 0; i < count; i++, value += step)
-			store_desc(&entry[i], value);
+		fill_pages(r, table, s);
 		return;
 	}
-	uint64_t va = s.start;
-	for (unsigned i = 0; i < count; i++, value += step, va += AP_PAGE_SIZE)
-		write_entry(e, &entry[i], load_desc(&entry[i]), value, va, AP_LEAF_LEVEL);
+	uint64_t step, value = first_page_value(r, s, &step);
+	uint64_t *entry = &table[entry_index(s.start, AP_LEAF_LEVEL)];
+	for (uint64_t va = s.start;; va += AP_PAGE_SIZE, value += step, entry++) {
+		write_entry(e, entry, load_desc(entry), value, va, AP_LEAF_LEVEL);
+		if (va == (s.last & ~PAGE_MASK))
+			break;
+	}
 }
 
 /* Pass two of a map: cannot fail. */
@@ -341,16 +351,21 @@ static void edit_end(edit_t *e)
 ap_status_t ap__map_span(ap_mapping_t *m, span_t s, ap_pa_t pa, ap_attrs_t flags,
 			 ap_constraints_t constraints, error_detail_t *detail)
 {
-	edit_t e;
-	edit_begin(&e, m, detail);
 	map_request_t r;
 	r.va = s.start;
 	r.pa = pa;
 	r.flags = flags;
 	r.valid = is_valid(flags);
 	r.blocks = !(constraints & AP_CONSTRAINT_NO_BLOCK_MAPPINGS);
-	size_t needed = 0;
 	uint64_t *leaf = existing_leaf_table(m, s);
+	if (leaf && !mapping_live(m)) {
+		/* The common small edit: nothing to allocate, nothing to check. */
+		fill_pages(&r, leaf, s);
+		return AP_OK;
+	}
+	edit_t e;
+	edit_begin(&e, m, detail);
+	size_t needed = 0;
 	if (leaf) {
 		/* Only live pages need checking before they are written. */
 		ap_status_t status = e.live ? map_plan(&e, &r, leaf, 0, AP_LEAF_LEVEL, s, &needed) : AP_OK;
