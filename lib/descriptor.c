@@ -51,12 +51,6 @@ format_t ap__format_of(ap_regime_kind_t kind)
 	}
 }
 
-uint64_t ap__flags_allowed_in_oa_field(format_t format)
-{
-	/* nT (bit 16) is an attribute of block descriptors in stage 1. */
-	return format == FORMAT_STAGE2 ? 0 : AP_EL1_NT;
-}
-
 bool ap__bbm_safe(format_t format, ap_attrs_t old_flags, ap_attrs_t new_flags)
 {
 	if (format == FORMAT_STAGE2) {

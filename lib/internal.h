@@ -82,8 +82,12 @@ format_t ap__format_of(ap_regime_kind_t kind);
 /* Whether changing a live valid descriptor's attributes from old to new is
  * allowed without break-before-make. */
 bool ap__bbm_safe(format_t format, ap_attrs_t old_flags, ap_attrs_t new_flags);
-/* Bits a caller may pass as mapping flags in the output-address field. */
-uint64_t ap__flags_allowed_in_oa_field(format_t format);
+/* Bits a caller may pass as mapping flags in the output-address field:
+ * nT (bit 16) is an attribute of stage 1 block descriptors. */
+static inline uint64_t ap__flags_allowed_in_oa_field(format_t format)
+{
+	return format == FORMAT_STAGE2 ? 0 : AP_EL1_NT;
+}
 
 /* Output-address field of a descriptor at a level (depends on whether it is
  * a table/page or a block). */

@@ -123,8 +123,9 @@ static ap_status_t report(ap_error_t *err, const error_detail_t *detail, ap_stat
 
 /* Rounds the region and checks it against the table; empty regions only
  * need their start to be in range. */
-static ap_status_t prepare_span(const ap_mapping_t *m, const ap_region_t *region, span_t *s,
-				bool *empty, error_detail_t *detail)
+static inline __attribute__((always_inline)) ap_status_t
+prepare_span(const ap_mapping_t *m, const ap_region_t *region, span_t *s, bool *empty,
+	     error_detail_t *detail)
 {
 	ap_status_t status = ap__region_to_span(region, s, empty);
 	if (status != AP_OK) {
@@ -151,8 +152,9 @@ static ap_status_t prepare_span(const ap_mapping_t *m, const ap_region_t *region
 	return AP_OK;
 }
 
-static ap_status_t map_checked(ap_mapping_t *m, const ap_region_t *region, ap_pa_t pa,
-			       ap_attrs_t flags, ap_constraints_t constraints, ap_error_t *err)
+static inline __attribute__((always_inline)) ap_status_t
+map_checked(ap_mapping_t *m, const ap_region_t *region, ap_pa_t pa, ap_attrs_t flags,
+	    ap_constraints_t constraints, ap_error_t *err)
 {
 	error_detail_t detail;
 	span_t s;

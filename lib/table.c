@@ -146,7 +146,7 @@ static uint64_t *split_into(edit_t *e, uint64_t *entry, uint64_t old, uint64_t v
 /* The leaf table holding all of s when the path to it already exists, or
  * NULL. Edits inside one leaf table (the common page-sized edit) need no new
  * tables and no second descent, so they skip the planning pass. */
-static uint64_t *existing_leaf_table(const ap_mapping_t *m, span_t s)
+static inline __attribute__((always_inline)) uint64_t *existing_leaf_table(const ap_mapping_t *m, span_t s)
 {
 	if ((s.start ^ s.last) >> (AP_PAGE_SHIFT + AP_BITS_PER_LEVEL))
 		return NULL;
@@ -348,6 +348,29 @@ static void edit_end(edit_t *e)
 	flush(e);
 }
 
+/* Everything but the common small edit: plan, allocate, apply. Kept out of
+ * line so the fast path below stays small. */
+static __attribute__((noinline)) ap_status_t map_general(ap_mapping_t *m, const map_request_t *r,
+							 uint64_t *leaf, span_t s,
+							 error_detail_t *detail)
+{
+	edit_t e;
+	edit_begin(&e, m, detail);
+	size_t needed = 0;
+	uint64_t *start = leaf ? leaf : m->root;
+	unsigned level = leaf ? AP_LEAF_LEVEL : m->root_level;
+	ap_status_t status = map_plan(&e, r, start, 0, level, s, &needed);
+	if (status == AP_OK)
+		status = ap__prealloc_fill(m, &e.tables, needed);
+	if (status != AP_OK) {
+		detail->status = status;
+		return status;
+	}
+	map_apply(&e, r, start, level, s);
+	edit_end(&e);
+	return AP_OK;
+}
+
 ap_status_t ap__map_span(ap_mapping_t *m, span_t s, ap_pa_t pa, ap_attrs_t flags,
 			 ap_constraints_t constraints, error_detail_t *detail)
 {
@@ -363,27 +386,7 @@ ap_status_t ap__map_span(ap_mapping_t *m, span_t s, ap_pa_t pa, ap_attrs_t flags
 		fill_pages(&r, leaf, s);
 		return AP_OK;
 	}
-	edit_t e;
-	edit_begin(&e, m, detail);
-	size_t needed = 0;
-	if (leaf) {
-		/* Only live pages need checking before they are written. */
-		ap_status_t status = e.live ? map_plan(&e, &r, leaf, 0, AP_LEAF_LEVEL, s, &needed) : AP_OK;
-		if (status == AP_OK)
-			map_pages(&e, &r, leaf, s);
-		flush(&e);
-		return status;
-	}
-	ap_status_t status = map_plan(&e, &r, m->root, 0, m->root_level, s, &needed);
-	if (status == AP_OK)
-		status = ap__prealloc_fill(m, &e.tables, needed);
-	if (status != AP_OK) {
-		detail->status = status;
-		return status;
-	}
-	map_apply(&e, &r, m->root, m->root_level, s);
-	edit_end(&e);
-	return AP_OK;
+	return map_general(m, &r, leaf, s, detail);
 }
 
 /* ------------------------------------------------------------ modify */
