@@ -77,11 +77,16 @@ AP_EXPORT unsigned ap_descriptor_level(const ap_descriptor_t *d)
 	return d ? d->level : 0;
 }
 
+/* The current value: a live entry may change under us (hardware access and
+ * dirty updates), anything else is exactly what was last read or written. */
+static inline uint64_t current_value(const ap_descriptor_t *d)
+{
+	return d->live && d->entry ? load_desc(d->entry) : d->value;
+}
+
 AP_EXPORT uint64_t ap_descriptor_bits(const ap_descriptor_t *d)
 {
-	if (!d)
-		return 0;
-	return d->entry ? load_desc(d->entry) : d->value;
+	return d ? current_value(d) : 0;
 }
 
 AP_EXPORT ap_pa_t ap_descriptor_output_address(const ap_descriptor_t *d)
@@ -117,7 +122,7 @@ static ap_status_t store_checked(ap_descriptor_t *d, uint64_t old, uint64_t valu
 	if (value == old)
 		return AP_OK;
 	if (!d->entry) {
-		d->value = value;
+		/* a copy for a dry run: only d->value changes */
 	} else if (d->live) {
 		uint64_t expected = old;
 		if (!__atomic_compare_exchange_n(d->entry, &expected, value, false, __ATOMIC_RELEASE,
@@ -126,13 +131,14 @@ static ap_status_t store_checked(ap_descriptor_t *d, uint64_t old, uint64_t valu
 	} else {
 		store_desc(d->entry, value);
 	}
+	d->value = value;
 	d->updated = true;
 	return AP_OK;
 }
 
 static ap_status_t set_value(ap_descriptor_t *d, ap_pa_t pa, ap_attrs_t flags)
 {
-	uint64_t old = ap_descriptor_bits(d);
+	uint64_t old = current_value(d);
 	if (d->level < AP_LEAF_LEVEL && (flags & AP_ATTR_VALID) && (flags & AP_ATTR_TABLE_OR_PAGE) &&
 	    !is_table(old, d->level))
 		return AP_ERR_INVALID_FLAGS; /* would invent a table pointer */
@@ -162,7 +168,7 @@ AP_EXPORT ap_status_t ap_descriptor_modify_flags(ap_descriptor_t *d, ap_attrs_t 
 {
 	if (!d)
 		return AP_ERR_INVALID_ARGUMENT;
-	uint64_t old = d->entry ? load_desc(d->entry) : d->value;
+	uint64_t old = current_value(d);
 	uint64_t mask = oa_mask(old, d->level);
 	ap_attrs_t old_flags = old & ~mask;
 	ap_attrs_t flags = (old_flags | set) & ~clear;
