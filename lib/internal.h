@@ -181,6 +181,8 @@ struct ap_mapping {
 	ap_va_range_t va_range;
 	uint64_t *root;
 	ap_pa_t root_pa;
+	uint64_t va_base; /* lowest input address covered */
+	uint64_t va_size; /* bytes of input address space covered */
 	translation_t translation;
 	size_t table_count;
 	unsigned long active_count; /* atomic */
@@ -197,8 +199,7 @@ static inline bool mapping_live(const ap_mapping_t *m)
 /* Lowest input address the mapping covers. */
 static inline uint64_t mapping_base(const ap_mapping_t *m)
 {
-	uint64_t size = granule(m->root_level) << AP_BITS_PER_LEVEL;
-	return m->va_range == AP_VA_RANGE_UPPER ? (uint64_t)0 - size : 0;
+	return m->va_base;
 }
 
 /* The table behind a table descriptor's output address, or NULL. */
@@ -212,7 +213,7 @@ static inline uint64_t *table_at(const ap_mapping_t *m, ap_pa_t pa)
 /* Whether an input address lies in the mapping's VA range. */
 static inline bool ap__va_in_range(const ap_mapping_t *m, ap_va_t va)
 {
-	return va - mapping_base(m) < (granule(m->root_level) << AP_BITS_PER_LEVEL);
+	return va - m->va_base < m->va_size;
 }
 
 /* ---------------------------------------------------------------- tables */

@@ -40,6 +40,8 @@ ap_status_t ap__mapping_create(const ap_mapping_options_t *options, const transl
 	m->root_level = o.root_level;
 	m->asid = o.asid;
 	m->va_range = o.va_range;
+	m->va_size = granule(o.root_level) << AP_BITS_PER_LEVEL;
+	m->va_base = o.va_range == AP_VA_RANGE_UPPER ? (uint64_t)0 - m->va_size : 0;
 	m->translation = *translation;
 	status = ap__table_new(m, &m->root, &m->root_pa);
 	if (status != AP_OK) {
@@ -132,10 +134,10 @@ prepare_span(const ap_mapping_t *m, const ap_region_t *region, span_t *s, bool *
 		detail->region = *region;
 		return status;
 	}
-	uint64_t size = granule(m->root_level) << AP_BITS_PER_LEVEL;
+	uint64_t size = m->va_size;
 	uint64_t start = region->start & ~PAGE_MASK;
 	if (m->va_range == AP_VA_RANGE_UPPER) {
-		if (start < (uint64_t)0 - size) {
+		if (start < m->va_base) {
 			detail->address = start;
 			return AP_ERR_ADDRESS_RANGE;
 		}
@@ -360,7 +362,7 @@ AP_EXPORT ap_status_t ap_mapping_size(const ap_mapping_t *mapping, uint64_t *siz
 {
 	if (!mapping || !size)
 		return AP_ERR_INVALID_ARGUMENT;
-	*size = granule(mapping->root_level) << AP_BITS_PER_LEVEL;
+	*size = mapping->va_size;
 	return AP_OK;
 }
 

@@ -21,29 +21,32 @@ static void store_result(ap_translate_result_t *result, const ap_translate_resul
 AP_EXPORT ap_status_t ap_mapping_translate(const ap_mapping_t *mapping, ap_va_t va,
 					   ap_translate_result_t *result)
 {
-	if (!mapping || !result || result->size < sizeof(size_t) || result->size > sizeof(*result))
+	if (AP_UNLIKELY(!mapping || !result || result->size < sizeof(size_t) ||
+			result->size > sizeof(*result)))
 		return AP_ERR_INVALID_ARGUMENT;
-	if (!ap__va_in_range(mapping, va))
+	if (AP_UNLIKELY(!ap__va_in_range(mapping, va)))
 		return AP_ERR_ADDRESS_RANGE;
 	const uint64_t *table = mapping->root;
 	unsigned level = mapping->root_level;
+	unsigned shift = AP_PAGE_SHIFT + (AP_LEAF_LEVEL - level) * AP_BITS_PER_LEVEL;
 	ap_attrs_t table_attributes = 0;
 	uint64_t bits;
 	for (;;) {
-		bits = load_desc(&table[entry_index(va, level)]);
-		if (!is_table(bits, level))
+		bits = load_desc(&table[(va >> shift) & (ENTRY_COUNT - 1)]);
+		if ((bits & 3) != 3 || level == AP_LEAF_LEVEL)
 			break;
 		table_attributes |= bits;
 		table = table_at(mapping, bits & OA_FIELD_MASK);
 		if (AP_UNLIKELY(!table))
 			return AP_ERR_BAD_TABLE_ADDRESS;
 		level++;
+		shift -= AP_BITS_PER_LEVEL;
 	}
 	ap_translate_result_t r;
 	r.size = sizeof(r);
 	r.descriptor = bits;
 	r.level = level;
-	r.block_size = granule(level);
+	r.block_size = (uint64_t)1 << shift;
 	r.table_attributes = table_attributes & TABLE_ATTRIBUTE_MASK;
 	/* Level 0 has no blocks with this granule, and at level 3 the
 	 * encoding 0b01 is reserved: both fault as an invalid entry would. */
