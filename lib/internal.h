@@ -184,6 +184,10 @@ struct ap_mapping {
 	uint64_t va_base; /* lowest input address covered */
 	uint64_t va_size; /* bytes of input address space covered */
 	translation_t translation;
+	/* The leaf table of the 2 MiB region last edited, a hint that spares
+	 * page-by-page edits the walk down; dropped whenever a table is freed. */
+	uint64_t hint_va;
+	uint64_t *hint_leaf;
 	size_t table_count;
 	unsigned long active_count; /* atomic */
 };

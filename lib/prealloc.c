@@ -25,6 +25,7 @@ ap_status_t ap__table_new(ap_mapping_t *m, uint64_t **table, ap_pa_t *pa)
 
 void ap__table_free(ap_mapping_t *m, uint64_t *table, ap_pa_t pa)
 {
+	m->hint_leaf = NULL;
 	m->translation.ops.free_table(m->translation.ctx, table, pa);
 	m->table_count--;
 }

@@ -146,16 +146,23 @@ static uint64_t *split_into(edit_t *e, uint64_t *entry, uint64_t old, uint64_t v
 /* The leaf table holding all of s when the path to it already exists, or
  * NULL. Edits inside one leaf table (the common page-sized edit) need no new
  * tables and no second descent, so they skip the planning pass. */
-static inline __attribute__((always_inline)) uint64_t *existing_leaf_table(const ap_mapping_t *m, span_t s)
+static inline __attribute__((always_inline)) uint64_t *existing_leaf_table(ap_mapping_t *m, span_t s)
 {
-	if ((s.start ^ s.last) >> (AP_PAGE_SHIFT + AP_BITS_PER_LEVEL))
+	const unsigned leaf_shift = AP_PAGE_SHIFT + AP_BITS_PER_LEVEL;
+	if ((s.start ^ s.last) >> leaf_shift)
 		return NULL;
+	if (m->hint_leaf && (s.start >> leaf_shift) == m->hint_va)
+		return m->hint_leaf;
 	uint64_t *table = m->root;
 	for (unsigned level = m->root_level; level < AP_LEAF_LEVEL && table; level++) {
 		uint64_t bits = load_desc(&table[entry_index(s.start, level)]);
 		if (!is_table(bits, level))
 			return NULL;
 		table = table_at(m, bits & OA_FIELD_MASK);
+	}
+	if (m->root_level < AP_LEAF_LEVEL) {
+		m->hint_va = s.start >> leaf_shift;
+		m->hint_leaf = table;
 	}
 	return table;
 }
