@@ -31,7 +31,8 @@
  * with each other on one mapping, as long as nobody edits it at the same time.
  * Edits (map, unmap, modify, compact, destroy) need exclusive access to their
  * mapping: never run two of them, or an edit and a read, on one mapping at
- * once. ap_mapping_mark_active() / ap_mapping_mark_inactive() update an atomic
+ * once. Callbacks (modify, walk, dump writers, translation ops, regime hooks)
+ * must not edit the mapping that is calling them. ap_mapping_mark_active() / ap_mapping_mark_inactive() update an atomic
  * counter and may be called from any thread. Different mappings are
  * independent. The hardware table walker may read a live table at any time:
  * descriptors are always written with single 64-bit release stores.
