@@ -464,13 +464,14 @@ static ap_status_t modify_pages(edit_t *e, const modify_request_t *r, uint64_t *
 	ap_descriptor_t d = {NULL, 0, AP_LEAF_LEVEL, e->m->format, e->live, false};
 	ap_region_t region = {s.start, AP_PAGE_SIZE};
 	for (unsigned i = 0; i < count; i++, region.start += AP_PAGE_SIZE) {
+		uint64_t old = load_desc(&table[first + i]);
 		d.entry = &table[first + i];
-		d.value = load_desc(d.entry);
+		d.value = old;
 		d.updated = false;
 		if (r->fn(r->ctx, &region, &d) != 0)
-			return callback_failed(e->detail, d.value);
-		if (d.updated && e->live && is_valid(d.value))
-			invalidate(e, region.start, AP_LEAF_LEVEL, d.value);
+			return callback_failed(e->detail, old);
+		if (d.updated && e->live && is_valid(old))
+			invalidate(e, region.start, AP_LEAF_LEVEL, old);
 	}
 	return AP_OK;
 }
