@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
+/* posix_memalign is POSIX, not C99. */
+#define _POSIX_C_SOURCE 200112L
+
 #include "test_util.h"
 
 #include <stdlib.h>
@@ -91,8 +94,8 @@ static void *test_allocate(void *ctx, ap_pa_t *pa)
 		return NULL;
 	if (a->live_count == TEST_ALLOC_MAX_TABLES)
 		return NULL;
-	void *table = aligned_alloc(AP_PAGE_SIZE, AP_PAGE_SIZE);
-	if (!table)
+	void *table = NULL;
+	if (posix_memalign(&table, AP_PAGE_SIZE, AP_PAGE_SIZE) != 0)
 		return NULL;
 	memset(table, 0, AP_PAGE_SIZE);
 	a->live[a->live_count++] = table;
