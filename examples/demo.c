@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * The demonstration: builds the EL1&0 identity map a small firmware on
- * QEMU's virt board would use, prints the tables, walks a few addresses as
- * the MMU would, and describes the MAIR value that goes with the map.
+ * QEMU's virt board would use, as a table image that the firmware loads at
+ * TABLE_BASE; prints the tables, walks a few addresses as the MMU would, and
+ * describes the MAIR value that goes with the map.
  */
 #include <aarch64_paging.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+/* Where the firmware keeps its tables: inside its data region. */
+#define TABLE_BASE UINT64_C(0x401c0000)
 
 #define MAIR_DEVICE AP_EL1_ATTRIBUTE_INDEX_0
 #define MAIR_NORMAL AP_EL1_ATTRIBUTE_INDEX_1
@@ -63,24 +67,28 @@ int main(void)
 
 	ap_mapping_options_t options = {sizeof(options), NULL, 1, 0, AP_VA_RANGE_LOWER};
 	ap_mapping_t *map;
-	check(ap_mapping_create_identity(&options, &map), "create mapping");
+	check(ap_mapping_create_target(&options, TABLE_BASE, &map), "create mapping");
 
 	for (size_t i = 0; i < sizeof(firmware_map) / sizeof(firmware_map[0]); i++) {
 		const struct region_spec *spec = &firmware_map[i];
 		ap_region_t region;
 		ap_error_t err = {sizeof(err), AP_OK, 0, {0, 0}, 0, 0};
 		check(ap_region_from_size(spec->start, spec->size, &region), spec->name);
-		check(ap_mapping_map_auto(map, &region, spec->flags, AP_CONSTRAINT_NONE, &err),
+		/* Identity: each region's output address is its input address. */
+		check(ap_mapping_map(map, &region, spec->start, spec->flags, AP_CONSTRAINT_NONE,
+				     &err),
 		      spec->name);
 		printf("mapped %-20s 0x%09" PRIx64 " + 0x%" PRIx64 "\n", spec->name, spec->start,
 		       spec->size);
 	}
 
-	size_t tables;
+	size_t tables, image_bytes;
 	uint64_t ttbr;
 	check(ap_mapping_table_count(map, &tables), "table count");
+	check(ap_target_image_size(map, &image_bytes), "image size");
 	check(ap_mapping_ttbr(map, &ttbr), "ttbr");
-	printf("\n%zu tables, TTBR0_EL1 = 0x%016" PRIx64 "\n\n", tables, ttbr);
+	printf("\n%zu tables, a %zu-byte image at 0x%" PRIx64 ", TTBR0_EL1 = 0x%016" PRIx64 "\n\n",
+	       tables, image_bytes, TABLE_BASE, ttbr);
 	check(ap_mapping_dump_file(map, stdout), "dump");
 
 	printf("\nWalking addresses as the MMU would:\n");
