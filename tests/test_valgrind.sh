@@ -1,0 +1,25 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT OR Apache-2.0
+# Runs every Check suite under valgrind memcheck: any memory error or leak
+# fails. Check must not fork here, or valgrind would watch only the parent.
+set -eu
+VALGRIND=${VALGRIND:-valgrind}
+if ! command -v "$VALGRIND" >/dev/null 2>&1; then
+	echo "test_valgrind: valgrind not found (install the valgrind package)" >&2
+	exit 1
+fi
+suites="check_region check_descriptor check_paging check_idmap check_linearmap check_target
+	check_mair check_regime check_errors check_atomicity check_beyond check_translate check_model"
+failed=0
+for suite in $suites; do
+	if ! CK_FORK=no ./libtool --mode=execute "$VALGRIND" --quiet --error-exitcode=99 \
+		--leak-check=full --errors-for-leak-kinds=definite,indirect \
+		"./tests/$suite" > "tests/$suite.valgrind.log" 2>&1; then
+		echo "test_valgrind: $suite failed under valgrind:" >&2
+		tail -n 30 "tests/$suite.valgrind.log" >&2
+		failed=1
+	else
+		echo "test_valgrind: $suite clean"
+	fi
+done
+exit $failed
