@@ -10,7 +10,8 @@ for compiler in gcc clang; do
 		echo "test_warnings: $compiler not found (install it; .ci/run does)" >&2
 		exit 1
 	fi
-	for source in "$srcdir"/lib/*.c "$srcdir"/lib/hosted/*.c "$srcdir"/lib/arch/*.c; do
+	for source in "$srcdir"/lib/*.c "$srcdir"/lib/hosted/*.c "$srcdir"/lib/arch/*.c \
+		"$srcdir"/lib/freestanding/*.c; do
 		if ! "$compiler" -std=c99 -O2 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 			-Wmissing-prototypes -Werror -I"$srcdir/include" -I"$srcdir/lib" \
 			-c "$source" -o /dev/null; then

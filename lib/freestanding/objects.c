@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
+/*
+ * Library objects in a freestanding build, which has no malloc: a fixed
+ * pool of slots, each big enough for a mapping or a regime. Its size is a
+ * build-time choice (AP_MAX_OBJECTS); when it is used up, creating a mapping
+ * or a regime reports AP_ERR_NO_MEMORY.
+ */
+#include "../internal.h"
+
+#ifndef AP_MAX_OBJECTS
+#define AP_MAX_OBJECTS 32
+#endif
+
+#define SLOT_BYTES 256
+
+/* Fails to compile if an object outgrows its slot. */
+typedef char mapping_fits_in_a_slot[sizeof(struct ap_mapping) <= SLOT_BYTES ? 1 : -1];
+typedef char regime_fits_in_a_slot[sizeof(struct ap_regime) <= SLOT_BYTES ? 1 : -1];
+
+typedef union slot {
+	unsigned char bytes[SLOT_BYTES];
+	uint64_t align;
+	void *align_pointer;
+} slot_t;
+
+static slot_t slots[AP_MAX_OBJECTS];
+static bool slot_used[AP_MAX_OBJECTS];
+
+void *ap__object_alloc(size_t size)
+{
+	if (size > SLOT_BYTES)
+		return NULL;
+	for (size_t i = 0; i < AP_MAX_OBJECTS; i++) {
+		/* A test-and-set per slot keeps concurrent creators apart. */
+		if (!__atomic_test_and_set(&slot_used[i], __ATOMIC_ACQUIRE)) {
+			__builtin_memset(&slots[i], 0, sizeof(slots[i]));
+			return &slots[i];
+		}
+	}
+	return NULL;
+}
+
+void ap__object_free(void *object)
+{
+	size_t i = (size_t)((slot_t *)object - slots);
+	if (i < AP_MAX_OBJECTS)
+		__atomic_clear(&slot_used[i], __ATOMIC_RELEASE);
+}
