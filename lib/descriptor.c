@@ -173,10 +173,9 @@ AP_EXPORT ap_status_t ap_descriptor_modify_flags(ap_descriptor_t *d, ap_attrs_t 
 	ap_attrs_t old_flags = old & ~mask;
 	ap_attrs_t flags = (old_flags | set) & ~clear;
 	/* Turning a table into a block or the reverse would corrupt the
-	 * hierarchy, live or not. */
-	if ((old_flags ^ flags) & AP_ATTR_TABLE_OR_PAGE)
-		return AP_ERR_INVALID_FLAGS;
-	if ((set | clear) & mask & ~ap__flags_allowed_in_oa_field(d->format))
+	 * hierarchy, live or not; and no flag may land in the address field. */
+	if (((old_flags ^ flags) & AP_ATTR_TABLE_OR_PAGE) |
+	    ((set | clear) & mask & ~ap__flags_allowed_in_oa_field(d->format)))
 		return AP_ERR_INVALID_FLAGS;
 	if (d->live && is_valid(old) && is_valid(flags) && !ap__bbm_safe(d->format, old_flags, flags))
 		return AP_ERR_BREAK_BEFORE_MAKE;
