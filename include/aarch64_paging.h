@@ -536,7 +536,10 @@ ap_status_t ap_mapping_destroy(ap_mapping_t *mapping);
  * refused before anything is written: changing a valid output address,
  * changing attributes other than the permitted ones, splitting a valid block,
  * or replacing a valid block with a table. Each changed descriptor that was
- * valid is then invalidated through the regime, followed by one barrier.
+ * valid is then invalidated through the regime, followed by one barrier; a
+ * subtable that an unmap removes is invalidated (::AP_INVALIDATE_TABLE) and
+ * waited for with a barrier of its own before it is freed. Entries that were
+ * invalid need no invalidation: translation faults are not cached.
  *
  * The edit is all-or-nothing: the tables it needs are allocated first.
  * @param mapping the mapping.
