@@ -10,6 +10,24 @@
 #include "../internal.h"
 #include "page_pool.h"
 
+/* What the core needs to know about a built-in translation. */
+static translation_t builtin(translation_kind_t kind, void *(*allocate)(void *, ap_pa_t *),
+			    void (*free_table)(void *, void *, ap_pa_t),
+			    void *(*to_virtual)(void *, ap_pa_t), void *ctx,
+			    void (*release)(void *))
+{
+	translation_t t;
+	memset(&t, 0, sizeof(t));
+	t.ops.size = sizeof(t.ops);
+	t.ops.allocate_table = allocate;
+	t.ops.free_table = free_table;
+	t.ops.physical_to_virtual = to_virtual;
+	t.ctx = ctx;
+	t.kind = kind;
+	t.release = release;
+	return t;
+}
+
 /* ------------------------------------------------------------ linear */
 
 typedef struct linear {
@@ -52,16 +70,9 @@ static ap_status_t create_linear(const ap_mapping_options_t *options, int64_t of
 	if (!l)
 		return AP_ERR_NO_MEMORY;
 	l->offset = offset;
-	translation_t t;
-	memset(&t, 0, sizeof(t));
-	t.ops.size = sizeof(t.ops);
-	t.ops.allocate_table = linear_allocate;
-	t.ops.free_table = linear_free;
-	t.ops.physical_to_virtual = linear_to_virtual;
-	t.ctx = l;
-	t.kind = TRANSLATION_LINEAR;
+	translation_t t = builtin(TRANSLATION_LINEAR, linear_allocate, linear_free,
+				  linear_to_virtual, l, free);
 	t.offset = offset;
-	t.release = free;
 	ap_status_t status = ap__mapping_create(options, &t, out);
 	if (status != AP_OK)
 		free(l);
@@ -156,15 +167,8 @@ AP_EXPORT ap_status_t ap_mapping_create_target(const ap_mapping_options_t *optio
 	if (!t)
 		return AP_ERR_NO_MEMORY;
 	t->base = base;
-	translation_t tr;
-	memset(&tr, 0, sizeof(tr));
-	tr.ops.size = sizeof(tr.ops);
-	tr.ops.allocate_table = target_allocate;
-	tr.ops.free_table = target_free;
-	tr.ops.physical_to_virtual = target_to_virtual;
-	tr.ctx = t;
-	tr.kind = TRANSLATION_TARGET;
-	tr.release = target_release;
+	translation_t tr = builtin(TRANSLATION_TARGET, target_allocate, target_free,
+				   target_to_virtual, t, target_release);
 	ap_status_t status = ap__mapping_create(options, &tr, out);
 	if (status != AP_OK)
 		target_release(t);
