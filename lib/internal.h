@@ -200,12 +200,6 @@ static inline bool mapping_live(const ap_mapping_t *m)
 	return __atomic_load_n(&m->active_count, __ATOMIC_ACQUIRE) != 0;
 }
 
-/* Lowest input address the mapping covers. */
-static inline uint64_t mapping_base(const ap_mapping_t *m)
-{
-	return m->va_base;
-}
-
 /* The table behind a table descriptor's output address, or NULL. */
 static inline uint64_t *table_at(const ap_mapping_t *m, ap_pa_t pa)
 {

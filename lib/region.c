@@ -50,14 +50,15 @@ AP_EXPORT ap_status_t ap_region_format(const ap_region_t *region, char *buf, siz
 {
 	if (!region || !ap__text_args_ok(buf, size))
 		return AP_ERR_INVALID_ARGUMENT;
-	if (region->size && region->size - 1 > UINT64_MAX - region->start)
+	span_t s;
+	bool empty;
+	if (ap__region_to_span(region, &s, &empty) != AP_OK)
 		return AP_ERR_REGION_BACKWARDS;
 	text_t t = {buf, size, 0};
 	ap__text_put(&t, "0x");
 	ap__text_hex(&t, region->start, 16);
 	ap__text_put(&t, "..0x");
-	uint64_t last = region->start + region->size - 1;
-	if (region->size && last == UINT64_MAX)
+	if (!empty && region->start + (region->size - 1) == UINT64_MAX)
 		ap__text_put(&t, "10000000000000000");
 	else
 		ap__text_hex(&t, region->start + region->size, 16);

@@ -643,6 +643,6 @@ void ap__compact(ap_mapping_t *m)
 	error_detail_t unused;
 	edit_t e;
 	edit_begin(&e, m, &unused);
-	compact_table(&e, m->root, m->root_level, mapping_base(m));
+	compact_table(&e, m->root, m->root_level, m->va_base);
 	edit_end(&e);
 }
