@@ -64,8 +64,9 @@ static inline unsigned entry_index(uint64_t va, unsigned level)
 
 /* ---------------------------------------------------------------- objects */
 
-/* Memory for library objects (mappings, regimes): malloc in hosted builds, a
- * static pool in freestanding ones. Returns zeroed memory or NULL. */
+/* Memory for library objects (mappings, regimes, the state of the built-in
+ * translations): malloc in hosted builds, a static pool in freestanding
+ * ones. Returns zeroed memory or NULL. */
 void *ap__object_alloc(size_t size);
 void ap__object_free(void *object);
 

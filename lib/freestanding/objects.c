@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * Library objects in a freestanding build, which has no malloc: a fixed
- * pool of slots, each big enough for a mapping or a regime. Its size is a
+ * pool of slots, each big enough for a mapping, a regime or the state of a
+ * built-in translation (a target image's slot array included, which limits
+ * such an image to 32 tables). Its size is a
  * build-time choice (AP_MAX_OBJECTS); when it is used up, creating a mapping
  * or a regime reports AP_ERR_NO_MEMORY.
  */
 #include "../internal.h"
 
 #ifndef AP_MAX_OBJECTS
-#define AP_MAX_OBJECTS 32
+#define AP_MAX_OBJECTS 64
 #endif
 
 #define SLOT_BYTES 256
@@ -42,7 +44,9 @@ void *ap__object_alloc(size_t size)
 
 void ap__object_free(void *object)
 {
-	size_t i = (size_t)((slot_t *)object - slots);
-	if (i < AP_MAX_OBJECTS)
-		__atomic_clear(&slot_used[i], __ATOMIC_RELEASE);
+	/* Compared as integers: pointers outside the pool (NULL among them)
+	 * are ignored, as free() ignores NULL. */
+	uintptr_t offset = (uintptr_t)object - (uintptr_t)slots;
+	if ((uintptr_t)object >= (uintptr_t)slots && offset < sizeof(slots))
+		__atomic_clear(&slot_used[offset / sizeof(slot_t)], __ATOMIC_RELEASE);
 }

@@ -4,7 +4,7 @@
 #include <sys/mman.h>
 
 #include "../internal.h"
-#include "page_pool.h"
+#include "../page_pool.h"
 
 /* Pages taken from the kernel at once: small enough that a table's peak
  * memory stays close to its size, large enough to amortise mmap. */

@@ -2,12 +2,12 @@
 /*
  * The built-in translations: identity and linear (tables addressed at their
  * own address plus a fixed offset) and target (tables laid out in slots of
- * an image that another machine loads at a base address).
+ * an image that another machine loads at a base address). Their table pages
+ * come from the page pool and their small state from the object allocator,
+ * so the same code serves hosted builds (malloc, mmap) and freestanding ones
+ * (fixed pools).
  */
-#include <stdlib.h>
-#include <string.h>
-
-#include "../internal.h"
+#include "internal.h"
 #include "page_pool.h"
 
 /* What the core needs to know about a built-in translation. */
@@ -17,7 +17,7 @@ static translation_t builtin(translation_kind_t kind, void *(*allocate)(void *, 
 			    void (*release)(void *))
 {
 	translation_t t;
-	memset(&t, 0, sizeof(t));
+	__builtin_memset(&t, 0, sizeof(t));
 	t.ops.size = sizeof(t.ops);
 	t.ops.allocate_table = allocate;
 	t.ops.free_table = free_table;
@@ -66,16 +66,16 @@ static ap_status_t create_linear(const ap_mapping_options_t *options, int64_t of
 {
 	if ((uint64_t)offset & PAGE_MASK)
 		return AP_ERR_INVALID_ARGUMENT;
-	linear_t *l = malloc(sizeof(*l));
+	linear_t *l = ap__object_alloc(sizeof(*l));
 	if (!l)
 		return AP_ERR_NO_MEMORY;
 	l->offset = offset;
 	translation_t t = builtin(TRANSLATION_LINEAR, linear_allocate, linear_free,
-				  linear_to_virtual, l, free);
+				  linear_to_virtual, l, ap__object_free);
 	t.offset = offset;
 	ap_status_t status = ap__mapping_create(options, &t, out);
 	if (status != AP_OK)
-		free(l);
+		ap__object_free(l);
 	return status;
 }
 
@@ -101,6 +101,21 @@ typedef struct target {
 	size_t first_free; /* no free slot below this index */
 } target_t;
 
+/* Doubles the slot array (the object allocator has no realloc). */
+static bool grow_slots(target_t *t)
+{
+	size_t capacity = t->capacity ? 2 * t->capacity : 16;
+	void **slots = ap__object_alloc(capacity * sizeof(void *));
+	if (!slots)
+		return false;
+	if (t->slots)
+		__builtin_memcpy(slots, t->slots, t->capacity * sizeof(void *));
+	ap__object_free(t->slots);
+	t->slots = slots;
+	t->capacity = capacity;
+	return true;
+}
+
 static void *target_allocate(void *ctx, ap_pa_t *pa)
 {
 	target_t *t = ctx;
@@ -108,12 +123,8 @@ static void *target_allocate(void *ctx, ap_pa_t *pa)
 	while (index < t->slot_count && t->slots[index])
 		index++;
 	if (index == t->capacity) {
-		size_t capacity = t->capacity ? 2 * t->capacity : 16;
-		void **slots = realloc(t->slots, capacity * sizeof(void *));
-		if (!slots)
+		if (!grow_slots(t))
 			return NULL;
-		t->slots = slots;
-		t->capacity = capacity;
 	}
 	void *page = ap__page_alloc();
 	if (!page)
@@ -154,8 +165,8 @@ static void *target_to_virtual(void *ctx, ap_pa_t pa)
 static void target_release(void *ctx)
 {
 	target_t *t = ctx;
-	free(t->slots);
-	free(t);
+	ap__object_free(t->slots);
+	ap__object_free(t);
 }
 
 AP_EXPORT ap_status_t ap_mapping_create_target(const ap_mapping_options_t *options, ap_pa_t base,
@@ -163,7 +174,7 @@ AP_EXPORT ap_status_t ap_mapping_create_target(const ap_mapping_options_t *optio
 {
 	if ((base & PAGE_MASK) || base >= PA_LIMIT)
 		return AP_ERR_INVALID_ARGUMENT;
-	target_t *t = calloc(1, sizeof(*t));
+	target_t *t = ap__object_alloc(sizeof(*t));
 	if (!t)
 		return AP_ERR_NO_MEMORY;
 	t->base = base;

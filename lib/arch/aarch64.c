@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
+/*
+ * The real processor sequences of the built-in regimes, for a freestanding
+ * AArch64 build running at the exception level that owns the regime (EL1 for
+ * EL1&0; EL2 for EL2&0, EL2 and stage 2; EL3 for EL3). Selected at configure
+ * time (--with-arch-ops=aarch64, the default of --enable-freestanding);
+ * host.c is the memory-only alternative.
+ *
+ * All maintenance is broadcast to the Inner Shareable domain (the "IS"
+ * forms and "dsb ish"), because another CPU of the same system may be
+ * running on the same tables.
+ */
+#include "../internal.h"
+
+#if !defined(__aarch64__)
+#error "lib/arch/aarch64.c needs an AArch64 compiler; configure --with-arch-ops=host otherwise"
+#endif
+
+#define HCR_EL2_TGE (UINT64_C(1) << 27)
+
+/* TLBI by VA takes VA[55:12] in bits 43:0 and, for regimes with ASIDs, the
+ * ASID in bits 63:48. Upper-range addresses keep their low 56 bits, which is
+ * what the TLB matches on. */
+static uint64_t tlbi_operand(ap_va_t va, uint16_t asid)
+{
+	return ((uint64_t)asid << 48) | ((va >> 12) & ((UINT64_C(1) << 44) - 1));
+}
+
+/*
+ * A changed leaf needs only its last-level entry gone (the "L" forms leave
+ * cached walks alone, which is cheaper); a removed subtable also needs the
+ * cached intermediate walk entries gone, which only the non-"L" forms do.
+ *
+ * The "dsb ishst" first: the new descriptor must be visible to every
+ * walker before the TLBI completes, or a walk racing with the TLBI could
+ * reload the old descriptor into the TLB just after it was invalidated.
+ */
+static void invalidate_el1and0(const ap_invalidation_t *inv)
+{
+	uint64_t op = tlbi_operand(inv->va, inv->asid);
+	/* The VAE1 forms also remove global entries for this VA, so a mapping
+	 * with global pages is covered by the ASID-tagged operand too. */
+	if (inv->kind == AP_INVALIDATE_LEAF)
+		__asm__ volatile("dsb ishst\n\ttlbi vale1is, %0" : : "r"(op) : "memory");
+	else
+		__asm__ volatile("dsb ishst\n\ttlbi vae1is, %0" : : "r"(op) : "memory");
+}
+
+/* EL2 without E2H has no ASIDs; with E2H set the VAE2 forms compare the
+ * ASID field. */
+static void invalidate_el2(const ap_invalidation_t *inv)
+{
+	uint64_t op = tlbi_operand(inv->va, inv->asid);
+	if (inv->kind == AP_INVALIDATE_LEAF)
+		__asm__ volatile("dsb ishst\n\ttlbi vale2is, %0" : : "r"(op) : "memory");
+	else
+		__asm__ volatile("dsb ishst\n\ttlbi vae2is, %0" : : "r"(op) : "memory");
+}
+
+/*
+ * EL2&0 (HCR_EL2.E2H set). A VHE host runs with HCR_EL2.TGE set too, and
+ * then the EL1 forms act on the EL2&0 regime, ASID included; this is what
+ * VHE kernels use, and QEMU 7.2 (Debian 12) only drops EL2&0 entries for
+ * them, not for the VAE2 forms. With TGE clear (a guest's EL1&0 is being
+ * set up), the EL1 forms would hit the guest, so the VAE2 forms are used.
+ */
+static void invalidate_el2and0(const ap_invalidation_t *inv)
+{
+	uint64_t hcr;
+	__asm__ volatile("mrs %0, hcr_el2" : "=r"(hcr));
+	if (!(hcr & HCR_EL2_TGE)) {
+		invalidate_el2(inv);
+		return;
+	}
+	invalidate_el1and0(inv);
+}
+
+static void invalidate_el3(const ap_invalidation_t *inv)
+{
+	uint64_t op = tlbi_operand(inv->va, 0);
+	if (inv->kind == AP_INVALIDATE_LEAF)
+		__asm__ volatile("dsb ishst\n\ttlbi vale3is, %0" : : "r"(op) : "memory");
+	else
+		__asm__ volatile("dsb ishst\n\ttlbi vae3is, %0" : : "r"(op) : "memory");
+}
+
+/*
+ * Stage 2: IPAS2E1IS removes the stage-2-only entries for the IPA in the
+ * current VMID (VTTBR_EL2). Entries that combine stage 1 and stage 2 are
+ * tagged by the guest's VA, not the IPA, so the Arm ARM requires a stage 1
+ * invalidation as well; it is done once per edit in barrier_stage2().
+ */
+static void invalidate_stage2(const ap_invalidation_t *inv)
+{
+	uint64_t op = (inv->va >> 12) & ((UINT64_C(1) << 40) - 1); /* IPA[51:12] */
+	if (inv->kind == AP_INVALIDATE_LEAF)
+		__asm__ volatile("dsb ishst\n\ttlbi ipas2le1is, %0" : : "r"(op) : "memory");
+	else
+		__asm__ volatile("dsb ishst\n\ttlbi ipas2e1is, %0" : : "r"(op) : "memory");
+}
+
+void ap__arch_invalidate(ap_regime_kind_t kind, const ap_invalidation_t *inv)
+{
+	switch (kind) {
+	case AP_REGIME_EL1AND0: invalidate_el1and0(inv); break;
+	case AP_REGIME_EL2AND0: invalidate_el2and0(inv); break;
+	case AP_REGIME_EL2: invalidate_el2(inv); break;
+	case AP_REGIME_EL3: invalidate_el3(inv); break;
+	case AP_REGIME_STAGE2: invalidate_stage2(inv); break;
+	}
+}
+
+/* "dsb ish" waits until every TLBI issued before it has completed on every
+ * CPU; "isb" then refetches so that later instructions use the new
+ * translations. */
+static void complete_maintenance(void)
+{
+	__asm__ volatile("dsb ish\n\tisb" : : : "memory");
+}
+
+void ap__arch_barrier(ap_regime_kind_t kind)
+{
+	if (kind == AP_REGIME_STAGE2) {
+		/* The IPA invalidations must complete before the stage 1 one, so
+		 * that no combined entry is rebuilt from a stale stage 2 entry;
+		 * VMALLE1IS then drops every combined entry of this VMID. */
+		__asm__ volatile("dsb ish\n\ttlbi vmalle1is" : : : "memory");
+	}
+	complete_maintenance();
+}
+
+/* The walker is not coherent with the CPU's store buffer: the tables must be
+ * complete in memory before a TTBR points at them. */
+void ap__arch_publish_tables(void)
+{
+	__asm__ volatile("dsb ishst" : : : "memory");
+}
+
+/* mrs/msr with the register named by its encoding where the assembler may not
+ * know it: TTBR1_EL2 (S3_4_C2_C0_1) exists only with FEAT_VHE. */
+#define READ_SYSREG(name, out) __asm__ volatile("mrs %0, " name : "=r"(out))
+#define WRITE_SYSREG(name, value) __asm__ volatile("msr " name ", %0" : : "r"(value) : "memory")
+
+static uint64_t swap_ttbr_el1(ap_va_range_t range, uint64_t value)
+{
+	uint64_t previous;
+	if (range == AP_VA_RANGE_UPPER) {
+		READ_SYSREG("ttbr1_el1", previous);
+		WRITE_SYSREG("ttbr1_el1", value);
+	} else {
+		READ_SYSREG("ttbr0_el1", previous);
+		WRITE_SYSREG("ttbr0_el1", value);
+	}
+	return previous;
+}
+
+static uint64_t swap_ttbr_el2(ap_va_range_t range, uint64_t value)
+{
+	uint64_t previous;
+	if (range == AP_VA_RANGE_UPPER) {
+		READ_SYSREG("S3_4_C2_C0_1", previous);
+		WRITE_SYSREG("S3_4_C2_C0_1", value);
+	} else {
+		READ_SYSREG("ttbr0_el2", previous);
+		WRITE_SYSREG("ttbr0_el2", value);
+	}
+	return previous;
+}
+
+static uint64_t swap_register(ap_regime_kind_t kind, ap_va_range_t range, uint64_t value)
+{
+	uint64_t previous = UINT64_MAX;
+	switch (kind) {
+	case AP_REGIME_EL1AND0: previous = swap_ttbr_el1(range, value); break;
+	case AP_REGIME_EL2AND0: previous = swap_ttbr_el2(range, value); break;
+	case AP_REGIME_EL2: previous = swap_ttbr_el2(AP_VA_RANGE_LOWER, value); break;
+	case AP_REGIME_EL3:
+		READ_SYSREG("ttbr0_el3", previous);
+		WRITE_SYSREG("ttbr0_el3", value);
+		break;
+	case AP_REGIME_STAGE2:
+		READ_SYSREG("vttbr_el2", previous);
+		WRITE_SYSREG("vttbr_el2", value);
+		break;
+	}
+	return previous;
+}
+
+/* The ASID (the VMID for stage 2, which is the mapping's ASID field, 0 for
+ * regimes without one) goes in bits 63:48 next to the root's address. The
+ * ISB makes the next instruction fetch and data access use the new table. */
+uint64_t ap__arch_activate(ap_regime_kind_t kind, ap_pa_t root, uint16_t asid,
+			   ap_va_range_t va_range)
+{
+	uint64_t previous = swap_register(kind, va_range, root | ((uint64_t)asid << 48));
+	__asm__ volatile("isb" : : : "memory");
+	return previous;
+}
+
+/*
+ * Put the previous table back, then drop what the TLBs hold of this one so
+ * that freeing or reusing its tables is safe:
+ * - EL1&0 and EL2&0 by ASID (ASIDE1IS; at EL2 with E2H and TGE set it acts
+ *   on the EL2&0 regime);
+ * - stage 2 by VMID, which the TLBI takes from the current VTTBR_EL2, so it
+ *   runs before the old VTTBR_EL2 is restored (nothing at EL2 runs the
+ *   guest in between).
+ * EL2 and EL3 cannot be deactivated (the caller checks).
+ */
+void ap__arch_deactivate(ap_regime_kind_t kind, uint64_t previous, uint16_t asid,
+			 ap_va_range_t va_range)
+{
+	if (kind == AP_REGIME_STAGE2) {
+		__asm__ volatile("dsb ishst\n\ttlbi vmalls12e1is\n\tdsb ish" : : : "memory");
+		swap_register(kind, va_range, previous);
+		__asm__ volatile("isb" : : : "memory");
+		return;
+	}
+	swap_register(kind, va_range, previous);
+	/* The new TTBR must be in use before the invalidation, or a walk of the
+	 * old table could refill the TLB after the TLBI. */
+	__asm__ volatile("isb" : : : "memory");
+	uint64_t op = (uint64_t)asid << 48;
+	__asm__ volatile("tlbi aside1is, %0" : : "r"(op) : "memory");
+	complete_maintenance();
+}

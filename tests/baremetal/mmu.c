@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
+#include "mmu.h"
+
+#include "runtime.h"
+
+mmu_attrs_t mmu_attrs_for(ap_regime_kind_t kind)
+{
+	mmu_attrs_t a;
+	if (kind == AP_REGIME_EL2 || kind == AP_REGIME_EL3) {
+		/* AP[1] is RES1 in the EL2 and EL3 formats. */
+		ap_attrs_t base = AP_EL23_VALID | AP_EL23_ACCESSED | AP_EL23_USER_RES1;
+		a.normal = base | AP_EL23_ATTRIBUTE_INDEX_0 | AP_EL23_INNER_SHAREABLE;
+		a.device = base | AP_EL23_ATTRIBUTE_INDEX_1 | AP_EL23_XN;
+		a.read_only = AP_EL23_READ_ONLY;
+		a.never_execute = AP_EL23_XN;
+		a.non_global = 0;
+	} else {
+		ap_attrs_t base = AP_EL1_VALID | AP_EL1_ACCESSED;
+		a.normal = base | AP_EL1_ATTRIBUTE_INDEX_0 | AP_EL1_INNER_SHAREABLE;
+		a.device = base | AP_EL1_ATTRIBUTE_INDEX_1 | AP_EL1_PXN | AP_EL1_UXN;
+		a.read_only = AP_EL1_READ_ONLY;
+		a.never_execute = AP_EL1_PXN | AP_EL1_UXN;
+		a.non_global = AP_EL1_NON_GLOBAL;
+	}
+	return a;
+}
+
+/* The physical address size the CPU implements, in TCR's encoding. */
+static uint64_t pa_range(void)
+{
+	uint64_t mmfr0;
+	__asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(mmfr0));
+	uint64_t range = mmfr0 & 0xf;
+	return range > 5 ? 5 : range;
+}
+
+/* T0SZ/T1SZ = 64 - 39; walks write-back cacheable, inner shareable. */
+#define TCR_T0SZ (64ull - MMU_VA_BITS)
+#define TCR_WALK0 ((1ull << 8) | (1ull << 10) | (3ull << 12))
+#define TCR_T1SZ (TCR_T0SZ << 16)
+#define TCR_WALK1 ((1ull << 24) | (1ull << 26) | (3ull << 28) | (2ull << 30)) /* TG1 = 4 KiB */
+#define TCR_EPD1 (1ull << 23)
+
+/* TCR_EL1, and TCR_EL2 with E2H set, have the two-range layout. */
+static uint64_t tcr_two_ranges(bool upper)
+{
+	uint64_t tcr = TCR_T0SZ | TCR_WALK0 | TCR_T1SZ | TCR_WALK1 | (pa_range() << 32);
+	return upper ? tcr : tcr | TCR_EPD1;
+}
+
+/* TCR_EL2 without E2H and TCR_EL3: one range, bits 31 and 23 RES1. */
+static uint64_t tcr_one_range(void)
+{
+	return TCR_T0SZ | TCR_WALK0 | (pa_range() << 16) | (1ull << 31) | (1ull << 23);
+}
+
+#define SCTLR_M (1ull << 0)
+#define SCTLR_A (1ull << 1)
+#define SCTLR_C (1ull << 2)
+#define SCTLR_I (1ull << 12)
+#define SCTLR_WXN (1ull << 19)
+
+static uint64_t sctlr_on(uint64_t sctlr)
+{
+	return (sctlr | SCTLR_M | SCTLR_C | SCTLR_I) & ~(SCTLR_A | SCTLR_WXN);
+}
+
+void mmu_enable(ap_regime_kind_t kind, bool upper)
+{
+	uint64_t sctlr;
+	switch (rt_current_el()) {
+	case 1:
+		__asm__ volatile("msr mair_el1, %0" : : "r"(MMU_MAIR));
+		__asm__ volatile("msr tcr_el1, %0" : : "r"(tcr_two_ranges(upper)));
+		__asm__ volatile("isb\n\ttlbi vmalle1\n\tdsb nsh\n\tisb" : : : "memory");
+		__asm__ volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
+		__asm__ volatile("msr sctlr_el1, %0\n\tisb" : : "r"(sctlr_on(sctlr)) : "memory");
+		break;
+	case 2: {
+		uint64_t tcr = kind == AP_REGIME_EL2AND0 ? tcr_two_ranges(upper) : tcr_one_range();
+		__asm__ volatile("msr mair_el2, %0" : : "r"(MMU_MAIR));
+		__asm__ volatile("msr tcr_el2, %0" : : "r"(tcr));
+		__asm__ volatile("isb\n\ttlbi alle2\n\tdsb nsh\n\tisb" : : : "memory");
+		__asm__ volatile("mrs %0, sctlr_el2" : "=r"(sctlr));
+		__asm__ volatile("msr sctlr_el2, %0\n\tisb" : : "r"(sctlr_on(sctlr)) : "memory");
+		break;
+	}
+	case 3:
+		__asm__ volatile("msr mair_el3, %0" : : "r"(MMU_MAIR));
+		__asm__ volatile("msr tcr_el3, %0" : : "r"(tcr_one_range()));
+		__asm__ volatile("isb\n\ttlbi alle3\n\tdsb nsh\n\tisb" : : : "memory");
+		__asm__ volatile("mrs %0, sctlr_el3" : "=r"(sctlr));
+		__asm__ volatile("msr sctlr_el3, %0\n\tisb" : : "r"(sctlr_on(sctlr)) : "memory");
+		break;
+	}
+}
+
+void mmu_disable(void)
+{
+	uint64_t sctlr;
+	switch (rt_current_el()) {
+	case 1:
+		__asm__ volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
+		__asm__ volatile("msr sctlr_el1, %0\n\tisb" : : "r"(sctlr & ~SCTLR_M) : "memory");
+		break;
+	case 2:
+		__asm__ volatile("mrs %0, sctlr_el2" : "=r"(sctlr));
+		__asm__ volatile("msr sctlr_el2, %0\n\tisb" : : "r"(sctlr & ~SCTLR_M) : "memory");
+		break;
+	case 3:
+		__asm__ volatile("mrs %0, sctlr_el3" : "=r"(sctlr));
+		__asm__ volatile("msr sctlr_el3, %0\n\tisb" : : "r"(sctlr & ~SCTLR_M) : "memory");
+		break;
+	}
+}
+
+uint64_t mmu_at(uint64_t va, bool write)
+{
+	uint64_t par;
+	switch (rt_current_el()) {
+	case 1:
+		if (write)
+			__asm__ volatile("at s1e1w, %0" : : "r"(va) : "memory");
+		else
+			__asm__ volatile("at s1e1r, %0" : : "r"(va) : "memory");
+		break;
+	case 2:
+		if (write)
+			__asm__ volatile("at s1e2w, %0" : : "r"(va) : "memory");
+		else
+			__asm__ volatile("at s1e2r, %0" : : "r"(va) : "memory");
+		break;
+	case 3:
+		if (write)
+			__asm__ volatile("at s1e3w, %0" : : "r"(va) : "memory");
+		else
+			__asm__ volatile("at s1e3r, %0" : : "r"(va) : "memory");
+		break;
+	}
+	__asm__ volatile("isb\n\tmrs %0, par_el1" : "=r"(par) : : "memory");
+	return par;
+}
+
+uint64_t mmu_read_ttbr(ap_regime_kind_t kind, ap_va_range_t range)
+{
+	uint64_t v = 0;
+	bool upper = range == AP_VA_RANGE_UPPER;
+	switch (kind) {
+	case AP_REGIME_EL1AND0:
+		if (upper)
+			__asm__ volatile("mrs %0, ttbr1_el1" : "=r"(v));
+		else
+			__asm__ volatile("mrs %0, ttbr0_el1" : "=r"(v));
+		break;
+	case AP_REGIME_EL2AND0:
+		if (upper)
+			__asm__ volatile("mrs %0, S3_4_C2_C0_1" : "=r"(v));
+		else
+			__asm__ volatile("mrs %0, ttbr0_el2" : "=r"(v));
+		break;
+	case AP_REGIME_EL2: __asm__ volatile("mrs %0, ttbr0_el2" : "=r"(v)); break;
+	case AP_REGIME_EL3: __asm__ volatile("mrs %0, ttbr0_el3" : "=r"(v)); break;
+	case AP_REGIME_STAGE2: __asm__ volatile("mrs %0, vttbr_el2" : "=r"(v)); break;
+	}
+	return v;
+}

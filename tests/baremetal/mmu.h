@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
+/*
+ * The system registers around a translation table that the library leaves
+ * to its caller: MAIR, TCR, SCTLR, and the AT instruction. The tables, the
+ * TTBR writes and every TLB invalidation after a change are the library's.
+ */
+#ifndef RT_MMU_H
+#define RT_MMU_H
+
+#include <aarch64_paging.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* MAIR index 0: Normal write-back; index 1: Device-nGnRnE. */
+#define MMU_MAIR 0x00ffull
+/* Every test table starts at level 1: a 39-bit input address space. */
+#define MMU_ROOT_LEVEL 1u
+#define MMU_VA_BITS 39u
+
+/* Attribute bits of one descriptor format, as the tests use them. */
+typedef struct mmu_attrs {
+	ap_attrs_t normal;    /* read-write normal memory, executable */
+	ap_attrs_t device;    /* read-write device memory, never executable */
+	ap_attrs_t read_only; /* the AP[2] bit */
+	ap_attrs_t never_execute;
+	ap_attrs_t non_global; /* 0 where the regime has no ASIDs */
+} mmu_attrs_t;
+
+mmu_attrs_t mmu_attrs_for(ap_regime_kind_t kind);
+
+/* Sets MAIR and TCR for the regime (both halves when @p upper), clears the
+ * TLBs of the regime once, and turns the MMU on. */
+void mmu_enable(ap_regime_kind_t kind, bool upper);
+/* Turns the MMU of the current exception level off. */
+void mmu_disable(void);
+
+/* AT S1ExR (or S1ExW when @p write) at the current level: the PAR_EL1 value. */
+uint64_t mmu_at(uint64_t va, bool write);
+
+/* The TTBR the regime uses for @p range (for checks after activation). */
+uint64_t mmu_read_ttbr(ap_regime_kind_t kind, ap_va_range_t range);
+
+#endif

@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
+#
+# Bare-metal tests on QEMU's virt board. Builds the freestanding library with
+# the project's own configure (--host=aarch64-linux-gnu --enable-freestanding,
+# so the real TLBI/TTBR sequences are in), links each test program against it
+# with the small runtime here, and runs every program on the machines it is
+# meant for. Pass or fail is QEMU's exit status (semihosting exit); every run
+# is bounded by `timeout`, since a lost test would otherwise hang.
+set -euo pipefail
+
+srcdir=${abs_top_srcdir:?run through make check}/tests/baremetal
+work=${abs_top_builddir:?run through make check}/tests/baremetal
+cross=${AARCH64_CROSS:-aarch64-linux-gnu-}
+qemu=${QEMU_SYSTEM_AARCH64:-qemu-system-aarch64}
+for tool in "${cross}gcc" "$qemu" timeout; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "baremetal: $tool is missing (apt-get install gcc-aarch64-linux-gnu qemu-system-arm)" >&2
+		exit 1
+	fi
+done
+mkdir -p "$work/lib"
+
+# 1. The freestanding library, as a firmware build would make it.
+if [ ! -f "$work/lib/Makefile" ]; then
+	(cd "$work/lib" && "$abs_top_srcdir/configure" -q --host=aarch64-linux-gnu \
+		--enable-freestanding CC="${cross}gcc" >configure.log 2>&1) ||
+		{ cat "$work/lib/configure.log"; exit 1; }
+fi
+make -s -C "$work/lib" ARFLAGS=cr libaarch64paging.a >/dev/null
+
+# 2. The test programs: runtime + one test file each.
+cflags=(-std=c99 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib
+	-fno-stack-protector -fno-tree-loop-distribute-patterns
+	-mgeneral-regs-only -mstrict-align -mno-outline-atomics
+	-I"$abs_top_srcdir/include" -I"$srcdir")
+runtime=("$srcdir/start.S" "$srcdir/runtime.c" "$srcdir/mmu.c" "$srcdir/stage1_suite.c")
+build() {
+	"${cross}gcc" "${cflags[@]}" -static -no-pie -Wl,--no-warn-rwx-segments \
+		-Wl,--build-id=none -T "$srcdir/link.ld" \
+		-o "$work/$1.elf" "${runtime[@]}" "$srcdir/$1.c" \
+		"$work/lib/libaarch64paging.a" -lgcc
+}
+
+# 3. The runs: test, machine options, CPU. EL2&0 needs FEAT_VHE, which
+# cortex-a57 (Armv8.0) lacks, so it runs on -cpu max only.
+runs=(
+	"el1 virt cortex-a57" "el1 virt max"
+	"linear_ttbr1 virt cortex-a57" "linear_ttbr1 virt max"
+	"el2 virt,virtualization=on cortex-a57" "el2 virt,virtualization=on max"
+	"el2_vhe virt,virtualization=on max"
+	"el3 virt,secure=on cortex-a57" "el3 virt,secure=on max"
+	"stage2 virt,virtualization=on cortex-a57" "stage2 virt,virtualization=on max"
+)
+
+run() { # test machine cpu -> QEMU's exit status
+	timeout 60 "$qemu" -M "$2" -cpu "$3" -m 256M -nographic -semihosting \
+		-monitor none -serial stdio -kernel "$work/$1.elf" </dev/null >"$work/$1.$3.log" 2>&1
+}
+
+failed=0
+built=""
+for entry in "${runs[@]}" "harness_fail virt cortex-a57"; do
+	read -r test machine cpu <<<"$entry"
+	case " $built " in *" $test "*) ;; *) build "$test"; built="$built $test" ;; esac
+	status=0
+	run "$test" "$machine" "$cpu" || status=$?
+	if [ "$test" = harness_fail ]; then
+		# The harness must turn a failing check into a failing status.
+		if [ "$status" -eq 0 ]; then
+			echo "FAIL: harness_fail exited 0: failures would go unnoticed"
+			failed=1
+		else
+			echo "ok: harness_fail ($cpu) failed as it must (status $status)"
+		fi
+		continue
+	fi
+	if [ "$status" -eq 0 ]; then
+		echo "ok: $test on -M $machine -cpu $cpu"
+	else
+		echo "FAIL: $test on -M $machine -cpu $cpu (status $status):"
+		sed 's/^/    /' "$work/$test.$cpu.log"
+		failed=1
+	fi
+done
+exit "$failed"
