@@ -9,6 +9,11 @@
 
 #include <aarch64_paging.h>
 
+/* Everything declared here stays inside the library: calls and addresses of
+ * these functions need no GOT or PLT, in the shared object as in a
+ * freestanding image. */
+#pragma GCC visibility push(hidden)
+
 /* Marks the definition of an exported function; everything else is hidden. */
 #define AP_EXPORT __attribute__((visibility("default")))
 
@@ -293,5 +298,7 @@ void ap__sized_store(void *dst, const void *src, size_t src_size);
 
 /* ---------------------------------------------------------------- arch */
 #include "arch/arch.h"
+
+#pragma GCC visibility pop
 
 #endif

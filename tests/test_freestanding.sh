@@ -14,7 +14,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for source in $CORE_SOURCES $FREESTANDING_SOURCES lib/arch/host.c; do
 	case "$source" in *.c) ;; *) continue ;; esac
-	${CC:-cc} -std=c99 -O2 -ffreestanding -nostdlib -Wall -Wextra -Werror \
+	${CC:-cc} -std=c99 -O2 -ffreestanding -nostdlib -fvisibility=hidden -Wall -Wextra -Werror \
 		-I"$srcdir/include" -I"$srcdir/lib" -c "$srcdir/$source" \
 		-o "$work/$(echo "$source" | tr / _).o"
 done

@@ -4,6 +4,9 @@
  * in every build) but only reports that it cannot write. ap_mapping_dump()
  * with a caller's writer works everywhere.
  */
+/* Without stdio the header leaves FILE out, so the definition below is the
+ * only declaration. */
+#define AP_NO_STDIO 1
 #include "../internal.h"
 
 /* FILE does not exist here; the parameter is only compared with NULL, and a

@@ -19,6 +19,17 @@ for tool in "${cross}gcc" "$qemu" timeout; do
 		exit 1
 	fi
 done
+if [ "$abs_top_srcdir" -ef "$abs_top_builddir" ]; then
+	echo "$0: configure the project out of tree (mkdir build && cd build && ../configure):" >&2
+	echo "this test runs the project's configure again for AArch64, which an in-tree build forbids" >&2
+	exit 1
+fi
+# A tree configured by an older configure is made again from scratch (make
+# would otherwise rerun configure itself, with this script's make variables).
+if [ -f "$work/lib/Makefile" ] && { [ "$abs_top_srcdir/configure" -nt "$work/lib/Makefile" ] ||
+	[ "$abs_top_srcdir/Makefile.in" -nt "$work/lib/Makefile" ]; }; then
+	rm -rf "$(dirname "$work/lib/Makefile")"
+fi
 mkdir -p "$work/lib"
 
 # 1. The freestanding library, as a firmware build would make it.
@@ -30,7 +41,7 @@ fi
 make -s -C "$work/lib" ARFLAGS=cr libaarch64paging.a >/dev/null
 
 # 2. The test programs: runtime + one test file each.
-cflags=(-std=c99 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib
+cflags=(-std=c99 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib -fno-pie
 	-fno-stack-protector -fno-tree-loop-distribute-patterns
 	-mgeneral-regs-only -mstrict-align -mno-outline-atomics
 	-I"$abs_top_srcdir/include" -I"$srcdir")
@@ -42,10 +53,18 @@ build() {
 		"$work/lib/libaarch64paging.a" -lgcc
 }
 
+# The README's bare-metal example, extracted as it is written there.
+sed -n '/<!-- baremetal example: begin -->/,/<!-- baremetal example: end -->/p' \
+	"$abs_top_srcdir/README.md" | sed '/^<!--/d; /^```/d' >"$work/readme_example.c"
+grep -q enable_mmu_el1 "$work/readme_example.c" ||
+	{ echo "baremetal: no example found in README.md" >&2; exit 1; }
+cflags+=(-I"$work")
+
 # 3. The runs: test, machine options, CPU. EL2&0 needs FEAT_VHE, which
 # cortex-a57 (Armv8.0) lacks, so it runs on -cpu max only.
 runs=(
 	"el1 virt cortex-a57" "el1 virt max"
+	"el1_readme virt cortex-a57"
 	"linear_ttbr1 virt cortex-a57" "linear_ttbr1 virt max"
 	"el2 virt,virtualization=on cortex-a57" "el2 virt,virtualization=on max"
 	"el2_vhe virt,virtualization=on max"

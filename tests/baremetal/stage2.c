@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
+/*
+ * Stage 2 at EL2 (virtualization=on): a stage 2 table built with the
+ * library translates a guest's IPAs; the guest runs at EL1 (HCR_EL2.VM and
+ * RW set, its own stage 1 off, so its addresses are IPAs). The guest writes
+ * through an IPA alias, EL2 makes that page read-only through the library
+ * while the guest's writable entry is still in the TLB, and the guest's
+ * next write must trap to EL2 with the alias in HPFAR_EL2.
+ *
+ * The guest talks to EL2 with HVC #n; the checks run in EL2's handler.
+ */
+#include "runtime.h"
+#include "stage1_suite.h"
+
+#define PAGE 4096ull
+#define GUEST_ALIAS 0x1000000000ull /* IPA of guest_page's alias */
+
+#define HCR_VM (1ull << 0)
+#define HCR_RW (1ull << 31)
+/* Stage 2 attributes: normal write-back memory or device memory, read-write. */
+#define S2_NORMAL (AP_S2_VALID | AP_S2_ACCESS_FLAG | AP_S2_S2AP_ACCESS_RW | AP_S2_SH_INNER | \
+		   AP_S2_MEMATTR_NORMAL_INNER_WB | AP_S2_MEMATTR_NORMAL_OUTER_WB)
+#define S2_DEVICE (AP_S2_VALID | AP_S2_ACCESS_FLAG | AP_S2_S2AP_ACCESS_RW | AP_S2_XN | \
+		   AP_S2_MEMATTR_DEVICE_nGnRE)
+/* S2AP[1]: write permission. */
+#define S2_WRITE (AP_S2_S2AP_ACCESS_WO)
+
+static uint64_t guest_page[PAGE / 8] __attribute__((aligned(4096)));
+static ap_mapping_t *stage2;
+static uint64_t previous_vttbr;
+static rt_fault_t guest_fault;
+
+/* ------------------------------------------------------------ the guest (EL1) */
+
+static inline void hvc(unsigned n, uint64_t argument)
+{
+	register uint64_t x0 __asm__("x0") = argument;
+	if (n == 1)
+		__asm__ volatile("hvc #1" : : "r"(x0) : "memory");
+	else if (n == 2)
+		__asm__ volatile("hvc #2" : : "r"(x0) : "memory");
+	else
+		__asm__ volatile("hvc #3" : : "r"(x0) : "memory");
+}
+
+void rt_store_insn(uint64_t address, uint64_t value);
+uint64_t rt_load_insn(uint64_t address);
+
+static void guest_main(void)
+{
+	rt_puts("guest running at EL1\n");
+	rt_store_insn(GUEST_ALIAS, 0x1111);
+	hvc(1, 0);
+	rt_store_insn(GUEST_ALIAS + 8, 0x2222); /* traps: EL2 steps over it */
+	hvc(2, 0);
+	hvc(3, rt_load_insn(GUEST_ALIAS));
+	rt_puts("guest: EL2 did not end the test\n");
+	rt_exit(4);
+}
+
+/* ------------------------------------------------------------ EL2 */
+
+static void map_ipa(uint64_t ipa, uint64_t size, uint64_t pa, ap_attrs_t flags)
+{
+	ap_region_t region;
+	CHECK_EQ(ap_region_from_size(ipa, size, &region), AP_OK);
+	CHECK_EQ(ap_mapping_map(stage2, &region, pa, flags, AP_CONSTRAINT_NONE, 0), AP_OK);
+}
+
+static int clear_write(void *ctx, const ap_region_t *region, ap_descriptor_t *d)
+{
+	(void)ctx;
+	(void)region;
+	return ap_descriptor_modify_flags(d, 0, S2_WRITE) == AP_OK ? 0 : 1;
+}
+
+static void guest_wrote(void)
+{
+	CHECK_EQ(guest_page[0], 0x1111);
+	ap_region_t page;
+	CHECK_EQ(ap_region_from_size(GUEST_ALIAS, PAGE, &page), AP_OK);
+	CHECK_EQ(ap_mapping_modify(stage2, &page, clear_write, 0, 0), AP_OK);
+	rt_puts("EL2 made the guest's page read-only through the library\n");
+}
+
+static void guest_write_trapped(void)
+{
+	CHECK(guest_fault.taken);
+	CHECK_EQ(rt_esr_class(guest_fault.esr), RT_EC_DABT_LOWER);
+	CHECK_EQ(rt_esr_status(guest_fault.esr), RT_FSC_PERMISSION(3));
+	CHECK_EQ((guest_fault.esr >> 6) & 1, 1); /* a write */
+	CHECK_EQ(guest_fault.hpfar, ((GUEST_ALIAS + 8) >> 12) << 4);
+	CHECK_EQ(guest_fault.far, GUEST_ALIAS + 8);
+	CHECK_EQ(guest_page[1], 0);
+	rt_print("the guest's write trapped to EL2, HPFAR_EL2 = ", guest_fault.hpfar);
+}
+
+static void guest_read_back(uint64_t value)
+{
+	CHECK_EQ(value, 0x1111);
+	ap_translate_result_t r = {.size = sizeof(r)};
+	CHECK_EQ(ap_mapping_translate(stage2, GUEST_ALIAS + 0x10, &r), AP_OK);
+	CHECK_EQ(r.output_address, (uint64_t)guest_page + 0x10);
+	CHECK_EQ(r.attributes & S2_WRITE, 0);
+	CHECK_EQ(ap_mapping_deactivate(stage2, previous_vttbr), AP_OK);
+	CHECK_EQ(mmu_read_ttbr(AP_REGIME_STAGE2, AP_VA_RANGE_LOWER), previous_vttbr);
+	CHECK_EQ(ap_mapping_destroy(stage2), AP_OK);
+	rt_puts("PASS\n");
+	rt_exit(0);
+}
+
+bool rt_lower_el_hook(unsigned vector, uint64_t *regs)
+{
+	uint64_t esr;
+	__asm__ volatile("mrs %0, esr_el2" : "=r"(esr));
+	if (vector != 8)
+		return false;
+	if (rt_esr_class(esr) == RT_EC_DABT_LOWER && !guest_fault.taken) {
+		guest_fault.taken = true;
+		guest_fault.esr = esr;
+		__asm__ volatile("mrs %0, far_el2" : "=r"(guest_fault.far));
+		__asm__ volatile("mrs %0, hpfar_el2" : "=r"(guest_fault.hpfar));
+		rt_set_elr(rt_elr() + 4);
+		return true;
+	}
+	if (rt_esr_class(esr) != RT_EC_HVC64)
+		return false;
+	switch (esr & 0xffff) {
+	case 1: guest_wrote(); return true;
+	case 2: guest_write_trapped(); return true;
+	case 3: guest_read_back(regs[0]); return true;
+	}
+	return false;
+}
+
+/* VTCR_EL2: 39-bit IPA (T0SZ 25), walk starts at level 1 (SL0 = 1), 4 KiB
+ * granule, walks write-back cacheable and inner shareable, RES1 bit 31. */
+static uint64_t vtcr(void)
+{
+	uint64_t mmfr0;
+	__asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(mmfr0));
+	uint64_t ps = (mmfr0 & 0xf) > 5 ? 5 : (mmfr0 & 0xf);
+	return 25 | (1ull << 6) | (1ull << 8) | (1ull << 10) | (3ull << 12) | (ps << 16) |
+	       (1ull << 31);
+}
+
+int test_main(void)
+{
+	CHECK_EQ(rt_current_el(), 2);
+	const ap_regime_t *regime;
+	CHECK_EQ(ap_regime_get(AP_REGIME_STAGE2, &regime), AP_OK);
+	ap_mapping_options_t options = {.size = sizeof(options), .regime = regime,
+					.root_level = MMU_ROOT_LEVEL};
+	CHECK_EQ(ap_mapping_create_identity(&options, &stage2), AP_OK);
+	uint64_t start = (uint64_t)__image_start, end = (uint64_t)__image_end;
+	map_ipa(start, end - start, start, S2_NORMAL);
+	map_ipa(RT_UART, PAGE, RT_UART, S2_DEVICE);
+	map_ipa(GUEST_ALIAS, PAGE, (uint64_t)guest_page, S2_NORMAL | AP_S2_XN);
+
+	__asm__ volatile("msr vtcr_el2, %0" : : "r"(vtcr()));
+	CHECK_EQ(ap_mapping_activate(stage2, &previous_vttbr), AP_OK);
+	uint64_t vttbr;
+	CHECK_EQ(ap_mapping_ttbr(stage2, &vttbr), AP_OK);
+	CHECK_EQ(mmu_read_ttbr(AP_REGIME_STAGE2, AP_VA_RANGE_LOWER), vttbr);
+	__asm__ volatile("msr hcr_el2, %0" : : "r"(HCR_VM | HCR_RW));
+	/* The guest's own MMU stays off: SCTLR_EL1 with only its RES1 bits. */
+	__asm__ volatile("msr sctlr_el1, %0\n\tisb\n\ttlbi vmalls12e1\n\tdsb nsh\n\tisb"
+			 : : "r"(0x30d00800ull) : "memory");
+	rt_enter_el1(guest_main, __guest_stack_top);
+}

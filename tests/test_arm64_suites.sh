@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
+#
+# The Check suites on AArch64: cross-built with the project's own configure
+# (--host=aarch64-linux-gnu, against Debian's check:arm64, linked statically)
+# and run under QEMU user mode. This is a hosted build (memory-only arch
+# ops, as AArch64 Linux user space must be), so every suite must give the
+# same result as on this host: all checks pass, and each suite runs as many
+# checks as its host build does.
+set -euo pipefail
+
+: "${abs_top_srcdir:?run through make check}" "${abs_top_builddir:?run through make check}"
+: "${CHECK_SUITES:?run through make check}"
+work=$abs_top_builddir/tests/arm64
+qemu=${QEMU_AARCH64:-qemu-aarch64}
+for tool in aarch64-linux-gnu-gcc "$qemu"; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "arm64: $tool is missing (apt-get install gcc-aarch64-linux-gnu qemu-user)" >&2
+		exit 1
+	fi
+done
+if [ ! -e /usr/lib/aarch64-linux-gnu/libcheck.a ]; then
+	echo "arm64: Check for arm64 is missing (dpkg --add-architecture arm64; apt-get install check:arm64)" >&2
+	exit 1
+fi
+
+if [ "$abs_top_srcdir" -ef "$abs_top_builddir" ]; then
+	echo "$0: configure the project out of tree (mkdir build && cd build && ../configure):" >&2
+	echo "this test runs the project's configure again for AArch64, which an in-tree build forbids" >&2
+	exit 1
+fi
+# A tree configured by an older configure is made again from scratch (make
+# would otherwise rerun configure itself, with this script's make variables).
+if [ -f "$work/Makefile" ] && { [ "$abs_top_srcdir/configure" -nt "$work/Makefile" ] ||
+	[ "$abs_top_srcdir/Makefile.in" -nt "$work/Makefile" ]; }; then
+	rm -rf "$(dirname "$work/Makefile")"
+fi
+mkdir -p "$work"
+if [ ! -f "$work/Makefile" ]; then
+	(cd "$work" && PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig \
+		PKG_CONFIG="pkg-config --static" \
+		"$abs_top_srcdir/configure" -q --host=aarch64-linux-gnu --disable-shared \
+		>configure.log 2>&1) || { cat "$work/configure.log"; exit 1; }
+fi
+# -all-static: libtool's way to link libc and Check statically too, so that
+# qemu-aarch64 needs no AArch64 root file system.
+make -s -C "$work" ARFLAGS=cr LDFLAGS=-all-static $CHECK_SUITES >/dev/null
+
+failed=0
+for suite in $CHECK_SUITES; do
+	file "$work/$suite" | grep -q "ARM aarch64" || { echo "arm64: $suite is not an AArch64 program"; exit 1; }
+	status=0
+	summary=$(cd "$work" && CK_VERBOSITY=normal "$qemu" "./$suite" 2>&1 | grep -E '^[0-9]+%: Checks: ') || status=$?
+	host_summary=$(grep -E '^[0-9]+%: Checks: ' "$abs_top_builddir/$suite.log" 2>/dev/null || true)
+	if [ "$status" -ne 0 ] || ! grep -q '^100%' <<<"$summary"; then
+		echo "FAIL: $suite on AArch64: ${summary:-no summary} (status $status)"
+		failed=1
+	elif [ -n "$host_summary" ] && [ "$summary" != "$host_summary" ]; then
+		echo "FAIL: $suite: AArch64 says '$summary', the host said '$host_summary'"
+		failed=1
+	else
+		echo "ok: $suite on AArch64: $summary"
+	fi
+done
+exit "$failed"

@@ -1,0 +1,62 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT OR Apache-2.0
+# Builds and tests the Zig binding (bindings/zig) against the library of this
+# build tree, found through pkg-config's uninstalled .pc on PKG_CONFIG_PATH,
+# then runs the example and checks that the README shows that very example.
+# Every Zig output and cache goes under the build tree, never the sources.
+set -eu
+
+: "${abs_top_srcdir:?abs_top_srcdir must be set}"
+: "${abs_top_builddir:?abs_top_builddir must be set}"
+: "${PKG_CONFIG_PATH:?PKG_CONFIG_PATH must name the build tree}"
+export PKG_CONFIG_PATH
+
+wanted=0.11.0
+if ! command -v zig >/dev/null 2>&1; then
+	echo "test_zig_binding: zig not found; install Zig $wanted with .ci/install-zig" >&2
+	exit 1
+fi
+found=$(zig version)
+if [ "$found" != "$wanted" ]; then
+	echo "test_zig_binding: zig $found found, the binding needs $wanted; run .ci/install-zig" >&2
+	exit 1
+fi
+
+binding="$abs_top_srcdir/bindings/zig"
+# Zig's caches and outputs, and this script's own files (zig-check): the
+# names Makefile.am's clean-local removes.
+out="$abs_top_builddir/bindings/zig"
+scratch="$out/zig-check"
+mkdir -p "$scratch"
+
+zig_build() {
+	zig build "$@" \
+		--build-file "$binding/build.zig" \
+		--cache-dir "$out/zig-cache" \
+		--global-cache-dir "$out/zig-global-cache" \
+		--prefix "$out/zig-out"
+}
+
+zig_build test --summary all
+
+example_output="$scratch/example.out"
+zig_build example >"$example_output"
+if ! grep -q '^0x80212345 -> 0x80212345, a level 2 block$' "$example_output"; then
+	echo "test_zig_binding: the example printed something unexpected:" >&2
+	cat "$example_output" >&2
+	exit 1
+fi
+
+# The README's example is the first zig block after the marker; it must be
+# the file the example step just built and ran.
+readme_example="$scratch/readme-example.zig"
+awk '/<!-- example: begin -->/ { marker = 1; next }
+	marker && /^```zig$/ { inside = 1; next }
+	inside && /^```$/ { exit }
+	inside { print }' "$binding/README.md" >"$readme_example"
+if ! cmp -s "$readme_example" "$binding/examples/example.zig"; then
+	echo "test_zig_binding: bindings/zig/README.md and examples/example.zig differ:" >&2
+	diff -u "$binding/examples/example.zig" "$readme_example" >&2 || true
+	exit 1
+fi
+echo "test_zig_binding: tests passed, example ran and matches the README"
