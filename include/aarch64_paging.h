@@ -385,7 +385,9 @@ typedef struct ap_regime_hooks {
  * @brief Returns the built-in regime of @p kind.
  *
  * Built-in regimes execute real TLBI/MSR/DSB/ISB instructions only in a
- * freestanding AArch64 build; in a hosted build they change memory only.
+ * build configured with --with-arch-ops=aarch64 (the default of a
+ * freestanding AArch64 build), which must run at the exception level that
+ * owns the regime; otherwise they change memory only.
  * @param[out] out the regime; it lives as long as the library.
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT @p out is NULL or @p kind is not an ::ap_regime_kind_t value.
@@ -480,8 +482,8 @@ ap_status_t ap_mapping_create(const ap_mapping_options_t *options, const ap_tran
  *        address in this process.
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT as for ap_mapping_create().
- * @retval AP_ERR_NO_MEMORY no memory.
- * @retval AP_ERR_UNSUPPORTED the library was built without the hosted helpers.
+ * @retval AP_ERR_NO_MEMORY no memory (in a freestanding build: the library's
+ *         fixed pool of objects or table pages is used up).
  */
 ap_status_t ap_mapping_create_identity(const ap_mapping_options_t *options, ap_mapping_t **out);
 
@@ -491,9 +493,9 @@ ap_status_t ap_mapping_create_identity(const ap_mapping_options_t *options, ap_m
  * @param offset signed, a multiple of ::AP_PAGE_SIZE.
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT as for ap_mapping_create(), or @p offset is not page-aligned.
- * @retval AP_ERR_NO_MEMORY no memory.
+ * @retval AP_ERR_NO_MEMORY no memory (in a freestanding build: the library's
+ *         fixed pool of objects or table pages is used up).
  * @retval AP_ERR_BAD_TABLE_ADDRESS the root table's address plus @p offset is not a valid physical address.
- * @retval AP_ERR_UNSUPPORTED the library was built without the hosted helpers.
  */
 ap_status_t ap_mapping_create_linear(const ap_mapping_options_t *options, int64_t offset,
 				     ap_mapping_t **out);
@@ -507,8 +509,8 @@ ap_status_t ap_mapping_create_linear(const ap_mapping_options_t *options, int64_
  * @param base page-aligned load address of the image on the target.
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT as for ap_mapping_create(), or @p base is not page-aligned.
- * @retval AP_ERR_NO_MEMORY no memory.
- * @retval AP_ERR_UNSUPPORTED the library was built without the hosted helpers.
+ * @retval AP_ERR_NO_MEMORY no memory (in a freestanding build: the library's
+ *         fixed pool of objects or table pages is used up).
  */
 ap_status_t ap_mapping_create_target(const ap_mapping_options_t *options, ap_pa_t base,
 				     ap_mapping_t **out);
@@ -1009,7 +1011,8 @@ ap_status_t ap_mapping_dump(const ap_mapping_t *mapping, ap_write_fn write, void
  * @retval AP_ERR_INVALID_ARGUMENT NULL argument.
  * @retval AP_ERR_WRITE_FAILED the stream reported an error.
  * @retval AP_ERR_BAD_TABLE_ADDRESS a table's address does not translate back.
- * @retval AP_ERR_UNSUPPORTED the library was built without the hosted helpers.
+ * @retval AP_ERR_UNSUPPORTED a freestanding build, which has no stdio (the
+ *         symbol exists there so that every build exports the same ABI).
  */
 ap_status_t ap_mapping_dump_file(const ap_mapping_t *mapping, FILE *stream);
 #endif

@@ -1,0 +1,1119 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! Zig binding of libaarch64paging: build, edit, walk and activate AArch64
+//! translation tables through the library's C ABI.
+//!
+//! Every call that can fail in C returns an error union here; the detail the
+//! C library reports (an address, a region, descriptor bits, flags) lands in
+//! an optional `*ErrorDetail`. Objects that own C resources have a `deinit`
+//! that can fail: deinit of an active mapping returns `error.StillActive` and
+//! frees nothing, exactly as `ap_mapping_destroy()` does.
+
+const std = @import("std");
+const Allocator = std.mem.Allocator;
+
+/// The C API as translated by Zig, for what this binding leaves out (such as
+/// `ap_mapping_dump_file()`, which needs a C `FILE *`).
+pub const c = @cImport({
+    @cInclude("aarch64_paging.h");
+});
+
+/// A virtual (stage 1) or intermediate physical (stage 2) input address.
+pub const Va = c.ap_va_t;
+/// A physical (stage 1) or intermediate physical (stage 2) output address.
+pub const Pa = c.ap_pa_t;
+/// Descriptor attribute bits in the format of a regime (see `el1`, `el23`, `stage2`).
+pub const Attrs = c.ap_attrs_t;
+
+// ---------------------------------------------------------------- geometry
+
+pub const page_shift: u6 = c.AP_PAGE_SHIFT;
+pub const page_size: usize = c.AP_PAGE_SIZE;
+pub const bits_per_level: u6 = c.AP_BITS_PER_LEVEL;
+pub const entries_per_table: usize = c.AP_ENTRIES_PER_TABLE;
+pub const leaf_level: u32 = c.AP_LEAF_LEVEL;
+
+/// One translation table: 512 descriptors in one 4 KiB page.
+pub const Table = [entries_per_table]u64;
+/// A pointer to a table as the library requires it: page-aligned.
+pub const TablePtr = *align(page_size) Table;
+
+/// Bytes covered by one entry of a table at `level`.
+pub fn granuleAtLevel(level: u2) u64 {
+    // The macro AP_GRANULE_AT_LEVEL does not translate for a runtime level,
+    // so its one-line formula is spelled out here.
+    return @as(u64, page_size) << ((@as(u6, leaf_level) - level) * bits_per_level);
+}
+
+// ---------------------------------------------------------------- version
+
+/// Version of the header this binding was compiled against.
+pub const header_version = std.SemanticVersion{
+    .major = c.AP_VERSION_MAJOR,
+    .minor = c.AP_VERSION_MINOR,
+    .patch = c.AP_VERSION_PATCH,
+};
+
+/// Version of the library that is running.
+pub fn version() std.SemanticVersion {
+    const packed_version = c.ap_version();
+    return .{
+        .major = packed_version >> 16,
+        .minor = (packed_version >> 8) & 0xff,
+        .patch = packed_version & 0xff,
+    };
+}
+
+/// Version of the library that is running, as text ("0.1.0").
+pub fn versionString() [:0]const u8 {
+    return std.mem.span(c.ap_version_string());
+}
+
+// ---------------------------------------------------------------- errors
+
+/// One error per `ap_status_t` error value. `AP_ERR_NO_MEMORY` is Zig's own
+/// `OutOfMemory`, so that allocator failures and the library's read alike;
+/// `Unexpected` stands for a status this binding does not know (a newer
+/// library).
+pub const Error = error{
+    AddressRange,
+    InvalidVirtualAddress,
+    RegionBackwards,
+    PteUpdateFault,
+    InvalidFlags,
+    BreakBeforeMake,
+    OutOfMemory,
+    InvalidArgument,
+    StillActive,
+    NotActive,
+    Unsupported,
+    BadTableAddress,
+    NotMapped,
+    BufferTooSmall,
+    WriteFailed,
+    Unexpected,
+};
+
+/// The C status values, by name.
+pub const Status = enum(c.ap_status_t) {
+    ok = c.AP_OK,
+    address_range = c.AP_ERR_ADDRESS_RANGE,
+    invalid_virtual_address = c.AP_ERR_INVALID_VIRTUAL_ADDRESS,
+    region_backwards = c.AP_ERR_REGION_BACKWARDS,
+    pte_update_fault = c.AP_ERR_PTE_UPDATE_FAULT,
+    invalid_flags = c.AP_ERR_INVALID_FLAGS,
+    break_before_make = c.AP_ERR_BREAK_BEFORE_MAKE,
+    no_memory = c.AP_ERR_NO_MEMORY,
+    invalid_argument = c.AP_ERR_INVALID_ARGUMENT,
+    still_active = c.AP_ERR_STILL_ACTIVE,
+    not_active = c.AP_ERR_NOT_ACTIVE,
+    unsupported = c.AP_ERR_UNSUPPORTED,
+    bad_table_address = c.AP_ERR_BAD_TABLE_ADDRESS,
+    not_mapped = c.AP_ERR_NOT_MAPPED,
+    buffer_too_small = c.AP_ERR_BUFFER_TOO_SMALL,
+    write_failed = c.AP_ERR_WRITE_FAILED,
+    _,
+
+    /// The library's short English name for the status (`ap_strerror()`).
+    pub fn name(self: Status) [:0]const u8 {
+        return std.mem.span(c.ap_strerror(@intFromEnum(self)));
+    }
+};
+
+/// Turns a C status into nothing (AP_OK) or its error.
+pub fn check(status: c.ap_status_t) Error!void {
+    return switch (@as(Status, @enumFromInt(status))) {
+        .ok => {},
+        .address_range => error.AddressRange,
+        .invalid_virtual_address => error.InvalidVirtualAddress,
+        .region_backwards => error.RegionBackwards,
+        .pte_update_fault => error.PteUpdateFault,
+        .invalid_flags => error.InvalidFlags,
+        .break_before_make => error.BreakBeforeMake,
+        .no_memory => error.OutOfMemory,
+        .invalid_argument => error.InvalidArgument,
+        .still_active => error.StillActive,
+        .not_active => error.NotActive,
+        .unsupported => error.Unsupported,
+        .bad_table_address => error.BadTableAddress,
+        .not_mapped => error.NotMapped,
+        .buffer_too_small => error.BufferTooSmall,
+        .write_failed => error.WriteFailed,
+        _ => error.Unexpected,
+    };
+}
+
+/// The C status an error stands for; null for `error.Unexpected`.
+pub fn statusOf(err: Error) ?Status {
+    return switch (err) {
+        error.AddressRange => .address_range,
+        error.InvalidVirtualAddress => .invalid_virtual_address,
+        error.RegionBackwards => .region_backwards,
+        error.PteUpdateFault => .pte_update_fault,
+        error.InvalidFlags => .invalid_flags,
+        error.BreakBeforeMake => .break_before_make,
+        error.OutOfMemory => .no_memory,
+        error.InvalidArgument => .invalid_argument,
+        error.StillActive => .still_active,
+        error.NotActive => .not_active,
+        error.Unsupported => .unsupported,
+        error.BadTableAddress => .bad_table_address,
+        error.NotMapped => .not_mapped,
+        error.BufferTooSmall => .buffer_too_small,
+        error.WriteFailed => .write_failed,
+        error.Unexpected => null,
+    };
+}
+
+/// What a failed call was about. Fields that do not apply to the error are
+/// zero (or null). Pass a pointer to one as the `detail` argument.
+pub const ErrorDetail = struct {
+    /// AddressRange, InvalidVirtualAddress, NotMapped: the input address;
+    /// BadTableAddress: the physical address.
+    address: u64 = 0,
+    /// RegionBackwards, BreakBeforeMake: the region.
+    region: Region = .{},
+    /// PteUpdateFault: the descriptor bits the callback was given;
+    /// NotMapped: the invalid descriptor the walk ended at.
+    descriptor: u64 = 0,
+    /// InvalidFlags: the flags.
+    flags: Attrs = 0,
+    /// NotMapped: the level at which the walk faulted.
+    level: u32 = 0,
+    /// The error a Zig callback (modify, walk, dump writer) returned.
+    callback_error: ?anyerror = null,
+};
+
+fn emptyCError() c.ap_error_t {
+    var raw = std.mem.zeroes(c.ap_error_t);
+    raw.size = @sizeOf(c.ap_error_t);
+    return raw;
+}
+
+/// Like `check`, and on error copies the C detail into `detail`.
+fn checkWithDetail(status: c.ap_status_t, raw: *const c.ap_error_t, detail: ?*ErrorDetail) Error!void {
+    check(status) catch |err| {
+        if (detail) |out| out.* = .{
+            .address = raw.address,
+            .region = Region.fromC(raw.region),
+            .descriptor = raw.descriptor,
+            .flags = raw.flags,
+        };
+        return err;
+    };
+}
+
+// ---------------------------------------------------------------- regions
+
+/// A range of input addresses: `start` plus `size` bytes, so that the last
+/// page of the 64-bit space can be described.
+pub const Region = struct {
+    start: Va = 0,
+    size: u64 = 0,
+
+    /// The page-rounded region covering [start, end).
+    pub fn fromRange(start: u64, end: u64) Error!Region {
+        var raw: c.ap_region_t = undefined;
+        try check(c.ap_region_from_range(start, end, &raw));
+        return fromC(raw);
+    }
+
+    /// The page-rounded region of `size` bytes from `start`.
+    pub fn fromSize(start: u64, size: u64) Error!Region {
+        var raw: c.ap_region_t = undefined;
+        try check(c.ap_region_from_size(start, size, &raw));
+        return fromC(raw);
+    }
+
+    /// Writes "0x<start>..0x<end>" into `buf` and returns the text.
+    pub fn formatInto(self: Region, buf: []u8) Error![]u8 {
+        const raw = self.toC();
+        var needed: usize = 0;
+        try check(c.ap_region_format(&raw, buf.ptr, buf.len, &needed));
+        return buf[0..needed];
+    }
+
+    /// std.fmt support: prints the region as `formatInto` does.
+    pub fn format(self: Region, comptime fmt: []const u8, options: std.fmt.FormatOptions, writer: anytype) !void {
+        _ = fmt;
+        _ = options;
+        // Two 16-digit numbers, a possible 17th digit for 2^64, "0x" twice, "..", NUL.
+        var buf: [48]u8 = undefined;
+        const text = self.formatInto(&buf) catch |err| {
+            return writer.print("(invalid region 0x{x} + 0x{x}: {s})", .{ self.start, self.size, @errorName(err) });
+        };
+        try writer.writeAll(text);
+    }
+
+    fn toC(self: Region) c.ap_region_t {
+        return .{ .start = self.start, .size = self.size };
+    }
+
+    fn fromC(raw: c.ap_region_t) Region {
+        return .{ .start = raw.start, .size = raw.size };
+    }
+};
+
+// ---------------------------------------------------------------- attributes
+
+/// Bits shared by every descriptor format.
+pub const attr = struct {
+    pub const valid: Attrs = c.AP_ATTR_VALID;
+    pub const table_or_page: Attrs = c.AP_ATTR_TABLE_OR_PAGE;
+};
+
+/// EL1&0 and EL2&0 stage 1 attributes.
+pub const el1 = struct {
+    pub const valid: Attrs = c.AP_EL1_VALID;
+    pub const table_or_page: Attrs = c.AP_EL1_TABLE_OR_PAGE;
+    pub const attribute_index_0: Attrs = c.AP_EL1_ATTRIBUTE_INDEX_0;
+    pub const attribute_index_1: Attrs = c.AP_EL1_ATTRIBUTE_INDEX_1;
+    pub const attribute_index_2: Attrs = c.AP_EL1_ATTRIBUTE_INDEX_2;
+    pub const attribute_index_3: Attrs = c.AP_EL1_ATTRIBUTE_INDEX_3;
+    pub const attribute_index_4: Attrs = c.AP_EL1_ATTRIBUTE_INDEX_4;
+    pub const attribute_index_5: Attrs = c.AP_EL1_ATTRIBUTE_INDEX_5;
+    pub const attribute_index_6: Attrs = c.AP_EL1_ATTRIBUTE_INDEX_6;
+    pub const attribute_index_7: Attrs = c.AP_EL1_ATTRIBUTE_INDEX_7;
+    pub const ns: Attrs = c.AP_EL1_NS;
+    pub const user: Attrs = c.AP_EL1_USER;
+    pub const read_only: Attrs = c.AP_EL1_READ_ONLY;
+    pub const outer_shareable: Attrs = c.AP_EL1_OUTER_SHAREABLE;
+    pub const inner_shareable: Attrs = c.AP_EL1_INNER_SHAREABLE;
+    pub const accessed: Attrs = c.AP_EL1_ACCESSED;
+    pub const non_global: Attrs = c.AP_EL1_NON_GLOBAL;
+    pub const nt: Attrs = c.AP_EL1_NT;
+    pub const gp: Attrs = c.AP_EL1_GP;
+    pub const dbm: Attrs = c.AP_EL1_DBM;
+    pub const contiguous_or_protected: Attrs = c.AP_EL1_CONTIGUOUS_OR_PROTECTED;
+    pub const pxn: Attrs = c.AP_EL1_PXN;
+    pub const uxn: Attrs = c.AP_EL1_UXN;
+    pub const swflag_0: Attrs = c.AP_EL1_SWFLAG_0;
+    pub const swflag_1: Attrs = c.AP_EL1_SWFLAG_1;
+    pub const swflag_2: Attrs = c.AP_EL1_SWFLAG_2;
+    pub const swflag_3: Attrs = c.AP_EL1_SWFLAG_3;
+    pub const pxn_table: Attrs = c.AP_EL1_PXN_TABLE;
+    pub const xn_table: Attrs = c.AP_EL1_XN_TABLE;
+    pub const ap_table_no_el0: Attrs = c.AP_EL1_AP_TABLE_NO_EL0;
+    pub const ap_table_no_write: Attrs = c.AP_EL1_AP_TABLE_NO_WRITE;
+    pub const ns_table: Attrs = c.AP_EL1_NS_TABLE;
+    pub const shareability_mask: Attrs = c.AP_EL1_SHAREABILITY_MASK;
+    pub const attribute_index_mask: Attrs = c.AP_EL1_ATTRIBUTE_INDEX_MASK;
+};
+
+/// EL2 and EL3 stage 1 attributes.
+pub const el23 = struct {
+    pub const valid: Attrs = c.AP_EL23_VALID;
+    pub const table_or_page: Attrs = c.AP_EL23_TABLE_OR_PAGE;
+    pub const attribute_index_0: Attrs = c.AP_EL23_ATTRIBUTE_INDEX_0;
+    pub const attribute_index_1: Attrs = c.AP_EL23_ATTRIBUTE_INDEX_1;
+    pub const attribute_index_2: Attrs = c.AP_EL23_ATTRIBUTE_INDEX_2;
+    pub const attribute_index_3: Attrs = c.AP_EL23_ATTRIBUTE_INDEX_3;
+    pub const attribute_index_4: Attrs = c.AP_EL23_ATTRIBUTE_INDEX_4;
+    pub const attribute_index_5: Attrs = c.AP_EL23_ATTRIBUTE_INDEX_5;
+    pub const attribute_index_6: Attrs = c.AP_EL23_ATTRIBUTE_INDEX_6;
+    pub const attribute_index_7: Attrs = c.AP_EL23_ATTRIBUTE_INDEX_7;
+    pub const ns: Attrs = c.AP_EL23_NS;
+    pub const user_res1: Attrs = c.AP_EL23_USER_RES1;
+    pub const read_only: Attrs = c.AP_EL23_READ_ONLY;
+    pub const outer_shareable: Attrs = c.AP_EL23_OUTER_SHAREABLE;
+    pub const inner_shareable: Attrs = c.AP_EL23_INNER_SHAREABLE;
+    pub const accessed: Attrs = c.AP_EL23_ACCESSED;
+    pub const non_global: Attrs = c.AP_EL23_NON_GLOBAL;
+    pub const nt: Attrs = c.AP_EL23_NT;
+    pub const gp: Attrs = c.AP_EL23_GP;
+    pub const dbm: Attrs = c.AP_EL23_DBM;
+    pub const contiguous_or_protected: Attrs = c.AP_EL23_CONTIGUOUS_OR_PROTECTED;
+    pub const xn: Attrs = c.AP_EL23_XN;
+    pub const swflag_0: Attrs = c.AP_EL23_SWFLAG_0;
+    pub const swflag_1: Attrs = c.AP_EL23_SWFLAG_1;
+    pub const swflag_2: Attrs = c.AP_EL23_SWFLAG_2;
+    pub const swflag_3: Attrs = c.AP_EL23_SWFLAG_3;
+    pub const pxn_table: Attrs = c.AP_EL23_PXN_TABLE;
+    pub const xn_table: Attrs = c.AP_EL23_XN_TABLE;
+    pub const ap_table_no_el0: Attrs = c.AP_EL23_AP_TABLE_NO_EL0;
+    pub const ap_table_no_write: Attrs = c.AP_EL23_AP_TABLE_NO_WRITE;
+    pub const ns_table: Attrs = c.AP_EL23_NS_TABLE;
+    pub const shareability_mask: Attrs = c.AP_EL23_SHAREABILITY_MASK;
+    pub const attribute_index_mask: Attrs = c.AP_EL23_ATTRIBUTE_INDEX_MASK;
+};
+
+/// Stage 2 attributes.
+pub const stage2 = struct {
+    pub const valid: Attrs = c.AP_S2_VALID;
+    pub const table_or_page: Attrs = c.AP_S2_TABLE_OR_PAGE;
+    pub const memattr_device_ngnrne: Attrs = c.AP_S2_MEMATTR_DEVICE_nGnRnE;
+    pub const memattr_device_ngnre: Attrs = c.AP_S2_MEMATTR_DEVICE_nGnRE;
+    pub const memattr_device_ngre: Attrs = c.AP_S2_MEMATTR_DEVICE_nGRE;
+    pub const memattr_device_gre: Attrs = c.AP_S2_MEMATTR_DEVICE_GRE;
+    pub const memattr_normal_inner_nc: Attrs = c.AP_S2_MEMATTR_NORMAL_INNER_NC;
+    pub const memattr_normal_inner_wt: Attrs = c.AP_S2_MEMATTR_NORMAL_INNER_WT;
+    pub const memattr_normal_inner_wb: Attrs = c.AP_S2_MEMATTR_NORMAL_INNER_WB;
+    pub const memattr_normal_outer_nc: Attrs = c.AP_S2_MEMATTR_NORMAL_OUTER_NC;
+    pub const memattr_normal_outer_wt: Attrs = c.AP_S2_MEMATTR_NORMAL_OUTER_WT;
+    pub const memattr_normal_outer_wb: Attrs = c.AP_S2_MEMATTR_NORMAL_OUTER_WB;
+    pub const s2ap_access_none: Attrs = c.AP_S2_S2AP_ACCESS_NONE;
+    pub const s2ap_access_ro: Attrs = c.AP_S2_S2AP_ACCESS_RO;
+    pub const s2ap_access_wo: Attrs = c.AP_S2_S2AP_ACCESS_WO;
+    pub const s2ap_access_rw: Attrs = c.AP_S2_S2AP_ACCESS_RW;
+    pub const sh_none: Attrs = c.AP_S2_SH_NONE;
+    pub const sh_outer: Attrs = c.AP_S2_SH_OUTER;
+    pub const sh_inner: Attrs = c.AP_S2_SH_INNER;
+    pub const access_flag: Attrs = c.AP_S2_ACCESS_FLAG;
+    pub const xn: Attrs = c.AP_S2_XN;
+    pub const swflag_0: Attrs = c.AP_S2_SWFLAG_0;
+    pub const swflag_1: Attrs = c.AP_S2_SWFLAG_1;
+    pub const swflag_2: Attrs = c.AP_S2_SWFLAG_2;
+    pub const swflag_3: Attrs = c.AP_S2_SWFLAG_3;
+};
+
+/// Names the bits of `flags` in the format of `kind` ("VALID | ACCESSED").
+/// The caller frees the text.
+pub fn describeAttrs(allocator: Allocator, kind: RegimeKind, flags: Attrs) Error![:0]u8 {
+    return describeAlloc(allocator, c.ap_attrs_describe, .{ @intFromEnum(kind), flags });
+}
+
+/// Calls a C "describe" function twice: once to learn the length, once into
+/// an allocation of exactly that length plus the NUL.
+fn describeAlloc(allocator: Allocator, comptime describe: anytype, args: anytype) Error![:0]u8 {
+    var needed: usize = 0;
+    check(@call(.auto, describe, args ++ .{ null, 0, &needed })) catch |err| switch (err) {
+        error.BufferTooSmall => {},
+        else => return err,
+    };
+    const text = try allocator.allocSentinel(u8, needed, 0);
+    errdefer allocator.free(text);
+    try check(@call(.auto, describe, args ++ .{ text.ptr, needed + 1, &needed }));
+    return text;
+}
+
+/// Pure functions on raw descriptor bits at a level.
+pub const pte = struct {
+    /// The output address field of `bits` at `level`.
+    pub fn outputAddress(bits: u64, level: u32) Pa {
+        return c.ap_pte_output_address(bits, level);
+    }
+    /// Everything in `bits` that is not the output address at `level`.
+    pub fn flags(bits: u64, level: u32) Attrs {
+        return c.ap_pte_flags(bits, level);
+    }
+    pub fn isValid(bits: u64) bool {
+        return c.ap_pte_is_valid(bits);
+    }
+    /// Valid with bit 1 set: a table at levels 0-2, a page at level 3.
+    pub fn isTableOrPage(bits: u64) bool {
+        return c.ap_pte_is_table_or_page(bits);
+    }
+    /// A valid table descriptor (levels 0-2 only).
+    pub fn isTable(bits: u64, level: u32) bool {
+        return c.ap_pte_is_table(bits, level);
+    }
+};
+
+// ---------------------------------------------------------------- MAIR
+
+/// MAIR_ELx helpers.
+pub const mair = struct {
+    /// A MAIR_ELx value: 8 attributes of 8 bits.
+    pub const Value = c.ap_mair_t;
+    /// One MAIR attribute field.
+    pub const Attribute = c.ap_mair_attr_t;
+
+    pub const device_ngnrne: Attribute = c.AP_MAIR_DEVICE_NGNRNE;
+    pub const device_ngnre: Attribute = c.AP_MAIR_DEVICE_NGNRE;
+    pub const device_ngre: Attribute = c.AP_MAIR_DEVICE_NGRE;
+    pub const device_gre: Attribute = c.AP_MAIR_DEVICE_GRE;
+
+    /// Inner or outer cacheability of normal memory.
+    pub const NormalMemory = enum(c.ap_normal_memory_t) {
+        write_through_transient_write_allocate = c.AP_NORMAL_WRITE_THROUGH_TRANSIENT_WRITE_ALLOCATE,
+        write_through_transient_read_allocate = c.AP_NORMAL_WRITE_THROUGH_TRANSIENT_READ_ALLOCATE,
+        write_through_transient_read_write_allocate = c.AP_NORMAL_WRITE_THROUGH_TRANSIENT_READ_WRITE_ALLOCATE,
+        non_cacheable = c.AP_NORMAL_NON_CACHEABLE,
+        write_back_transient_write_allocate = c.AP_NORMAL_WRITE_BACK_TRANSIENT_WRITE_ALLOCATE,
+        write_back_transient_read_allocate = c.AP_NORMAL_WRITE_BACK_TRANSIENT_READ_ALLOCATE,
+        write_back_transient_read_write_allocate = c.AP_NORMAL_WRITE_BACK_TRANSIENT_READ_WRITE_ALLOCATE,
+        write_through_non_transient = c.AP_NORMAL_WRITE_THROUGH_NON_TRANSIENT,
+        write_through_non_transient_write_allocate = c.AP_NORMAL_WRITE_THROUGH_NON_TRANSIENT_WRITE_ALLOCATE,
+        write_through_non_transient_read_allocate = c.AP_NORMAL_WRITE_THROUGH_NON_TRANSIENT_READ_ALLOCATE,
+        write_through_non_transient_read_write_allocate = c.AP_NORMAL_WRITE_THROUGH_NON_TRANSIENT_READ_WRITE_ALLOCATE,
+        write_back_non_transient = c.AP_NORMAL_WRITE_BACK_NON_TRANSIENT,
+        write_back_non_transient_write_allocate = c.AP_NORMAL_WRITE_BACK_NON_TRANSIENT_WRITE_ALLOCATE,
+        write_back_non_transient_read_allocate = c.AP_NORMAL_WRITE_BACK_NON_TRANSIENT_READ_ALLOCATE,
+        write_back_non_transient_read_write_allocate = c.AP_NORMAL_WRITE_BACK_NON_TRANSIENT_READ_WRITE_ALLOCATE,
+    };
+
+    /// The attribute for normal memory with `inner` and `outer` cacheability.
+    pub fn normal(inner: NormalMemory, outer: NormalMemory) Error!Attribute {
+        var out: Attribute = undefined;
+        try check(c.ap_mair_normal(@intFromEnum(inner), @intFromEnum(outer), &out));
+        return out;
+    }
+
+    /// Packs 8 attributes (index 0 in bits 7:0).
+    pub fn fromAttributes(list: [8]Attribute) Error!Value {
+        var out: Value = undefined;
+        try check(c.ap_mair_from_attributes(&list, &out));
+        return out;
+    }
+
+    /// `value` with the attribute at `index` (0..7) replaced.
+    pub fn withAttribute(value: Value, index: u32, attribute: Attribute) Error!Value {
+        var out: Value = undefined;
+        try check(c.ap_mair_with_attribute(value, index, attribute, &out));
+        return out;
+    }
+
+    /// Splits `value` into its 8 attributes.
+    pub fn attributes(value: Value) Error![8]Attribute {
+        var out: [8]Attribute = undefined;
+        try check(c.ap_mair_attributes(value, &out));
+        return out;
+    }
+
+    /// "Device-nGnRE", "Normal, Inner ..., Outer ..." or "Unpredictable (0x..)".
+    /// The caller frees the text.
+    pub fn describeAttribute(allocator: Allocator, attribute: Attribute) Error![:0]u8 {
+        return describeAlloc(allocator, c.ap_mair_attribute_describe, .{attribute});
+    }
+
+    /// "{0: <attr>; 1: <attr>; ...}". The caller frees the text.
+    pub fn describe(allocator: Allocator, value: Value) Error![:0]u8 {
+        return describeAlloc(allocator, c.ap_mair_describe, .{value});
+    }
+};
+
+// ---------------------------------------------------------------- regimes
+
+pub const RegimeKind = enum(c.ap_regime_kind_t) {
+    el1and0 = c.AP_REGIME_EL1AND0,
+    el2and0 = c.AP_REGIME_EL2AND0,
+    el2 = c.AP_REGIME_EL2,
+    el3 = c.AP_REGIME_EL3,
+    stage2 = c.AP_REGIME_STAGE2,
+};
+
+/// Which half of the input address space a stage 1 table serves.
+pub const VaRange = enum(c.ap_va_range_t) {
+    lower = c.AP_VA_RANGE_LOWER,
+    upper = c.AP_VA_RANGE_UPPER,
+};
+
+/// A regime handle: a built-in one, or the `regime()` of a `UserRegime`.
+pub const Regime = struct {
+    handle: *const c.ap_regime_t,
+
+    /// The built-in regime of `kind`; it lives as long as the library.
+    pub fn builtin(kind_wanted: RegimeKind) Error!Regime {
+        var out: ?*const c.ap_regime_t = null;
+        try check(c.ap_regime_get(@intFromEnum(kind_wanted), &out));
+        return .{ .handle = out.? };
+    }
+
+    /// Which kind of regime this is, or behaves like.
+    pub fn kind(self: Regime) Error!RegimeKind {
+        var out: c.ap_regime_kind_t = undefined;
+        try check(c.ap_regime_get_kind(self.handle, &out));
+        return @enumFromInt(out);
+    }
+};
+
+pub const InvalidationKind = enum(c.ap_invalidation_kind_t) {
+    /// A block or page descriptor changed.
+    leaf = c.AP_INVALIDATE_LEAF,
+    /// A table descriptor was removed: cached walks through it must go.
+    table = c.AP_INVALIDATE_TABLE,
+};
+
+/// One TLB invalidation request handed to `RegimeHooks.VTable.invalidate`.
+pub const Invalidation = struct {
+    va: Va,
+    level: u32,
+    kind: InvalidationKind,
+    asid: u16,
+    va_range: VaRange,
+};
+
+/// A caller's TLB maintenance and activation, as a Zig interface. A null
+/// hook is skipped by the library (a null `activate` reports the previous
+/// TTBR as maxInt(u64)). `vtable` must outlive the regime.
+pub const RegimeHooks = struct {
+    ptr: *anyopaque,
+    vtable: *const VTable,
+
+    pub const VTable = struct {
+        /// One call per changed live descriptor that was valid before.
+        invalidate: ?*const fn (ptr: *anyopaque, invalidation: Invalidation) void = null,
+        /// Completes earlier invalidations; once per edit that invalidated.
+        barrier: ?*const fn (ptr: *anyopaque) void = null,
+        /// Installs the table; returns the previous TTBR value.
+        activate: ?*const fn (ptr: *anyopaque, root: Pa, asid: u16, va_range: VaRange) u64 = null,
+        /// Restores `previous_ttbr` and drops the table's TLB entries.
+        deactivate: ?*const fn (ptr: *anyopaque, previous_ttbr: u64, asid: u16, va_range: VaRange) void = null,
+    };
+};
+
+/// A regime that behaves like a built-in kind but does its maintenance
+/// through `RegimeHooks`.
+pub const UserRegime = struct {
+    handle: *c.ap_regime_t,
+    // The C core keeps one context pointer, so the hooks (ptr and vtable)
+    // live in an allocation of their own that does not move with this struct.
+    hooks: *RegimeHooks,
+    allocator: Allocator,
+
+    pub fn init(allocator: Allocator, kind: RegimeKind, hooks: RegimeHooks) Error!UserRegime {
+        const box = try allocator.create(RegimeHooks);
+        errdefer allocator.destroy(box);
+        box.* = hooks;
+        const table = c.ap_regime_hooks_t{
+            .size = @sizeOf(c.ap_regime_hooks_t),
+            .invalidate = if (hooks.vtable.invalidate != null) &invalidateHook else null,
+            .barrier = if (hooks.vtable.barrier != null) &barrierHook else null,
+            .activate = if (hooks.vtable.activate != null) &activateHook else null,
+            .deactivate = if (hooks.vtable.deactivate != null) &deactivateHook else null,
+        };
+        var out: ?*c.ap_regime_t = null;
+        try check(c.ap_regime_create(@intFromEnum(kind), &table, box, &out));
+        return .{ .handle = out.?, .hooks = box, .allocator = allocator };
+    }
+
+    /// The handle to put in `Options.regime`.
+    pub fn regime(self: UserRegime) Regime {
+        return .{ .handle = self.handle };
+    }
+
+    /// Releases the regime; `error.StillActive` (and nothing freed) while a
+    /// mapping uses it.
+    pub fn deinit(self: *UserRegime) Error!void {
+        try check(c.ap_regime_destroy(self.handle));
+        self.allocator.destroy(self.hooks);
+        self.* = undefined;
+    }
+
+    fn hooksOf(ctx: ?*anyopaque) *RegimeHooks {
+        return @ptrCast(@alignCast(ctx.?));
+    }
+
+    fn invalidateHook(ctx: ?*anyopaque, raw: [*c]const c.ap_invalidation_t) callconv(.C) void {
+        const hooks = hooksOf(ctx);
+        hooks.vtable.invalidate.?(hooks.ptr, .{
+            .va = raw.*.va,
+            .level = raw.*.level,
+            .kind = @enumFromInt(raw.*.kind),
+            .asid = raw.*.asid,
+            .va_range = @enumFromInt(raw.*.va_range),
+        });
+    }
+
+    fn barrierHook(ctx: ?*anyopaque) callconv(.C) void {
+        const hooks = hooksOf(ctx);
+        hooks.vtable.barrier.?(hooks.ptr);
+    }
+
+    fn activateHook(ctx: ?*anyopaque, root: c.ap_pa_t, asid: u16, va_range: c.ap_va_range_t) callconv(.C) u64 {
+        const hooks = hooksOf(ctx);
+        return hooks.vtable.activate.?(hooks.ptr, root, asid, @enumFromInt(va_range));
+    }
+
+    fn deactivateHook(ctx: ?*anyopaque, previous_ttbr: u64, asid: u16, va_range: c.ap_va_range_t) callconv(.C) void {
+        const hooks = hooksOf(ctx);
+        hooks.vtable.deactivate.?(hooks.ptr, previous_ttbr, asid, @enumFromInt(va_range));
+    }
+};
+
+// ---------------------------------------------------------------- translations
+
+/// A table handed out by `Translation.VTable.allocate`.
+pub const AllocatedTable = struct {
+    /// Where the library reads and writes the table: zeroed, page-aligned.
+    table: TablePtr,
+    /// Its physical address, as descriptors will hold it.
+    pa: Pa,
+};
+
+/// The caller's memory model for table pages, as a Zig interface. The C core
+/// calls it through `ap_translation_ops_t`. `vtable` must outlive the mapping.
+pub const Translation = struct {
+    ptr: *anyopaque,
+    vtable: *const VTable,
+
+    pub const VTable = struct {
+        /// A zeroed table and its physical address.
+        allocate: *const fn (ptr: *anyopaque) error{OutOfMemory}!AllocatedTable,
+        /// Gives back a table that `allocate` returned.
+        free: *const fn (ptr: *anyopaque, table: TablePtr, pa: Pa) void,
+        /// The table at `pa`, or null if there is none.
+        physicalToVirtual: *const fn (ptr: *anyopaque, pa: Pa) ?TablePtr,
+    };
+
+    fn of(ctx: ?*anyopaque) *const Translation {
+        return @ptrCast(@alignCast(ctx.?));
+    }
+
+    fn allocateHook(ctx: ?*anyopaque, pa: [*c]c.ap_pa_t) callconv(.C) ?*anyopaque {
+        const self = of(ctx);
+        // The C contract has no error channel but NULL: it becomes AP_ERR_NO_MEMORY.
+        const allocated = self.vtable.allocate(self.ptr) catch return null;
+        pa.* = allocated.pa;
+        return allocated.table;
+    }
+
+    fn freeHook(ctx: ?*anyopaque, table: ?*anyopaque, pa: c.ap_pa_t) callconv(.C) void {
+        const self = of(ctx);
+        self.vtable.free(self.ptr, @ptrCast(@alignCast(table.?)), pa);
+    }
+
+    fn physicalToVirtualHook(ctx: ?*anyopaque, pa: c.ap_pa_t) callconv(.C) ?*anyopaque {
+        const self = of(ctx);
+        return self.vtable.physicalToVirtual(self.ptr, pa);
+    }
+};
+
+/// The heap home of a caller's Translation, which the C core's context
+/// pointer refers to for the mapping's whole life.
+const CustomTranslation = struct {
+    translation: Translation,
+    allocator: Allocator,
+};
+
+// ---------------------------------------------------------------- descriptors
+
+/// A descriptor handed to a `Mapping.modify` callback: read it, or change
+/// it with `set` / `modifyFlags`. Valid only during the callback.
+pub const Descriptor = opaque {
+    fn raw(self: *Descriptor) *c.ap_descriptor_t {
+        return @ptrCast(self);
+    }
+
+    fn rawConst(self: *const Descriptor) *const c.ap_descriptor_t {
+        return @ptrCast(self);
+    }
+
+    /// Level (0..3) of the table holding the descriptor.
+    pub fn level(self: *const Descriptor) u32 {
+        return c.ap_descriptor_level(self.rawConst());
+    }
+    pub fn bits(self: *const Descriptor) u64 {
+        return c.ap_descriptor_bits(self.rawConst());
+    }
+    pub fn outputAddress(self: *const Descriptor) Pa {
+        return c.ap_descriptor_output_address(self.rawConst());
+    }
+    pub fn flags(self: *const Descriptor) Attrs {
+        return c.ap_descriptor_flags(self.rawConst());
+    }
+    pub fn isValid(self: *const Descriptor) bool {
+        return c.ap_descriptor_is_valid(self.rawConst());
+    }
+    pub fn isTable(self: *const Descriptor) bool {
+        return c.ap_descriptor_is_table(self.rawConst());
+    }
+    /// Whether `set` or `modifyFlags` changed the descriptor.
+    pub fn updated(self: *const Descriptor) bool {
+        return c.ap_descriptor_updated(self.rawConst());
+    }
+
+    /// Sets the descriptor to output address `pa` with `new_flags`.
+    pub fn set(self: *Descriptor, pa: Pa, new_flags: Attrs) Error!void {
+        return check(c.ap_descriptor_set(self.raw(), pa, new_flags));
+    }
+
+    /// Sets the bits `to_set` and clears `to_clear`, keeping the output address.
+    pub fn modifyFlags(self: *Descriptor, to_set: Attrs, to_clear: Attrs) Error!void {
+        return check(c.ap_descriptor_modify_flags(self.raw(), to_set, to_clear));
+    }
+};
+
+/// Turns a Zig callback `callback(context, args...)` that returns void or
+/// an error union into the C callbacks' "0 to go on" convention, keeping the
+/// Zig error so that the caller can learn it through ErrorDetail.
+fn CallbackAdapter(comptime Context: type, comptime callback: anytype) type {
+    return struct {
+        context: Context,
+        failure: ?anyerror = null,
+
+        const Self = @This();
+
+        fn run(self: *Self, args: anytype) c_int {
+            const result = @call(.auto, callback, .{self.context} ++ args);
+            switch (@typeInfo(@TypeOf(result))) {
+                .Void => return 0,
+                .ErrorUnion => {
+                    result catch |err| {
+                        self.failure = err;
+                        return 1;
+                    };
+                    return 0;
+                },
+                else => @compileError("a callback returns void or !void, not " ++ @typeName(@TypeOf(result))),
+            }
+        }
+
+        fn from(ctx: ?*anyopaque) *Self {
+            return @ptrCast(@alignCast(ctx.?));
+        }
+
+        fn modifyHook(ctx: ?*anyopaque, region: [*c]const c.ap_region_t, descriptor: ?*c.ap_descriptor_t) callconv(.C) c_int {
+            const zig_descriptor: *Descriptor = @ptrCast(descriptor.?);
+            return from(ctx).run(.{ Region.fromC(region.*), zig_descriptor });
+        }
+
+        fn walkHook(ctx: ?*anyopaque, region: [*c]const c.ap_region_t, bits: u64, level: c_uint) callconv(.C) c_int {
+            return from(ctx).run(.{ Region.fromC(region.*), bits, @as(u32, level) });
+        }
+
+        fn runHook(ctx: ?*anyopaque, region: [*c]const c.ap_region_t, descriptors: [*c]const u64, count: usize, level: c_uint) callconv(.C) c_int {
+            const run_slice: []const u64 = descriptors[0..count];
+            return from(ctx).run(.{ Region.fromC(region.*), run_slice, @as(u32, level) });
+        }
+
+        fn writeHook(ctx: ?*anyopaque, text: [*c]const u8, length: usize) callconv(.C) c_int {
+            const text_slice: []const u8 = text[0..length];
+            return from(ctx).run(.{text_slice});
+        }
+    };
+}
+
+fn writeAllTo(writer: anytype, text: []const u8) !void {
+    return writer.writeAll(text);
+}
+
+// ---------------------------------------------------------------- mappings
+
+/// Settings for creating a mapping.
+pub const Options = struct {
+    /// null means the built-in EL1&0 regime.
+    regime: ?Regime = null,
+    /// 0..3: the VA space covers 2^(48 - 9 * root_level) bytes.
+    root_level: u32 = 1,
+    /// EL1&0 and EL2&0 only; must be 0 elsewhere.
+    asid: u16 = 0,
+    /// `.upper` for EL1&0 and EL2&0 only.
+    va_range: VaRange = .lower,
+
+    fn toC(self: Options) c.ap_mapping_options_t {
+        return .{
+            .size = @sizeOf(c.ap_mapping_options_t),
+            .regime = if (self.regime) |r| r.handle else null,
+            .root_level = self.root_level,
+            .asid = self.asid,
+            .va_range = @intFromEnum(self.va_range),
+        };
+    }
+};
+
+/// Mapping constraints (AP_CONSTRAINT_*).
+pub const Constraints = packed struct(c.ap_constraints_t) {
+    /// Only pages, no block mappings.
+    no_block_mappings: bool = false,
+    /// No use of the contiguous hint.
+    no_contiguous_hint: bool = false,
+    _reserved: u30 = 0,
+
+    fn toC(self: Constraints) c.ap_constraints_t {
+        return @bitCast(self);
+    }
+};
+
+comptime {
+    std.debug.assert((Constraints{ .no_block_mappings = true }).toC() == c.AP_CONSTRAINT_NO_BLOCK_MAPPINGS);
+    std.debug.assert((Constraints{ .no_contiguous_hint = true }).toC() == c.AP_CONSTRAINT_NO_CONTIGUOUS_HINT);
+}
+
+/// What `Mapping.translate` found for one input address.
+pub const TranslateResult = struct {
+    /// The output address, with the input's offset in the page or block.
+    output_address: Pa,
+    /// Attribute bits of the final descriptor.
+    attributes: Attrs,
+    /// OR of the table attribute bits of the table descriptors on the way.
+    table_attributes: Attrs,
+    /// Raw bits of the final descriptor.
+    descriptor: u64,
+    /// Level of the final descriptor.
+    level: u32,
+    /// Bytes the final descriptor covers.
+    block_size: u64,
+};
+
+/// One translation table hierarchy and its state.
+pub const Mapping = struct {
+    handle: *c.ap_mapping_t,
+    custom: ?*CustomTranslation = null,
+
+    /// Tables come from the library; their physical address is their address here.
+    pub fn initIdentity(options: Options) Error!Mapping {
+        const raw_options = options.toC();
+        var out: ?*c.ap_mapping_t = null;
+        try check(c.ap_mapping_create_identity(&raw_options, &out));
+        return .{ .handle = out.? };
+    }
+
+    /// Input address `va` maps to `va + offset` (a signed multiple of the
+    /// page size), and so do the table pages.
+    pub fn initLinear(options: Options, offset: i64) Error!Mapping {
+        const raw_options = options.toC();
+        var out: ?*c.ap_mapping_t = null;
+        try check(c.ap_mapping_create_linear(&raw_options, offset, &out));
+        return .{ .handle = out.? };
+    }
+
+    /// Builds a table image for a machine that loads it at physical `base`.
+    pub fn initTarget(options: Options, base: Pa) Error!Mapping {
+        const raw_options = options.toC();
+        var out: ?*c.ap_mapping_t = null;
+        try check(c.ap_mapping_create_target(&raw_options, base, &out));
+        return .{ .handle = out.? };
+    }
+
+    /// Tables come from `translation`. `allocator` holds the small record the
+    /// C core calls back through, freed by a successful `deinit`.
+    pub fn initCustom(allocator: Allocator, options: Options, translation: Translation) Error!Mapping {
+        const box = try allocator.create(CustomTranslation);
+        errdefer allocator.destroy(box);
+        box.* = .{ .translation = translation, .allocator = allocator };
+        const ops = c.ap_translation_ops_t{
+            .size = @sizeOf(c.ap_translation_ops_t),
+            .allocate_table = &Translation.allocateHook,
+            .free_table = &Translation.freeHook,
+            .physical_to_virtual = &Translation.physicalToVirtualHook,
+        };
+        const raw_options = options.toC();
+        var out: ?*c.ap_mapping_t = null;
+        try check(c.ap_mapping_create(&raw_options, &ops, &box.translation, &out));
+        return .{ .handle = out.?, .custom = box };
+    }
+
+    /// Frees the mapping and its tables. An active mapping is refused with
+    /// `error.StillActive` and stays usable.
+    pub fn deinit(self: *Mapping) Error!void {
+        try check(c.ap_mapping_destroy(self.handle));
+        if (self.custom) |box| box.allocator.destroy(box);
+        self.* = undefined;
+    }
+
+    /// Maps `region` to the output range from `pa` with `flags`.
+    pub fn map(self: *Mapping, region: Region, pa: Pa, flags: Attrs, constraints: Constraints, detail: ?*ErrorDetail) Error!void {
+        const raw_region = region.toC();
+        var raw = emptyCError();
+        const status = c.ap_mapping_map(self.handle, &raw_region, pa, flags, constraints.toC(), &raw);
+        return checkWithDetail(status, &raw, detail);
+    }
+
+    /// Maps `region` to the output addresses the mapping's own (identity or
+    /// linear) translation gives it.
+    pub fn mapAuto(self: *Mapping, region: Region, flags: Attrs, constraints: Constraints, detail: ?*ErrorDetail) Error!void {
+        const raw_region = region.toC();
+        var raw = emptyCError();
+        const status = c.ap_mapping_map_auto(self.handle, &raw_region, flags, constraints.toC(), &raw);
+        return checkWithDetail(status, &raw, detail);
+    }
+
+    pub fn unmap(self: *Mapping, region: Region, detail: ?*ErrorDetail) Error!void {
+        const raw_region = region.toC();
+        var raw = emptyCError();
+        return checkWithDetail(c.ap_mapping_unmap(self.handle, &raw_region, &raw), &raw, detail);
+    }
+
+    /// Calls `updateFn(context, region, descriptor)` on every block, page
+    /// and invalid descriptor covering `region`. `updateFn` returns void or
+    /// an error union; an error stops the edit with `error.PteUpdateFault`
+    /// (`error.BreakBeforeMake` during a live dry run) and is kept in
+    /// `detail.callback_error`. Pass `{}` as context for a plain function.
+    pub fn modify(self: *Mapping, region: Region, context: anytype, comptime updateFn: anytype, detail: ?*ErrorDetail) Error!void {
+        const Adapter = CallbackAdapter(@TypeOf(context), updateFn);
+        var adapter = Adapter{ .context = context };
+        const raw_region = region.toC();
+        var raw = emptyCError();
+        const status = c.ap_mapping_modify(self.handle, &raw_region, &Adapter.modifyHook, &adapter, &raw);
+        return finishCallbackCall(status, &raw, adapter.failure, detail);
+    }
+
+    /// Calls `visitFn(context, region, descriptor_bits, level)`, in address
+    /// order, on every non-table descriptor covering `region`.
+    pub fn walk(self: Mapping, region: Region, context: anytype, comptime visitFn: anytype, detail: ?*ErrorDetail) Error!void {
+        const Adapter = CallbackAdapter(@TypeOf(context), visitFn);
+        var adapter = Adapter{ .context = context };
+        const raw_region = region.toC();
+        var raw = emptyCError();
+        const status = c.ap_mapping_walk(self.handle, &raw_region, &Adapter.walkHook, &adapter, &raw);
+        return finishCallbackCall(status, &raw, adapter.failure, detail);
+    }
+
+    /// Calls `visitFn(context, region, descriptors, level)` once per run of
+    /// consecutive non-table descriptors of one table.
+    pub fn walkRuns(self: Mapping, region: Region, context: anytype, comptime visitFn: anytype, detail: ?*ErrorDetail) Error!void {
+        const Adapter = CallbackAdapter(@TypeOf(context), visitFn);
+        var adapter = Adapter{ .context = context };
+        const raw_region = region.toC();
+        var raw = emptyCError();
+        const status = c.ap_mapping_walk_runs(self.handle, &raw_region, &Adapter.runHook, &adapter, &raw);
+        return finishCallbackCall(status, &raw, adapter.failure, detail);
+    }
+
+    fn finishCallbackCall(status: c.ap_status_t, raw: *const c.ap_error_t, failure: ?anyerror, detail: ?*ErrorDetail) Error!void {
+        checkWithDetail(status, raw, detail) catch |err| {
+            if (detail) |out| out.callback_error = failure;
+            return err;
+        };
+    }
+
+    /// Frees every subtable whose entries are all zero.
+    pub fn compact(self: *Mapping) Error!void {
+        return check(c.ap_mapping_compact(self.handle));
+    }
+
+    /// Walks `va` as the MMU would. `error.NotMapped` fills `detail.level`,
+    /// `detail.descriptor` and `detail.address`.
+    pub fn translate(self: Mapping, va: Va, detail: ?*ErrorDetail) Error!TranslateResult {
+        var raw = std.mem.zeroes(c.ap_translate_result_t);
+        raw.size = @sizeOf(c.ap_translate_result_t);
+        check(c.ap_mapping_translate(self.handle, va, &raw)) catch |err| {
+            if (detail) |out| out.* = .{ .address = va };
+            if (err == error.NotMapped) {
+                if (detail) |out| {
+                    out.level = raw.level;
+                    out.descriptor = raw.descriptor;
+                }
+            }
+            return err;
+        };
+        return .{
+            .output_address = raw.output_address,
+            .attributes = raw.attributes,
+            .table_attributes = raw.table_attributes,
+            .descriptor = raw.descriptor,
+            .level = raw.level,
+            .block_size = raw.block_size,
+        };
+    }
+
+    /// Marks the mapping active and installs its root through the regime.
+    /// Returns the TTBR value to hand back to `deactivate`.
+    pub fn activate(self: *Mapping) Error!u64 {
+        var previous: u64 = undefined;
+        try check(c.ap_mapping_activate(self.handle, &previous));
+        return previous;
+    }
+
+    /// Restores `previous_ttbr`, invalidates the mapping's TLB entries and
+    /// marks it inactive.
+    pub fn deactivate(self: *Mapping, previous_ttbr: u64) Error!void {
+        return check(c.ap_mapping_deactivate(self.handle, previous_ttbr));
+    }
+
+    /// Records that the caller installed the table itself.
+    pub fn markActive(self: *Mapping) Error!void {
+        return check(c.ap_mapping_mark_active(self.handle));
+    }
+
+    /// Records that the caller uninstalled the table itself.
+    pub fn markInactive(self: *Mapping) Error!void {
+        return check(c.ap_mapping_mark_inactive(self.handle));
+    }
+
+    pub fn isActive(self: Mapping) Error!bool {
+        return self.get(bool, c.ap_mapping_is_active);
+    }
+
+    /// Physical address of the root table.
+    pub fn rootAddress(self: Mapping) Error!Pa {
+        return self.get(Pa, c.ap_mapping_root_address);
+    }
+
+    /// The TTBR value activation writes: root address | ASID << 48.
+    pub fn ttbr(self: Mapping) Error!u64 {
+        return self.get(u64, c.ap_mapping_ttbr);
+    }
+
+    /// Bytes of input address space the table covers.
+    pub fn size(self: Mapping) Error!u64 {
+        return self.get(u64, c.ap_mapping_size);
+    }
+
+    pub fn rootLevel(self: Mapping) Error!u32 {
+        return try self.get(c_uint, c.ap_mapping_root_level);
+    }
+
+    /// `error.Unsupported` for regimes without an ASID.
+    pub fn asid(self: Mapping) Error!u16 {
+        return self.get(u16, c.ap_mapping_asid);
+    }
+
+    pub fn vaRange(self: Mapping) Error!VaRange {
+        return @enumFromInt(try self.get(c.ap_va_range_t, c.ap_mapping_va_range));
+    }
+
+    pub fn regime(self: Mapping) Error!Regime {
+        const handle = try self.get(?*const c.ap_regime_t, c.ap_mapping_regime);
+        return .{ .handle = handle.? };
+    }
+
+    /// Number of tables in the hierarchy, the root included.
+    pub fn tableCount(self: Mapping) Error!usize {
+        return self.get(usize, c.ap_mapping_table_count);
+    }
+
+    /// The output address the built-in identity or linear translation gives `va`.
+    pub fn vaToPa(self: Mapping, va: Va) Error!Pa {
+        var out: Pa = undefined;
+        try check(c.ap_mapping_va_to_pa(self.handle, va, &out));
+        return out;
+    }
+
+    /// The address through which the library reaches the table at `pa`.
+    pub fn paToTable(self: Mapping, pa: Pa) Error!u64 {
+        var out: u64 = undefined;
+        try check(c.ap_mapping_pa_to_table(self.handle, pa, &out));
+        return out;
+    }
+
+    /// Size in bytes of a target mapping's image.
+    pub fn targetImageSize(self: Mapping) Error!usize {
+        return self.get(usize, c.ap_target_image_size);
+    }
+
+    /// Writes a target mapping's image (little-endian) into `buf`.
+    pub fn writeTargetImage(self: Mapping, buf: []u8) Error!void {
+        return check(c.ap_target_image_write(self.handle, buf.ptr, buf.len));
+    }
+
+    /// A target mapping's image in a new allocation the caller frees.
+    pub fn targetImage(self: Mapping, allocator: Allocator) Error![]u8 {
+        const image = try allocator.alloc(u8, try self.targetImageSize());
+        errdefer allocator.free(image);
+        try self.writeTargetImage(image);
+        return image;
+    }
+
+    /// Writes a readable dump of the tables to `writer`. A writer error
+    /// stops the dump with `error.WriteFailed`; `detail.callback_error`
+    /// holds the writer's own error.
+    pub fn dump(self: Mapping, writer: anytype, detail: ?*ErrorDetail) Error!void {
+        const Adapter = CallbackAdapter(@TypeOf(writer), writeAllTo);
+        var adapter = Adapter{ .context = writer };
+        check(c.ap_mapping_dump(self.handle, &Adapter.writeHook, &adapter)) catch |err| {
+            if (detail) |out| out.* = .{ .callback_error = adapter.failure };
+            return err;
+        };
+    }
+
+    /// The dump as a new string the caller frees.
+    pub fn dumpAlloc(self: Mapping, allocator: Allocator) Error![]u8 {
+        var text = std.ArrayList(u8).init(allocator);
+        errdefer text.deinit();
+        var detail = ErrorDetail{};
+        self.dump(text.writer(), &detail) catch |err| {
+            // The list's only failure is memory: report it as such.
+            if (detail.callback_error) |cause| if (cause == error.OutOfMemory) return error.OutOfMemory;
+            return err;
+        };
+        return text.toOwnedSlice();
+    }
+
+    /// Calls a C getter `getter(handle, &out)`.
+    fn get(self: Mapping, comptime T: type, comptime getter: anytype) Error!T {
+        var out: T = undefined;
+        try check(getter(self.handle, &out));
+        return out;
+    }
+};

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! Every C status has its own Zig error, and each one can be provoked
+//! through the binding with the detail the C library reports.
+
+const std = @import("std");
+const testing = std.testing;
+const ap = @import("aarch64_paging");
+const util = @import("util.zig");
+
+const StatusCase = struct { status: ap.Status, err: ap.Error };
+
+const every_error = [_]StatusCase{
+    .{ .status = .address_range, .err = error.AddressRange },
+    .{ .status = .invalid_virtual_address, .err = error.InvalidVirtualAddress },
+    .{ .status = .region_backwards, .err = error.RegionBackwards },
+    .{ .status = .pte_update_fault, .err = error.PteUpdateFault },
+    .{ .status = .invalid_flags, .err = error.InvalidFlags },
+    .{ .status = .break_before_make, .err = error.BreakBeforeMake },
+    .{ .status = .no_memory, .err = error.OutOfMemory },
+    .{ .status = .invalid_argument, .err = error.InvalidArgument },
+    .{ .status = .still_active, .err = error.StillActive },
+    .{ .status = .not_active, .err = error.NotActive },
+    .{ .status = .unsupported, .err = error.Unsupported },
+    .{ .status = .bad_table_address, .err = error.BadTableAddress },
+    .{ .status = .not_mapped, .err = error.NotMapped },
+    .{ .status = .buffer_too_small, .err = error.BufferTooSmall },
+    .{ .status = .write_failed, .err = error.WriteFailed },
+};
+
+test "the tables cover every status and every error" {
+    // One Status per C value plus `ok`; one error per case plus Unexpected.
+    try testing.expectEqual(every_error.len + 1, @typeInfo(ap.Status).Enum.fields.len);
+    try testing.expectEqual(every_error.len + 1, @typeInfo(ap.Error).ErrorSet.?.len);
+}
+
+test "every status maps to its error and back" {
+    try ap.check(ap.c.AP_OK);
+    for (every_error) |case| {
+        try testing.expectError(case.err, ap.check(@intFromEnum(case.status)));
+        try testing.expectEqual(@as(?ap.Status, case.status), ap.statusOf(case.err));
+        const c_name = std.mem.span(ap.c.ap_strerror(@intFromEnum(case.status)));
+        try testing.expectEqualStrings(c_name, case.status.name());
+        try testing.expect(!std.mem.eql(u8, case.status.name(), "unknown status"));
+    }
+}
+
+test "a status the binding does not know is Unexpected" {
+    try testing.expectError(error.Unexpected, ap.check(99));
+    try testing.expectEqual(@as(?ap.Status, null), ap.statusOf(error.Unexpected));
+    const unknown: ap.Status = @enumFromInt(99);
+    try testing.expectEqualStrings("unknown status", unknown.name());
+}
+
+test "AddressRange reports the address" {
+    var map = try ap.Mapping.initIdentity(.{ .root_level = 1 });
+    defer map.deinit() catch unreachable;
+    var detail = ap.ErrorDetail{};
+    const beyond = try ap.Region.fromSize(1 << 39, 0x1000);
+    try testing.expectError(error.AddressRange, map.map(beyond, 0x1000, util.normal_el1, .{}, &detail));
+    // The C library names the region's end, as the reference crate does.
+    try testing.expectEqual(@as(u64, (1 << 39) + 0x1000), detail.address);
+    try testing.expectEqual(@as(u64, 0), detail.flags);
+}
+
+test "InvalidVirtualAddress when the output passes 2^48" {
+    var map = try ap.Mapping.initIdentity(.{});
+    defer map.deinit() catch unreachable;
+    const two_pages = try ap.Region.fromSize(0, 0x2000);
+    try testing.expectError(error.InvalidVirtualAddress, map.map(two_pages, 0xffff_ffff_f000, util.normal_el1, .{}, null));
+}
+
+test "RegionBackwards from a constructor and, with its region, from a map" {
+    try testing.expectError(error.RegionBackwards, ap.Region.fromRange(0x2000, 0x1000));
+
+    var map = try ap.Mapping.initIdentity(.{});
+    defer map.deinit() catch unreachable;
+    const wrapping = ap.Region{ .start = 0xffff_ffff_ffff_f000, .size = 0x2000 };
+    var detail = ap.ErrorDetail{};
+    try testing.expectError(error.RegionBackwards, map.map(wrapping, 0, util.normal_el1, .{}, &detail));
+    try testing.expectEqual(wrapping, detail.region);
+}
+
+test "InvalidFlags reports the flags" {
+    var map = try ap.Mapping.initIdentity(.{});
+    defer map.deinit() catch unreachable;
+    var detail = ap.ErrorDetail{};
+    const flags = util.normal_el1 | ap.el1.table_or_page;
+    try testing.expectError(error.InvalidFlags, map.map(try ap.Region.fromSize(0, 0x1000), 0, flags, .{}, &detail));
+    try testing.expectEqual(flags, detail.flags);
+}
+
+test "BreakBeforeMake reports the region of a live remap" {
+    var map = try ap.Mapping.initIdentity(.{});
+    defer map.deinit() catch unreachable;
+    const page = try ap.Region.fromSize(0x10_0000, 0x1000);
+    try map.map(page, 0x10_0000, util.normal_el1, .{}, null);
+    try map.markActive();
+    defer map.markInactive() catch unreachable;
+    var detail = ap.ErrorDetail{};
+    try testing.expectError(error.BreakBeforeMake, map.map(page, 0x20_0000, util.normal_el1, .{}, &detail));
+    try testing.expectEqual(page.start, detail.region.start);
+    try testing.expect(detail.region.size > 0);
+    // Refused before anything was written.
+    try testing.expectEqual(@as(u64, 0x10_0000), (try map.translate(0x10_0000, null)).output_address);
+}
+
+test "OutOfMemory, StillActive, NotActive, Unsupported, BadTableAddress, NotMapped" {
+    var arena = util.PageArena{ .base = 0x8000_0000, .budget = 1 };
+    var custom = try ap.Mapping.initCustom(testing.allocator, .{}, arena.translation());
+    try testing.expectError(error.OutOfMemory, custom.map(try ap.Region.fromSize(0, 0x1000), 0, util.normal_el1, .{}, null));
+    try custom.deinit();
+
+    var map = try ap.Mapping.initIdentity(.{});
+    _ = try map.activate();
+    try testing.expectError(error.StillActive, map.deinit());
+    try map.markInactive();
+    try testing.expectError(error.NotActive, map.markInactive());
+    try testing.expectError(error.NotActive, map.deactivate(0));
+    try testing.expectError(error.Unsupported, map.targetImageSize());
+    try testing.expectError(error.BadTableAddress, map.paToTable(0));
+
+    var detail = ap.ErrorDetail{};
+    try testing.expectError(error.NotMapped, map.translate(0x4000_0000, &detail));
+    try testing.expectEqual(@as(u64, 0x4000_0000), detail.address);
+    try testing.expectEqual(@as(u32, 1), detail.level);
+    try map.deinit();
+}
+
+test "InvalidArgument for a root level above 3" {
+    try testing.expectError(error.InvalidArgument, ap.Mapping.initIdentity(.{ .root_level = 4 }));
+}
+
+test "PteUpdateFault, BufferTooSmall and WriteFailed" {
+    var map = try ap.Mapping.initTarget(.{}, 0x4_0000);
+    defer map.deinit() catch unreachable;
+    try map.map(try ap.Region.fromSize(0, 0x1000), 0x9000, util.normal_el1, .{}, null);
+
+    const refuse = struct {
+        fn visit(_: void, _: ap.Region, _: u64, _: u32) !void {
+            return error.Refused;
+        }
+    }.visit;
+    try testing.expectError(error.PteUpdateFault, map.walk(try ap.Region.fromSize(0, 0x1000), {}, refuse, null));
+
+    var small: [100]u8 = undefined;
+    try testing.expectError(error.BufferTooSmall, map.writeTargetImage(&small));
+
+    var stream = std.io.fixedBufferStream(&small);
+    var detail = ap.ErrorDetail{};
+    try testing.expectError(error.WriteFailed, map.dump(stream.writer(), &detail));
+    try testing.expectEqual(@as(?anyerror, error.NoSpaceLeft), detail.callback_error);
+}

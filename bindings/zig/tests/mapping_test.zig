@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! Mappings with the identity translation: editing, reading, activation and
+//! ownership.
+
+const std = @import("std");
+const testing = std.testing;
+const ap = @import("aarch64_paging");
+const util = @import("util.zig");
+
+test "a 2 MiB identity block, and the mapping's getters" {
+    var map = try ap.Mapping.initIdentity(.{ .root_level = 1, .asid = 1 });
+    defer map.deinit() catch unreachable;
+
+    const ram = try ap.Region.fromRange(0x8020_0000, 0x8040_0000);
+    try map.mapAuto(ram, util.normal_el1 | ap.el1.non_global, .{}, null);
+
+    const where = try map.translate(0x8021_2345, null);
+    try testing.expectEqual(@as(ap.Pa, 0x8021_2345), where.output_address);
+    try testing.expectEqual(@as(u32, 2), where.level);
+    try testing.expectEqual(ap.granuleAtLevel(2), where.block_size);
+    try testing.expect(where.attributes & ap.el1.non_global != 0);
+    try testing.expectEqual(@as(u64, 0), where.table_attributes);
+    try testing.expect(ap.pte.isValid(where.descriptor));
+
+    try testing.expectEqual(@as(u64, 1 << 39), try map.size());
+    try testing.expectEqual(@as(u32, 1), try map.rootLevel());
+    try testing.expectEqual(@as(u16, 1), try map.asid());
+    try testing.expectEqual(ap.VaRange.lower, try map.vaRange());
+    try testing.expectEqual(ap.RegimeKind.el1and0, try (try map.regime()).kind());
+    try testing.expectEqual((try map.rootAddress()) | (1 << 48), try map.ttbr());
+    // The root and the level 2 table that holds the block.
+    try testing.expectEqual(@as(usize, 2), try map.tableCount());
+    try testing.expectEqual(@as(ap.Pa, 0x1234_5000), try map.vaToPa(0x1234_5000));
+    const root = try map.rootAddress();
+    try testing.expectEqual(root, try map.paToTable(root));
+    try testing.expect(!try map.isActive());
+}
+
+test "constraints: no blocks gives pages" {
+    var map = try ap.Mapping.initIdentity(.{});
+    defer map.deinit() catch unreachable;
+    const region = try ap.Region.fromSize(0x20_0000, 0x20_0000);
+    try map.mapAuto(region, util.normal_el1, .{ .no_block_mappings = true }, null);
+    try testing.expectEqual(@as(u32, 3), (try map.translate(0x20_0000, null)).level);
+}
+
+test "unmap, then compact frees the empty tables" {
+    var map = try ap.Mapping.initIdentity(.{});
+    defer map.deinit() catch unreachable;
+    const pages = try ap.Region.fromSize(0x4000_0000, 0x4000);
+    try map.mapAuto(pages, util.normal_el1, .{}, null);
+    try testing.expectEqual(@as(usize, 3), try map.tableCount());
+
+    try map.unmap(pages, null);
+    try testing.expectError(error.NotMapped, map.translate(0x4000_0000, null));
+    try map.compact();
+    try testing.expectEqual(@as(usize, 1), try map.tableCount());
+}
+
+const SetSoftwareFlag = struct {
+    visited: usize = 0,
+    changed: usize = 0,
+
+    fn update(self: *SetSoftwareFlag, region: ap.Region, descriptor: *ap.Descriptor) !void {
+        self.visited += 1;
+        try testing.expectEqual(@as(u64, 0x1000), region.size);
+        try testing.expectEqual(@as(u32, 3), descriptor.level());
+        try testing.expect(!descriptor.isTable());
+        if (!descriptor.isValid()) return;
+        try testing.expectEqual(region.start, descriptor.outputAddress());
+        try testing.expectEqual(util.normal_el1 | ap.el1.table_or_page, descriptor.flags());
+        try testing.expectEqual(descriptor.outputAddress() | descriptor.flags(), descriptor.bits());
+        try testing.expect(!descriptor.updated());
+        try descriptor.modifyFlags(ap.el1.swflag_0, ap.el1.accessed);
+        try testing.expect(descriptor.updated());
+        try testing.expectEqual(region.start | ((util.normal_el1 | ap.el1.table_or_page | ap.el1.swflag_0) & ~ap.el1.accessed), descriptor.bits());
+        self.changed += 1;
+    }
+};
+
+fn expectSoftwareFlag(_: void, region: ap.Region, bits: u64, level: u32) !void {
+    try testing.expectEqual(@as(u32, 3), level);
+    const flags = ap.pte.flags(bits, level);
+    if (region.start < 0x3000) {
+        try testing.expect(flags & ap.el1.swflag_0 != 0);
+        try testing.expect(flags & ap.el1.accessed == 0);
+    } else {
+        try testing.expectEqual(@as(u64, 0), bits);
+    }
+}
+
+test "modify with a context, then walk with a plain function" {
+    var map = try ap.Mapping.initIdentity(.{});
+    defer map.deinit() catch unreachable;
+    try map.mapAuto(try ap.Region.fromSize(0, 0x3000), util.normal_el1, .{}, null);
+
+    const four_pages = try ap.Region.fromSize(0, 0x4000);
+    var flagger = SetSoftwareFlag{};
+    try map.modify(four_pages, &flagger, SetSoftwareFlag.update, null);
+    try testing.expectEqual(@as(usize, 4), flagger.visited);
+    try testing.expectEqual(@as(usize, 3), flagger.changed);
+
+    try map.walk(four_pages, {}, expectSoftwareFlag, null);
+}
+
+test "descriptor.set remaps a page" {
+    var map = try ap.Mapping.initIdentity(.{});
+    defer map.deinit() catch unreachable;
+    const page = try ap.Region.fromSize(0x5000, 0x1000);
+    try map.mapAuto(page, util.normal_el1, .{}, null);
+
+    const remap = struct {
+        fn update(target: ap.Pa, _: ap.Region, descriptor: *ap.Descriptor) !void {
+            try descriptor.set(target, descriptor.flags());
+        }
+    }.update;
+    try map.modify(page, @as(ap.Pa, 0x7_7000), remap, null);
+    try testing.expectEqual(@as(ap.Pa, 0x7_7010), (try map.translate(0x5010, null)).output_address);
+}
+
+const Refuser = struct {
+    refuse_at: ap.Pa,
+
+    fn update(self: Refuser, _: ap.Region, descriptor: *ap.Descriptor) !void {
+        if (descriptor.outputAddress() == self.refuse_at) return error.Refused;
+        try descriptor.modifyFlags(ap.el1.swflag_1, 0);
+    }
+};
+
+test "a modify callback's error is a PteUpdateFault with the descriptor and the error" {
+    var map = try ap.Mapping.initIdentity(.{});
+    defer map.deinit() catch unreachable;
+    const three_pages = try ap.Region.fromSize(0x1000, 0x3000);
+    try map.mapAuto(three_pages, util.normal_el1, .{}, null);
+    const refused_bits = (try map.translate(0x2000, null)).descriptor;
+
+    var detail = ap.ErrorDetail{};
+    const refuser = Refuser{ .refuse_at = 0x2000 };
+    try testing.expectError(error.PteUpdateFault, map.modify(three_pages, refuser, Refuser.update, &detail));
+    try testing.expectEqual(refused_bits, detail.descriptor);
+    try testing.expectEqual(@as(?anyerror, error.Refused), detail.callback_error);
+    // As in the C library: on an inactive mapping the descriptors before the
+    // failing one keep their change.
+    try testing.expect((try map.translate(0x1000, null)).attributes & ap.el1.swflag_1 != 0);
+    try testing.expect((try map.translate(0x3000, null)).attributes & ap.el1.swflag_1 == 0);
+}
+
+test "a library error inside the callback surfaces as PteUpdateFault" {
+    var map = try ap.Mapping.initIdentity(.{});
+    defer map.deinit() catch unreachable;
+    const page = try ap.Region.fromSize(0x1000, 0x1000);
+    try map.mapAuto(page, util.normal_el1, .{}, null);
+
+    const make_table = struct {
+        fn update(_: void, _: ap.Region, descriptor: *ap.Descriptor) !void {
+            // Clearing TABLE_OR_PAGE would turn the page into something else.
+            try descriptor.modifyFlags(0, ap.el1.table_or_page);
+        }
+    }.update;
+    var detail = ap.ErrorDetail{};
+    try testing.expectError(error.PteUpdateFault, map.modify(page, {}, make_table, &detail));
+    try testing.expectEqual(@as(?anyerror, error.InvalidFlags), detail.callback_error);
+}
+
+test "a live modify whose callback fails is a BreakBeforeMake and changes nothing" {
+    var map = try ap.Mapping.initIdentity(.{});
+    defer map.deinit() catch unreachable;
+    const two_pages = try ap.Region.fromSize(0x1000, 0x2000);
+    try map.mapAuto(two_pages, util.normal_el1, .{}, null);
+    try map.markActive();
+
+    var detail = ap.ErrorDetail{};
+    const refuser = Refuser{ .refuse_at = 0x2000 };
+    try testing.expectError(error.BreakBeforeMake, map.modify(two_pages, refuser, Refuser.update, &detail));
+    try testing.expectEqual(@as(?anyerror, error.Refused), detail.callback_error);
+    try testing.expect((try map.translate(0x1000, null)).attributes & ap.el1.swflag_1 == 0);
+    try map.markInactive();
+}
+
+const RunCollector = struct {
+    descriptors: std.ArrayList(u64),
+    calls: usize = 0,
+
+    fn visit(self: *RunCollector, region: ap.Region, descriptors: []const u64, level: u32) !void {
+        self.calls += 1;
+        try testing.expectEqual(@as(u32, 3), level);
+        try testing.expectEqual(descriptors.len * ap.page_size, region.size);
+        try self.descriptors.appendSlice(descriptors);
+    }
+};
+
+test "walkRuns hands over runs of descriptors" {
+    var map = try ap.Mapping.initIdentity(.{});
+    defer map.deinit() catch unreachable;
+    try map.mapAuto(try ap.Region.fromSize(0, 0x10000), util.normal_el1, .{ .no_block_mappings = true }, null);
+
+    var collector = RunCollector{ .descriptors = std.ArrayList(u64).init(testing.allocator) };
+    defer collector.descriptors.deinit();
+    try map.walkRuns(try ap.Region.fromSize(0, 0x20000), &collector, RunCollector.visit, null);
+    try testing.expect(collector.calls < 32);
+    try testing.expectEqual(@as(usize, 32), collector.descriptors.items.len);
+    for (collector.descriptors.items, 0..) |bits, index| {
+        const mapped = index < 16;
+        try testing.expectEqual(mapped, ap.pte.isValid(bits));
+        if (mapped) try testing.expectEqual(@as(ap.Pa, index * ap.page_size), ap.pte.outputAddress(bits, 3));
+    }
+
+    const stop = struct {
+        fn visit(_: void, _: ap.Region, _: []const u64, _: u32) !void {
+            return error.Enough;
+        }
+    }.visit;
+    var detail = ap.ErrorDetail{};
+    try testing.expectError(error.PteUpdateFault, map.walkRuns(try ap.Region.fromSize(0, 0x1000), {}, stop, &detail));
+    try testing.expectEqual(@as(?anyerror, error.Enough), detail.callback_error);
+    try testing.expectEqual(collector.descriptors.items[0], detail.descriptor);
+}
+
+test "activate, refuse deinit while active, deactivate, then deinit" {
+    var map = try ap.Mapping.initIdentity(.{ .asid = 3 });
+    try map.mapAuto(try ap.Region.fromSize(0x1000, 0x1000), util.normal_el1, .{}, null);
+
+    const previous = try map.activate();
+    try testing.expect(try map.isActive());
+    try testing.expectError(error.StillActive, map.deinit());
+    // Nothing was freed: the mapping still translates.
+    try testing.expectEqual(@as(ap.Pa, 0x1000), (try map.translate(0x1000, null)).output_address);
+
+    try map.deactivate(previous);
+    try testing.expect(!try map.isActive());
+    try testing.expectError(error.NotActive, map.deactivate(previous));
+
+    try map.markActive();
+    try map.markActive();
+    try map.markInactive();
+    try testing.expect(try map.isActive());
+    try map.markInactive();
+    try map.deinit();
+}
+
+test "EL2 and EL3 tables cannot be deactivated" {
+    for ([_]ap.RegimeKind{ .el2, .el3 }) |kind| {
+        var map = try ap.Mapping.initIdentity(.{ .regime = try ap.Regime.builtin(kind) });
+        const previous = try map.activate();
+        try testing.expectError(error.Unsupported, map.deactivate(previous));
+        try testing.expectError(error.Unsupported, map.asid());
+        try map.markInactive();
+        try map.deinit();
+    }
+}

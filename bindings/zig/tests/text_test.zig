@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! Values and text: version, regions, attribute constants and names, raw
+//! descriptor helpers, MAIR helpers, and the dump.
+
+const std = @import("std");
+const testing = std.testing;
+const ap = @import("aarch64_paging");
+const util = @import("util.zig");
+
+test "the running library is the version of the header" {
+    const running = ap.version();
+    try testing.expectEqual(std.math.Order.eq, running.order(ap.header_version));
+    try testing.expectEqualStrings(ap.c.AP_VERSION_STRING, ap.versionString());
+    const printed = try std.fmt.allocPrint(testing.allocator, "{}", .{running});
+    defer testing.allocator.free(printed);
+    try testing.expectEqualStrings(ap.versionString(), printed);
+}
+
+test "geometry" {
+    try testing.expectEqual(@as(usize, 4096), ap.page_size);
+    try testing.expectEqual(@as(u64, 4096), ap.granuleAtLevel(3));
+    try testing.expectEqual(@as(u64, 2 << 20), ap.granuleAtLevel(2));
+    try testing.expectEqual(@as(u64, 1 << 30), ap.granuleAtLevel(1));
+    try testing.expectEqual(@as(u64, 512 << 30), ap.granuleAtLevel(0));
+}
+
+test "regions round out to pages and reach the last page" {
+    try testing.expectEqual(ap.Region{ .start = 0x1000, .size = 0x2000 }, try ap.Region.fromRange(0x1234, 0x2001));
+    const top = try ap.Region.fromSize(0xffff_ffff_ffff_f000, 0x1000);
+    try testing.expectEqual(@as(u64, 0x1000), top.size);
+    try testing.expectError(error.RegionBackwards, ap.Region.fromSize(0xffff_ffff_ffff_f000, 0x2000));
+    // The whole 2^64 space does not fit start + size.
+    try testing.expectError(error.InvalidArgument, ap.Region.fromRange(0, std.math.maxInt(u64)));
+}
+
+test "regions format as the C library writes them" {
+    const region = try ap.Region.fromRange(0x1000, 0x3000);
+    const text = try std.fmt.allocPrint(testing.allocator, "{}", .{region});
+    defer testing.allocator.free(text);
+    try testing.expectEqualStrings("0x0000000000001000..0x0000000000003000", text);
+
+    var buf: [48]u8 = undefined;
+    const top = try ap.Region.fromSize(0xffff_ffff_ffff_f000, 0x1000);
+    try testing.expectEqualStrings("0xfffffffffffff000..0x10000000000000000", try top.formatInto(&buf));
+    try testing.expectError(error.BufferTooSmall, region.formatInto(buf[0..10]));
+}
+
+test "attribute constants of each descriptor format" {
+    try testing.expectEqual(@as(ap.Attrs, 1), ap.attr.valid);
+    try testing.expectEqual(@as(ap.Attrs, 2), ap.attr.table_or_page);
+    try testing.expectEqual(@as(ap.Attrs, 1 << 53), ap.el1.pxn);
+    try testing.expectEqual(@as(ap.Attrs, 1 << 54), ap.el1.uxn);
+    try testing.expectEqual(@as(ap.Attrs, 1 << 63), ap.el1.ns_table);
+    try testing.expectEqual(@as(ap.Attrs, 0x1c), ap.el1.attribute_index_mask);
+    try testing.expectEqual(@as(ap.Attrs, 0x300), ap.el1.shareability_mask);
+    try testing.expectEqual(@as(ap.Attrs, 1 << 6), ap.el23.user_res1);
+    try testing.expectEqual(@as(ap.Attrs, 1 << 54), ap.el23.xn);
+    try testing.expectEqual(@as(ap.Attrs, 0xc0), ap.stage2.s2ap_access_rw);
+    try testing.expectEqual(@as(ap.Attrs, 0x30), ap.stage2.memattr_normal_outer_wb);
+    try testing.expectEqual(@as(ap.Attrs, 1 << 54), ap.stage2.xn);
+}
+
+test "attribute names in each format" {
+    const cases = .{
+        .{ ap.RegimeKind.el1and0, ap.el1.valid | ap.el1.accessed | (1 << 40), "VALID | ACCESSED | 0x10000000000" },
+        .{ ap.RegimeKind.el2, ap.el23.valid | ap.el23.xn, "VALID | XN" },
+        .{ ap.RegimeKind.stage2, ap.stage2.s2ap_access_rw | ap.stage2.xn, "S2AP_ACCESS_RO | S2AP_ACCESS_WO | XN" },
+        .{ ap.RegimeKind.el1and0, @as(ap.Attrs, 0), "0x0" },
+    };
+    inline for (cases) |case| {
+        const text = try ap.describeAttrs(testing.allocator, case[0], case[1]);
+        defer testing.allocator.free(text);
+        try testing.expectEqualStrings(case[2], text);
+    }
+}
+
+test "raw descriptor helpers" {
+    const block: u64 = 0x0060_0000_4020_0705;
+    try testing.expectEqual(@as(ap.Pa, 0x4020_0000), ap.pte.outputAddress(block, 2));
+    try testing.expectEqual(block & ~@as(u64, 0x4020_0000), ap.pte.flags(block, 2));
+    try testing.expect(ap.pte.isValid(block));
+    try testing.expect(!ap.pte.isTableOrPage(block));
+    try testing.expect(!ap.pte.isTable(block, 2));
+    try testing.expect(ap.pte.isTable(0x4000_1003, 1));
+    try testing.expect(!ap.pte.isTable(0x4000_1003, 3));
+    try testing.expect(ap.pte.isTableOrPage(0x4000_1003));
+    try testing.expectEqual(@as(ap.Pa, 0), ap.pte.outputAddress(block, 7));
+}
+
+test "MAIR helpers" {
+    const write_back = ap.mair.NormalMemory.write_back_non_transient_read_write_allocate;
+    try testing.expectEqual(@as(ap.mair.Attribute, 0xff), try ap.mair.normal(write_back, write_back));
+    try testing.expectEqual(@as(ap.mair.Attribute, 0x44), try ap.mair.normal(.non_cacheable, .non_cacheable));
+
+    const value = try ap.mair.fromAttributes(.{ 0xff, ap.mair.device_ngnre, 0x44, 0, 0, 0, 0, 0 });
+    try testing.expectEqual(@as(ap.mair.Value, 0x44_04ff), value);
+    const widened = try ap.mair.withAttribute(value, 7, 0xff);
+    try testing.expectEqual(@as(ap.mair.Value, 0xff00_0000_0044_04ff), widened);
+    try testing.expectEqual([8]ap.mair.Attribute{ 0xff, 0x04, 0x44, 0, 0, 0, 0, 0xff }, try ap.mair.attributes(widened));
+    try testing.expectError(error.InvalidArgument, ap.mair.withAttribute(value, 8, 0));
+
+    const device = try ap.mair.describeAttribute(testing.allocator, ap.mair.device_ngnre);
+    defer testing.allocator.free(device);
+    try testing.expectEqualStrings("Device-nGnRE", device);
+
+    const whole = try ap.mair.describe(testing.allocator, value);
+    defer testing.allocator.free(whole);
+    try testing.expect(std.mem.startsWith(u8, whole, "{0: Normal, Inner Write-back non-transient"));
+    try testing.expect(std.mem.indexOf(u8, whole, "; 1: Device-nGnRE; 2: Normal, Inner Non-Cacheable, Outer Non-Cacheable; 3: Device-nGnRnE;") != null);
+    try testing.expect(std.mem.endsWith(u8, whole, "; 7: Device-nGnRnE}"));
+
+    const unpredictable = try ap.mair.describeAttribute(testing.allocator, 0x01);
+    defer testing.allocator.free(unpredictable);
+    try testing.expectEqualStrings("Unpredictable (0x01)", unpredictable);
+}
+
+test "dump names the root, the regime and the entries" {
+    var map = try ap.Mapping.initIdentity(.{ .root_level = 1 });
+    defer map.deinit() catch unreachable;
+    try map.mapAuto(try ap.Region.fromSize(0x4000_0000, 0x1000), util.normal_el1, .{}, null);
+
+    const text = try map.dumpAlloc(testing.allocator);
+    defer testing.allocator.free(text);
+    const first_line = try std.fmt.allocPrint(testing.allocator, "RootTable {{ pa: 0x{x:0>16}, translation_regime: El1And0, va_range: Lower, level: 1, table:\n", .{try map.rootAddress()});
+    defer testing.allocator.free(first_line);
+    try testing.expect(std.mem.startsWith(u8, text, first_line));
+    try testing.expect(std.mem.indexOf(u8, text, "ACCESSED") != null);
+    try testing.expect(std.mem.endsWith(u8, text, "}\n"));
+
+    // The same text through any writer.
+    var streamed = std.ArrayList(u8).init(testing.allocator);
+    defer streamed.deinit();
+    try map.dump(streamed.writer(), null);
+    try testing.expectEqualStrings(text, streamed.items);
+}
+
+test "dumpAlloc reports an allocator failure as OutOfMemory" {
+    var map = try ap.Mapping.initIdentity(.{});
+    defer map.deinit() catch unreachable;
+    var failing = std.testing.FailingAllocator.init(testing.allocator, 0);
+    try testing.expectError(error.OutOfMemory, map.dumpAlloc(failing.allocator()));
+}

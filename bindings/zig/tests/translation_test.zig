@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! Translations: a caller's own (a Zig interface the C core calls back
+//! through), linear, and target image.
+
+const std = @import("std");
+const testing = std.testing;
+const ap = @import("aarch64_paging");
+const util = @import("util.zig");
+
+const fake_base: ap.Pa = 0x8000_0000;
+
+const PageRecord = struct { start: ap.Va, output: ap.Pa, valid: bool };
+
+fn recordPage(pages: *std.ArrayList(PageRecord), region: ap.Region, bits: u64, level: u32) !void {
+    try pages.append(.{ .start = region.start, .output = ap.pte.outputAddress(bits, level), .valid = ap.pte.isValid(bits) });
+}
+
+test "a custom translation over a Zig-owned arena at a fake physical base" {
+    var arena = util.PageArena{ .base = fake_base };
+    var map = try ap.Mapping.initCustom(testing.allocator, .{ .root_level = 1 }, arena.translation());
+    try testing.expectEqual(fake_base, try map.rootAddress());
+    try testing.expectEqual(@as(usize, 1), arena.live);
+
+    try map.map(try ap.Region.fromSize(0x20_0000, 0x3000), 0x4000_0000, util.normal_el1, .{}, null);
+    try testing.expectEqual(@as(usize, 3), arena.live);
+    try testing.expectEqual(@as(usize, 3), try map.tableCount());
+
+    // The root's first entry points at the level 2 table by its fake address.
+    const root_entry = arena.slots[0].?[0];
+    try testing.expect(ap.pte.isTable(root_entry, 1));
+    try testing.expectEqual(fake_base + 0x1000, ap.pte.outputAddress(root_entry, 1));
+    try testing.expectEqual(@as(u64, @intFromPtr(arena.slots[1].?)), try map.paToTable(fake_base + 0x1000));
+
+    const where = try map.translate(0x20_1010, null);
+    try testing.expectEqual(@as(ap.Pa, 0x4000_1010), where.output_address);
+    try testing.expectEqual(@as(u32, 3), where.level);
+
+    var pages = std.ArrayList(PageRecord).init(testing.allocator);
+    defer pages.deinit();
+    try map.walk(try ap.Region.fromSize(0x20_0000, 0x4000), &pages, recordPage, null);
+    try testing.expectEqualSlices(PageRecord, &.{
+        .{ .start = 0x20_0000, .output = 0x4000_0000, .valid = true },
+        .{ .start = 0x20_1000, .output = 0x4000_1000, .valid = true },
+        .{ .start = 0x20_2000, .output = 0x4000_2000, .valid = true },
+        .{ .start = 0x20_3000, .output = 0, .valid = false },
+    }, pages.items);
+
+    // Output addresses are the caller's business with a custom translation.
+    try testing.expectError(error.Unsupported, map.mapAuto(try ap.Region.fromSize(0, 0x1000), util.normal_el1, .{}, null));
+    try testing.expectError(error.Unsupported, map.vaToPa(0));
+
+    try map.unmap(try ap.Region.fromSize(0x20_0000, 0x3000), null);
+    try map.compact();
+    try testing.expectEqual(@as(usize, 1), arena.live);
+
+    try map.deinit();
+    try testing.expectEqual(@as(usize, 0), arena.live);
+    try testing.expectEqual(arena.allocations, arena.frees);
+    try testing.expectEqual(@as(usize, 0), arena.mismatched_frees);
+}
+
+test "a custom translation that runs out of memory leaves the table as it was" {
+    var arena = util.PageArena{ .base = fake_base, .budget = 2 };
+    var map = try ap.Mapping.initCustom(testing.allocator, .{}, arena.translation());
+    // Needs a level 2 and a level 3 table, but only one more can be had.
+    const page = try ap.Region.fromSize(0x1000, 0x1000);
+    try testing.expectError(error.OutOfMemory, map.map(page, 0x1000, util.normal_el1, .{}, null));
+    try testing.expectEqual(@as(usize, 1), try map.tableCount());
+    try testing.expectEqual(@as(usize, 1), arena.live);
+    try testing.expectError(error.NotMapped, map.translate(0x1000, null));
+
+    arena.budget = null;
+    try map.map(page, 0x1000, util.normal_el1, .{}, null);
+    try testing.expectEqual(@as(ap.Pa, 0x1000), (try map.translate(0x1000, null)).output_address);
+    try map.deinit();
+    try testing.expectEqual(@as(usize, 0), arena.live);
+}
+
+test "a translation whose addresses do not lead back is refused and its root given back" {
+    var arena = util.PageArena{ .base = fake_base, .forget_addresses = true };
+    try testing.expectError(error.BadTableAddress, ap.Mapping.initCustom(testing.allocator, .{}, arena.translation()));
+    try testing.expectEqual(@as(usize, 0), arena.live);
+    try testing.expectEqual(@as(usize, 1), arena.frees);
+}
+
+test "a custom translation that cannot give even the root" {
+    var arena = util.PageArena{ .base = fake_base, .budget = 0 };
+    try testing.expectError(error.OutOfMemory, ap.Mapping.initCustom(testing.allocator, .{}, arena.translation()));
+}
+
+test "linear translation: output = input + offset" {
+    const offset: i64 = 0x1000_0000;
+    var map = try ap.Mapping.initLinear(.{}, offset);
+    defer map.deinit() catch unreachable;
+    try testing.expectEqual(@as(ap.Pa, 0x1000_2000), try map.vaToPa(0x2000));
+
+    try map.mapAuto(try ap.Region.fromSize(0x20_0000, 0x20_0000), util.normal_el1, .{}, null);
+    const where = try map.translate(0x20_0010, null);
+    try testing.expectEqual(@as(ap.Pa, 0x1020_0010), where.output_address);
+    try testing.expectEqual(@as(u32, 2), where.level);
+
+    // The root table's physical address is its pointer plus the offset.
+    const root = try map.rootAddress();
+    try testing.expectEqual(root - 0x1000_0000, try map.paToTable(root));
+
+    try testing.expectError(error.InvalidArgument, ap.Mapping.initLinear(.{}, 0x123));
+}
+
+test "linear translation below zero is an InvalidVirtualAddress" {
+    var map = try ap.Mapping.initLinear(.{}, -0x1000);
+    defer map.deinit() catch unreachable;
+    try testing.expectError(error.InvalidVirtualAddress, map.vaToPa(0));
+    try testing.expectEqual(@as(ap.Pa, 0x1000), try map.vaToPa(0x2000));
+}
+
+test "target image: tables laid out from the load address, little-endian" {
+    var map = try ap.Mapping.initTarget(.{}, 0x1_0000);
+    defer map.deinit() catch unreachable;
+    try testing.expectEqual(@as(ap.Pa, 0x1_0000), try map.rootAddress());
+    const flags = ap.el1.valid | ap.el1.attribute_index_0 | ap.el1.inner_shareable | ap.el1.uxn;
+    try map.map(try ap.Region.fromSize(0, 0x1000), 0x4_2000, flags, .{}, null);
+
+    const image = try map.targetImage(testing.allocator);
+    defer testing.allocator.free(image);
+    try testing.expectEqual(3 * ap.page_size, image.len);
+    try testing.expectEqual(image.len, try map.targetImageSize());
+
+    const slot = ap.page_size;
+    try testing.expectEqual(@as(u64, 0x1_1003), std.mem.readIntLittle(u64, image[0..8]));
+    try testing.expectEqual(@as(u64, 0x1_2003), std.mem.readIntLittle(u64, image[slot..][0..8]));
+    try testing.expectEqual(@as(u64, 0x0040_0000_0004_2303), std.mem.readIntLittle(u64, image[2 * slot ..][0..8]));
+    for ([_]usize{ 0, slot, 2 * slot }) |start| {
+        try testing.expect(std.mem.allEqual(u8, image[start + 8 .. start + slot], 0));
+    }
+
+    var too_small = [_]u8{0xa5} ** (2 * ap.page_size);
+    try testing.expectError(error.BufferTooSmall, map.writeTargetImage(&too_small));
+    try testing.expect(std.mem.allEqual(u8, &too_small, 0xa5));
+    try testing.expectError(error.Unsupported, map.vaToPa(0));
+    try testing.expectError(error.Unsupported, map.mapAuto(try ap.Region.fromSize(0, 0x1000), flags, .{}, null));
+}
