@@ -40,6 +40,18 @@ if [ ! -f "$work/lib/Makefile" ]; then
 fi
 make -s -C "$work/lib" ARFLAGS=cr libaarch64paging.a >/dev/null
 
+# It may need nothing from the image but memset and memcpy.
+nm_tool=${cross}nm
+"$nm_tool" --defined-only "$work/lib/libaarch64paging.a" | awk 'NF == 3 { print $3 }' |
+	sort -u >"$work/defined"
+"$nm_tool" --undefined-only "$work/lib/libaarch64paging.a" | awk 'NF == 2 { print $2 }' |
+	sort -u | comm -23 - "$work/defined" >"$work/needed"
+if grep -v -x -e memset -e memcpy "$work/needed"; then
+	echo "baremetal: the freestanding library needs the symbols above from the image" >&2
+	exit 1
+fi
+echo "ok: the freestanding library needs only: $(tr '\n' ' ' <"$work/needed")"
+
 # 2. The test programs: runtime + one test file each.
 cflags=(-std=c99 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib -fno-pie
 	-fno-stack-protector -fno-tree-loop-distribute-patterns
