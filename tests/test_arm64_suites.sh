@@ -24,24 +24,9 @@ if [ ! -e /usr/lib/aarch64-linux-gnu/libcheck.a ]; then
 	exit 1
 fi
 
-if [ "$abs_top_srcdir" -ef "$abs_top_builddir" ]; then
-	echo "$0: configure the project out of tree (mkdir build && cd build && ../configure):" >&2
-	echo "this test runs the project's configure again for AArch64, which an in-tree build forbids" >&2
-	exit 1
-fi
-# A tree configured by an older configure is made again from scratch (make
-# would otherwise rerun configure itself, with this script's make variables).
-if [ -f "$work/Makefile" ] && { [ "$abs_top_srcdir/configure" -nt "$work/Makefile" ] ||
-	[ "$abs_top_srcdir/Makefile.in" -nt "$work/Makefile" ]; }; then
-	rm -rf "$(dirname "$work/Makefile")"
-fi
-mkdir -p "$work"
-if [ ! -f "$work/Makefile" ]; then
-	(cd "$work" && PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig \
-		PKG_CONFIG="pkg-config --static" \
-		"$abs_top_srcdir/configure" -q --host=aarch64-linux-gnu --disable-shared \
-		>configure.log 2>&1) || { cat "$work/configure.log"; exit 1; }
-fi
+. "$abs_top_srcdir/tests/cross_configure.sh"
+cross_configure "$work" PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig \
+	PKG_CONFIG="pkg-config --static" -- --host=aarch64-linux-gnu --disable-shared
 # -all-static: libtool's way to link libc and Check statically too, so that
 # qemu-aarch64 needs no AArch64 root file system.
 make -s -C "$work" ARFLAGS=cr LDFLAGS=-all-static $CHECK_SUITES >/dev/null

@@ -27,6 +27,7 @@ static uint64_t tlbi_operand(ap_va_t va, uint16_t asid)
 }
 
 /*
+ * One TLBI after the store it is for; the operand goes in a register.
  * A changed leaf needs only its last-level entry gone (the "L" forms leave
  * cached walks alone, which is cheaper); a removed subtable also needs the
  * cached intermediate walk entries gone, which only the non-"L" forms do.
@@ -35,15 +36,18 @@ static uint64_t tlbi_operand(ap_va_t va, uint16_t asid)
  * walker before the TLBI completes, or a walk racing with the TLBI could
  * reload the old descriptor into the TLB just after it was invalidated.
  */
+#define TLBI_AFTER_STORE(op, operand) \
+	__asm__ volatile("dsb ishst\n\ttlbi " op ", %0" : : "r"(operand) : "memory")
+
 static void invalidate_el1and0(const ap_invalidation_t *inv)
 {
 	uint64_t op = tlbi_operand(inv->va, inv->asid);
 	/* The VAE1 forms also remove global entries for this VA, so a mapping
 	 * with global pages is covered by the ASID-tagged operand too. */
 	if (inv->kind == AP_INVALIDATE_LEAF)
-		__asm__ volatile("dsb ishst\n\ttlbi vale1is, %0" : : "r"(op) : "memory");
+		TLBI_AFTER_STORE("vale1is", op);
 	else
-		__asm__ volatile("dsb ishst\n\ttlbi vae1is, %0" : : "r"(op) : "memory");
+		TLBI_AFTER_STORE("vae1is", op);
 }
 
 /* EL2 without E2H has no ASIDs; with E2H set the VAE2 forms compare the
@@ -52,9 +56,9 @@ static void invalidate_el2(const ap_invalidation_t *inv)
 {
 	uint64_t op = tlbi_operand(inv->va, inv->asid);
 	if (inv->kind == AP_INVALIDATE_LEAF)
-		__asm__ volatile("dsb ishst\n\ttlbi vale2is, %0" : : "r"(op) : "memory");
+		TLBI_AFTER_STORE("vale2is", op);
 	else
-		__asm__ volatile("dsb ishst\n\ttlbi vae2is, %0" : : "r"(op) : "memory");
+		TLBI_AFTER_STORE("vae2is", op);
 }
 
 /*
@@ -79,24 +83,24 @@ static void invalidate_el3(const ap_invalidation_t *inv)
 {
 	uint64_t op = tlbi_operand(inv->va, 0);
 	if (inv->kind == AP_INVALIDATE_LEAF)
-		__asm__ volatile("dsb ishst\n\ttlbi vale3is, %0" : : "r"(op) : "memory");
+		TLBI_AFTER_STORE("vale3is", op);
 	else
-		__asm__ volatile("dsb ishst\n\ttlbi vae3is, %0" : : "r"(op) : "memory");
+		TLBI_AFTER_STORE("vae3is", op);
 }
 
 /*
  * Stage 2: IPAS2E1IS removes the stage-2-only entries for the IPA in the
  * current VMID (VTTBR_EL2). Entries that combine stage 1 and stage 2 are
  * tagged by the guest's VA, not the IPA, so the Arm ARM requires a stage 1
- * invalidation as well; it is done once per edit in barrier_stage2().
+ * invalidation as well; it is done once per edit, in the barrier.
  */
 static void invalidate_stage2(const ap_invalidation_t *inv)
 {
 	uint64_t op = (inv->va >> 12) & ((UINT64_C(1) << 40) - 1); /* IPA[51:12] */
 	if (inv->kind == AP_INVALIDATE_LEAF)
-		__asm__ volatile("dsb ishst\n\ttlbi ipas2le1is, %0" : : "r"(op) : "memory");
+		TLBI_AFTER_STORE("ipas2le1is", op);
 	else
-		__asm__ volatile("dsb ishst\n\ttlbi ipas2e1is, %0" : : "r"(op) : "memory");
+		TLBI_AFTER_STORE("ipas2e1is", op);
 }
 
 void ap__arch_invalidate(ap_regime_kind_t kind, const ap_invalidation_t *inv)

@@ -3,11 +3,12 @@
  * Library objects in a freestanding build, which has no malloc: a fixed
  * pool of slots, each big enough for a mapping, a regime or the state of a
  * built-in translation (a target image's slot array included, which limits
- * such an image to 32 tables). Its size is a
- * build-time choice (AP_MAX_OBJECTS); when it is used up, creating a mapping
- * or a regime reports AP_ERR_NO_MEMORY.
+ * such an image to 32 tables). Its size is a build-time choice
+ * (AP_MAX_OBJECTS); when it is used up, creating a mapping or a regime
+ * reports AP_ERR_NO_MEMORY.
  */
 #include "../internal.h"
+#include "fixed_pool.h"
 
 #ifndef AP_MAX_OBJECTS
 #define AP_MAX_OBJECTS 64
@@ -32,21 +33,10 @@ void *ap__object_alloc(size_t size)
 {
 	if (size > SLOT_BYTES)
 		return NULL;
-	for (size_t i = 0; i < AP_MAX_OBJECTS; i++) {
-		/* A test-and-set per slot keeps concurrent creators apart. */
-		if (!__atomic_test_and_set(&slot_used[i], __ATOMIC_ACQUIRE)) {
-			__builtin_memset(&slots[i], 0, sizeof(slots[i]));
-			return &slots[i];
-		}
-	}
-	return NULL;
+	return fixed_pool_take(slots, slot_used, AP_MAX_OBJECTS, sizeof(slot_t));
 }
 
 void ap__object_free(void *object)
 {
-	/* Compared as integers: pointers outside the pool (NULL among them)
-	 * are ignored, as free() ignores NULL. */
-	uintptr_t offset = (uintptr_t)object - (uintptr_t)slots;
-	if ((uintptr_t)object >= (uintptr_t)slots && offset < sizeof(slots))
-		__atomic_clear(&slot_used[offset / sizeof(slot_t)], __ATOMIC_RELEASE);
+	fixed_pool_give(slots, slot_used, AP_MAX_OBJECTS, sizeof(slot_t), object);
 }

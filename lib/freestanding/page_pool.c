@@ -8,6 +8,7 @@
  */
 #include "../internal.h"
 #include "../page_pool.h"
+#include "fixed_pool.h"
 
 #ifndef AP_TABLE_PAGES
 #define AP_TABLE_PAGES 64
@@ -20,19 +21,10 @@ static bool page_used[AP_TABLE_PAGES];
 
 void *ap__page_alloc(void)
 {
-	for (size_t i = 0; i < AP_TABLE_PAGES; i++) {
-		/* A test-and-set per page keeps concurrent editors apart. */
-		if (!__atomic_test_and_set(&page_used[i], __ATOMIC_ACQUIRE)) {
-			__builtin_memset(&pages[i], 0, sizeof(pages[i]));
-			return &pages[i];
-		}
-	}
-	return NULL;
+	return fixed_pool_take(pages, page_used, AP_TABLE_PAGES, sizeof(pages[0]));
 }
 
 void ap__page_free(void *page)
 {
-	uintptr_t offset = (uintptr_t)page - (uintptr_t)pages;
-	if ((uintptr_t)page >= (uintptr_t)pages && offset < sizeof(pages))
-		__atomic_clear(&page_used[offset / sizeof(pages[0])], __ATOMIC_RELEASE);
+	fixed_pool_give(pages, page_used, AP_TABLE_PAGES, sizeof(pages[0]), page);
 }

@@ -19,25 +19,10 @@ for tool in "${cross}gcc" "$qemu" timeout; do
 		exit 1
 	fi
 done
-if [ "$abs_top_srcdir" -ef "$abs_top_builddir" ]; then
-	echo "$0: configure the project out of tree (mkdir build && cd build && ../configure):" >&2
-	echo "this test runs the project's configure again for AArch64, which an in-tree build forbids" >&2
-	exit 1
-fi
-# A tree configured by an older configure is made again from scratch (make
-# would otherwise rerun configure itself, with this script's make variables).
-if [ -f "$work/lib/Makefile" ] && { [ "$abs_top_srcdir/configure" -nt "$work/lib/Makefile" ] ||
-	[ "$abs_top_srcdir/Makefile.in" -nt "$work/lib/Makefile" ]; }; then
-	rm -rf "$(dirname "$work/lib/Makefile")"
-fi
-mkdir -p "$work/lib"
 
 # 1. The freestanding library, as a firmware build would make it.
-if [ ! -f "$work/lib/Makefile" ]; then
-	(cd "$work/lib" && "$abs_top_srcdir/configure" -q --host=aarch64-linux-gnu \
-		--enable-freestanding CC="${cross}gcc" >configure.log 2>&1) ||
-		{ cat "$work/lib/configure.log"; exit 1; }
-fi
+. "$abs_top_srcdir/tests/cross_configure.sh"
+cross_configure "$work/lib" -- --host=aarch64-linux-gnu --enable-freestanding CC="${cross}gcc"
 make -s -C "$work/lib" ARFLAGS=cr libaarch64paging.a >/dev/null
 
 # It may need nothing from the image but memset and memcpy.
