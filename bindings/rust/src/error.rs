@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! Statuses as Rust errors.
+use std::fmt;
+
+use crate::ffi;
+use crate::region::Region;
+
+/// Every status of the C library except `AP_OK`, with its C value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// An address lies outside the range the table covers.
+    AddressRange,
+    /// The address has no output address in this translation.
+    InvalidVirtualAddress,
+    /// The region wraps past 2^64.
+    RegionBackwards,
+    /// A callback reported an error.
+    PteUpdateFault,
+    /// The attribute flags are not allowed here.
+    InvalidFlags,
+    /// The change would violate break-before-make on a live table.
+    BreakBeforeMake,
+    /// A table could not be allocated; nothing changed.
+    NoMemory,
+    /// A bad argument (NULL, level, size field, alignment, ...).
+    InvalidArgument,
+    /// The object is active or in use.
+    StillActive,
+    /// The mapping is not active.
+    NotActive,
+    /// The regime or translation does not support this.
+    Unsupported,
+    /// A table's physical address does not translate back.
+    BadTableAddress,
+    /// The walk ends at an invalid descriptor.
+    NotMapped,
+    /// An output buffer is too small.
+    BufferTooSmall,
+    /// A writer reported an error.
+    WriteFailed,
+    /// A status this binding does not know (a newer library).
+    Other(i32),
+}
+
+const KINDS: [ErrorKind; 15] = [
+    ErrorKind::AddressRange,
+    ErrorKind::InvalidVirtualAddress,
+    ErrorKind::RegionBackwards,
+    ErrorKind::PteUpdateFault,
+    ErrorKind::InvalidFlags,
+    ErrorKind::BreakBeforeMake,
+    ErrorKind::NoMemory,
+    ErrorKind::InvalidArgument,
+    ErrorKind::StillActive,
+    ErrorKind::NotActive,
+    ErrorKind::Unsupported,
+    ErrorKind::BadTableAddress,
+    ErrorKind::NotMapped,
+    ErrorKind::BufferTooSmall,
+    ErrorKind::WriteFailed,
+];
+
+impl ErrorKind {
+    /// The kind of a non-zero C status.
+    pub fn from_status(status: i32) -> ErrorKind {
+        match usize::try_from(status) {
+            Ok(n) if (1..=KINDS.len()).contains(&n) => KINDS[n - 1],
+            _ => ErrorKind::Other(status),
+        }
+    }
+
+    /// The C status value (`AP_ERR_*`).
+    pub fn status(self) -> i32 {
+        match self {
+            ErrorKind::Other(status) => status,
+            kind => KINDS.iter().position(|k| *k == kind).map_or(0, |i| i as i32 + 1),
+        }
+    }
+
+    /// The library's name for the status (`ap_strerror`).
+    pub fn name(self) -> String {
+        unsafe { crate::text::from_c(ffi::ap_strerror(self.status())) }
+    }
+}
+
+/// A failed call: its kind and the detail the library gave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    /// What went wrong.
+    pub kind: ErrorKind,
+    /// The address (address-range, invalid-address, bad-table-address errors).
+    pub address: u64,
+    /// The region (region-backwards and break-before-make errors).
+    pub region: Region,
+    /// The descriptor bits a callback was given (PTE-update-fault errors).
+    pub descriptor: u64,
+    /// The flags (invalid-flags errors).
+    pub flags: u64,
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind) -> Error {
+        Error { kind, address: 0, region: Region::default(), descriptor: 0, flags: 0 }
+    }
+
+    pub(crate) fn with_detail(status: i32, detail: &ffi::ap_error_t) -> Error {
+        Error {
+            kind: ErrorKind::from_status(status),
+            address: detail.address,
+            region: Region { start: detail.region.start, size: detail.region.size },
+            descriptor: detail.descriptor,
+            flags: detail.flags,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.kind.name())?;
+        match self.kind {
+            ErrorKind::AddressRange | ErrorKind::InvalidVirtualAddress | ErrorKind::BadTableAddress => {
+                write!(f, " (address {:#x})", self.address)
+            }
+            ErrorKind::RegionBackwards | ErrorKind::BreakBeforeMake => {
+                write!(f, " (region {:#x}+{:#x})", self.region.start, self.region.size)
+            }
+            ErrorKind::PteUpdateFault => write!(f, " (descriptor {:#x})", self.descriptor),
+            ErrorKind::InvalidFlags => write!(f, " (flags {:#x})", self.flags),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The binding's result type.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// `Ok` for `AP_OK`, the error otherwise (no detail).
+pub(crate) fn check(status: i32) -> Result<()> {
+    if status == 0 {
+        Ok(())
+    } else {
+        Err(Error::new(ErrorKind::from_status(status)))
+    }
+}
+
+/// A zeroed error-detail struct for a call to fill.
+pub(crate) fn detail() -> ffi::ap_error_t {
+    ffi::ap_error_t { size: std::mem::size_of::<ffi::ap_error_t>(), ..Default::default() }
+}
+
+/// `Ok` for `AP_OK`, the error with the call's detail otherwise.
+pub(crate) fn check_detail(status: i32, detail: &ffi::ap_error_t) -> Result<()> {
+    if status == 0 {
+        Ok(())
+    } else {
+        Err(Error::with_detail(status, detail))
+    }
+}

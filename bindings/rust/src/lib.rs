@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! Rust binding of libaarch64paging, the C library that builds, edits, walks
+//! and activates AArch64 translation tables.
+//!
+//! Everything here wraps the C ABI of `<aarch64_paging.h>` and adds no
+//! logic of its own: statuses become [`Error`]s, handles get `Drop`,
+//! callbacks are closures and traits.
+//!
+//! ```
+//! use aarch64_paging_c::{attrs::el1, Constraints, Mapping, MappingOptions, Region};
+//!
+//! let mut map = Mapping::identity(&MappingOptions { root_level: 1, asid: 1, ..Default::default() })?;
+//! let ram = Region::from_range(0x8020_0000, 0x8040_0000)?;
+//! let normal = el1::ATTRIBUTE_INDEX_1 | el1::INNER_SHAREABLE | el1::VALID | el1::ACCESSED;
+//! map.map_auto(&ram, normal | el1::NON_GLOBAL, Constraints::NONE)?;
+//! let walk = map.translate(0x8021_2345)?;
+//! assert_eq!((walk.output_address, walk.level), (0x8021_2345, 2));
+//! # Ok::<(), aarch64_paging_c::Error>(())
+//! ```
+
+pub mod attrs;
+mod error;
+pub mod ffi;
+pub mod mair;
+mod mapping;
+pub mod pte;
+mod regime;
+mod region;
+mod text;
+mod translation;
+
+pub use error::{Error, ErrorKind, Result};
+pub use mapping::{Constraints, Descriptor, Mapping, MappingOptions, TranslateResult, VaRange};
+pub use regime::{Invalidation, InvalidationKind, Regime, RegimeHooks, RegimeKind};
+pub use region::Region;
+pub use translation::Translation;
+
+/// The library's version as `major << 16 | minor << 8 | patch`.
+pub fn version() -> u32 {
+    unsafe { ffi::ap_version() }
+}
+
+/// The library's version as text, e.g. "0.1.0".
+pub fn version_string() -> String {
+    unsafe { text::from_c(ffi::ap_version_string()) }
+}
+
+/// The names of the bits of `flags` in the descriptor format of `kind`
+/// (`ap_attrs_describe`).
+pub fn describe_flags(kind: RegimeKind, flags: u64) -> Result<String> {
+    text::format(|buf, size, needed| unsafe { ffi::ap_attrs_describe(kind as i32, flags, buf, size, needed) })
+}

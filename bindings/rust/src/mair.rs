@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! MAIR values and attribute names.
+use crate::error::{check, Result};
+use crate::ffi;
+
+/// Device-nGnRnE.
+pub const DEVICE_NGNRNE: u8 = 0x00;
+/// Device-nGnRE.
+pub const DEVICE_NGNRE: u8 = 0x04;
+/// Device-nGRE.
+pub const DEVICE_NGRE: u8 = 0x08;
+/// Device-GRE.
+pub const DEVICE_GRE: u8 = 0x0c;
+
+/// Cacheability of normal memory (`ap_normal_memory_t`), by its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum NormalMemory {
+    WriteThroughTransientWriteAllocate = 0x1,
+    WriteThroughTransientReadAllocate = 0x2,
+    WriteThroughTransientReadWriteAllocate = 0x3,
+    NonCacheable = 0x4,
+    WriteBackTransientWriteAllocate = 0x5,
+    WriteBackTransientReadAllocate = 0x6,
+    WriteBackTransientReadWriteAllocate = 0x7,
+    WriteThroughNonTransient = 0x8,
+    WriteThroughNonTransientWriteAllocate = 0x9,
+    WriteThroughNonTransientReadAllocate = 0xa,
+    WriteThroughNonTransientReadWriteAllocate = 0xb,
+    WriteBackNonTransient = 0xc,
+    WriteBackNonTransientWriteAllocate = 0xd,
+    WriteBackNonTransientReadAllocate = 0xe,
+    WriteBackNonTransientReadWriteAllocate = 0xf,
+}
+
+/// The attribute for normal memory with the given inner and outer policies.
+pub fn normal(inner: NormalMemory, outer: NormalMemory) -> Result<u8> {
+    let mut out = 0;
+    check(unsafe { ffi::ap_mair_normal(inner as i32, outer as i32, &mut out) })?;
+    Ok(out)
+}
+
+/// A MAIR value from its eight attributes.
+pub fn from_attributes(attributes: [u8; 8]) -> Result<u64> {
+    let mut out = 0;
+    check(unsafe { ffi::ap_mair_from_attributes(attributes.as_ptr(), &mut out) })?;
+    Ok(out)
+}
+
+/// `mair` with attribute `index` replaced.
+pub fn with_attribute(mair: u64, index: u32, attribute: u8) -> Result<u64> {
+    let mut out = 0;
+    check(unsafe { ffi::ap_mair_with_attribute(mair, index, attribute, &mut out) })?;
+    Ok(out)
+}
+
+/// The eight attributes of `mair`.
+pub fn attributes(mair: u64) -> Result<[u8; 8]> {
+    let mut out = [0u8; 8];
+    check(unsafe { ffi::ap_mair_attributes(mair, out.as_mut_ptr()) })?;
+    Ok(out)
+}
+
+/// The library's description of one attribute.
+pub fn describe_attribute(attribute: u8) -> Result<String> {
+    crate::text::format(|buf, size, needed| unsafe {
+        ffi::ap_mair_attribute_describe(attribute, buf, size, needed)
+    })
+}
+
+/// The library's description of a whole MAIR value.
+pub fn describe(mair: u64) -> Result<String> {
+    crate::text::format(|buf, size, needed| unsafe { ffi::ap_mair_describe(mair, buf, size, needed) })
+}

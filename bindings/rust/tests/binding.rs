@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! The Rust binding against the library of this build tree.
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+
+use aarch64_paging_c::attrs::{attr, el1, el23, stage2};
+use aarch64_paging_c::{
+    describe_flags, mair, pte, Constraints, Error, ErrorKind, Invalidation, InvalidationKind, Mapping,
+    MappingOptions, Regime, RegimeHooks, RegimeKind, Region, Translation, VaRange,
+};
+
+const NORMAL: u64 = el1::ATTRIBUTE_INDEX_1 | el1::INNER_SHAREABLE | el1::VALID | el1::ACCESSED;
+
+fn options(root_level: u32) -> MappingOptions {
+    MappingOptions { root_level, ..Default::default() }
+}
+
+fn region(start: u64, end: u64) -> Region {
+    Region::from_range(start, end).unwrap()
+}
+
+/// Table pages from a Rust-owned arena, with a made-up physical base.
+struct Arena {
+    _pages: Box<[Page]>,
+    base: *mut u8,
+    used: Rc<RefCell<Vec<bool>>>,
+}
+
+#[repr(C, align(4096))]
+struct Page([u8; 4096]);
+
+const ARENA_PA: u64 = 0x8000_0000;
+
+impl Arena {
+    fn new(count: usize, used: Rc<RefCell<Vec<bool>>>) -> Arena {
+        let mut pages: Box<[Page]> = (0..count).map(|_| Page([0; 4096])).collect();
+        let base = pages.as_mut_ptr().cast::<u8>();
+        used.borrow_mut().resize(count, false);
+        Arena { _pages: pages, base, used }
+    }
+}
+
+impl Translation for Arena {
+    fn allocate_table(&mut self) -> Option<(*mut u8, u64)> {
+        let mut used = self.used.borrow_mut();
+        let index = used.iter().position(|u| !u)?;
+        used[index] = true;
+        let page = unsafe { self.base.add(index * 4096) };
+        unsafe { std::ptr::write_bytes(page, 0, 4096) };
+        Some((page, ARENA_PA + index as u64 * 4096))
+    }
+
+    fn free_table(&mut self, table: *mut u8, pa: u64) {
+        let index = (table as usize - self.base as usize) / 4096;
+        assert_eq!(pa, ARENA_PA + index as u64 * 4096);
+        self.used.borrow_mut()[index] = false;
+    }
+
+    fn physical_to_virtual(&mut self, pa: u64) -> *mut u8 {
+        let index = pa.wrapping_sub(ARENA_PA) / 4096;
+        if pa < ARENA_PA || index as usize >= self.used.borrow().len() {
+            return std::ptr::null_mut();
+        }
+        unsafe { self.base.add(index as usize * 4096) }
+    }
+}
+
+fn live_tables(used: &Rc<RefCell<Vec<bool>>>) -> usize {
+    used.borrow().iter().filter(|u| **u).count()
+}
+
+#[test]
+fn identity_map_translate_dump() {
+    let mut map = Mapping::identity(&MappingOptions { asid: 1, ..options(1) }).unwrap();
+    map.map_auto(&region(0x8020_0000, 0x8040_0000), NORMAL | el1::NON_GLOBAL, Constraints::NONE).unwrap();
+    let t = map.translate(0x8021_2345).unwrap();
+    assert!(t.mapped);
+    assert_eq!((t.output_address, t.level, t.block_size), (0x8021_2345, 2, 0x20_0000));
+    let hole = map.translate(0x9000_0000).unwrap();
+    assert!(!hole.mapped);
+    assert_eq!(map.va_to_pa(0x1234_5000).unwrap(), 0x1234_5000);
+    let dump = map.dump().unwrap();
+    assert!(dump.contains("El1And0"), "{dump}");
+    assert!(dump.ends_with("}\n"));
+    assert_eq!(map.size().unwrap(), 1 << 39);
+    assert_eq!(map.root_level().unwrap(), 1);
+    assert_eq!(map.asid().unwrap(), 1);
+    assert_eq!(map.ttbr().unwrap() >> 48, 1);
+    assert_eq!(map.table_count().unwrap(), 2);
+    let root = map.root_address().unwrap();
+    assert_eq!(map.pa_to_table(root).unwrap(), root);
+    map.close().map_err(|(_, e)| e).unwrap();
+}
+
+#[test]
+fn custom_translation_from_a_rust_arena() {
+    let used = Rc::new(RefCell::new(Vec::new()));
+    let arena = Arena::new(16, used.clone());
+    let mut map = Mapping::with_translation(&options(1), Box::new(arena)).unwrap();
+    assert_eq!(map.root_address().unwrap(), ARENA_PA);
+    map.map(&region(0x4000_0000, 0x4040_0000), 0x1_0000_0000, NORMAL, Constraints::NONE).unwrap();
+    map.map(&region(0x4040_0000, 0x4040_3000), 0x2_0000_0000, NORMAL, Constraints::NONE).unwrap();
+    assert_eq!(live_tables(&used), 3); // root, a level 2 table, a level 3 table
+    let mut seen = Vec::new();
+    map.walk(&region(0x4000_0000, 0x4060_0000), |r, bits, level| {
+        if pte::is_valid(bits) {
+            seen.push((r.start, pte::output_address(bits, level), level));
+        }
+        Ok::<(), ()>(())
+    })
+    .unwrap();
+    assert_eq!(
+        seen,
+        vec![
+            (0x4000_0000, 0x1_0000_0000, 2),
+            (0x4020_0000, 0x1_0020_0000, 2),
+            (0x4040_0000, 0x2_0000_0000, 3),
+            (0x4040_1000, 0x2_0000_1000, 3),
+            (0x4040_2000, 0x2_0000_2000, 3),
+        ]
+    );
+    let t = map.translate(0x4040_1abc).unwrap();
+    assert_eq!((t.output_address, t.level), (0x2_0000_1abc, 3));
+    let mut runs = 0;
+    map.walk_runs(&region(0x4000_0000, 0x4060_0000), |_, run, _| {
+        runs += run.len();
+        Ok::<(), ()>(())
+    })
+    .unwrap();
+    assert!(runs >= 5);
+    drop(map);
+    assert_eq!(live_tables(&used), 0, "every table was freed");
+}
+
+#[test]
+fn closure_errors_are_pte_update_faults() {
+    let mut map = Mapping::identity(&options(1)).unwrap();
+    let r = region(0x20_0000, 0x20_1000);
+    map.map_auto(&r, NORMAL, Constraints::NONE).unwrap();
+    let err = map.modify(&r, |_, _| Err("no")).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::PteUpdateFault);
+    assert_eq!(err.descriptor & !0xfff, 0x20_0000);
+    let err = map.walk(&r, |_, _, _| Err(7)).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::PteUpdateFault);
+    // A panic in a closure is caught at the C boundary (the default hook
+    // prints its message).
+    let err = map.modify(&r, |_, _| -> Result<(), ()> { panic!("caught, not unwound into C") }).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::PteUpdateFault);
+    map.modify(&r, |_, d| d.modify_flags(el1::READ_ONLY, 0)).unwrap();
+    assert_ne!(map.translate(0x20_0000).unwrap().attributes & el1::READ_ONLY, 0);
+    let mut levels = Vec::new();
+    map.modify(&r, |_, d| {
+        levels.push((d.level(), d.is_valid(), d.is_table(), d.output_address(), d.flags() & el1::READ_ONLY));
+        let flags = d.flags();
+        d.set(0x30_0000, flags)?;
+        assert!(d.updated());
+        Ok::<(), Error>(())
+    })
+    .unwrap();
+    assert_eq!(levels, vec![(3, true, false, 0x20_0000, el1::READ_ONLY)]);
+    assert_eq!(map.translate(0x20_0010).unwrap().output_address, 0x30_0010);
+}
+
+#[test]
+fn every_status_is_an_error_kind() {
+    for status in 1..=15 {
+        let kind = ErrorKind::from_status(status);
+        assert!(!matches!(kind, ErrorKind::Other(_)), "status {status}");
+        assert_eq!(kind.status(), status);
+        assert!(!kind.name().is_empty());
+    }
+    assert_eq!(ErrorKind::from_status(99), ErrorKind::Other(99));
+    assert_eq!(ErrorKind::from_status(7), ErrorKind::NoMemory);
+    assert_eq!(ErrorKind::from_status(13), ErrorKind::NotMapped);
+}
+
+#[test]
+fn errors_carry_their_detail() {
+    let mut map = Mapping::identity(&options(1)).unwrap();
+    let err = map.map(&region(1 << 39, (1 << 39) + 0x1000), 0, NORMAL, Constraints::NONE).unwrap_err();
+    // As in the reference, the detail is the end of the region.
+    assert_eq!((err.kind, err.address), (ErrorKind::AddressRange, (1 << 39) + 0x1000));
+    assert!(err.to_string().contains("0x8000001000"), "{err}");
+    let err = map.map(&region(0, 0x1000), 0, NORMAL | attr::TABLE_OR_PAGE, Constraints::NONE).unwrap_err();
+    assert_eq!((err.kind, err.flags & attr::TABLE_OR_PAGE), (ErrorKind::InvalidFlags, attr::TABLE_OR_PAGE));
+    let boxed: Box<dyn std::error::Error> = Box::new(err);
+    assert!(!boxed.to_string().is_empty());
+    assert_eq!(Region::from_range(0x2000, 0x1000).unwrap_err().kind, ErrorKind::RegionBackwards);
+    assert_eq!(Mapping::identity(&options(4)).err().unwrap().kind, ErrorKind::InvalidArgument);
+    // Break-before-make on a live table, with the region.
+    map.map_auto(&region(0x20_0000, 0x40_0000), NORMAL, Constraints::NONE).unwrap();
+    map.mark_active().unwrap();
+    let err = map.map(&region(0x20_0000, 0x20_1000), 0x50_0000, NORMAL, Constraints::NONE).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::BreakBeforeMake);
+    assert_eq!(err.region.start, 0x20_0000);
+    map.mark_inactive().unwrap();
+    assert_eq!(map.mark_inactive().unwrap_err().kind, ErrorKind::NotActive);
+}
+
+#[test]
+fn target_image_for_stage2() {
+    let regime = Regime::builtin(RegimeKind::Stage2).unwrap();
+    assert_eq!(regime.kind().unwrap(), RegimeKind::Stage2);
+    let opts = MappingOptions { regime: Some(regime), ..options(1) };
+    let mut map = Mapping::target(&opts, 0x9000_0000).unwrap();
+    let flags = stage2::VALID | stage2::ACCESS_FLAG | stage2::S2AP_ACCESS_RW | stage2::MEMATTR_NORMAL_INNER_WB;
+    map.map(&region(0x4000_0000, 0x4000_1000), 0x8000_0000, flags, Constraints::NONE).unwrap();
+    let image = map.image().unwrap();
+    assert_eq!(image.len(), 3 * 4096);
+    let root_entry = u64::from_le_bytes(image[8..16].try_into().unwrap());
+    assert_eq!(root_entry & !0xfff & ((1 << 48) - 1), 0x9000_1000); // table at the next slot
+    assert!(map.dump().unwrap().contains("Stage2"));
+    assert_eq!(map.asid().unwrap_err().kind, ErrorKind::Unsupported);
+}
+
+#[test]
+fn el2and0_with_asid_in_the_upper_range() {
+    let opts = MappingOptions {
+        regime: Some(Regime::builtin(RegimeKind::El2And0).unwrap()),
+        root_level: 1,
+        asid: 42,
+        va_range: VaRange::Upper,
+    };
+    let mut map = Mapping::linear(&opts, 0x1000).unwrap();
+    let top = Region::from_size(0xffff_ffff_fff0_0000, 0x10_0000).unwrap();
+    map.map(&top, 0x4000_0000, NORMAL, Constraints::NONE).unwrap();
+    assert_eq!(map.va_range().unwrap(), VaRange::Upper);
+    assert_eq!(map.ttbr().unwrap() >> 48, 42);
+    let t = map.translate(0xffff_ffff_ffff_f123).unwrap();
+    assert_eq!(t.output_address, 0x400f_f123);
+    let previous = map.activate().unwrap();
+    assert_eq!(previous, u64::MAX); // memory-only in a hosted build
+    let (map, err) = map.close().unwrap_err();
+    assert_eq!(err.kind, ErrorKind::StillActive);
+    let mut map = map;
+    map.deactivate(previous).unwrap();
+    map.close().map_err(|(_, e)| e).unwrap();
+    // EL2 stage 1 uses the EL2/EL3 format.
+    let el2 = MappingOptions { regime: Some(Regime::builtin(RegimeKind::El2).unwrap()), ..options(2) };
+    let mut map = Mapping::identity(&el2).unwrap();
+    map.map_auto(&region(0, 0x1000), el23::VALID | el23::ACCESSED | el23::USER_RES1, Constraints::NONE).unwrap();
+    assert!(map.translate(0x10).unwrap().mapped);
+}
+
+#[derive(Default)]
+struct Recorder {
+    calls: Arc<Mutex<Vec<String>>>,
+}
+
+impl RegimeHooks for Recorder {
+    fn invalidate(&mut self, i: &Invalidation) {
+        assert_eq!(i.kind, InvalidationKind::Leaf);
+        self.calls.lock().unwrap().push(format!("invalidate {:#x} L{} asid {}", i.va, i.level, i.asid));
+    }
+    fn barrier(&mut self) {
+        self.calls.lock().unwrap().push("barrier".into());
+    }
+    fn activate(&mut self, root: u64, asid: u16, _: VaRange) -> u64 {
+        self.calls.lock().unwrap().push(format!("activate {root:#x} asid {asid}"));
+        0x5000
+    }
+    fn deactivate(&mut self, previous: u64, asid: u16, _: VaRange) {
+        self.calls.lock().unwrap().push(format!("deactivate {previous:#x} asid {asid}"));
+    }
+}
+
+#[test]
+fn a_regime_with_rust_hooks() {
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let regime = Regime::with_hooks(RegimeKind::El1And0, Box::new(Recorder { calls: calls.clone() })).unwrap();
+    let used = Rc::new(RefCell::new(Vec::new()));
+    let opts = MappingOptions { regime: Some(regime), asid: 5, ..options(1) };
+    let mut map = Mapping::with_translation(&opts, Box::new(Arena::new(8, used.clone()))).unwrap();
+    let r = region(0x1000, 0x3000);
+    map.map(&r, 0x7000_0000, NORMAL | el1::NON_GLOBAL, Constraints::NONE).unwrap();
+    let previous = map.activate().unwrap();
+    assert_eq!(previous, 0x5000);
+    map.modify(&r, |_, d| d.modify_flags(el1::READ_ONLY, 0)).unwrap();
+    map.deactivate(previous).unwrap();
+    drop(map);
+    assert_eq!(live_tables(&used), 0);
+    assert_eq!(
+        *calls.lock().unwrap(),
+        vec![
+            format!("activate {ARENA_PA:#x} asid 5"),
+            "invalidate 0x1000 L3 asid 5".to_string(),
+            "invalidate 0x2000 L3 asid 5".to_string(),
+            "barrier".to_string(),
+            "deactivate 0x5000 asid 5".to_string(),
+        ]
+    );
+}
+
+#[test]
+fn mair_pte_and_names() {
+    let wb = mair::normal(mair::NormalMemory::WriteBackNonTransientReadWriteAllocate,
+                          mair::NormalMemory::WriteBackNonTransientReadWriteAllocate).unwrap();
+    assert_eq!(wb, 0xff);
+    let value = mair::from_attributes([mair::DEVICE_NGNRNE, wb, 0, 0, 0, 0, 0, 0]).unwrap();
+    assert_eq!(value, 0xff00);
+    assert_eq!(mair::attributes(value).unwrap()[1], 0xff);
+    assert_eq!(mair::with_attribute(value, 2, mair::DEVICE_NGNRE).unwrap(), 0x04ff00);
+    assert!(!mair::describe(value).unwrap().is_empty());
+    assert!(!mair::describe_attribute(wb).unwrap().is_empty());
+    assert!(pte::is_table(0x3, 1) && !pte::is_table(0x3, 3) && pte::is_table_or_page(0x3));
+    assert_eq!(pte::flags(0x4000_0401, 2), 0x401);
+    // Every named bit of each format has a name in the library too.
+    for (kind, bit) in [(RegimeKind::El1And0, el1::UXN), (RegimeKind::El2, el23::XN), (RegimeKind::Stage2, stage2::XN)] {
+        assert!(!describe_flags(kind, bit).unwrap().is_empty());
+    }
+    assert_eq!(Region::from_size(0x1000, 0x1000).unwrap().to_string(), "0x0000000000001000..0x0000000000002000");
+    assert_eq!(aarch64_paging_c::version() >> 16, 0);
+    assert!(aarch64_paging_c::version_string().starts_with("0."));
+}
