@@ -9,6 +9,9 @@ set -euo pipefail
 : "${abs_top_srcdir:?run through make check}" "${abs_top_builddir:?run through make check}"
 : "${PKG_CONFIG_PATH:?run through make check}"
 export PKG_CONFIG_PATH
+# rustup installs cargo under ~/.cargo/bin, which a non-login shell may
+# not have on PATH.
+PATH=$PATH:${HOME:-/root}/.cargo/bin
 for tool in cargo valgrind; do
 	command -v "$tool" >/dev/null || { echo "rust binding: $tool is missing" >&2; exit 1; }
 done

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+
+// Package aarch64paging wraps libaarch64paging, the C library that builds,
+// edits, walks and activates AArch64 translation tables. It adds no logic
+// of its own: statuses become error values usable with errors.Is and
+// errors.As, handles get Close, callbacks are Go functions and interfaces.
+package aarch64paging
+
+// #cgo pkg-config: aarch64-paging
+// #include <aarch64_paging.h>
+import "C"
+
+// Version is the library's version as major<<16 | minor<<8 | patch.
+func Version() uint32 { return uint32(C.ap_version()) }
+
+// VersionString is the library's version as text, e.g. "0.1.0".
+func VersionString() string { return C.GoString(C.ap_version_string()) }
+
+// Constraints are AP_CONSTRAINT_* bits.
+type Constraints uint32
+
+const (
+	// NoConstraints allows blocks and the contiguous hint.
+	NoConstraints Constraints = 0
+	// NoBlockMappings maps pages only.
+	NoBlockMappings Constraints = 1
+	// NoContiguousHint never sets the contiguous hint.
+	NoContiguousHint Constraints = 2
+)
+
+// VARange is the half of the input address space a stage 1 table serves.
+type VARange int
+
+const (
+	// Lower is the range from 0 upward (TTBR0).
+	Lower VARange = 0
+	// Upper is the range up to 2^64 (TTBR1).
+	Upper VARange = 1
+)
+
+// PTEOutputAddress is the output address of bits as a descriptor at level.
+func PTEOutputAddress(bits uint64, level uint) uint64 {
+	return uint64(C.ap_pte_output_address(C.uint64_t(bits), C.uint(level)))
+}
+
+// PTEFlags is the attribute bits of bits as a descriptor at level.
+func PTEFlags(bits uint64, level uint) uint64 {
+	return uint64(C.ap_pte_flags(C.uint64_t(bits), C.uint(level)))
+}
+
+// PTEIsValid tells whether the valid bit is set.
+func PTEIsValid(bits uint64) bool { return bool(C.ap_pte_is_valid(C.uint64_t(bits))) }
+
+// PTEIsTableOrPage tells whether bit 1 is set.
+func PTEIsTableOrPage(bits uint64) bool { return bool(C.ap_pte_is_table_or_page(C.uint64_t(bits))) }
+
+// PTEIsTable tells whether bits at level points to a next-level table.
+func PTEIsTable(bits uint64, level uint) bool {
+	return bool(C.ap_pte_is_table(C.uint64_t(bits), C.uint(level)))
+}

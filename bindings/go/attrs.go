@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+
+package aarch64paging
+
+// Attribute bits of the three descriptor formats, as <aarch64_paging.h>
+// names them: EL1* for EL1&0 and EL2&0, EL23* for EL2 and EL3, S2* for
+// stage 2, and Attr* for the bits all three share.
+const (
+	AttrValid       uint64 = 0x1 // AP_ATTR_VALID
+	AttrTableOrPage uint64 = 0x2 // AP_ATTR_TABLE_OR_PAGE
+
+	EL1Valid                 uint64 = 0x1                // AP_EL1_VALID
+	EL1TableOrPage           uint64 = 0x2                // AP_EL1_TABLE_OR_PAGE
+	EL1AttributeIndex0       uint64 = 0x0                // AP_EL1_ATTRIBUTE_INDEX_0
+	EL1AttributeIndex1       uint64 = 0x4                // AP_EL1_ATTRIBUTE_INDEX_1
+	EL1AttributeIndex2       uint64 = 0x8                // AP_EL1_ATTRIBUTE_INDEX_2
+	EL1AttributeIndex3       uint64 = 0xc                // AP_EL1_ATTRIBUTE_INDEX_3
+	EL1AttributeIndex4       uint64 = 0x10               // AP_EL1_ATTRIBUTE_INDEX_4
+	EL1AttributeIndex5       uint64 = 0x14               // AP_EL1_ATTRIBUTE_INDEX_5
+	EL1AttributeIndex6       uint64 = 0x18               // AP_EL1_ATTRIBUTE_INDEX_6
+	EL1AttributeIndex7       uint64 = 0x1c               // AP_EL1_ATTRIBUTE_INDEX_7
+	EL1Ns                    uint64 = 0x20               // AP_EL1_NS
+	EL1User                  uint64 = 0x40               // AP_EL1_USER
+	EL1ReadOnly              uint64 = 0x80               // AP_EL1_READ_ONLY
+	EL1OuterShareable        uint64 = 0x200              // AP_EL1_OUTER_SHAREABLE
+	EL1InnerShareable        uint64 = 0x300              // AP_EL1_INNER_SHAREABLE
+	EL1Accessed              uint64 = 0x400              // AP_EL1_ACCESSED
+	EL1NonGlobal             uint64 = 0x800              // AP_EL1_NON_GLOBAL
+	EL1Nt                    uint64 = 0x10000            // AP_EL1_NT
+	EL1Gp                    uint64 = 0x4000000000000    // AP_EL1_GP
+	EL1Dbm                   uint64 = 0x8000000000000    // AP_EL1_DBM
+	EL1ContiguousOrProtected uint64 = 0x10000000000000   // AP_EL1_CONTIGUOUS_OR_PROTECTED
+	EL1Pxn                   uint64 = 0x20000000000000   // AP_EL1_PXN
+	EL1Uxn                   uint64 = 0x40000000000000   // AP_EL1_UXN
+	EL1Swflag0               uint64 = 0x80000000000000   // AP_EL1_SWFLAG_0
+	EL1Swflag1               uint64 = 0x100000000000000  // AP_EL1_SWFLAG_1
+	EL1Swflag2               uint64 = 0x200000000000000  // AP_EL1_SWFLAG_2
+	EL1Swflag3               uint64 = 0x400000000000000  // AP_EL1_SWFLAG_3
+	EL1PxnTable              uint64 = 0x800000000000000  // AP_EL1_PXN_TABLE
+	EL1XnTable               uint64 = 0x1000000000000000 // AP_EL1_XN_TABLE
+	EL1ApTableNoEl0          uint64 = 0x2000000000000000 // AP_EL1_AP_TABLE_NO_EL0
+	EL1ApTableNoWrite        uint64 = 0x4000000000000000 // AP_EL1_AP_TABLE_NO_WRITE
+	EL1NsTable               uint64 = 0x8000000000000000 // AP_EL1_NS_TABLE
+	EL1ShareabilityMask      uint64 = 0x300              // AP_EL1_SHAREABILITY_MASK
+	EL1AttributeIndexMask    uint64 = 0x1c               // AP_EL1_ATTRIBUTE_INDEX_MASK
+
+	EL23Valid                 uint64 = 0x1                // AP_EL23_VALID
+	EL23TableOrPage           uint64 = 0x2                // AP_EL23_TABLE_OR_PAGE
+	EL23AttributeIndex0       uint64 = 0x0                // AP_EL23_ATTRIBUTE_INDEX_0
+	EL23AttributeIndex1       uint64 = 0x4                // AP_EL23_ATTRIBUTE_INDEX_1
+	EL23AttributeIndex2       uint64 = 0x8                // AP_EL23_ATTRIBUTE_INDEX_2
+	EL23AttributeIndex3       uint64 = 0xc                // AP_EL23_ATTRIBUTE_INDEX_3
+	EL23AttributeIndex4       uint64 = 0x10               // AP_EL23_ATTRIBUTE_INDEX_4
+	EL23AttributeIndex5       uint64 = 0x14               // AP_EL23_ATTRIBUTE_INDEX_5
+	EL23AttributeIndex6       uint64 = 0x18               // AP_EL23_ATTRIBUTE_INDEX_6
+	EL23AttributeIndex7       uint64 = 0x1c               // AP_EL23_ATTRIBUTE_INDEX_7
+	EL23Ns                    uint64 = 0x20               // AP_EL23_NS
+	EL23UserRes1              uint64 = 0x40               // AP_EL23_USER_RES1
+	EL23ReadOnly              uint64 = 0x80               // AP_EL23_READ_ONLY
+	EL23OuterShareable        uint64 = 0x200              // AP_EL23_OUTER_SHAREABLE
+	EL23InnerShareable        uint64 = 0x300              // AP_EL23_INNER_SHAREABLE
+	EL23Accessed              uint64 = 0x400              // AP_EL23_ACCESSED
+	EL23NonGlobal             uint64 = 0x800              // AP_EL23_NON_GLOBAL
+	EL23Nt                    uint64 = 0x10000            // AP_EL23_NT
+	EL23Gp                    uint64 = 0x4000000000000    // AP_EL23_GP
+	EL23Dbm                   uint64 = 0x8000000000000    // AP_EL23_DBM
+	EL23ContiguousOrProtected uint64 = 0x10000000000000   // AP_EL23_CONTIGUOUS_OR_PROTECTED
+	EL23Xn                    uint64 = 0x40000000000000   // AP_EL23_XN
+	EL23Swflag0               uint64 = 0x80000000000000   // AP_EL23_SWFLAG_0
+	EL23Swflag1               uint64 = 0x100000000000000  // AP_EL23_SWFLAG_1
+	EL23Swflag2               uint64 = 0x200000000000000  // AP_EL23_SWFLAG_2
+	EL23Swflag3               uint64 = 0x400000000000000  // AP_EL23_SWFLAG_3
+	EL23PxnTable              uint64 = 0x800000000000000  // AP_EL23_PXN_TABLE
+	EL23XnTable               uint64 = 0x1000000000000000 // AP_EL23_XN_TABLE
+	EL23ApTableNoEl0          uint64 = 0x2000000000000000 // AP_EL23_AP_TABLE_NO_EL0
+	EL23ApTableNoWrite        uint64 = 0x4000000000000000 // AP_EL23_AP_TABLE_NO_WRITE
+	EL23NsTable               uint64 = 0x8000000000000000 // AP_EL23_NS_TABLE
+	EL23ShareabilityMask      uint64 = 0x300              // AP_EL23_SHAREABILITY_MASK
+	EL23AttributeIndexMask    uint64 = 0x1c               // AP_EL23_ATTRIBUTE_INDEX_MASK
+
+	S2Valid                uint64 = 0x1               // AP_S2_VALID
+	S2TableOrPage          uint64 = 0x2               // AP_S2_TABLE_OR_PAGE
+	S2MemattrDeviceNGnRnE  uint64 = 0x0               // AP_S2_MEMATTR_DEVICE_nGnRnE
+	S2MemattrDeviceNGnRE   uint64 = 0x4               // AP_S2_MEMATTR_DEVICE_nGnRE
+	S2MemattrDeviceNGRE    uint64 = 0x8               // AP_S2_MEMATTR_DEVICE_nGRE
+	S2MemattrDeviceGRE     uint64 = 0xc               // AP_S2_MEMATTR_DEVICE_GRE
+	S2MemattrNormalInnerNc uint64 = 0x4               // AP_S2_MEMATTR_NORMAL_INNER_NC
+	S2MemattrNormalInnerWt uint64 = 0x8               // AP_S2_MEMATTR_NORMAL_INNER_WT
+	S2MemattrNormalInnerWb uint64 = 0xc               // AP_S2_MEMATTR_NORMAL_INNER_WB
+	S2MemattrNormalOuterNc uint64 = 0x10              // AP_S2_MEMATTR_NORMAL_OUTER_NC
+	S2MemattrNormalOuterWt uint64 = 0x20              // AP_S2_MEMATTR_NORMAL_OUTER_WT
+	S2MemattrNormalOuterWb uint64 = 0x30              // AP_S2_MEMATTR_NORMAL_OUTER_WB
+	S2S2apAccessNone       uint64 = 0x0               // AP_S2_S2AP_ACCESS_NONE
+	S2S2apAccessRo         uint64 = 0x40              // AP_S2_S2AP_ACCESS_RO
+	S2S2apAccessWo         uint64 = 0x80              // AP_S2_S2AP_ACCESS_WO
+	S2S2apAccessRw         uint64 = 0xc0              // AP_S2_S2AP_ACCESS_RW
+	S2ShNone               uint64 = 0x0               // AP_S2_SH_NONE
+	S2ShOuter              uint64 = 0x200             // AP_S2_SH_OUTER
+	S2ShInner              uint64 = 0x300             // AP_S2_SH_INNER
+	S2AccessFlag           uint64 = 0x400             // AP_S2_ACCESS_FLAG
+	S2Xn                   uint64 = 0x40000000000000  // AP_S2_XN
+	S2Swflag0              uint64 = 0x80000000000000  // AP_S2_SWFLAG_0
+	S2Swflag1              uint64 = 0x100000000000000 // AP_S2_SWFLAG_1
+	S2Swflag2              uint64 = 0x200000000000000 // AP_S2_SWFLAG_2
+	S2Swflag3              uint64 = 0x400000000000000 // AP_S2_SWFLAG_3
+)

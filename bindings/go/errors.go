@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+
+package aarch64paging
+
+// #include <aarch64_paging.h>
+import "C"
+
+import "fmt"
+
+// StatusError is one status of the library; the Err* values below are the
+// only ones, so errors.Is(err, ErrNoMemory) works.
+type StatusError struct {
+	Status int
+}
+
+func (e *StatusError) Error() string { return C.GoString(C.ap_strerror(C.ap_status_t(e.Status))) }
+
+// One sentinel per status (AP_ERR_*).
+var (
+	ErrAddressRange          = &StatusError{1}
+	ErrInvalidVirtualAddress = &StatusError{2}
+	ErrRegionBackwards       = &StatusError{3}
+	ErrPTEUpdateFault        = &StatusError{4}
+	ErrInvalidFlags          = &StatusError{5}
+	ErrBreakBeforeMake       = &StatusError{6}
+	ErrNoMemory              = &StatusError{7}
+	ErrInvalidArgument       = &StatusError{8}
+	ErrStillActive           = &StatusError{9}
+	ErrNotActive             = &StatusError{10}
+	ErrUnsupported           = &StatusError{11}
+	ErrBadTableAddress       = &StatusError{12}
+	ErrNotMapped             = &StatusError{13}
+	ErrBufferTooSmall        = &StatusError{14}
+	ErrWriteFailed           = &StatusError{15}
+)
+
+var sentinels = []*StatusError{
+	ErrAddressRange, ErrInvalidVirtualAddress, ErrRegionBackwards, ErrPTEUpdateFault,
+	ErrInvalidFlags, ErrBreakBeforeMake, ErrNoMemory, ErrInvalidArgument, ErrStillActive,
+	ErrNotActive, ErrUnsupported, ErrBadTableAddress, ErrNotMapped, ErrBufferTooSmall,
+	ErrWriteFailed,
+}
+
+// Error is a failed call with the detail the library gave; errors.Is
+// matches it with its sentinel, errors.As gets at the detail.
+type Error struct {
+	Status     int
+	Address    uint64 // address-range, invalid-address and bad-table-address errors
+	Region     Region // region-backwards and break-before-make errors
+	Descriptor uint64 // PTE-update-fault errors: the descriptor a callback was given
+	Flags      uint64 // invalid-flags errors
+	Callback   error  // the error a Go callback returned, if one did
+}
+
+func (e *Error) Error() string {
+	text := (&StatusError{e.Status}).Error()
+	switch e.Status {
+	case 1, 2, 12:
+		text += fmt.Sprintf(" (address %#x)", e.Address)
+	case 3, 6:
+		text += fmt.Sprintf(" (region %#x+%#x)", e.Region.Start, e.Region.Size)
+	case 4:
+		text += fmt.Sprintf(" (descriptor %#x)", e.Descriptor)
+	case 5:
+		text += fmt.Sprintf(" (flags %#x)", e.Flags)
+	}
+	if e.Callback != nil {
+		text += ": " + e.Callback.Error()
+	}
+	return text
+}
+
+// Unwrap gives the sentinel of the status (and so errors.Is works).
+func (e *Error) Unwrap() error { return StatusOf(e.Status) }
+
+// StatusOf is the sentinel of a non-zero status (a new *StatusError for one
+// this binding does not know).
+func StatusOf(status int) *StatusError {
+	if status >= 1 && status <= len(sentinels) {
+		return sentinels[status-1]
+	}
+	return &StatusError{status}
+}
+
+func check(status C.ap_status_t) error {
+	if status == C.AP_OK {
+		return nil
+	}
+	return &Error{Status: int(status)}
+}
+
+func newDetail() C.ap_error_t {
+	var e C.ap_error_t
+	e.size = C.size_t(C.sizeof_ap_error_t)
+	return e
+}
+
+func checkDetail(status C.ap_status_t, d *C.ap_error_t) error {
+	if status == C.AP_OK {
+		return nil
+	}
+	return &Error{
+		Status:     int(status),
+		Address:    uint64(d.address),
+		Region:     Region{uint64(d.region.start), uint64(d.region.size)},
+		Descriptor: uint64(d.descriptor),
+		Flags:      uint64(d.flags),
+	}
+}

@@ -1,0 +1,3 @@
+module aarch64paging
+
+go 1.19

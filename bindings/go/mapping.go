@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+
+package aarch64paging
+
+/*
+#include <stdint.h>
+#include <aarch64_paging.h>
+
+extern void *goAllocateTable(void *ctx, ap_pa_t *pa);
+extern void goFreeTable(void *ctx, void *table, ap_pa_t pa);
+extern void *goPhysicalToVirtual(void *ctx, ap_pa_t pa);
+extern int goModify(void *ctx, ap_region_t *region, ap_descriptor_t *d);
+extern int goWalk(void *ctx, ap_region_t *region, uint64_t bits, unsigned int level);
+extern int goWalkRun(void *ctx, ap_region_t *region, uint64_t *bits, size_t count, unsigned int level);
+extern int goWrite(void *ctx, char *text, size_t length);
+
+// The Go callbacks take non-const pointers; these adapt the signatures.
+static int modify_glue(void *ctx, const ap_region_t *r, ap_descriptor_t *d)
+{
+	return goModify(ctx, (ap_region_t *)r, d);
+}
+static int walk_glue(void *ctx, const ap_region_t *r, uint64_t bits, unsigned level)
+{
+	return goWalk(ctx, (ap_region_t *)r, bits, level);
+}
+static int run_glue(void *ctx, const ap_region_t *r, const uint64_t *bits, size_t n, unsigned level)
+{
+	return goWalkRun(ctx, (ap_region_t *)r, (uint64_t *)bits, n, level);
+}
+static int write_glue(void *ctx, const char *text, size_t length)
+{
+	return goWrite(ctx, (char *)text, length);
+}
+
+// Every ctx is a cgo.Handle, passed as an integer so Go never converts it.
+static ap_status_t create_custom(const ap_mapping_options_t *o, uintptr_t h, ap_mapping_t **out)
+{
+	ap_translation_ops_t ops = {sizeof(ops), goAllocateTable, goFreeTable, goPhysicalToVirtual};
+	return ap_mapping_create(o, &ops, (void *)h, out);
+}
+static ap_status_t modify_go(ap_mapping_t *m, ap_region_t r, uintptr_t h, ap_error_t *e)
+{
+	return ap_mapping_modify(m, &r, modify_glue, (void *)h, e);
+}
+static ap_status_t walk_go(ap_mapping_t *m, ap_region_t r, uintptr_t h, ap_error_t *e)
+{
+	return ap_mapping_walk(m, &r, walk_glue, (void *)h, e);
+}
+static ap_status_t walk_runs_go(ap_mapping_t *m, ap_region_t r, uintptr_t h, ap_error_t *e)
+{
+	return ap_mapping_walk_runs(m, &r, run_glue, (void *)h, e);
+}
+static ap_status_t dump_go(ap_mapping_t *m, uintptr_t h)
+{
+	return ap_mapping_dump(m, write_glue, (void *)h);
+}
+*/
+import "C"
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/cgo"
+	"unsafe"
+)
+
+// Translation is the caller's memory for tables. Table memory must not be
+// Go-managed (C keeps pointers to it): use C memory or syscall.Mmap.
+type Translation interface {
+	// AllocateTable returns a zeroed, 4 KiB-aligned 4 KiB table and its
+	// physical address, or ok == false when out of memory.
+	AllocateTable() (table unsafe.Pointer, pa uint64, ok bool)
+	// FreeTable gives back a table from AllocateTable.
+	FreeTable(table unsafe.Pointer, pa uint64)
+	// PhysicalToVirtual returns the pointer to the table at pa, or nil.
+	PhysicalToVirtual(pa uint64) unsafe.Pointer
+}
+
+type translationCall struct{ translation Translation }
+
+// callbackCall carries a Go callback and the first error it returned.
+type callbackCall struct {
+	modify  func(Region, *Descriptor) error
+	walk    func(Region, uint64, uint) error
+	walkRun func(Region, []uint64, uint) error
+	err     error
+}
+
+func (c *callbackCall) record(err error) {
+	if c.err == nil {
+		c.err = err
+	}
+}
+
+type panicError struct{ value interface{} }
+
+func (p *panicError) Error() string { return fmt.Sprintf("callback panicked: %v", p.value) }
+
+// Options say how to create a mapping.
+type Options struct {
+	Regime    *Regime // nil: the built-in EL1&0 regime
+	RootLevel uint    // 0..3: the table covers 2^(48 - 9*RootLevel) bytes
+	ASID      uint16  // EL1&0 and EL2&0 only
+	VARange   VARange // EL1&0 and EL2&0 only
+}
+
+func (o *Options) raw() C.ap_mapping_options_t {
+	var raw C.ap_mapping_options_t
+	raw.size = C.size_t(C.sizeof_ap_mapping_options_t)
+	if o.Regime != nil {
+		raw.regime = o.Regime.raw
+	}
+	raw.root_level = C.uint(o.RootLevel)
+	raw.asid = C.uint16_t(o.ASID)
+	raw.va_range = C.ap_va_range_t(o.VARange)
+	return raw
+}
+
+// Mapping is one translation table hierarchy. Close frees it; a finalizer
+// does too if Close was forgotten, but never while it is active.
+type Mapping struct {
+	raw         *C.ap_mapping_t
+	translation cgo.Handle
+	regime      *Regime // kept alive while the mapping uses it
+}
+
+func newMapping(o *Options, handle cgo.Handle, create func(*C.ap_mapping_options_t, **C.ap_mapping_t) C.ap_status_t) (*Mapping, error) {
+	raw := o.raw()
+	var m *C.ap_mapping_t
+	if err := check(create(&raw, &m)); err != nil {
+		if handle != 0 {
+			handle.Delete()
+		}
+		return nil, err
+	}
+	mapping := &Mapping{raw: m, translation: handle, regime: o.Regime}
+	runtime.SetFinalizer(mapping, func(m *Mapping) { m.Close() })
+	return mapping, nil
+}
+
+// NewIdentity makes a mapping whose tables sit at their own address.
+func NewIdentity(o Options) (*Mapping, error) {
+	return newMapping(&o, 0, func(raw *C.ap_mapping_options_t, out **C.ap_mapping_t) C.ap_status_t {
+		return C.ap_mapping_create_identity(raw, out)
+	})
+}
+
+// NewLinear makes a mapping where va maps to va + offset, tables too.
+func NewLinear(o Options, offset int64) (*Mapping, error) {
+	return newMapping(&o, 0, func(raw *C.ap_mapping_options_t, out **C.ap_mapping_t) C.ap_status_t {
+		return C.ap_mapping_create_linear(raw, C.int64_t(offset), out)
+	})
+}
+
+// NewTarget makes a table image for a target that loads it at base.
+func NewTarget(o Options, base uint64) (*Mapping, error) {
+	return newMapping(&o, 0, func(raw *C.ap_mapping_options_t, out **C.ap_mapping_t) C.ap_status_t {
+		return C.ap_mapping_create_target(raw, C.ap_pa_t(base), out)
+	})
+}
+
+// NewCustom makes a mapping whose tables come from t.
+func NewCustom(o Options, t Translation) (*Mapping, error) {
+	h := cgo.NewHandle(&translationCall{t})
+	return newMapping(&o, h, func(raw *C.ap_mapping_options_t, out **C.ap_mapping_t) C.ap_status_t {
+		return C.create_custom(raw, C.uintptr_t(h), out)
+	})
+}
+
+// Close destroys the mapping; ErrStillActive (nothing freed) if active.
+func (m *Mapping) Close() error {
+	if m.raw == nil {
+		return nil
+	}
+	if err := check(C.ap_mapping_destroy(m.raw)); err != nil {
+		return err
+	}
+	m.raw = nil
+	if m.translation != 0 {
+		m.translation.Delete()
+		m.translation = 0
+	}
+	runtime.SetFinalizer(m, nil)
+	return nil
+}
+
+// Map maps r to output address pa with flags.
+func (m *Mapping) Map(r Region, pa, flags uint64, c Constraints) error {
+	d, raw := newDetail(), r.raw()
+	return checkDetail(C.ap_mapping_map(m.raw, &raw, C.ap_pa_t(pa), C.ap_attrs_t(flags), C.ap_constraints_t(c), &d), &d)
+}
+
+// MapAuto maps r to the output address its translation gives.
+func (m *Mapping) MapAuto(r Region, flags uint64, c Constraints) error {
+	d, raw := newDetail(), r.raw()
+	return checkDetail(C.ap_mapping_map_auto(m.raw, &raw, C.ap_attrs_t(flags), C.ap_constraints_t(c), &d), &d)
+}
+
+// Unmap unmaps r.
+func (m *Mapping) Unmap(r Region) error {
+	d, raw := newDetail(), r.raw()
+	return checkDetail(C.ap_mapping_unmap(m.raw, &raw, &d), &d)
+}
+
+// runCallback calls the library with a handle for call and attaches the
+// callback's own error to a PTE-update fault.
+func runCallback(call *callbackCall, f func(C.uintptr_t, *C.ap_error_t) C.ap_status_t) error {
+	h := cgo.NewHandle(call)
+	defer h.Delete()
+	d := newDetail()
+	err := checkDetail(f(C.uintptr_t(h), &d), &d)
+	if e, ok := err.(*Error); ok {
+		e.Callback = call.err
+	}
+	return err
+}
+
+// Modify calls fn on every block, page and invalid descriptor of r. An
+// error from fn stops the edit with ErrPTEUpdateFault (the *Error's
+// Callback holds fn's error).
+func (m *Mapping) Modify(r Region, fn func(Region, *Descriptor) error) error {
+	return runCallback(&callbackCall{modify: fn}, func(h C.uintptr_t, d *C.ap_error_t) C.ap_status_t {
+		return C.modify_go(m.raw, r.raw(), h, d)
+	})
+}
+
+// Walk calls fn(region, bits, level) on every non-table descriptor of r.
+func (m *Mapping) Walk(r Region, fn func(Region, uint64, uint) error) error {
+	return runCallback(&callbackCall{walk: fn}, func(h C.uintptr_t, d *C.ap_error_t) C.ap_status_t {
+		return C.walk_go(m.raw, r.raw(), h, d)
+	})
+}
+
+// WalkRuns calls fn once per run of descriptors of one table. The slice is
+// valid only during the call.
+func (m *Mapping) WalkRuns(r Region, fn func(Region, []uint64, uint) error) error {
+	return runCallback(&callbackCall{walkRun: fn}, func(h C.uintptr_t, d *C.ap_error_t) C.ap_status_t {
+		return C.walk_runs_go(m.raw, r.raw(), h, d)
+	})
+}
+
+// Dump is the readable text of the hierarchy.
+func (m *Mapping) Dump() (string, error) {
+	var out []byte
+	h := cgo.NewHandle(&out)
+	defer h.Delete()
+	err := check(C.dump_go(m.raw, C.uintptr_t(h)))
+	return string(out), err
+}
+
+// Compact frees empty subtables.
+func (m *Mapping) Compact() error { return check(C.ap_mapping_compact(m.raw)) }
+
+// TranslateResult is what Translate found.
+type TranslateResult struct {
+	Mapped          bool // if not, Level is where the walk faulted
+	OutputAddress   uint64
+	Attributes      uint64
+	TableAttributes uint64
+	Descriptor      uint64
+	Level           uint
+	BlockSize       uint64
+}
+
+// Translate walks va as the MMU would.
+func (m *Mapping) Translate(va uint64) (TranslateResult, error) {
+	var r C.ap_translate_result_t
+	r.size = C.size_t(C.sizeof_ap_translate_result_t)
+	status := C.ap_mapping_translate(m.raw, C.ap_va_t(va), &r)
+	if status != C.AP_OK && status != C.AP_ERR_NOT_MAPPED {
+		return TranslateResult{}, check(status)
+	}
+	return TranslateResult{
+		Mapped: status == C.AP_OK, OutputAddress: uint64(r.output_address),
+		Attributes: uint64(r.attributes), TableAttributes: uint64(r.table_attributes),
+		Descriptor: uint64(r.descriptor), Level: uint(r.level), BlockSize: uint64(r.block_size),
+	}, nil
+}
+
+// Activate installs the table; it returns the TTBR value to restore.
+func (m *Mapping) Activate() (uint64, error) {
+	var previous C.uint64_t
+	err := check(C.ap_mapping_activate(m.raw, &previous))
+	return uint64(previous), err
+}
+
+// Deactivate restores previousTTBR and marks the table inactive.
+func (m *Mapping) Deactivate(previousTTBR uint64) error {
+	return check(C.ap_mapping_deactivate(m.raw, C.uint64_t(previousTTBR)))
+}
+
+// MarkActive records that the caller installed the table itself.
+func (m *Mapping) MarkActive() error { return check(C.ap_mapping_mark_active(m.raw)) }
+
+// MarkInactive records that the caller removed the table itself.
+func (m *Mapping) MarkInactive() error { return check(C.ap_mapping_mark_inactive(m.raw)) }
+
+// IsActive tells whether the table is active.
+func (m *Mapping) IsActive() (bool, error) {
+	var active C.bool
+	err := check(C.ap_mapping_is_active(m.raw, &active))
+	return bool(active), err
+}
+
+func (m *Mapping) get64(f func(*C.uint64_t) C.ap_status_t) (uint64, error) {
+	var v C.uint64_t
+	err := check(f(&v))
+	return uint64(v), err
+}
+
+// RootAddress is the root table's physical address.
+func (m *Mapping) RootAddress() (uint64, error) {
+	return m.get64(func(v *C.uint64_t) C.ap_status_t { return C.ap_mapping_root_address(m.raw, v) })
+}
+
+// TTBR is the root address with the ASID in bits 63:48.
+func (m *Mapping) TTBR() (uint64, error) {
+	return m.get64(func(v *C.uint64_t) C.ap_status_t { return C.ap_mapping_ttbr(m.raw, v) })
+}
+
+// Size is the bytes of input address space the table covers.
+func (m *Mapping) Size() (uint64, error) {
+	return m.get64(func(v *C.uint64_t) C.ap_status_t { return C.ap_mapping_size(m.raw, v) })
+}
+
+// VAToPA is the output address of va in an identity or linear mapping.
+func (m *Mapping) VAToPA(va uint64) (uint64, error) {
+	return m.get64(func(v *C.uint64_t) C.ap_status_t { return C.ap_mapping_va_to_pa(m.raw, C.ap_va_t(va), v) })
+}
+
+// PAToTable is the address through which the library reaches the table at pa.
+func (m *Mapping) PAToTable(pa uint64) (uint64, error) {
+	return m.get64(func(v *C.uint64_t) C.ap_status_t { return C.ap_mapping_pa_to_table(m.raw, C.ap_pa_t(pa), v) })
+}
+
+// RootLevel is the root table's level.
+func (m *Mapping) RootLevel() (uint, error) {
+	var v C.uint
+	err := check(C.ap_mapping_root_level(m.raw, &v))
+	return uint(v), err
+}
+
+// ASID is the mapping's ASID (ErrUnsupported for regimes without one).
+func (m *Mapping) ASID() (uint16, error) {
+	var v C.uint16_t
+	err := check(C.ap_mapping_asid(m.raw, &v))
+	return uint16(v), err
+}
+
+// VARange is the half of the address space the table serves.
+func (m *Mapping) VARange() (VARange, error) {
+	var v C.ap_va_range_t
+	err := check(C.ap_mapping_va_range(m.raw, &v))
+	return VARange(v), err
+}
+
+// TableCount is the number of tables, root included.
+func (m *Mapping) TableCount() (int, error) {
+	var v C.size_t
+	err := check(C.ap_mapping_table_count(m.raw, &v))
+	return int(v), err
+}
+
+// Image is the target image's bytes (mappings from NewTarget).
+func (m *Mapping) Image() ([]byte, error) {
+	var size C.size_t
+	if err := check(C.ap_target_image_size(m.raw, &size)); err != nil {
+		return nil, err
+	}
+	image := make([]byte, int(size))
+	if size == 0 {
+		return image, nil
+	}
+	// C writes into Go memory only for the duration of the call.
+	err := check(C.ap_target_image_write(m.raw, unsafe.Pointer(&image[0]), size))
+	return image, err
+}
+
+// Descriptor is the descriptor a Modify callback may change.
+type Descriptor struct{ raw *C.ap_descriptor_t }
+
+// Level is the level (0..3) of the table holding it.
+func (d *Descriptor) Level() uint { return uint(C.ap_descriptor_level(d.raw)) }
+
+// Bits is its raw value.
+func (d *Descriptor) Bits() uint64 { return uint64(C.ap_descriptor_bits(d.raw)) }
+
+// OutputAddress is its output address, decoded for its level.
+func (d *Descriptor) OutputAddress() uint64 { return uint64(C.ap_descriptor_output_address(d.raw)) }
+
+// Flags is its attribute bits, decoded for its level.
+func (d *Descriptor) Flags() uint64 { return uint64(C.ap_descriptor_flags(d.raw)) }
+
+// IsValid tells whether it is valid.
+func (d *Descriptor) IsValid() bool { return bool(C.ap_descriptor_is_valid(d.raw)) }
+
+// IsTable tells whether it points to a next-level table.
+func (d *Descriptor) IsTable() bool { return bool(C.ap_descriptor_is_table(d.raw)) }
+
+// Updated tells whether Set or ModifyFlags changed it.
+func (d *Descriptor) Updated() bool { return bool(C.ap_descriptor_updated(d.raw)) }
+
+// Set gives it output address pa and flags.
+func (d *Descriptor) Set(pa, flags uint64) error {
+	return check(C.ap_descriptor_set(d.raw, C.ap_pa_t(pa), C.ap_attrs_t(flags)))
+}
+
+// ModifyFlags sets and clears flag bits, keeping the output address.
+func (d *Descriptor) ModifyFlags(set, clear uint64) error {
+	return check(C.ap_descriptor_modify_flags(d.raw, C.ap_attrs_t(set), C.ap_attrs_t(clear)))
+}

@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+
+package aarch64paging
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"syscall"
+	"testing"
+	"unsafe"
+)
+
+const normal = EL1AttributeIndex1 | EL1InnerShareable | EL1Valid | EL1Accessed
+
+func region(t *testing.T, start, end uint64) Region {
+	t.Helper()
+	r, err := RegionFromRange(start, end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// arena hands out pages of an mmap'd area (not Go memory, so C may keep
+// pointers into it) with made-up physical addresses from arenaPA.
+type arena struct {
+	memory []byte
+	used   []bool
+}
+
+const arenaPA = 0x8000_0000
+
+func newArena(t *testing.T, pages int) *arena {
+	memory, err := syscall.Mmap(-1, 0, pages*4096, syscall.PROT_READ|syscall.PROT_WRITE,
+		syscall.MAP_PRIVATE|syscall.MAP_ANON)
+	must(t, err)
+	t.Cleanup(func() { syscall.Munmap(memory) })
+	return &arena{memory: memory, used: make([]bool, pages)}
+}
+
+func (a *arena) AllocateTable() (unsafe.Pointer, uint64, bool) {
+	for i, used := range a.used {
+		if !used {
+			a.used[i] = true
+			page := a.memory[i*4096 : (i+1)*4096]
+			for j := range page {
+				page[j] = 0
+			}
+			return unsafe.Pointer(&page[0]), arenaPA + uint64(i)*4096, true
+		}
+	}
+	return nil, 0, false
+}
+
+func (a *arena) FreeTable(table unsafe.Pointer, pa uint64) {
+	a.used[(pa-arenaPA)/4096] = false
+}
+
+func (a *arena) PhysicalToVirtual(pa uint64) unsafe.Pointer {
+	i := (pa - arenaPA) / 4096
+	if pa < arenaPA || i >= uint64(len(a.used)) {
+		return nil
+	}
+	return unsafe.Pointer(&a.memory[i*4096])
+}
+
+func (a *arena) live() int {
+	n := 0
+	for _, used := range a.used {
+		if used {
+			n++
+		}
+	}
+	return n
+}
+
+func TestIdentityMapTranslateDump(t *testing.T) {
+	m, err := NewIdentity(Options{RootLevel: 1, ASID: 1})
+	must(t, err)
+	defer m.Close()
+	must(t, m.MapAuto(region(t, 0x8020_0000, 0x8040_0000), normal|EL1NonGlobal, NoConstraints))
+	r, err := m.Translate(0x8021_2345)
+	must(t, err)
+	if !r.Mapped || r.OutputAddress != 0x8021_2345 || r.Level != 2 || r.BlockSize != 0x20_0000 {
+		t.Fatalf("translate: %+v", r)
+	}
+	if hole, _ := m.Translate(0x9000_0000); hole.Mapped {
+		t.Fatal("0x90000000 is not mapped")
+	}
+	dump, err := m.Dump()
+	must(t, err)
+	if !strings.Contains(dump, "El1And0") || !strings.HasSuffix(dump, "}\n") {
+		t.Fatalf("dump: %q", dump)
+	}
+	size, _ := m.Size()
+	level, _ := m.RootLevel()
+	asid, _ := m.ASID()
+	ttbr, _ := m.TTBR()
+	count, _ := m.TableCount()
+	pa, _ := m.VAToPA(0x1234_5000)
+	root, _ := m.RootAddress()
+	table, _ := m.PAToTable(root)
+	if size != 1<<39 || level != 1 || asid != 1 || ttbr>>48 != 1 || count != 2 || pa != 0x1234_5000 || table != root {
+		t.Fatalf("getters: %x %d %d %x %d %x", size, level, asid, ttbr, count, pa)
+	}
+}
+
+func TestCustomTranslationFromAGoArena(t *testing.T) {
+	a := newArena(t, 16)
+	m, err := NewCustom(Options{RootLevel: 1}, a)
+	must(t, err)
+	if root, _ := m.RootAddress(); root != arenaPA {
+		t.Fatalf("root at %#x", root)
+	}
+	must(t, m.Map(region(t, 0x4000_0000, 0x4040_0000), 0x1_0000_0000, normal, NoConstraints))
+	must(t, m.Map(region(t, 0x4040_0000, 0x4040_3000), 0x2_0000_0000, normal, NoConstraints))
+	if a.live() != 3 {
+		t.Fatalf("%d tables, want 3", a.live())
+	}
+	type entry struct {
+		va, pa uint64
+		level  uint
+	}
+	var seen []entry
+	must(t, m.Walk(region(t, 0x4000_0000, 0x4060_0000), func(r Region, bits uint64, level uint) error {
+		if PTEIsValid(bits) {
+			seen = append(seen, entry{r.Start, PTEOutputAddress(bits, level), level})
+		}
+		return nil
+	}))
+	want := []entry{
+		{0x4000_0000, 0x1_0000_0000, 2}, {0x4020_0000, 0x1_0020_0000, 2},
+		{0x4040_0000, 0x2_0000_0000, 3}, {0x4040_1000, 0x2_0000_1000, 3}, {0x4040_2000, 0x2_0000_2000, 3},
+	}
+	if !reflect.DeepEqual(seen, want) {
+		t.Fatalf("walk: %x", seen)
+	}
+	r, err := m.Translate(0x4040_1abc)
+	must(t, err)
+	if r.OutputAddress != 0x2_0000_1abc || r.Level != 3 {
+		t.Fatalf("translate: %+v", r)
+	}
+	total := 0
+	must(t, m.WalkRuns(region(t, 0x4000_0000, 0x4060_0000), func(_ Region, run []uint64, _ uint) error {
+		total += len(run)
+		return nil
+	}))
+	if total < 5 {
+		t.Fatalf("runs cover %d descriptors", total)
+	}
+	must(t, m.Close())
+	if a.live() != 0 {
+		t.Fatalf("%d tables not freed", a.live())
+	}
+}
+
+func TestCallbackErrorsArePTEUpdateFaults(t *testing.T) {
+	m, err := NewIdentity(Options{RootLevel: 1})
+	must(t, err)
+	defer m.Close()
+	r := region(t, 0x20_0000, 0x20_1000)
+	must(t, m.MapAuto(r, normal, NoConstraints))
+	mine := errors.New("mine")
+	err = m.Modify(r, func(Region, *Descriptor) error { return mine })
+	var detail *Error
+	if !errors.Is(err, ErrPTEUpdateFault) || !errors.As(err, &detail) || detail.Descriptor&^0xfff != 0x20_0000 || detail.Callback != mine {
+		t.Fatalf("modify: %v", err)
+	}
+	if err := m.Walk(r, func(Region, uint64, uint) error { panic("caught") }); !errors.Is(err, ErrPTEUpdateFault) {
+		t.Fatalf("walk panic: %v", err)
+	}
+	must(t, m.Modify(r, func(_ Region, d *Descriptor) error { return d.ModifyFlags(EL1ReadOnly, 0) }))
+	var seen []string
+	must(t, m.Modify(r, func(_ Region, d *Descriptor) error {
+		seen = append(seen, fmt.Sprintf("L%d %v %v %#x %#x", d.Level(), d.IsValid(), d.IsTable(), d.OutputAddress(), d.Flags()&EL1ReadOnly))
+		if err := d.Set(0x30_0000, d.Flags()); err != nil {
+			return err
+		}
+		if !d.Updated() {
+			return errors.New("not updated")
+		}
+		return nil
+	}))
+	if !reflect.DeepEqual(seen, []string{"L3 true false 0x200000 0x80"}) {
+		t.Fatalf("modify saw %v", seen)
+	}
+	if r, _ := m.Translate(0x20_0010); r.OutputAddress != 0x30_0010 {
+		t.Fatalf("after set: %+v", r)
+	}
+}
+
+func TestEveryStatusIsAnError(t *testing.T) {
+	for status := 1; status <= 15; status++ {
+		err := error(&Error{Status: status})
+		if !errors.Is(err, StatusOf(status)) || err.Error() == "" {
+			t.Fatalf("status %d: %v", status, err)
+		}
+		for other := 1; other <= 15; other++ {
+			if other != status && errors.Is(err, StatusOf(other)) {
+				t.Fatalf("status %d matches %d", status, other)
+			}
+		}
+	}
+	if !errors.Is(&Error{Status: 7}, ErrNoMemory) || !errors.Is(&Error{Status: 13}, ErrNotMapped) {
+		t.Fatal("sentinels out of order")
+	}
+}
+
+func TestErrorsCarryTheirDetail(t *testing.T) {
+	m, err := NewIdentity(Options{RootLevel: 1})
+	must(t, err)
+	defer m.Close()
+	err = m.Map(region(t, 1<<39, 1<<39+0x1000), 0, normal, NoConstraints)
+	var e *Error
+	// As in the reference, the detail is the end of the region.
+	if !errors.Is(err, ErrAddressRange) || !errors.As(err, &e) || e.Address != 1<<39+0x1000 {
+		t.Fatalf("out of range: %v", err)
+	}
+	err = m.Map(region(t, 0, 0x1000), 0, normal|AttrTableOrPage, NoConstraints)
+	if !errors.Is(err, ErrInvalidFlags) || !errors.As(err, &e) || e.Flags&AttrTableOrPage == 0 {
+		t.Fatalf("flags: %v", err)
+	}
+	if _, err := RegionFromRange(0x2000, 0x1000); !errors.Is(err, ErrRegionBackwards) {
+		t.Fatalf("backwards: %v", err)
+	}
+	if _, err := NewIdentity(Options{RootLevel: 4}); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("root level 4: %v", err)
+	}
+	must(t, m.MapAuto(region(t, 0x20_0000, 0x40_0000), normal, NoConstraints))
+	must(t, m.MarkActive())
+	err = m.Map(region(t, 0x20_0000, 0x20_1000), 0x50_0000, normal, NoConstraints)
+	if !errors.Is(err, ErrBreakBeforeMake) || !errors.As(err, &e) || e.Region.Start != 0x20_0000 {
+		t.Fatalf("bbm: %v", err)
+	}
+	must(t, m.MarkInactive())
+	if err := m.MarkInactive(); !errors.Is(err, ErrNotActive) {
+		t.Fatalf("not active: %v", err)
+	}
+}
+
+func TestStage2TargetImage(t *testing.T) {
+	regime, err := BuiltinRegime(Stage2)
+	must(t, err)
+	if kind, _ := regime.Kind(); kind != Stage2 {
+		t.Fatal(kind)
+	}
+	m, err := NewTarget(Options{Regime: regime, RootLevel: 1}, 0x9000_0000)
+	must(t, err)
+	defer m.Close()
+	flags := S2Valid | S2AccessFlag | S2S2apAccessRw | S2MemattrNormalInnerWb
+	must(t, m.Map(region(t, 0x4000_0000, 0x4000_1000), 0x8000_0000, flags, NoConstraints))
+	image, err := m.Image()
+	must(t, err)
+	if len(image) != 3*4096 {
+		t.Fatalf("%d bytes", len(image))
+	}
+	var entry uint64
+	for i := 7; i >= 0; i-- {
+		entry = entry<<8 | uint64(image[8+i])
+	}
+	if entry&^0xfff&(1<<48-1) != 0x9000_1000 {
+		t.Fatalf("root entry %#x", entry)
+	}
+	if _, err := m.ASID(); !errors.Is(err, ErrUnsupported) {
+		t.Fatal(err)
+	}
+}
+
+func TestEL2And0WithASIDInTheUpperRange(t *testing.T) {
+	regime, err := BuiltinRegime(EL2And0)
+	must(t, err)
+	m, err := NewLinear(Options{Regime: regime, RootLevel: 1, ASID: 42, VARange: Upper}, 0x1000)
+	must(t, err)
+	top, err := RegionFromSize(0xffff_ffff_fff0_0000, 0x10_0000)
+	must(t, err)
+	must(t, m.Map(top, 0x4000_0000, normal, NoConstraints))
+	if r, _ := m.VARange(); r != Upper {
+		t.Fatal(r)
+	}
+	if ttbr, _ := m.TTBR(); ttbr>>48 != 42 {
+		t.Fatalf("ttbr %#x", ttbr)
+	}
+	if r, _ := m.Translate(0xffff_ffff_ffff_f123); r.OutputAddress != 0x400f_f123 {
+		t.Fatalf("%+v", r)
+	}
+	previous, err := m.Activate()
+	must(t, err)
+	if err := m.Close(); !errors.Is(err, ErrStillActive) {
+		t.Fatalf("close active: %v", err)
+	}
+	if active, _ := m.IsActive(); !active {
+		t.Fatal("an active mapping was freed")
+	}
+	must(t, m.Deactivate(previous))
+	must(t, m.Close())
+	el2, err := BuiltinRegime(EL2)
+	must(t, err)
+	m, err = NewIdentity(Options{Regime: el2, RootLevel: 2})
+	must(t, err)
+	defer m.Close()
+	must(t, m.MapAuto(region(t, 0, 0x1000), EL23Valid|EL23Accessed|EL23UserRes1, NoConstraints))
+	if r, _ := m.Translate(0x10); !r.Mapped {
+		t.Fatal("EL2 page not mapped")
+	}
+}
+
+type recorder struct{ calls []string }
+
+func (r *recorder) Invalidate(i Invalidation) {
+	r.calls = append(r.calls, fmt.Sprintf("invalidate %#x L%d table %v asid %d", i.VA, i.Level, i.Table, i.ASID))
+}
+func (r *recorder) Barrier() { r.calls = append(r.calls, "barrier") }
+func (r *recorder) Activate(root uint64, asid uint16, _ VARange) uint64 {
+	r.calls = append(r.calls, fmt.Sprintf("activate %#x asid %d", root, asid))
+	return 0x5000
+}
+func (r *recorder) Deactivate(previous uint64, asid uint16, _ VARange) {
+	r.calls = append(r.calls, fmt.Sprintf("deactivate %#x asid %d", previous, asid))
+}
+
+func TestARegimeWithGoHooks(t *testing.T) {
+	rec := &recorder{}
+	regime, err := NewRegime(EL1And0, rec)
+	must(t, err)
+	a := newArena(t, 8)
+	m, err := NewCustom(Options{Regime: regime, RootLevel: 1, ASID: 5}, a)
+	must(t, err)
+	r := region(t, 0x1000, 0x3000)
+	must(t, m.Map(r, 0x7000_0000, normal|EL1NonGlobal, NoConstraints))
+	previous, err := m.Activate()
+	must(t, err)
+	if previous != 0x5000 {
+		t.Fatalf("previous %#x", previous)
+	}
+	must(t, m.Modify(r, func(_ Region, d *Descriptor) error { return d.ModifyFlags(EL1ReadOnly, 0) }))
+	if err := regime.Close(); !errors.Is(err, ErrStillActive) {
+		t.Fatalf("closing a regime in use: %v", err)
+	}
+	must(t, m.Deactivate(previous))
+	must(t, m.Close())
+	must(t, regime.Close())
+	want := []string{
+		"activate 0x80000000 asid 5",
+		"invalidate 0x1000 L3 table false asid 5",
+		"invalidate 0x2000 L3 table false asid 5",
+		"barrier",
+		"deactivate 0x5000 asid 5",
+	}
+	if !reflect.DeepEqual(rec.calls, want) || a.live() != 0 {
+		t.Fatalf("hooks saw %q, %d tables left", rec.calls, a.live())
+	}
+}
+
+func TestMAIRPTEAndNames(t *testing.T) {
+	wb, err := MAIRNormal(WriteBackNonTransientReadWriteAllocate, WriteBackNonTransientReadWriteAllocate)
+	must(t, err)
+	mair, err := MAIRFromAttributes([8]uint8{MAIRDeviceNGnRnE, wb})
+	must(t, err)
+	attrs, _ := MAIRAttributes(mair)
+	with, _ := MAIRWithAttribute(mair, 2, MAIRDeviceNGnRE)
+	if wb != 0xff || mair != 0xff00 || attrs[1] != 0xff || with != 0x04ff00 {
+		t.Fatalf("mair %#x %#x %v %#x", wb, mair, attrs, with)
+	}
+	if text, err := DescribeMAIR(mair); err != nil || text == "" {
+		t.Fatal(err)
+	}
+	if text, err := DescribeMAIRAttribute(wb); err != nil || text == "" {
+		t.Fatal(err)
+	}
+	if !PTEIsTable(3, 1) || PTEIsTable(3, 3) || !PTEIsTableOrPage(3) || PTEFlags(0x4000_0401, 2) != 0x401 {
+		t.Fatal("pte helpers")
+	}
+	for kind, bit := range map[RegimeKind]uint64{EL1And0: EL1Uxn, EL2: EL23Xn, Stage2: S2Xn} {
+		if text, err := DescribeFlags(kind, bit); err != nil || text == "" {
+			t.Fatalf("%d: %v", kind, err)
+		}
+	}
+	r, _ := RegionFromSize(0x1000, 0x1000)
+	if r.String() != "0x0000000000001000..0x0000000000002000" || Version()>>16 != 0 || !strings.HasPrefix(VersionString(), "0.") {
+		t.Fatal(r.String(), VersionString())
+	}
+}

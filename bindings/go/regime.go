@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+
+package aarch64paging
+
+/*
+#include <stdint.h>
+#include <aarch64_paging.h>
+
+extern void goInvalidate(void *ctx, ap_invalidation_t *inv);
+extern void goBarrier(void *ctx);
+extern uint64_t goActivate(void *ctx, ap_pa_t root, uint16_t asid, ap_va_range_t range);
+extern void goDeactivate(void *ctx, uint64_t previous, uint16_t asid, ap_va_range_t range);
+
+static void invalidate_glue(void *ctx, const ap_invalidation_t *inv)
+{
+	goInvalidate(ctx, (ap_invalidation_t *)inv);
+}
+
+// ctx is a cgo.Handle, passed as an integer so Go never converts it.
+static ap_status_t create_hooked_regime(ap_regime_kind_t kind, uintptr_t handle, ap_regime_t **out)
+{
+	ap_regime_hooks_t hooks = {sizeof(hooks), invalidate_glue, goBarrier, goActivate, goDeactivate};
+	return ap_regime_create(kind, &hooks, (void *)handle, out);
+}
+*/
+import "C"
+
+import (
+	"runtime"
+	"runtime/cgo"
+)
+
+// RegimeKind names the five regimes (ap_regime_kind_t).
+type RegimeKind int
+
+// The regimes.
+const (
+	EL1And0 RegimeKind = 0 // non-secure EL1&0 stage 1: ASID, both VA ranges
+	EL2And0 RegimeKind = 1 // non-secure EL2&0 (VHE) stage 1: ASID, both VA ranges
+	EL2     RegimeKind = 2 // non-secure EL2 stage 1
+	EL3     RegimeKind = 3 // secure EL3 stage 1
+	Stage2  RegimeKind = 4 // non-secure stage 2
+)
+
+// Invalidation is one changed live descriptor that was valid.
+type Invalidation struct {
+	VA      uint64
+	Level   uint
+	Table   bool // a table descriptor was removed (else a leaf changed)
+	ASID    uint16
+	VARange VARange
+}
+
+// RegimeHooks receives the maintenance and activation of a caller-defined
+// regime, e.g. a VMM forwarding flushes to its hypervisor.
+type RegimeHooks interface {
+	Invalidate(Invalidation)
+	Barrier()
+	// Activate installs a table and returns the previous TTBR value.
+	Activate(root uint64, asid uint16, r VARange) uint64
+	Deactivate(previousTTBR uint64, asid uint16, r VARange)
+}
+
+// Regime is a built-in regime or one with Go hooks.
+type Regime struct {
+	raw    *C.ap_regime_t
+	hooks  cgo.Handle // 0 for built-in regimes
+	closed bool
+}
+
+// BuiltinRegime is the built-in regime of kind (memory-only in a hosted build).
+func BuiltinRegime(kind RegimeKind) (*Regime, error) {
+	var raw *C.ap_regime_t
+	if err := check(C.ap_regime_get(C.ap_regime_kind_t(kind), &raw)); err != nil {
+		return nil, err
+	}
+	return &Regime{raw: raw}, nil
+}
+
+// NewRegime makes a regime of kind whose maintenance calls hooks. Close it
+// after the mappings that use it.
+func NewRegime(kind RegimeKind, hooks RegimeHooks) (*Regime, error) {
+	h := cgo.NewHandle(hooks)
+	var raw *C.ap_regime_t
+	if err := check(C.create_hooked_regime(C.ap_regime_kind_t(kind), C.uintptr_t(h), &raw)); err != nil {
+		h.Delete()
+		return nil, err
+	}
+	r := &Regime{raw: raw, hooks: h}
+	runtime.SetFinalizer(r, func(r *Regime) { r.Close() })
+	return r, nil
+}
+
+// Kind tells which regime this is.
+func (r *Regime) Kind() (RegimeKind, error) {
+	var kind C.ap_regime_kind_t
+	err := check(C.ap_regime_get_kind(r.raw, &kind))
+	return RegimeKind(kind), err
+}
+
+// Close destroys a regime made by NewRegime; ErrStillActive while a
+// mapping uses it. Built-in regimes need no closing.
+func (r *Regime) Close() error {
+	if r.hooks == 0 || r.closed {
+		return nil
+	}
+	if err := check(C.ap_regime_destroy(r.raw)); err != nil {
+		return err
+	}
+	r.closed = true
+	r.hooks.Delete()
+	runtime.SetFinalizer(r, nil)
+	return nil
+}

@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
+#
+# The Go binding (bindings/go) against the library of this build tree:
+# go test (standard library only, nothing fetched), then the test program
+# again under valgrind, whose leak summary must show no lost C memory (the
+# Go runtime itself makes valgrind report errors, so only the leak lines
+# count). Go's caches go under the build tree.
+set -euo pipefail
+: "${abs_top_srcdir:?run through make check}" "${abs_top_builddir:?run through make check}"
+: "${PKG_CONFIG_PATH:?run through make check}"
+export PKG_CONFIG_PATH
+for tool in go valgrind; do
+	command -v "$tool" >/dev/null || { echo "go binding: $tool is missing" >&2; exit 1; }
+done
+
+out=$abs_top_builddir/bindings/go
+mkdir -p "$out/tmp"
+export GOCACHE=$out/cache GOPATH=$out/gopath GOTMPDIR=$out/tmp HOME=$out
+export GOPROXY=off GOFLAGS=-buildvcs=false GO111MODULE=on GOTOOLCHAIN=local
+cd "$abs_top_srcdir/bindings/go"
+
+go vet ./...
+go test -count=1 ./...
+
+go test -c -o "$out/aarch64paging.test" .
+valgrind --leak-check=full "$out/aarch64paging.test" -test.count=1 >"$out/valgrind.out" 2>&1 || {
+	cat "$out/valgrind.out" >&2
+	echo "go binding: the tests failed under valgrind" >&2
+	exit 1
+}
+grep -q '^PASS$' "$out/valgrind.out" || { cat "$out/valgrind.out" >&2; exit 1; }
+for kind in definitely indirectly; do
+	if ! grep -Eq "$kind lost: 0 bytes in 0 blocks|All heap blocks were freed" "$out/valgrind.out"; then
+		grep -A 12 'lost in loss record' "$out/valgrind.out" >&2 || true
+		echo "go binding: valgrind found $kind lost memory" >&2
+		exit 1
+	fi
+done
+echo "go binding: go vet, go test and the leak check under valgrind pass"
