@@ -276,6 +276,8 @@ typedef struct ap_region {
  * @brief Builds a page-rounded region from a half-open range [@p start, @p end).
  *
  * @p start is rounded down and @p end up to whole pages.
+ * @param start first address (rounded down to a page).
+ * @param end end address, exclusive (rounded up to a page).
  * @param[out] out the region.
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT @p out is NULL, or the rounded region would
@@ -289,6 +291,8 @@ ap_status_t ap_region_from_range(uint64_t start, uint64_t end, ap_region_t *out)
  *
  * Unlike a half-open range this reaches the top page: start
  * 0xffff_ffff_ffff_f000 with size 0x1000 is valid.
+ * @param start first address (rounded down to a page).
+ * @param size length in bytes (the end is rounded up to a page).
  * @param[out] out the region.
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT @p out is NULL.
@@ -388,6 +392,7 @@ typedef struct ap_regime_hooks {
  * build configured with --with-arch-ops=aarch64 (the default of a
  * freestanding AArch64 build), which must run at the exception level that
  * owns the regime; otherwise they change memory only.
+ * @param kind which regime.
  * @param[out] out the regime; it lives as long as the library.
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT @p out is NULL or @p kind is not an ::ap_regime_kind_t value.
@@ -398,6 +403,7 @@ ap_status_t ap_regime_get(ap_regime_kind_t kind, const ap_regime_t **out);
  * @brief Creates a regime that behaves like @p kind (descriptor format, ASID,
  *        VA ranges, BBM rules) but performs maintenance through @p hooks.
  *
+ * @param kind the regime whose descriptor format, ASID and VA-range rules apply.
  * @param hooks copied; may be freed after the call.
  * @param ctx passed to every hook.
  * @param[out] out the new regime, to be released with ap_regime_destroy().
@@ -490,6 +496,8 @@ ap_status_t ap_mapping_create_identity(const ap_mapping_options_t *options, ap_m
 /**
  * @brief Creates a mapping with the built-in linear translation: an input
  *        address @c va maps to @c va + @p offset, and so do the table pages.
+ * @param options regime, root level, ASID and VA range.
+ * @param[out] out the new mapping.
  * @param offset signed, a multiple of ::AP_PAGE_SIZE.
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT as for ap_mapping_create(), or @p offset is not page-aligned.
@@ -506,6 +514,8 @@ ap_status_t ap_mapping_create_linear(const ap_mapping_options_t *options, int64_
  *
  * The n-th table slot lies at @p base + n * 4096; freed slots are reused. The
  * image is read with ap_target_image_size() and ap_target_image_write().
+ * @param options regime, root level, ASID and VA range.
+ * @param[out] out the new mapping.
  * @param base page-aligned load address of the image on the target.
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT as for ap_mapping_create(), or @p base is not page-aligned.
@@ -632,6 +642,8 @@ ap_status_t ap_descriptor_modify_flags(ap_descriptor_t *d, ap_attrs_t set, ap_at
 /**
  * @brief Modify callback: return 0 to go on, non-zero to stop the edit with
  *        ::AP_ERR_PTE_UPDATE_FAULT (or ::AP_ERR_BREAK_BEFORE_MAKE during a live dry run).
+ * @param ctx the @c ctx given to ap_mapping_modify().
+ * @param descriptor the descriptor; read and change it with the ap_descriptor_* functions.
  * @param region the part of the requested range this descriptor covers.
  */
 typedef int (*ap_modify_fn)(void *ctx, const ap_region_t *region, ap_descriptor_t *descriptor);
@@ -662,6 +674,7 @@ ap_status_t ap_mapping_modify(ap_mapping_t *mapping, const ap_region_t *region, 
 
 /**
  * @brief Walk callback: return 0 to go on, non-zero to stop with ::AP_ERR_PTE_UPDATE_FAULT.
+ * @param ctx the @c ctx given to ap_mapping_walk().
  * @param region the part of the requested range this descriptor covers.
  * @param descriptor the raw descriptor bits.
  * @param level the level of the table holding it.
@@ -723,6 +736,8 @@ typedef struct ap_translate_result {
 
 /**
  * @brief Walks one input address as the MMU would.
+ * @param mapping the mapping.
+ * @param va the input address.
  * @param[out] result filled on AP_OK and on AP_ERR_NOT_MAPPED.
  * @retval AP_OK the address is mapped.
  * @retval AP_ERR_NOT_MAPPED the walk ends at an invalid descriptor (or a
@@ -738,6 +753,7 @@ ap_status_t ap_mapping_translate(const ap_mapping_t *mapping, ap_va_t va,
 /**
  * @brief Activates the mapping: marks it active, then installs the root
  *        through the regime (TTBRn / VTTBR with the ASID in bits 63:48).
+ * @param mapping the mapping.
  * @param[out] previous_ttbr optional: the TTBR value to restore with
  *             ap_mapping_deactivate() (UINT64_MAX where nothing was installed).
  * @retval AP_OK success.
@@ -864,6 +880,8 @@ ap_status_t ap_target_image_size(const ap_mapping_t *mapping, size_t *bytes);
 
 /**
  * @brief Writes the image of a target mapping, little-endian descriptors, free slots zero.
+ * @param mapping a mapping made by ap_mapping_create_target().
+ * @param size bytes available at @p buf.
  * @param buf at least ap_target_image_size() bytes.
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT a NULL argument.
@@ -893,6 +911,9 @@ bool ap_pte_is_table(uint64_t bits, unsigned level);
  * @brief Names the bits of @p flags in the format of @p kind, as
  *        "VALID | TABLE_OR_PAGE | NON_GLOBAL"; bits without a name follow as
  *        one hexadecimal number ("0x..."); no bits gives "0x0".
+ * @param kind the regime whose descriptor format names the bits.
+ * @param flags the attribute bits.
+ * @param size bytes available at @p buf.
  * @param buf may be NULL when @p size is 0.
  * @param[out] needed optional: the text length without the NUL.
  * @retval AP_OK success.
@@ -964,6 +985,8 @@ ap_status_t ap_mair_attributes(ap_mair_t mair, ap_mair_attr_t attributes[8]);
 /**
  * @brief Describes one attribute: "Device-nGnRE", "Normal, Inner <type>,
  *        Outer <type>", or "Unpredictable (0x..)".
+ * @param attribute one MAIR attribute field.
+ * @param size bytes available at @p buf.
  * @param buf may be NULL when @p size is 0.
  * @param[out] needed optional: the text length without the NUL.
  * @retval AP_OK success.
