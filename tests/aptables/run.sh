@@ -1,0 +1,125 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
+#
+# aptables end to end: every subcommand, every output format (the C and
+# assembler outputs compiled and compared with the binary), the binary
+# round trip through dump and translate, check on planted corruptions, and
+# every bad-input message (with nothing written).
+set -euo pipefail
+: "${abs_top_srcdir:?run through make check}" "${abs_top_builddir:?run through make check}"
+aptables=${APTABLES:-$abs_top_builddir/aptables}
+here=$abs_top_srcdir/tests/aptables
+examples=$abs_top_srcdir/examples
+out=$abs_top_builddir/tests/aptables-out
+rm -rf "$out"
+mkdir -p "$out"
+failures=0
+
+fail() {
+	echo "FAIL: $*"
+	failures=$((failures + 1))
+}
+
+expect_line() { # file pattern what
+	grep -q -- "$2" "$1" || { fail "$3: no line matching '$2' in:"; sed 's/^/    /' "$1"; }
+}
+
+# --- help and version
+"$aptables" --help >"$out/help" && expect_line "$out/help" "build MAPFILE" "--help"
+"$aptables" --version >"$out/version" && expect_line "$out/version" "^aptables (libaarch64paging) 0\." "--version"
+status=0; "$aptables" frobnicate 2>/dev/null || status=$?
+[ "$status" -eq 2 ] || fail "an unknown command exits $status, not 2"
+
+# --- build, all three formats
+"$aptables" build "$examples/qemu-virt.map" -o "$out/virt.bin" >"$out/build.txt"
+expect_line "$out/build.txt" "^root table:  *0x401c0000$" "build summary: root"
+expect_line "$out/build.txt" "^TTBR:  *0x00000000401c0000$" "build summary: TTBR"
+expect_line "$out/build.txt" "^tables:  *6 (24576 bytes)$" "build summary: tables"
+expect_line "$out/build.txt" "^TCR T0SZ:  *25 " "build summary: T0SZ"
+expect_line "$out/build.txt" "^MAIR:  *0x00000000000000ff$" "build summary: MAIR"
+[ "$(stat -c %s "$out/virt.bin")" -eq 24576 ] || fail "the binary image is not 6 tables"
+"$aptables" build "$examples/qemu-virt.map" -o "$out/virt.c" -f c >/dev/null
+"$aptables" build "$examples/qemu-virt.map" -o "$out/virt.S" -f asm >/dev/null
+
+# The C and assembler outputs hold the same bytes as the binary.
+cc -c -o "$out/virt_c.o" "$out/virt.c"
+cc -c -o "$out/virt_s.o" "$out/virt.S"
+objcopy -O binary -j .rodata "$out/virt_c.o" "$out/virt_c.bin"
+objcopy -O binary -j .rodata.aptables "$out/virt_s.o" "$out/virt_s.bin"
+cmp -s "$out/virt.bin" "$out/virt_c.bin" || fail "the C output differs from the binary"
+cmp -s "$out/virt.bin" "$out/virt_s.bin" || fail "the assembler output differs from the binary"
+
+# --- dump and translate read the binary back
+image=(--base 0x401c0000 --root-level 1 --regime el1)
+"$aptables" dump "$out/virt.bin" "${image[@]}" >"$out/dump.txt"
+expect_line "$out/dump.txt" "regime el1, root level 1, 6 tables at 0x401c0000" "dump header"
+expect_line "$out/dump.txt" "\[0-63\] 0x0000000000000000..0x0000000007ffffff -> 0x0 block .*READ_ONLY" "dump: flash blocks"
+expect_line "$out/dump.txt" "\[0\] 0x0000000009000000..0x0000000009000fff -> 0x9000000 page .*UXN" "dump: UART page"
+expect_line "$out/dump.txt" "\[3-511\] 0x00000000c0000000..0x0000007fffffffff invalid" "dump: empty run"
+"$aptables" dump "$out/virt.bin" "${image[@]}" --json >"$out/dump.json"
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["root"]["entries"][0]["table"]["level"] == 2' \
+	"$out/dump.json" || fail "the JSON dump does not parse or lacks the level 2 table"
+"$aptables" translate "$out/virt.bin" "${image[@]}" 0x09000010 0x40212345 0x80001234 0x100000000 \
+	0x8000000000 >"$out/translate.txt"
+expect_line "$out/translate.txt" "^0x0000000009000010 -> 0x0000000009000010 level 3 page (4 KiB) .*ATTRIBUTE_INDEX_1" "translate: UART"
+expect_line "$out/translate.txt" "^0x0000000040212345 -> 0x0000000040212345 level 2 block (2048 KiB)" "translate: RAM block"
+expect_line "$out/translate.txt" "^0x0000000080001234 -> 0x0000000040001234 level 2 block .*READ_ONLY" "translate: alias"
+expect_line "$out/translate.txt" "^0x0000000100000000: translation fault at level 1$" "translate: fault"
+expect_line "$out/translate.txt" "^0x0000008000000000: outside the table's input range$" "translate: outside"
+
+# --- stage 2
+"$aptables" build "$examples/stage2-guest.map" -o "$out/s2.bin" >"$out/s2.txt"
+expect_line "$out/s2.txt" "^VTTBR_EL2:  *0x0000000088000000$" "stage 2 summary"
+"$aptables" translate "$out/s2.bin" --base 0x88000000 --regime stage2 0x40001234 0x50000010 >"$out/s2-translate.txt"
+expect_line "$out/s2-translate.txt" "^0x0000000040001234 -> 0x0000000080001234 level 2 block" "stage 2 translate: RAM"
+expect_line "$out/s2-translate.txt" "^0x0000000050000010 -> 0x0000000090000010 .*S2AP_ACCESS_RO\|^0x0000000050000010 -> 0x0000000090000010" "stage 2 translate: read-only"
+
+# --- check: a good image, then planted corruptions
+"$aptables" check "$out/virt.bin" "${image[@]}" >"$out/check-good.txt" || fail "check finds problems in a good image"
+plant() { # name offset value-as-8-hex-bytes-little-endian
+	cp "$out/virt.bin" "$out/planted-$1.bin"
+	printf "$3" | dd of="$out/planted-$1.bin" bs=1 seek=$(($2)) conv=notrunc status=none
+	status=0
+	"$aptables" check "$out/planted-$1.bin" "${image[@]}" >"$out/$1.txt" || status=$?
+	[ "$status" -eq 1 ] || fail "check of $1 exits $status, not 1"
+}
+# Root entry 4: a table pointer far outside the image.
+plant outside 0x20 '\x03\x00\x00\x00\x01\x00\x00\x00'
+expect_line "$out/outside.txt" "offset 0x20: table pointer outside the image" "check: outside"
+# Root entry 5: a level 1 block at an unaligned address.
+plant misaligned 0x28 '\x01\x10\x20\x00\x00\x00\x00\x00'
+expect_line "$out/misaligned.txt" "offset 0x28: block output address not aligned" "check: misaligned"
+# Level 3 table (slot 2), entry 40: valid with bit 1 clear.
+plant reserved 0x2140 '\x01\x00\x00\x09\x00\x00\x00\x00'
+expect_line "$out/reserved.txt" "offset 0x2140: reserved level 3 encoding" "check: level 3"
+# Root entry 6: bits 51:48 set.
+plant highbits 0x30 '\x01\x00\x00\x00\x00\x00\x01\x00'
+expect_line "$out/highbits.txt" "offset 0x30: reserved output-address bits" "check: high bits"
+head -c 5000 "$out/virt.bin" >"$out/truncated.bin"
+status=0; "$aptables" dump "$out/truncated.bin" "${image[@]}" 2>"$out/truncated.txt" || status=$?
+[ "$status" -eq 1 ] || fail "a truncated image exits $status, not 1"
+expect_line "$out/truncated.txt" "truncated.bin: offset 0x1000: truncated table" "truncated image"
+
+# --- every bad map file: its message, status 1, and no output file
+while IFS='|' read -r name line text; do
+	case "$name" in '#'* | '') continue ;; esac
+	status=0
+	"$aptables" build "$here/bad/$name.map" -o "$out/$name.bin" 2>"$out/$name.err" >/dev/null || status=$?
+	[ "$status" -eq 1 ] || fail "$name: exit status $status, not 1"
+	grep -qF "bad/$name.map:$line: $text" "$out/$name.err" ||
+		fail "$name: expected '$name.map:$line: $text', got: $(cat "$out/$name.err")"
+	if ls "$out/$name.bin"* >/dev/null 2>&1; then
+		fail "$name: an output file was left behind"
+	fi
+done <"$here/expected-errors"
+
+# An existing output survives a failed build.
+echo keep >"$out/keep.bin"
+"$aptables" build "$here/bad/overlap.map" -o "$out/keep.bin" 2>/dev/null || true
+[ "$(cat "$out/keep.bin")" = keep ] || fail "a failed build changed an existing file"
+
+if [ "$failures" -ne 0 ]; then
+	echo "aptables: $failures failures"
+	exit 1
+fi
+echo "aptables: every subcommand, format and bad-input message as expected"

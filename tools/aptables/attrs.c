@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
+/* Attribute and regime names of the map file format (docs/map-format.md). */
+#include <string.h>
+
+#include "aptables.h"
+
+static const struct {
+	const char *name;
+	ap_regime_kind_t kind;
+} regimes[] = {
+	{"el1", AP_REGIME_EL1AND0}, {"el1and0", AP_REGIME_EL1AND0},
+	{"el2and0", AP_REGIME_EL2AND0}, {"el2", AP_REGIME_EL2},
+	{"el3", AP_REGIME_EL3}, {"stage2", AP_REGIME_STAGE2},
+};
+
+bool regime_from_name(const char *name, ap_regime_kind_t *kind)
+{
+	for (size_t i = 0; i < sizeof(regimes) / sizeof(regimes[0]); i++) {
+		if (strcmp(name, regimes[i].name) == 0) {
+			*kind = regimes[i].kind;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *regime_name(ap_regime_kind_t kind)
+{
+	switch (kind) {
+	case AP_REGIME_EL1AND0: return "el1";
+	case AP_REGIME_EL2AND0: return "el2and0";
+	case AP_REGIME_EL2: return "el2";
+	case AP_REGIME_EL3: return "el3";
+	case AP_REGIME_STAGE2: return "stage2";
+	}
+	return "?";
+}
+
+typedef struct named_bits {
+	const char *name;
+	ap_attrs_t set, clear;
+} named_bits_t;
+
+/* Stage 1 formats: EL1&0/EL2&0 (el1) and EL2/EL3 (el23) where they differ. */
+static const named_bits_t stage1_common[] = {
+	{"ro", AP_EL1_READ_ONLY, 0},
+	{"rw", 0, AP_EL1_READ_ONLY},
+	{"inner", AP_EL1_INNER_SHAREABLE, AP_EL1_SHAREABILITY_MASK},
+	{"outer", AP_EL1_OUTER_SHAREABLE, AP_EL1_SHAREABILITY_MASK},
+	{"non-shareable", 0, AP_EL1_SHAREABILITY_MASK},
+	{"ns", AP_EL1_NS, 0},
+	{"sw0", AP_EL1_SWFLAG_0, 0}, {"sw1", AP_EL1_SWFLAG_1, 0},
+	{"sw2", AP_EL1_SWFLAG_2, 0}, {"sw3", AP_EL1_SWFLAG_3, 0},
+};
+
+static const named_bits_t el1_only[] = {
+	{"xn", AP_EL1_PXN | AP_EL1_UXN, 0},
+	{"pxn", AP_EL1_PXN, 0},
+	{"uxn", AP_EL1_UXN, 0},
+	{"user", AP_EL1_USER, 0},
+	{"non-global", AP_EL1_NON_GLOBAL, 0},
+	{"global", 0, AP_EL1_NON_GLOBAL},
+};
+
+static const named_bits_t el23_only[] = {
+	{"xn", AP_EL23_XN, 0},
+};
+
+static const named_bits_t stage2_names[] = {
+	{"device-ngnrne", AP_S2_MEMATTR_DEVICE_nGnRnE, 0x3c},
+	{"device-ngnre", AP_S2_MEMATTR_DEVICE_nGnRE, 0x3c},
+	{"device-ngre", AP_S2_MEMATTR_DEVICE_nGRE, 0x3c},
+	{"device-gre", AP_S2_MEMATTR_DEVICE_GRE, 0x3c},
+	{"normal-wb", AP_S2_MEMATTR_NORMAL_INNER_WB | AP_S2_MEMATTR_NORMAL_OUTER_WB, 0x3c},
+	{"normal-wt", AP_S2_MEMATTR_NORMAL_INNER_WT | AP_S2_MEMATTR_NORMAL_OUTER_WT, 0x3c},
+	{"normal-nc", AP_S2_MEMATTR_NORMAL_INNER_NC | AP_S2_MEMATTR_NORMAL_OUTER_NC, 0x3c},
+	{"none", AP_S2_S2AP_ACCESS_NONE, AP_S2_S2AP_ACCESS_RW},
+	{"ro", AP_S2_S2AP_ACCESS_RO, AP_S2_S2AP_ACCESS_RW},
+	{"wo", AP_S2_S2AP_ACCESS_WO, AP_S2_S2AP_ACCESS_RW},
+	{"rw", AP_S2_S2AP_ACCESS_RW, AP_S2_S2AP_ACCESS_RW},
+	{"inner", AP_S2_SH_INNER, AP_S2_SH_INNER},
+	{"outer", AP_S2_SH_OUTER, AP_S2_SH_INNER},
+	{"non-shareable", AP_S2_SH_NONE, AP_S2_SH_INNER},
+	{"xn", AP_S2_XN, 0},
+	{"sw0", AP_S2_SWFLAG_0, 0}, {"sw1", AP_S2_SWFLAG_1, 0},
+	{"sw2", AP_S2_SWFLAG_2, 0}, {"sw3", AP_S2_SWFLAG_3, 0},
+};
+
+static bool apply_from(const named_bits_t *table, size_t count, const char *name, ap_attrs_t *flags)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (strcmp(name, table[i].name) == 0) {
+			*flags = (*flags & ~table[i].clear) | table[i].set;
+			return true;
+		}
+	}
+	return false;
+}
+
+#define APPLY(table, name, flags) apply_from(table, sizeof(table) / sizeof(table[0]), name, flags)
+
+/* A MAIR name picks its index. */
+static bool apply_mair(const map_file_t *map, const char *name, ap_attrs_t *flags)
+{
+	for (unsigned i = 0; i < map->mair_count; i++) {
+		if (strcmp(name, map->mair_names[i]) == 0) {
+			*flags = (*flags & ~AP_EL1_ATTRIBUTE_INDEX_MASK) | ((ap_attrs_t)i << 2);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool attribute_apply(const map_file_t *map, const char *name, ap_attrs_t *flags)
+{
+	switch (map->regime) {
+	case AP_REGIME_STAGE2:
+		return APPLY(stage2_names, name, flags);
+	case AP_REGIME_EL2:
+	case AP_REGIME_EL3:
+		return apply_mair(map, name, flags) || APPLY(stage1_common, name, flags) ||
+		       APPLY(el23_only, name, flags);
+	default:
+		return apply_mair(map, name, flags) || APPLY(stage1_common, name, flags) ||
+		       APPLY(el1_only, name, flags);
+	}
+}
+
+ap_attrs_t attribute_defaults(ap_regime_kind_t kind)
+{
+	switch (kind) {
+	case AP_REGIME_STAGE2:
+		return AP_S2_VALID | AP_S2_ACCESS_FLAG | AP_S2_S2AP_ACCESS_RW |
+		       AP_S2_MEMATTR_NORMAL_INNER_WB | AP_S2_MEMATTR_NORMAL_OUTER_WB;
+	case AP_REGIME_EL2:
+	case AP_REGIME_EL3:
+		/* AP[1] is RES1 in the EL2/EL3 format. */
+		return AP_EL23_VALID | AP_EL23_ACCESSED | AP_EL23_USER_RES1;
+	default:
+		return AP_EL1_VALID | AP_EL1_ACCESSED;
+	}
+}
+
+void attribute_names(ap_regime_kind_t kind, ap_attrs_t flags, char *buf, size_t size)
+{
+	if (ap_attrs_describe(kind, flags, buf, size, NULL) != AP_OK && size)
+		buf[0] = '\0';
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
+/*
+ * The three output formats. Each is written to a temporary file next to
+ * the destination and renamed over it only when complete, so an error
+ * leaves nothing behind (and an old file untouched).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aptables.h"
+
+static uint64_t word_at(const unsigned char *bytes, size_t i)
+{
+	uint64_t w = 0;
+	for (unsigned b = 0; b < 8; b++)
+		w |= (uint64_t)bytes[i * 8 + b] << (8 * b);
+	return w;
+}
+
+static void write_c(FILE *f, const unsigned char *bytes, size_t size, const map_file_t *map,
+		    uint64_t ttbr)
+{
+	fprintf(f, "/* Translation tables made by aptables from %s.\n", map->path);
+	fprintf(f, " * Load at 0x%llx; TTBR value 0x%llx. */\n", (unsigned long long)map->base,
+		(unsigned long long)ttbr);
+	fprintf(f, "#include <stdint.h>\n\n");
+	fprintf(f, "const uint64_t aptables_image[%zu] __attribute__((aligned(4096))) = {\n", size / 8);
+	for (size_t i = 0; i < size / 8; i++)
+		fprintf(f, "\t0x%016llxull,%s", (unsigned long long)word_at(bytes, i),
+			i % 4 == 3 ? "\n" : "");
+	fprintf(f, "};\n");
+}
+
+static void write_asm(FILE *f, const unsigned char *bytes, size_t size, const map_file_t *map,
+		      uint64_t ttbr)
+{
+	fprintf(f, "/* Translation tables made by aptables from %s.\n", map->path);
+	fprintf(f, " * Load at 0x%llx; TTBR value 0x%llx. */\n", (unsigned long long)map->base,
+		(unsigned long long)ttbr);
+	fprintf(f, "\t.section .rodata.aptables, \"a\"\n\t.balign 4096\n");
+	fprintf(f, "\t.global aptables_image\naptables_image:\n");
+	for (size_t i = 0; i < size / 8; i++)
+		fprintf(f, "\t.quad 0x%016llx\n", (unsigned long long)word_at(bytes, i));
+	fprintf(f, "\t.size aptables_image, %zu\n", size);
+}
+
+bool output_write(const char *path, const char *format, const unsigned char *bytes, size_t size,
+		  const map_file_t *map, uint64_t ttbr)
+{
+	size_t length = strlen(path);
+	char *temporary = malloc(length + 16);
+	if (!temporary)
+		return false;
+	snprintf(temporary, length + 16, "%s.tmpXXXXXX", path);
+	int fd = mkstemp(temporary);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd), unlink(temporary);
+		free(temporary);
+		return false;
+	}
+	if (strcmp(format, "c") == 0)
+		write_c(f, bytes, size, map, ttbr);
+	else if (strcmp(format, "asm") == 0)
+		write_asm(f, bytes, size, map, ttbr);
+	else
+		fwrite(bytes, 1, size, f);
+	bool ok = !ferror(f);
+	ok = (fclose(f) == 0) && ok;
+	if (ok && rename(temporary, path) != 0)
+		ok = false;
+	if (!ok) {
+		fprintf(stderr, "%s: cannot write: %s\n", path, strerror(errno));
+		unlink(temporary);
+	}
+	free(temporary);
+	return ok;
+}

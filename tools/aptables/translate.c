@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
+/* aptables translate: input addresses through an image, as the MMU would. */
+#include <string.h>
+
+#include "aptables.h"
+
+static void show(const image_t *img, uint64_t va)
+{
+	walk_result_t r;
+	if (!image_walk(img, va, &r)) {
+		printf("0x%016llx: outside the table's input range\n", (unsigned long long)va);
+		return;
+	}
+	if (!r.mapped) {
+		printf("0x%016llx: %s at level %u\n", (unsigned long long)va, r.fault, r.level);
+		return;
+	}
+	char names[256];
+	attribute_names(img->regime, ap_pte_flags(r.descriptor, r.level), names, sizeof(names));
+	uint64_t size = level_block_size(r.level);
+	printf("0x%016llx -> 0x%016llx level %u %s (%llu KiB) %s\n", (unsigned long long)va,
+	       (unsigned long long)r.output_address, r.level, r.level == 3 ? "page" : "block",
+	       (unsigned long long)(size >> 10), names);
+}
+
+static bool takes_value(const char *option)
+{
+	return strcmp(option, "--base") == 0 || strcmp(option, "--root-level") == 0 ||
+	       strcmp(option, "--regime") == 0 || strcmp(option, "--va-range") == 0;
+}
+
+int command_translate(int argc, char **argv)
+{
+	image_t img;
+	int first;
+	int status = image_options(argc, argv, &img, NULL, &first);
+	if (status)
+		return status;
+	/* The addresses: every operand after the image. */
+	uint64_t vas[256];
+	int count = 0;
+	bool seen_image = false;
+	for (int i = 1; i < argc; i++) {
+		if (takes_value(argv[i])) {
+			i++;
+			continue;
+		}
+		if (argv[i][0] == '-' && argv[i][1] == '-')
+			continue;
+		if (!seen_image) {
+			seen_image = true;
+			continue;
+		}
+		if (count == 256 || !parse_u64(argv[i], &vas[count])) {
+			fprintf(stderr, "aptables: '%s' is not an address (or too many)\n", argv[i]);
+			return 2;
+		}
+		count++;
+	}
+	if (count == 0) {
+		fprintf(stderr, "usage: aptables translate IMAGE --base ADDR [options] VA...\n");
+		return 2;
+	}
+	if (!image_load(&img))
+		return 1;
+	for (int i = 0; i < count; i++)
+		show(&img, vas[i]);
+	image_free(&img);
+	return 0;
+}
