@@ -19,12 +19,18 @@ static uint64_t word_at(const unsigned char *bytes, size_t i)
 	return w;
 }
 
-static void write_c(FILE *f, const unsigned char *bytes, size_t size, const map_file_t *map,
-		    uint64_t ttbr)
+/* Where the tables came from and how the target uses them. */
+static void write_header(FILE *f, const map_file_t *map, uint64_t ttbr)
 {
 	fprintf(f, "/* Translation tables made by aptables from %s.\n", map->path);
 	fprintf(f, " * Load at 0x%llx; TTBR value 0x%llx. */\n", (unsigned long long)map->base,
 		(unsigned long long)ttbr);
+}
+
+static void write_c(FILE *f, const unsigned char *bytes, size_t size, const map_file_t *map,
+		    uint64_t ttbr)
+{
+	write_header(f, map, ttbr);
 	fprintf(f, "#include <stdint.h>\n\n");
 	fprintf(f, "const uint64_t aptables_image[%zu] __attribute__((aligned(4096))) = {\n", size / 8);
 	for (size_t i = 0; i < size / 8; i++)
@@ -36,9 +42,7 @@ static void write_c(FILE *f, const unsigned char *bytes, size_t size, const map_
 static void write_asm(FILE *f, const unsigned char *bytes, size_t size, const map_file_t *map,
 		      uint64_t ttbr)
 {
-	fprintf(f, "/* Translation tables made by aptables from %s.\n", map->path);
-	fprintf(f, " * Load at 0x%llx; TTBR value 0x%llx. */\n", (unsigned long long)map->base,
-		(unsigned long long)ttbr);
+	write_header(f, map, ttbr);
 	fprintf(f, "\t.section .rodata.aptables, \"a\"\n\t.balign 4096\n");
 	fprintf(f, "\t.global aptables_image\naptables_image:\n");
 	for (size_t i = 0; i < size / 8; i++)
