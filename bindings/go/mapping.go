@@ -354,6 +354,17 @@ func (m *Mapping) VARange() (VARange, error) {
 	return VARange(v), err
 }
 
+// RegimeKind is the kind of the mapping's regime.
+func (m *Mapping) RegimeKind() (RegimeKind, error) {
+	var regime *C.ap_regime_t
+	if err := check(C.ap_mapping_regime(m.raw, &regime)); err != nil {
+		return 0, err
+	}
+	var kind C.ap_regime_kind_t
+	err := check(C.ap_regime_get_kind(regime, &kind))
+	return RegimeKind(kind), err
+}
+
 // TableCount is the number of tables, root included.
 func (m *Mapping) TableCount() (int, error) {
 	var v C.size_t

@@ -286,6 +286,9 @@ func TestEL2And0WithASIDInTheUpperRange(t *testing.T) {
 	if r, _ := m.VARange(); r != Upper {
 		t.Fatal(r)
 	}
+	if kind, _ := m.RegimeKind(); kind != EL2And0 {
+		t.Fatal(kind)
+	}
 	if ttbr, _ := m.TTBR(); ttbr>>48 != 42 {
 		t.Fatalf("ttbr %#x", ttbr)
 	}

@@ -384,6 +384,14 @@ impl Mapping {
     pub fn va_range(&self) -> Result<VaRange> {
         self.get(|m, v: &mut i32| unsafe { ffi::ap_mapping_va_range(m, v) }).map(VaRange::from_raw)
     }
+    /// The kind of the mapping's regime.
+    pub fn regime_kind(&self) -> Result<crate::RegimeKind> {
+        let mut regime = std::ptr::null();
+        check(unsafe { ffi::ap_mapping_regime(self.raw, &mut regime) })?;
+        let mut kind = 0;
+        check(unsafe { ffi::ap_regime_get_kind(regime, &mut kind) })?;
+        Ok(crate::RegimeKind::from_raw(kind))
+    }
     /// Number of tables, root included.
     pub fn table_count(&self) -> Result<usize> {
         self.get(|m, v| unsafe { ffi::ap_mapping_table_count(m, v) })

@@ -226,6 +226,7 @@ fn el2and0_with_asid_in_the_upper_range() {
     let top = Region::from_size(0xffff_ffff_fff0_0000, 0x10_0000).unwrap();
     map.map(&top, 0x4000_0000, NORMAL, Constraints::NONE).unwrap();
     assert_eq!(map.va_range().unwrap(), VaRange::Upper);
+    assert_eq!(map.regime_kind().unwrap(), RegimeKind::El2And0);
     assert_eq!(map.ttbr().unwrap() >> 48, 42);
     let t = map.translate(0xffff_ffff_ffff_f123).unwrap();
     assert_eq!(t.output_address, 0x400f_f123);
