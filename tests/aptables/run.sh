@@ -95,6 +95,27 @@ expect_line "$out/reserved.txt" "offset 0x2140: reserved level 3 encoding" "chec
 # Root entry 6: bits 51:48 set.
 plant highbits 0x30 '\x01\x00\x00\x00\x00\x00\x01\x00'
 expect_line "$out/highbits.txt" "offset 0x30: reserved output-address bits" "check: high bits"
+# The UART page (level 3 table in slot 3, entry 0) with the contiguous
+# hint, but its 15 neighbours empty.
+set_bits() { # file offset mask: ORs mask into the descriptor at offset
+	python3 -c 'import sys
+path, offset, mask = sys.argv[1], int(sys.argv[2], 0), int(sys.argv[3], 0)
+data = bytearray(open(path, "rb").read())
+word = int.from_bytes(data[offset:offset + 8], "little") | mask
+data[offset:offset + 8] = word.to_bytes(8, "little")
+open(path, "wb").write(data)' "$@"
+}
+cp "$out/virt.bin" "$out/planted-contiguous.bin"
+set_bits "$out/planted-contiguous.bin" 0x3000 $((1 << 52))
+status=0
+"$aptables" check "$out/planted-contiguous.bin" "${image[@]}" >"$out/contiguous.txt" || status=$?
+[ "$status" -eq 1 ] || fail "check of a broken contiguous group exits $status"
+expect_line "$out/contiguous.txt" "offset 0x3000: contiguous hint on 16 entries" "check: contiguous"
+# The same image read as EL2 tables: AP[1] is clear everywhere.
+status=0
+"$aptables" check "$out/virt.bin" --base 0x401c0000 --regime el2 >"$out/el2.txt" || status=$?
+[ "$status" -eq 1 ] || fail "check of EL1 tables as EL2 tables exits $status"
+expect_line "$out/el2.txt" "AP\[1\] clear, but it is RES1" "check: EL2 AP[1]"
 head -c 5000 "$out/virt.bin" >"$out/truncated.bin"
 status=0; "$aptables" dump "$out/truncated.bin" "${image[@]}" 2>"$out/truncated.txt" || status=$?
 [ "$status" -eq 1 ] || fail "a truncated image exits $status, not 1"

@@ -21,6 +21,11 @@ static void finding(checker_t *c, uint64_t table, unsigned index, const char *wh
 
 /* Output-address bits above 47 are RES0 without FEAT_LPA. */
 #define HIGH_ADDRESS_BITS (UINT64_C(0xf) << 48)
+/* The contiguous hint, bit 52 in every format; AP[1], bit 6, RES1 at EL2/EL3. */
+#define CONTIGUOUS (UINT64_C(1) << 52)
+#define AP1 (UINT64_C(1) << 6)
+/* Descriptors a contiguous run spans with 4 KiB pages, at every level. */
+#define CONTIGUOUS_ENTRIES 16u
 
 static void check_table(checker_t *c, uint64_t table, unsigned level);
 
@@ -50,6 +55,36 @@ static void check_entry(checker_t *c, uint64_t table, unsigned index, unsigned l
 	uint64_t out = bits & ((UINT64_C(1) << 48) - 1) & ~(uint64_t)(AP_PAGE_SIZE - 1);
 	if (out % level_block_size(level))
 		finding(c, table, index, "block output address not aligned to its size", bits);
+	if ((c->img->regime == AP_REGIME_EL2 || c->img->regime == AP_REGIME_EL3) && !(bits & AP1))
+		finding(c, table, index, "AP[1] clear, but it is RES1 in the EL2/EL3 format", bits);
+}
+
+/*
+ * A contiguous hint promises the walker 16 aligned entries that map one
+ * aligned range with the same attributes; if any entry breaks that, the
+ * TLB may hold a wrong translation.
+ */
+static void check_contiguous_group(checker_t *c, uint64_t table, unsigned first, unsigned level)
+{
+	uint64_t head = image_entry(c->img, table, first);
+	bool any = false;
+	for (unsigned i = 0; i < CONTIGUOUS_ENTRIES; i++)
+		any |= (image_entry(c->img, table, first + i) & CONTIGUOUS) != 0;
+	if (!any)
+		return;
+	uint64_t step = level_block_size(level);
+	uint64_t base = ap_pte_output_address(head, level);
+	bool ok = ap_pte_is_valid(head) && !ap_pte_is_table(head, level) &&
+		  base % (step * CONTIGUOUS_ENTRIES) == 0;
+	for (unsigned i = 0; ok && i < CONTIGUOUS_ENTRIES; i++) {
+		uint64_t bits = image_entry(c->img, table, first + i);
+		ok = (bits & CONTIGUOUS) && ap_pte_is_valid(bits) &&
+		     ap_pte_output_address(bits, level) == base + i * step &&
+		     ap_pte_flags(bits, level) == ap_pte_flags(head, level);
+	}
+	if (!ok)
+		finding(c, table, first, "contiguous hint on 16 entries that are not one aligned, "
+			"uniform range", head);
 }
 
 static void check_table(checker_t *c, uint64_t table, unsigned level)
@@ -64,6 +99,9 @@ static void check_table(checker_t *c, uint64_t table, unsigned level)
 	c->visited[slot] = 1;
 	for (unsigned i = 0; i < 512; i++)
 		check_entry(c, table, i, level);
+	if (level > 0)
+		for (unsigned i = 0; i < 512; i += CONTIGUOUS_ENTRIES)
+			check_contiguous_group(c, table, i, level);
 }
 
 int command_check(int argc, char **argv)
