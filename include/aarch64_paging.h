@@ -59,11 +59,11 @@ extern "C" {
 /** Major version of this header. */
 #define AP_VERSION_MAJOR 0
 /** Minor version of this header. */
-#define AP_VERSION_MINOR 1
+#define AP_VERSION_MINOR 2
 /** Patch version of this header. */
 #define AP_VERSION_PATCH 0
 /** Version of this header as text. */
-#define AP_VERSION_STRING "0.1.0"
+#define AP_VERSION_STRING "0.2.0"
 /** Packs a version as `major << 16 | minor << 8 | patch`. */
 #define AP_VERSION_ENCODE(major, minor, patch) \
 	(((uint32_t)(major) << 16) | ((uint32_t)(minor) << 8) | (uint32_t)(patch))
@@ -353,11 +353,27 @@ typedef struct ap_regime ap_regime_t;
 
 /** What kind of TLB entry an invalidation must remove. */
 typedef enum ap_invalidation_kind {
-	AP_INVALIDATE_LEAF = 0,  /**< A block or page descriptor changed. */
-	AP_INVALIDATE_TABLE = 1  /**< A table descriptor was removed: cached walks through it must go. */
+	/** A block or page descriptor changed: the TLB entries that translate
+	 *  its range must go (one invalidation by any address in a block is
+	 *  enough, as the architecture requires of a TLB that splits blocks). */
+	AP_INVALIDATE_LEAF = 0,
+	/** A table descriptor was removed and its tables are about to be freed:
+	 *  every TLB entry, leaf and cached walk, for every address in
+	 *  [range_start, range_start + range_size) must go. Invalidating only
+	 *  @c va would leave the leaf entries of the rest of the range cached. */
+	AP_INVALIDATE_TABLE = 1
 } ap_invalidation_kind_t;
 
-/** One TLB invalidation request, handed to ap_regime_hooks_t::invalidate. */
+/**
+ * @brief One TLB invalidation request, handed to ap_regime_hooks_t::invalidate.
+ *
+ * The library fills every member it knows and sets @c size to its own
+ * sizeof; a hook compiled against an older header reads only the members it
+ * knows, one compiled against a newer header checks @c size before reading
+ * members beyond it. @c range_start and @c range_size exist when @c size is
+ * at least offsetof(ap_invalidation_t, range_size) + sizeof(uint64_t)
+ * (library 0.2.0 and later).
+ */
 typedef struct ap_invalidation {
 	size_t size;                 /**< sizeof(ap_invalidation_t) of the library that filled it. */
 	ap_va_t va;                  /**< An input address inside the changed descriptor's range. */
@@ -365,6 +381,12 @@ typedef struct ap_invalidation {
 	ap_invalidation_kind_t kind; /**< Leaf or table. */
 	uint16_t asid;               /**< The mapping's ASID (0 for regimes without). */
 	ap_va_range_t va_range;      /**< The mapping's VA range. */
+	/** First input address of the changed descriptor's range (aligned to
+	 *  @c range_size; upper-range addresses have their top bits set). */
+	ap_va_t range_start;
+	/** Bytes of input address space the descriptor translated: the page
+	 *  or block size for a leaf, the whole range under a removed table. */
+	uint64_t range_size;
 } ap_invalidation_t;
 
 /**

@@ -70,6 +70,8 @@ static void invalidate(edit_t *e, uint64_t va, unsigned level, uint64_t old)
 	inv.kind = is_table(old, level) ? AP_INVALIDATE_TABLE : AP_INVALIDATE_LEAF;
 	inv.asid = e->m->asid;
 	inv.va_range = e->m->va_range;
+	inv.range_size = granule(level);
+	inv.range_start = va & ~(inv.range_size - 1);
 	ap__regime_invalidate(e->m->regime, &inv);
 	e->needs_barrier = true;
 }
