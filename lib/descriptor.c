@@ -70,6 +70,39 @@ bool ap__bbm_safe(format_t format, ap_attrs_t old_flags, ap_attrs_t new_flags)
 	return (set & ~may_set) == 0 && (cleared & ~may_clear) == 0;
 }
 
+bool ap__live_change_ok(format_t format, unsigned level, uint64_t old, uint64_t value)
+{
+	/* Making an entry invalid is the "break"; filling an invalid one is
+	 * the "make" (translation faults are not cached). Between two valid
+	 * values only the output address must stay and the attributes may
+	 * change only as the format allows. */
+	if (!is_valid(old) || !is_valid(value))
+		return true;
+	return ap_pte_output_address(old, level) == ap_pte_output_address(value, level) &&
+	       ap__bbm_safe(format, ap_pte_flags(old, level), ap_pte_flags(value, level));
+}
+
+bool ap__leaf_encoding_ok(format_t format, uint64_t value, unsigned level)
+{
+	if (level > AP_LEAF_LEVEL)
+		return false;
+	if (level < AP_LEAF_LEVEL) {
+		/* Bit 1 would make the entry a table pointer once it is valid:
+		 * only the library links tables. */
+		if (value & AP_ATTR_TABLE_OR_PAGE)
+			return false;
+		/* Bits 12 up to the block size are RES0 in a block (bit 16 is
+		 * nT in the stage 1 formats). */
+		uint64_t res0 = OA_FIELD_MASK & (granule(level) - 1);
+		if (value & res0 & ~ap__flags_allowed_in_oa_field(format))
+			return false;
+		/* With the 4 KiB granule level 0 has no blocks. */
+		return level != 0 || !is_valid(value);
+	}
+	/* At level 3, 0b01 is reserved: a valid page has bit 1 set. */
+	return !is_valid(value) || (value & AP_ATTR_TABLE_OR_PAGE);
+}
+
 /* ------------------------------------------------------------ handles */
 
 AP_EXPORT unsigned ap_descriptor_level(const ap_descriptor_t *d)
@@ -114,13 +147,30 @@ AP_EXPORT bool ap_descriptor_updated(const ap_descriptor_t *d)
 	return d ? d->updated : false;
 }
 
-/* Stores a new value, keeping a hardware update of the access or dirty
- * state that raced with us on a live descriptor out of the picture: the
- * compare-exchange only succeeds against the value the rules were checked on. */
+/* Whether a live entry may take value after every valid value it held
+ * during this callback. Checking against the AND and the OR of those values
+ * is the same as checking against each of them: the rule looks only at the
+ * bits set and the bits cleared, and at the output address. */
+static bool live_value_ok(const ap_descriptor_t *d, uint64_t value)
+{
+	if (!d->live || d->held_or == 0)
+		return true;
+	return ap__live_change_ok(d->format, d->level, d->held_and, value) &&
+	       ap__live_change_ok(d->format, d->level, d->held_or, value);
+}
+
+/* Stores a new value after the rules every write by a callback obeys,
+ * keeping a hardware update of the access or dirty state that raced with
+ * us on a live descriptor out of the picture: the compare-exchange only
+ * succeeds against the value the rules were checked on. */
 static ap_status_t store_checked(ap_descriptor_t *d, uint64_t old, uint64_t value)
 {
 	if (value == old)
 		return AP_OK;
+	if (!ap__leaf_encoding_ok(d->format, value, d->level))
+		return AP_ERR_INVALID_FLAGS;
+	if (!live_value_ok(d, value))
+		return AP_ERR_BREAK_BEFORE_MAKE;
 	if (!d->entry) {
 		/* a copy for a dry run: only d->value changes */
 	} else if (d->live) {
@@ -133,34 +183,21 @@ static ap_status_t store_checked(ap_descriptor_t *d, uint64_t old, uint64_t valu
 	}
 	d->value = value;
 	d->updated = true;
-	return AP_OK;
-}
-
-static ap_status_t set_value(ap_descriptor_t *d, ap_pa_t pa, ap_attrs_t flags)
-{
-	uint64_t old = current_value(d);
-	if (d->level < AP_LEAF_LEVEL && (flags & AP_ATTR_VALID) && (flags & AP_ATTR_TABLE_OR_PAGE) &&
-	    !is_table(old, d->level))
-		return AP_ERR_INVALID_FLAGS; /* would invent a table pointer */
-	uint64_t mask = oa_mask(flags, d->level);
-	if (flags & mask & ~ap__flags_allowed_in_oa_field(d->format))
-		return AP_ERR_INVALID_FLAGS;
-	uint64_t value = (pa & mask) | (flags & ~mask);
-	/* Live valid descriptors may only change what break-before-make allows:
-	 * same output address, permitted attribute changes, or invalidation. */
-	if (d->live && is_valid(old) && (flags & AP_ATTR_VALID)) {
-		if ((pa & mask) != ap_pte_output_address(old, d->level) ||
-		    !ap__bbm_safe(d->format, ap_pte_flags(old, d->level), flags))
-			return AP_ERR_BREAK_BEFORE_MAKE;
+	if (is_valid(value)) {
+		d->held_and &= value;
+		d->held_or |= value;
 	}
-	return store_checked(d, old, value);
+	return AP_OK;
 }
 
 AP_EXPORT ap_status_t ap_descriptor_set(ap_descriptor_t *d, ap_pa_t pa, ap_attrs_t flags)
 {
 	if (!d)
 		return AP_ERR_INVALID_ARGUMENT;
-	return set_value(d, pa, flags);
+	/* Flags never reach into the output-address field, as for a map. */
+	if (flags & OA_FIELD_MASK & ~ap__flags_allowed_in_oa_field(d->format))
+		return AP_ERR_INVALID_FLAGS;
+	return store_checked(d, current_value(d), encode_leaf(d->level, pa, flags));
 }
 
 AP_EXPORT ap_status_t ap_descriptor_modify_flags(ap_descriptor_t *d, ap_attrs_t set,
@@ -177,8 +214,6 @@ AP_EXPORT ap_status_t ap_descriptor_modify_flags(ap_descriptor_t *d, ap_attrs_t 
 	if (((old_flags ^ flags) & AP_ATTR_TABLE_OR_PAGE) |
 	    ((set | clear) & mask & ~ap__flags_allowed_in_oa_field(d->format)))
 		return AP_ERR_INVALID_FLAGS;
-	if (d->live && is_valid(old) && is_valid(flags) && !ap__bbm_safe(d->format, old_flags, flags))
-		return AP_ERR_BREAK_BEFORE_MAKE;
 	/* The same mask applies: TABLE_OR_PAGE did not change. */
 	return store_checked(d, old, (old & mask) | (flags & ~mask));
 }

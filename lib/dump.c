@@ -6,7 +6,9 @@
  */
 #include "internal.h"
 
-#define LINE_MAX_BYTES 320
+/* Room for the longest line: deepest indent, an index range, two 64-bit
+ * numbers and every attribute name of a format (about 350 bytes). */
+#define LINE_MAX_BYTES 1024
 
 typedef struct dump {
 	const ap_mapping_t *m;

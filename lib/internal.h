@@ -88,6 +88,13 @@ format_t ap__format_of(ap_regime_kind_t kind);
 /* Whether changing a live valid descriptor's attributes from old to new is
  * allowed without break-before-make. */
 bool ap__bbm_safe(format_t format, ap_attrs_t old_flags, ap_attrs_t new_flags);
+/* The one rule for live tables: whether an entry at level that walkers may
+ * have cached as old may be overwritten with value without a break. */
+bool ap__live_change_ok(format_t format, unsigned level, uint64_t old, uint64_t value);
+/* Whether value is an encoding a non-table entry at level may hold: no
+ * table (bits[1:0] = 0b11 below level 3), no level-0 block, no reserved
+ * 0b01 page, and no attribute bits inside a block's output-address field. */
+bool ap__leaf_encoding_ok(format_t format, uint64_t value, unsigned level);
 /* Bits a caller may pass as mapping flags in the output-address field:
  * nT (bit 16) is an attribute of stage 1 block descriptors. */
 static inline uint64_t ap__flags_allowed_in_oa_field(format_t format)
@@ -201,9 +208,14 @@ struct ap_mapping {
 ap_status_t ap__mapping_create(const ap_mapping_options_t *options, const translation_t *translation,
 			       ap_mapping_t **out);
 
+/* Set in active_count by ap_mapping_destroy once it has begun: activation
+ * calls that arrive later are refused instead of counting a mapping that is
+ * being freed. */
+#define ACTIVE_DESTROYING (~0UL ^ (~0UL >> 1))
+
 static inline bool mapping_live(const ap_mapping_t *m)
 {
-	return __atomic_load_n(&m->active_count, __ATOMIC_ACQUIRE) != 0;
+	return (__atomic_load_n(&m->active_count, __ATOMIC_ACQUIRE) & ~ACTIVE_DESTROYING) != 0;
 }
 
 /* The table behind a table descriptor's output address, or NULL. */
@@ -230,22 +242,25 @@ typedef struct prealloc {
 	size_t count;
 } prealloc_t;
 
+/* Gets a zeroed table from the translation; on AP_ERR_BAD_TABLE_ADDRESS *pa
+ * holds the address that was refused (and the table went back). */
 ap_status_t ap__table_new(ap_mapping_t *m, uint64_t **table, ap_pa_t *pa);
 void ap__table_free(ap_mapping_t *m, uint64_t *table, ap_pa_t pa);
 /* Frees a table and every table below it. */
 void ap__table_free_tree(ap_mapping_t *m, uint64_t *table, ap_pa_t pa, unsigned level);
-ap_status_t ap__prealloc_fill(ap_mapping_t *m, prealloc_t *p, size_t count);
+/* Forward declaration: the detail of a failed call (below). */
+typedef struct error_detail error_detail_t;
+ap_status_t ap__prealloc_fill(ap_mapping_t *m, prealloc_t *p, size_t count, error_detail_t *detail);
 uint64_t *ap__prealloc_take(prealloc_t *p, ap_pa_t *pa);
 void ap__prealloc_release(ap_mapping_t *m, prealloc_t *p);
 
 /* Fills detail for a failed call (when err is non-NULL). */
-typedef struct error_detail {
-	ap_status_t status;
+struct error_detail {
 	ap_va_t address;
 	ap_region_t region;
 	uint64_t descriptor;
 	ap_attrs_t flags;
-} error_detail_t;
+};
 
 /* The edit engine (table.c). */
 ap_status_t ap__map_span(ap_mapping_t *m, span_t s, ap_pa_t pa, ap_attrs_t flags,
@@ -262,11 +277,38 @@ void ap__compact(ap_mapping_t *m);
 struct ap_descriptor {
 	uint64_t *entry; /* NULL for a copy */
 	uint64_t value;  /* the copy's value, or the entry's value when last read */
+	/* The AND and the OR of every valid value the entry held since the
+	 * callback began (0 in held_or: none). A live entry's later values are
+	 * judged against all of them, so a callback cannot get around
+	 * break-before-make in steps (valid A, invalid, valid B). */
+	uint64_t held_and;
+	uint64_t held_or;
 	unsigned level;
 	format_t format;
 	bool live;
 	bool updated;
 };
+
+/* A handle on value (read from entry, or a copy when entry is NULL). */
+static inline void ap__descriptor_init(ap_descriptor_t *d, uint64_t *entry, uint64_t value,
+				       unsigned level, format_t format, bool live)
+{
+	d->entry = entry;
+	d->value = value;
+	d->held_and = is_valid(value) ? value : ~UINT64_C(0);
+	d->held_or = is_valid(value) ? value : 0;
+	d->level = level;
+	d->format = format;
+	d->live = live;
+	d->updated = false;
+}
+
+/* Whether, after the callback, walkers may still cache a value the entry
+ * no longer holds: it held a valid value other than its final one. */
+static inline bool ap__descriptor_needs_invalidation(const ap_descriptor_t *d)
+{
+	return d->live && d->held_or != 0 && (d->held_and != d->value || d->held_or != d->value);
+}
 
 /* ---------------------------------------------------------------- text */
 

@@ -72,8 +72,12 @@ AP_EXPORT ap_status_t ap_mapping_destroy(ap_mapping_t *mapping)
 {
 	if (!mapping)
 		return AP_ERR_INVALID_ARGUMENT;
-	if (mapping_live(mapping))
-		return AP_ERR_STILL_ACTIVE;
+	/* From an inactive count straight to "being destroyed", so that no
+	 * activation can slip in between the check and the free. */
+	unsigned long inactive = 0;
+	if (!__atomic_compare_exchange_n(&mapping->active_count, &inactive, ACTIVE_DESTROYING, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return (inactive & ACTIVE_DESTROYING) ? AP_ERR_INVALID_ARGUMENT : AP_ERR_STILL_ACTIVE;
 	ap__table_free_tree(mapping, mapping->root, mapping->root_pa, mapping->root_level);
 	if (mapping->translation.release)
 		mapping->translation.release(mapping->translation.ctx);
@@ -287,7 +291,12 @@ AP_EXPORT ap_status_t ap_mapping_mark_active(ap_mapping_t *mapping)
 {
 	if (!mapping)
 		return AP_ERR_INVALID_ARGUMENT;
-	__atomic_fetch_add(&mapping->active_count, 1, __ATOMIC_RELEASE);
+	unsigned long count = __atomic_load_n(&mapping->active_count, __ATOMIC_ACQUIRE);
+	do {
+		if (count & ACTIVE_DESTROYING)
+			return AP_ERR_INVALID_ARGUMENT;
+	} while (!__atomic_compare_exchange_n(&mapping->active_count, &count, count + 1, true,
+					      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
 	return AP_OK;
 }
 
@@ -297,7 +306,7 @@ AP_EXPORT ap_status_t ap_mapping_mark_inactive(ap_mapping_t *mapping)
 		return AP_ERR_INVALID_ARGUMENT;
 	unsigned long count = __atomic_load_n(&mapping->active_count, __ATOMIC_ACQUIRE);
 	do {
-		if (count == 0)
+		if ((count & ~ACTIVE_DESTROYING) == 0)
 			return AP_ERR_NOT_ACTIVE;
 	} while (!__atomic_compare_exchange_n(&mapping->active_count, &count, count - 1, true,
 					      __ATOMIC_RELEASE, __ATOMIC_ACQUIRE));
@@ -310,7 +319,9 @@ AP_EXPORT ap_status_t ap_mapping_activate(ap_mapping_t *mapping, uint64_t *previ
 		return AP_ERR_INVALID_ARGUMENT;
 	/* Counted first: whoever sees a zero count may assume no CPU uses the
 	 * table, so the count must never lag behind the TTBR write. */
-	ap_mapping_mark_active(mapping);
+	ap_status_t status = ap_mapping_mark_active(mapping);
+	if (status != AP_OK)
+		return status;
 	ap__arch_publish_tables();
 	uint64_t previous = ap__regime_activate(mapping->regime, mapping->root_pa, mapping->asid,
 						mapping->va_range);

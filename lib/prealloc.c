@@ -15,6 +15,7 @@ ap_status_t ap__table_new(ap_mapping_t *m, uint64_t **table, ap_pa_t *pa)
 	if (((uintptr_t)got & PAGE_MASK) || (got_pa & PAGE_MASK) || got_pa >= PA_LIMIT ||
 	    table_at(m, got_pa) != got) {
 		m->translation.ops.free_table(m->translation.ctx, got, got_pa);
+		*pa = got_pa;
 		return AP_ERR_BAD_TABLE_ADDRESS;
 	}
 	m->table_count++;
@@ -48,13 +49,14 @@ void ap__table_free_tree(ap_mapping_t *m, uint64_t *table, ap_pa_t pa, unsigned 
 	ap__table_free(m, table, pa);
 }
 
-ap_status_t ap__prealloc_fill(ap_mapping_t *m, prealloc_t *p, size_t count)
+ap_status_t ap__prealloc_fill(ap_mapping_t *m, prealloc_t *p, size_t count, error_detail_t *detail)
 {
 	while (p->count < count) {
 		uint64_t *table;
-		ap_pa_t pa;
+		ap_pa_t pa = 0;
 		ap_status_t status = ap__table_new(m, &table, &pa);
 		if (status != AP_OK) {
+			detail->address = pa; /* the refused table's address */
 			ap__prealloc_release(m, p);
 			return status;
 		}

@@ -47,14 +47,12 @@ static inline bool covers_entry(span_t c, unsigned level)
 
 static ap_status_t fail_region(edit_t *e, ap_status_t status, span_t c)
 {
-	e->detail->status = status;
 	e->detail->region = ap__span_to_region(c);
 	return status;
 }
 
 static ap_status_t fail_table(error_detail_t *detail, ap_pa_t pa)
 {
-	detail->status = AP_ERR_BAD_TABLE_ADDRESS;
 	detail->address = pa;
 	return AP_ERR_BAD_TABLE_ADDRESS;
 }
@@ -216,13 +214,22 @@ static map_action_t map_action(const map_request_t *r, uint64_t old, unsigned le
 	return MAP_SPLIT;
 }
 
-/* Whether replacing a live valid descriptor old by value is allowed. */
-static bool live_write_ok(const edit_t *e, uint64_t old, uint64_t value, unsigned level)
+/* Whether every table under a table descriptor translates, so that an edit
+ * that frees them can free them all. */
+static ap_status_t check_subtree(edit_t *e, uint64_t bits, unsigned level)
 {
-	if (!is_valid(old) || !is_valid(value))
-		return true;
-	return ap_pte_output_address(old, level) == ap_pte_output_address(value, level) &&
-	       ap__bbm_safe(e->m->format, ap_pte_flags(old, level), ap_pte_flags(value, level));
+	const uint64_t *sub = table_at(e->m, bits & OA_FIELD_MASK);
+	if (!sub)
+		return fail_table(e->detail, bits & OA_FIELD_MASK);
+	for (unsigned i = 0; level + 1 < AP_LEAF_LEVEL && i < ENTRY_COUNT; i++) {
+		uint64_t entry = load_desc(&sub[i]);
+		if (is_table(entry, level + 1)) {
+			ap_status_t status = check_subtree(e, entry, level + 1);
+			if (status != AP_OK)
+				return status;
+		}
+	}
+	return AP_OK;
 }
 
 /* Pass one of a map. table is NULL for a table a split would create, whose
@@ -243,10 +250,13 @@ static ap_status_t map_plan(edit_t *e, const map_request_t *r, const uint64_t *t
 		ap_status_t status = AP_OK;
 		switch (map_action(r, old, level, c, pa, &value)) {
 		case MAP_SKIP:
+			break;
 		case MAP_FREE_TABLE:
+			if (real)
+				status = check_subtree(e, old, level);
 			break;
 		case MAP_WRITE:
-			if (e->live && real && !live_write_ok(e, old, value, level))
+			if (e->live && real && !ap__live_change_ok(e->m->format, level, old, value))
 				return fail_region(e, AP_ERR_BREAK_BEFORE_MAKE, c);
 			break;
 		case MAP_DESCEND: {
@@ -370,11 +380,9 @@ static __attribute__((noinline)) ap_status_t map_general(ap_mapping_t *m, const 
 	unsigned level = leaf ? AP_LEAF_LEVEL : m->root_level;
 	ap_status_t status = map_plan(&e, r, start, 0, level, s, &needed);
 	if (status == AP_OK)
-		status = ap__prealloc_fill(m, &e.tables, needed);
-	if (status != AP_OK) {
-		detail->status = status;
+		status = ap__prealloc_fill(m, &e.tables, needed, detail);
+	if (status != AP_OK)
 		return status;
-	}
 	map_apply(&e, r, start, level, s);
 	edit_end(&e);
 	return AP_OK;
@@ -389,7 +397,10 @@ ap_status_t ap__map_span(ap_mapping_t *m, span_t s, ap_pa_t pa, ap_attrs_t flags
 	r.flags = flags;
 	r.valid = is_valid(flags);
 	r.blocks = !(constraints & AP_CONSTRAINT_NO_BLOCK_MAPPINGS);
-	uint64_t *leaf = existing_leaf_table(m, s);
+	/* An unmap of a whole leaf table's range frees that table, which the
+	 * level above decides: no shortcut into the leaf table then. */
+	bool frees_leaf_table = !r.valid && covers_entry(s, AP_LEAF_LEVEL - 1);
+	uint64_t *leaf = frees_leaf_table ? NULL : existing_leaf_table(m, s);
 	if (leaf && !mapping_live(m)) {
 		/* The common small edit: nothing to allocate, nothing to check. */
 		fill_pages(&r, leaf, s);
@@ -405,23 +416,27 @@ typedef struct modify_request {
 	void *ctx;
 } modify_request_t;
 
-/* Runs the callback on a copy: what would it do to this descriptor? */
+/* Runs the callback on a copy: what would it do to this descriptor? The
+ * copy obeys the live rules, so a change they forbid never lands in it. */
 static int dry_run(const edit_t *e, const modify_request_t *r, uint64_t old, unsigned level,
 		   span_t c, bool *updated)
 {
-	ap_descriptor_t d = {NULL, old, level, e->m->format, true, false};
+	ap_descriptor_t d;
+	ap__descriptor_init(&d, NULL, old, level, e->m->format, true);
 	ap_region_t region = ap__span_to_region(c);
 	int result = r->fn(r->ctx, &region, &d);
 	*updated = d.updated;
 	return result;
 }
 
-/* Pass one of a modify. On a live mapping it also dry-runs the callback. */
+/* Pass one of a modify. On a live mapping it also dry-runs the callback on
+ * every entry it will meet, those of tables a split will create included,
+ * so that the second pass cannot fail part-way. */
 static ap_status_t modify_plan(edit_t *e, const modify_request_t *r, const uint64_t *table,
 			       uint64_t parent, unsigned level, span_t s, size_t *needed)
 {
 	bool real = table != NULL;
-	if (level == AP_LEAF_LEVEL && !(e->live && real))
+	if (level == AP_LEAF_LEVEL && !e->live)
 		return AP_OK;
 	FOR_EACH_CHUNK(c, s, level)
 	{
@@ -434,13 +449,14 @@ static ap_status_t modify_plan(edit_t *e, const modify_request_t *r, const uint6
 			if (!sub)
 				return fail_table(e->detail, old & OA_FIELD_MASK);
 			status = modify_plan(e, r, sub, 0, level + 1, c, needed);
-		} else if (e->live && real &&
-			   (dry_run(e, r, old, level, c, &updated) != 0 ||
-			    (updated && is_valid(old) && !covers_entry(c, level)))) {
-			/* The callback refuses a live descriptor, breaks BBM,
-			 * or would change part of a valid block. */
-			return fail_region(e, AP_ERR_BREAK_BEFORE_MAKE, c);
-		} else if (!covers_entry(c, level) && !(e->live && real && is_valid(old))) {
+		} else if (covers_entry(c, level) || (e->live && is_valid(old))) {
+			/* The callback gets this entry whole: live valid blocks
+			 * are never split, so it must leave one it covers only
+			 * in part alone. */
+			if (e->live && (dry_run(e, r, old, level, c, &updated) != 0 ||
+					(updated && !covers_entry(c, level))))
+				return fail_region(e, AP_ERR_BREAK_BEFORE_MAKE, c);
+		} else {
 			(*needed)++;
 			status = modify_plan(e, r, NULL, old, level + 1, c, needed);
 		}
@@ -453,9 +469,23 @@ static ap_status_t modify_plan(edit_t *e, const modify_request_t *r, const uint6
 
 static ap_status_t callback_failed(error_detail_t *detail, uint64_t bits)
 {
-	detail->status = AP_ERR_PTE_UPDATE_FAULT;
 	detail->descriptor = bits;
 	return AP_ERR_PTE_UPDATE_FAULT;
+}
+
+/* Runs the callback on one entry for real; a live entry that held a value
+ * it no longer holds leaves the TLBs. */
+static inline ap_status_t modify_entry(edit_t *e, const modify_request_t *r, uint64_t *entry,
+				       unsigned level, const ap_region_t *region)
+{
+	ap_descriptor_t d;
+	uint64_t old = load_desc(entry);
+	ap__descriptor_init(&d, entry, old, level, e->m->format, e->live);
+	if (r->fn(r->ctx, region, &d) != 0)
+		return callback_failed(e->detail, old);
+	if (ap__descriptor_needs_invalidation(&d))
+		invalidate(e, region->start, level, old);
+	return AP_OK;
 }
 
 /* The pages of one leaf table: the hot loop of every large modify. */
@@ -463,22 +493,18 @@ static ap_status_t modify_pages(edit_t *e, const modify_request_t *r, uint64_t *
 {
 	unsigned first = entry_index(s.start, AP_LEAF_LEVEL);
 	unsigned count = (unsigned)((s.last - s.start) >> AP_PAGE_SHIFT) + 1;
-	ap_descriptor_t d = {NULL, 0, AP_LEAF_LEVEL, e->m->format, e->live, false};
 	ap_region_t region = {s.start, AP_PAGE_SIZE};
 	for (unsigned i = 0; i < count; i++, region.start += AP_PAGE_SIZE) {
-		uint64_t old = load_desc(&table[first + i]);
-		d.entry = &table[first + i];
-		d.value = old;
-		d.updated = false;
-		if (r->fn(r->ctx, &region, &d) != 0)
-			return callback_failed(e->detail, old);
-		if (d.updated && e->live && is_valid(old))
-			invalidate(e, region.start, AP_LEAF_LEVEL, old);
+		ap_status_t status = modify_entry(e, r, &table[first + i], AP_LEAF_LEVEL, &region);
+		if (status != AP_OK)
+			return status;
 	}
 	return AP_OK;
 }
 
-/* Pass two of a modify: fails only when the callback does. */
+/* Pass two of a modify. On a live mapping the dry run has seen every entry
+ * and the callback gives the same answers (its contract), so only an
+ * inactive mapping's callback can stop it part-way. */
 static ap_status_t modify_apply(edit_t *e, const modify_request_t *r, uint64_t *table,
 				unsigned level, span_t s)
 {
@@ -501,12 +527,8 @@ static ap_status_t modify_apply(edit_t *e, const modify_request_t *r, uint64_t *
 				 * already saw this callback leave it alone. */
 				status = fail_region(e, AP_ERR_BREAK_BEFORE_MAKE, c);
 		} else {
-			ap_descriptor_t d = {entry, old, level, e->m->format, e->live, false};
 			ap_region_t region = ap__span_to_region(c);
-			if (r->fn(r->ctx, &region, &d) != 0)
-				return callback_failed(e->detail, old);
-			if (d.updated && e->live && is_valid(old))
-				invalidate(e, c.start, level, old);
+			status = modify_entry(e, r, entry, level, &region);
 		}
 		if (status != AP_OK)
 			return status;
@@ -524,11 +546,9 @@ ap_status_t ap__modify_span(ap_mapping_t *m, span_t s, ap_modify_fn fn, void *ct
 	size_t needed = 0;
 	ap_status_t status = modify_plan(&e, &r, m->root, 0, m->root_level, s, &needed);
 	if (status == AP_OK)
-		status = ap__prealloc_fill(m, &e.tables, needed);
-	if (status != AP_OK) {
-		detail->status = status;
+		status = ap__prealloc_fill(m, &e.tables, needed, detail);
+	if (status != AP_OK)
 		return status;
-	}
 	status = modify_apply(&e, &r, m->root, m->root_level, s);
 	edit_end(&e);
 	return status;
@@ -642,9 +662,8 @@ static bool compact_table(edit_t *e, uint64_t *table, unsigned level, uint64_t b
 
 void ap__compact(ap_mapping_t *m)
 {
-	error_detail_t unused;
 	edit_t e;
-	edit_begin(&e, m, &unused);
+	edit_begin(&e, m, NULL); /* compaction cannot fail */
 	compact_table(&e, m->root, m->root_level, m->va_base);
 	edit_end(&e);
 }
