@@ -381,6 +381,107 @@ START_TEST(walk_runs_matches_walk)
 }
 END_TEST
 
+/* Unmapping a whole leaf table's range frees that table, whether the range
+ * is exactly its 2 MiB or part of a larger unmap, live or not. */
+START_TEST(unmapping_a_leaf_tables_range_frees_it)
+{
+	static const uint64_t sizes[] = {BLOCK_L2, 2 * BLOCK_L2};
+	for (int live = 0; live < 2; live++) {
+		for (size_t i = 0; i < 2; i++) {
+			test_alloc_t a;
+			test_alloc_init(&a);
+			recorder_t rec;
+			memset(&rec, 0, sizeof(rec));
+			ap_regime_t *regime = recording_regime(AP_REGIME_EL1AND0, &rec);
+			ap_mapping_options_t o = opts(regime, 1, 0, AP_VA_RANGE_LOWER);
+			ap_mapping_t *m = test_alloc_mapping(&a, &o);
+			ap_region_t r = RS(BLOCK_L2, sizes[i]);
+			ck_assert_int_eq(ap_mapping_map(m, &r, 0x80000000, NORMAL,
+							AP_CONSTRAINT_NO_BLOCK_MAPPINGS, NULL),
+					 AP_OK);
+			size_t tables = 0;
+			ck_assert_int_eq(ap_mapping_table_count(m, &tables), AP_OK);
+			ck_assert_uint_eq(tables, 2 + sizes[i] / BLOCK_L2);
+			if (live)
+				ck_assert_int_eq(ap_mapping_mark_active(m), AP_OK);
+			ck_assert_int_eq(ap_mapping_unmap(m, &r, NULL), AP_OK);
+			ck_assert_int_eq(ap_mapping_table_count(m, &tables), AP_OK);
+			ck_assert_msg(tables == 2, "%s unmap of %llu MiB left %zu tables",
+				      live ? "live" : "inactive",
+				      (unsigned long long)(sizes[i] >> 20), tables);
+			if (live) {
+				/* One TABLE invalidation per leaf table, covering it. */
+				ck_assert_uint_eq(rec.invalidation_count, sizes[i] / BLOCK_L2);
+				ck_assert_int_eq(rec.invalidations[0].kind, AP_INVALIDATE_TABLE);
+				ck_assert_uint_eq(rec.invalidations[0].range_start, BLOCK_L2);
+				ck_assert_uint_eq(rec.invalidations[0].range_size, BLOCK_L2);
+				ck_assert_int_eq(ap_mapping_mark_inactive(m), AP_OK);
+			}
+			ck_assert_int_eq(ap_mapping_destroy(m), AP_OK);
+			ck_assert_int_eq(ap_regime_destroy(regime), AP_OK);
+			ck_assert_uint_eq(a.live_count, 0);
+		}
+	}
+}
+END_TEST
+
+static int collect_text(void *ctx, const char *text, size_t length)
+{
+	char **all = ctx;
+	size_t old = *all ? strlen(*all) : 0;
+	char *grown = realloc(*all, old + length + 1);
+	ck_assert_ptr_nonnull(grown);
+	memcpy(grown + old, text, length);
+	grown[old + length] = '\0';
+	*all = grown;
+	/* Every write is one whole line. */
+	ck_assert_uint_gt(length, 0);
+	ck_assert_int_eq(text[length - 1], '\n');
+	return 0;
+}
+
+/* The longest dump line: a descriptor with every attribute bit, at the
+ * deepest indent. Written raw into the leaf table, as tables built
+ * elsewhere may hold it; the line must come out whole. */
+START_TEST(dump_lines_are_never_cut)
+{
+	static const ap_regime_kind_t kinds[] = {AP_REGIME_EL1AND0, AP_REGIME_EL2,
+						 AP_REGIME_STAGE2};
+	for (size_t k = 0; k < 3; k++) {
+		ap_mapping_options_t o = opts(regime_of(kinds[k]), 0, 0, AP_VA_RANGE_LOWER);
+		ap_mapping_t *m = NULL;
+		ck_assert_int_eq(ap_mapping_create_identity(&o, &m), AP_OK);
+		ap_region_t r = RS(0x1000, PAGE);
+		ck_assert_int_eq(ap_mapping_map(m, &r, 0x1000, AP_ATTR_VALID, 0, NULL), AP_OK);
+		ap_translate_result_t t = {sizeof(t), 0, 0, 0, 0, 0, 0};
+		ck_assert_int_eq(ap_mapping_translate(m, 0x1000, &t), AP_OK);
+		/* Identity: the leaf table lives at its own physical address. */
+		uint64_t *leaf = NULL;
+		ap_pa_t root;
+		ck_assert_int_eq(ap_mapping_root_address(m, &root), AP_OK);
+		uint64_t *table = (uint64_t *)(uintptr_t)root;
+		for (unsigned level = 0; level < 3; level++)
+			table = (uint64_t *)(uintptr_t)(table[0] & UINT64_C(0x0000fffffffff000));
+		leaf = table;
+		leaf[1] = UINT64_C(0xfff0000000000fff) | 0x1000;
+		char *text = NULL;
+		ck_assert_int_eq(ap_mapping_dump(m, collect_text, &text), AP_OK);
+		const char *line = strstr(text, "\n      1      : 0xfff0000000");
+		ck_assert_msg(line != NULL, "no line for the entry in:\n%s", text);
+		line++;
+		const char *end = strchr(line, '\n');
+		ck_assert_ptr_nonnull(end);
+		ck_assert_msg(end - line > 320, "line of %d bytes", (int)(end - line));
+		ck_assert_msg(end[-1] == ')' && end[-2] == ')', "line cut: %.*s", (int)(end - line),
+			      line);
+		ck_assert_msg(strncmp(end + 1, "      2  -511: 0\n", 17) == 0, "next line: %s", end + 1);
+		free(text);
+		leaf[1] = 0;
+		ck_assert_int_eq(ap_mapping_destroy(m), AP_OK);
+	}
+}
+END_TEST
+
 static Suite *beyond_suite(void)
 {
 	Suite *s = suite_create("beyond");
@@ -397,6 +498,8 @@ static Suite *beyond_suite(void)
 	tcase_add_test(tc, output_range_must_fit_48_bits);
 	tcase_add_test(tc, linear_offsets_never_wrap);
 	tcase_add_test(tc, walk_runs_matches_walk);
+	tcase_add_test(tc, unmapping_a_leaf_tables_range_frees_it);
+	tcase_add_test(tc, dump_lines_are_never_cut);
 	suite_add_tcase(s, tc);
 	return s;
 }

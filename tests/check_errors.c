@@ -267,6 +267,41 @@ START_TEST(destroy_errors)
 }
 END_TEST
 
+/* An activation that arrives once destroy has begun (here from inside the
+ * destroy, through the translation's free_table) is refused: a count taken
+ * then would be a use after free later. */
+static ap_mapping_t *being_destroyed;
+static ap_status_t activation_during_destroy[2];
+
+static void free_and_activate(void *ctx, void *table, ap_pa_t pa)
+{
+	if (being_destroyed) {
+		activation_during_destroy[0] = ap_mapping_mark_active(being_destroyed);
+		activation_during_destroy[1] = ap_mapping_activate(being_destroyed, NULL);
+		ck_assert_int_eq(ap_mapping_destroy(being_destroyed), AP_ERR_INVALID_ARGUMENT);
+		being_destroyed = NULL;
+	}
+	test_alloc_ops()->free_table(ctx, table, pa);
+}
+
+START_TEST(activation_during_destroy_is_refused)
+{
+	test_alloc_t a;
+	test_alloc_init(&a);
+	ap_translation_ops_t ops = *test_alloc_ops();
+	ops.free_table = free_and_activate;
+	ap_mapping_options_t o = opts(NULL, 1, 0, AP_VA_RANGE_LOWER);
+	ap_mapping_t *m = NULL;
+	ck_assert_int_eq(ap_mapping_create(&o, &ops, &a, &m), AP_OK);
+	being_destroyed = m;
+	ck_assert_int_eq(ap_mapping_destroy(m), AP_OK);
+	ck_assert_ptr_null(being_destroyed);
+	ck_assert_int_eq(activation_during_destroy[0], AP_ERR_INVALID_ARGUMENT);
+	ck_assert_int_eq(activation_during_destroy[1], AP_ERR_INVALID_ARGUMENT);
+	ck_assert_uint_eq(a.live_count, 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------ map */
 
 START_TEST(map_errors)
@@ -382,6 +417,64 @@ START_TEST(bad_table_address_errors)
 	fclose(devnull);
 	uint64_t va;
 	ck_assert_int_eq(ap_mapping_pa_to_table(m, 0x1000, &va), AP_ERR_BAD_TABLE_ADDRESS);
+
+	/* An unmap that would free the tables under a whole entry must reach
+	 * all of them: it fails, and no table is leaked or left half-known. */
+	size_t tables = 0;
+	ap_region_t whole = R(0, BLOCK_L1);
+	err = new_error();
+	EXPECT_UNCHANGED(&a, ap_mapping_unmap(m, &whole, &err), AP_ERR_BAD_TABLE_ADDRESS);
+	ck_assert_int_eq(err.status, AP_ERR_BAD_TABLE_ADDRESS);
+	ck_assert_uint_ne(err.address, 0);
+	ck_assert_int_eq(ap_mapping_table_count(m, &tables), AP_OK);
+	ck_assert_uint_eq(tables, 3);
+	ck_assert_uint_eq(a.frees, 0);
+	/* With the translation back, the same map works where it was. */
+	broken = 0;
+	ap_region_t again = R(0x3000, 0x4000);
+	ck_assert_int_eq(ap_mapping_map(m, &again, 0x3000, NORMAL, 0, NULL), AP_OK);
+	ck_assert_int_eq(ap_mapping_translate(m, 0x3000, &t), AP_OK);
+	forgetful_destroy(m, &a);
+}
+END_TEST
+
+/* A new table whose address does not translate back is refused, and the
+ * detail names that address (it was once left uninitialised). */
+static ap_pa_t last_allocated;
+
+static void *recording_allocate(void *ctx, ap_pa_t *pa)
+{
+	void *table = test_alloc_ops()->allocate_table(ctx, pa);
+	if (table)
+		last_allocated = *pa;
+	return table;
+}
+
+START_TEST(refused_new_table_is_reported)
+{
+	test_alloc_t a;
+	ap_mapping_t *m = forgetful_mapping(&a);
+	broken = 0;
+	ap_translation_ops_t ops = *test_alloc_ops();
+	ops.allocate_table = recording_allocate;
+	ops.physical_to_virtual = forgetful_to_virtual;
+	ap_mapping_t *fresh = NULL;
+	ap_mapping_options_t o = opts(NULL, 1, 0, AP_VA_RANGE_LOWER);
+	ck_assert_int_eq(ap_mapping_create(&o, &ops, &a, &fresh), AP_OK);
+	broken = 1;
+	ap_error_t err = new_error();
+	err.address = 0x5eed5eed;
+	ap_region_t r = R(BLOCK_L1 + 0x1000, BLOCK_L1 + 0x2000);
+	ap_status_t st = ap_mapping_map(fresh, &r, 0x1000, NORMAL, 0, &err);
+	ck_assert_int_eq(st, AP_ERR_BAD_TABLE_ADDRESS);
+	ck_assert_uint_eq(err.address, last_allocated);
+	err = new_error();
+	err.address = 0x5eed5eed;
+	st = ap_mapping_modify(fresh, &r, ok_modify, NULL, &err);
+	ck_assert_int_eq(st, AP_ERR_BAD_TABLE_ADDRESS);
+	ck_assert_uint_eq(err.address, last_allocated);
+	broken = 0;
+	ck_assert_int_eq(ap_mapping_destroy(fresh), AP_OK);
 	forgetful_destroy(m, &a);
 }
 END_TEST
@@ -811,8 +904,10 @@ static Suite *errors_suite(void)
 	tcase_add_test(tc, regime_errors);
 	tcase_add_test(tc, create_errors);
 	tcase_add_test(tc, destroy_errors);
+	tcase_add_test(tc, activation_during_destroy_is_refused);
 	tcase_add_test(tc, map_errors);
 	tcase_add_test(tc, bad_table_address_errors);
+	tcase_add_test(tc, refused_new_table_is_reported);
 	tcase_add_test(tc, map_auto_and_unmap_errors);
 	tcase_add_test(tc, descriptor_errors);
 	tcase_add_test(tc, modify_errors);
