@@ -33,7 +33,11 @@
  * mapping: never run two of them, or an edit and a read, on one mapping at
  * once. Callbacks (modify, walk, dump writers, translation ops, regime hooks)
  * must not edit the mapping that is calling them. ap_mapping_mark_active() / ap_mapping_mark_inactive() update an atomic
- * counter and may be called from any thread. Different mappings are
+ * counter and may be called from any thread, but no activation call may race
+ * with ap_mapping_destroy() of the same mapping: once destroy returns the
+ * mapping is gone. (One that arrives while destroy is running is refused with
+ * ::AP_ERR_INVALID_ARGUMENT, which narrows the window but cannot close it.)
+ * Different mappings are
  * independent. The hardware table walker may read a live table at any time:
  * descriptors are always written with single 64-bit release stores.
  */
@@ -397,7 +401,10 @@ typedef struct ap_invalidation {
  */
 typedef struct ap_regime_hooks {
 	size_t size; /**< Set by the caller to sizeof(ap_regime_hooks_t). */
-	/** One call per changed live descriptor that was valid before the change. */
+	/** One call per changed live descriptor that was valid before the change
+	 *  (or, in a modify callback, at any moment of it); it must remove the
+	 *  TLB entries of the invalidation's whole range (see
+	 *  ::AP_INVALIDATE_TABLE). Table memory is freed only after @c barrier. */
 	void (*invalidate)(void *ctx, const ap_invalidation_t *invalidation);
 	/** Completes earlier invalidations (DSB + ISB on hardware); once per edit that invalidated. */
 	void (*barrier)(void *ctx);
@@ -549,8 +556,11 @@ ap_status_t ap_mapping_create_target(const ap_mapping_options_t *options, ap_pa_
 
 /**
  * @brief Frees a mapping and all its tables.
+ *
+ * No other call on the mapping may run at the same time (see Concurrency).
  * @retval AP_OK success.
- * @retval AP_ERR_INVALID_ARGUMENT @p mapping is NULL.
+ * @retval AP_ERR_INVALID_ARGUMENT @p mapping is NULL, or a destroy of it is already running
+ *         (a translation or hook calling back into it).
  * @retval AP_ERR_STILL_ACTIVE the mapping is active; nothing is freed.
  */
 ap_status_t ap_mapping_destroy(ap_mapping_t *mapping);
@@ -640,12 +650,18 @@ bool ap_descriptor_updated(const ap_descriptor_t *d);
  * @brief Sets @p d to output address @p pa with @p flags.
  *
  * @p pa is masked to the output-address field of the descriptor's level.
- * On a live mapping, break-before-make rules apply to valid descriptors.
+ * A callback never creates a table pointer or an encoding the MMU treats as
+ * reserved, whatever the order of its calls, and on a live mapping each new
+ * value is checked against every valid value the entry held since the
+ * callback began: valid A, invalid, valid B is refused at the last step.
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT @p d is NULL.
- * @retval AP_ERR_INVALID_FLAGS @p flags would turn a block or invalid entry
- *         into a table (::AP_ATTR_TABLE_OR_PAGE with ::AP_ATTR_VALID at levels
- *         0-2), or contain bits of the output-address field.
+ * @retval AP_ERR_INVALID_FLAGS @p flags contain bits of the output-address
+ *         field (bit 16, nT, is allowed in a stage 1 block), or the result is
+ *         not a block, page or invalid entry of its level:
+ *         ::AP_ATTR_TABLE_OR_PAGE at levels 0-2, ::AP_ATTR_VALID at level 0
+ *         (no level-0 blocks with the 4 KiB granule), or ::AP_ATTR_VALID
+ *         without ::AP_ATTR_TABLE_OR_PAGE at level 3 (reserved).
  * @retval AP_ERR_BREAK_BEFORE_MAKE the mapping is live and the change needs break-before-make.
  */
 ap_status_t ap_descriptor_set(ap_descriptor_t *d, ap_pa_t pa, ap_attrs_t flags);
@@ -656,7 +672,9 @@ ap_status_t ap_descriptor_set(ap_descriptor_t *d, ap_pa_t pa, ap_attrs_t flags);
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT @p d is NULL.
  * @retval AP_ERR_INVALID_FLAGS the change would flip ::AP_ATTR_TABLE_OR_PAGE,
- *         or touches bits of the output-address field.
+ *         touches bits of the output-address field, or gives an encoding
+ *         ap_descriptor_set() refuses (a valid level-0 entry, a valid
+ *         level-3 entry without ::AP_ATTR_TABLE_OR_PAGE).
  * @retval AP_ERR_BREAK_BEFORE_MAKE the mapping is live and the change needs break-before-make.
  */
 ap_status_t ap_descriptor_modify_flags(ap_descriptor_t *d, ap_attrs_t set, ap_attrs_t clear);
@@ -779,13 +797,15 @@ ap_status_t ap_mapping_translate(const ap_mapping_t *mapping, ap_va_t va,
  * @param[out] previous_ttbr optional: the TTBR value to restore with
  *             ap_mapping_deactivate() (UINT64_MAX where nothing was installed).
  * @retval AP_OK success.
- * @retval AP_ERR_INVALID_ARGUMENT @p mapping is NULL.
+ * @retval AP_ERR_INVALID_ARGUMENT @p mapping is NULL, or ap_mapping_destroy() has begun on it.
  */
 ap_status_t ap_mapping_activate(ap_mapping_t *mapping, uint64_t *previous_ttbr);
 
 /**
  * @brief Deactivates the mapping: restores @p previous_ttbr, invalidates the
- *        TLB for the mapping's ASID (or VMID), and marks it inactive.
+ *        TLB entries the table may have left (built-in EL1&0 and EL2&0:
+ *        every ASID's, since global entries carry none; stage 2: the
+ *        VMID's), and marks it inactive.
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT @p mapping is NULL.
  * @retval AP_ERR_UNSUPPORTED EL2 and EL3 tables cannot safely be deactivated.
@@ -796,7 +816,7 @@ ap_status_t ap_mapping_deactivate(ap_mapping_t *mapping, uint64_t previous_ttbr)
 /**
  * @brief Records that the caller installed the table itself (increments the activation count).
  * @retval AP_OK success.
- * @retval AP_ERR_INVALID_ARGUMENT @p mapping is NULL.
+ * @retval AP_ERR_INVALID_ARGUMENT @p mapping is NULL, or ap_mapping_destroy() has begun on it.
  */
 ap_status_t ap_mapping_mark_active(ap_mapping_t *mapping);
 
