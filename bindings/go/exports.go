@@ -107,6 +107,7 @@ func goInvalidate(ctx unsafe.Pointer, inv *C.ap_invalidation_t) {
 	i := Invalidation{
 		VA: uint64(inv.va), Level: uint(inv.level), Table: inv.kind == C.AP_INVALIDATE_TABLE,
 		ASID: uint16(inv.asid), VARange: VARange(inv.va_range),
+		RangeStart: uint64(inv.range_start), RangeSize: uint64(inv.range_size),
 	}
 	failed(func() error { hooks.Invalidate(i); return nil }, func(error) {})
 }

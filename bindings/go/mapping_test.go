@@ -319,7 +319,7 @@ func TestEL2And0WithASIDInTheUpperRange(t *testing.T) {
 type recorder struct{ calls []string }
 
 func (r *recorder) Invalidate(i Invalidation) {
-	r.calls = append(r.calls, fmt.Sprintf("invalidate %#x L%d table %v asid %d", i.VA, i.Level, i.Table, i.ASID))
+	r.calls = append(r.calls, fmt.Sprintf("invalidate %#x L%d table %v asid %d range %#x+%#x", i.VA, i.Level, i.Table, i.ASID, i.RangeStart, i.RangeSize))
 }
 func (r *recorder) Barrier() { r.calls = append(r.calls, "barrier") }
 func (r *recorder) Activate(root uint64, asid uint16, _ VARange) uint64 {
@@ -353,8 +353,8 @@ func TestARegimeWithGoHooks(t *testing.T) {
 	must(t, regime.Close())
 	want := []string{
 		"activate 0x80000000 asid 5",
-		"invalidate 0x1000 L3 table false asid 5",
-		"invalidate 0x2000 L3 table false asid 5",
+		"invalidate 0x1000 L3 table false asid 5 range 0x1000+0x1000",
+		"invalidate 0x2000 L3 table false asid 5 range 0x2000+0x1000",
 		"barrier",
 		"deactivate 0x5000 asid 5",
 	}

@@ -49,6 +49,10 @@ type Invalidation struct {
 	Table   bool // a table descriptor was removed (else a leaf changed)
 	ASID    uint16
 	VARange VARange
+	// RangeStart and RangeSize are the input addresses the descriptor
+	// translated: for a removed table, every TLB entry in that range must go.
+	RangeStart uint64
+	RangeSize  uint64
 }
 
 // RegimeHooks receives the maintenance and activation of a caller-defined

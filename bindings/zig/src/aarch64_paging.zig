@@ -519,7 +519,7 @@ pub const Regime = struct {
 pub const InvalidationKind = enum(c.ap_invalidation_kind_t) {
     /// A block or page descriptor changed.
     leaf = c.AP_INVALIDATE_LEAF,
-    /// A table descriptor was removed: cached walks through it must go.
+    /// A table descriptor was removed: every TLB entry in its range must go.
     table = c.AP_INVALIDATE_TABLE,
 };
 
@@ -530,6 +530,10 @@ pub const Invalidation = struct {
     kind: InvalidationKind,
     asid: u16,
     va_range: VaRange,
+    /// The input addresses the descriptor translated: for a removed table,
+    /// every TLB entry in [range_start, range_start + range_size) must go.
+    range_start: Va,
+    range_size: u64,
 };
 
 /// A caller's TLB maintenance and activation, as a Zig interface. A null
@@ -601,6 +605,8 @@ pub const UserRegime = struct {
             .kind = @enumFromInt(raw.*.kind),
             .asid = raw.*.asid,
             .va_range = @enumFromInt(raw.*.va_range),
+            .range_start = raw.*.range_start,
+            .range_size = raw.*.range_size,
         });
     }
 

@@ -41,6 +41,8 @@ test "a user regime's hooks see activation, live invalidations and deactivation"
         try testing.expectEqual(ap.InvalidationKind.leaf, invalidation.kind);
         try testing.expectEqual(@as(u16, 5), invalidation.asid);
         try testing.expectEqual(ap.VaRange.lower, invalidation.va_range);
+        try testing.expectEqual(invalidation.va, invalidation.range_start);
+        try testing.expectEqual(@as(u64, ap.page_size), invalidation.range_size);
     }
     try testing.expect(recorder.barriers >= 1);
 
