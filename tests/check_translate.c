@@ -2,10 +2,12 @@
 /*
  * ap_mapping_translate: pages, blocks at levels 1 and 2, faults at each
  * level, table attributes on the way, the upper VA range, and agreement
- * with the walker on many pseudo-random addresses of a mixed mapping.
+ * with an independent reference walk on many pseudo-random addresses of a
+ * mixed mapping, and every descriptor encoding at every level.
  */
 #include "test_util.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #define NORMAL (AP_EL1_ATTRIBUTE_INDEX_1 | AP_EL1_INNER_SHAREABLE | AP_EL1_VALID | AP_EL1_ACCESSED)
@@ -120,55 +122,289 @@ START_TEST(upper_range)
 }
 END_TEST
 
-struct lookup {
-	uint64_t va;
-	int found;
-	uint64_t bits;
-	unsigned level;
-	uint64_t region_start;
-};
+/* ------------------------------------------------------------ reference walk */
 
-static int find_va(void *ctx, const ap_region_t *r, uint64_t bits, unsigned level)
+/* An independent walk from the root, by the architectural rules for the
+ * 4 KiB granule: bits[1:0] = 11 is a table at levels 0-2 and a page at level
+ * 3; 01 is a block at levels 1 and 2 and reserved (a fault) at levels 0 and
+ * 3; 00 and 10 are invalid. Tables are reached through the test's own
+ * translation (pa - pa_offset), never through the library. */
+#define OA_BITS UINT64_C(0x0000fffffffff000)
+#define TABLE_ATTRS UINT64_C(0xf800000000000000)
+
+typedef struct ref_result {
+	ap_status_t status;
+	uint64_t output_address;
+	uint64_t attributes;
+	uint64_t table_attributes;
+	uint64_t descriptor;
+	unsigned level;
+	uint64_t block_size;
+} ref_result_t;
+
+static ref_result_t reference_translate(const test_alloc_t *a, uint64_t root_pa,
+					unsigned root_level, uint64_t va)
 {
-	struct lookup *l = ctx;
-	if (l->va >= r->start && l->va - r->start < r->size) {
-		l->found = 1;
-		l->bits = bits;
-		l->level = level;
-		l->region_start = r->start;
+	ref_result_t r;
+	memset(&r, 0, sizeof(r));
+	unsigned input_bits = 12 + 9 * (4 - root_level);
+	if (va >> input_bits) {
+		r.status = AP_ERR_ADDRESS_RANGE;
+		return r;
 	}
-	return 0;
+	const uint64_t *table = (const uint64_t *)(uintptr_t)(root_pa - a->pa_offset);
+	for (unsigned level = root_level;; level++) {
+		unsigned shift = 12 + 9 * (3 - level);
+		uint64_t desc = table[(va >> shift) & 511];
+		unsigned type = (unsigned)(desc & 3);
+		if (level < 3 && type == 3) {
+			r.table_attributes |= desc & TABLE_ATTRS;
+			table = (const uint64_t *)(uintptr_t)((desc & OA_BITS) - a->pa_offset);
+			continue;
+		}
+		r.descriptor = desc;
+		r.level = level;
+		r.block_size = (uint64_t)1 << shift;
+		bool mapped = (level == 3 && type == 3) || ((level == 1 || level == 2) && type == 1);
+		if (!mapped) {
+			r.status = AP_ERR_NOT_MAPPED;
+			return r;
+		}
+		/* The output address: bits[47:shift] of the descriptor. */
+		uint64_t oa_mask = OA_BITS & ~(r.block_size - 1);
+		r.status = AP_OK;
+		r.output_address = (desc & oa_mask) | (va & (r.block_size - 1));
+		r.attributes = desc & ~oa_mask;
+		return r;
+	}
 }
 
-START_TEST(agrees_with_the_walker)
+static void expect_agreement(const ap_mapping_t *m, const test_alloc_t *a, uint64_t va)
 {
-	ap_mapping_t *m = mixed();
-	uint64_t x = 12345;
-	for (int i = 0; i < 3000; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		/* Mostly near the mapped areas, so that all cases occur. */
-		uint64_t va = (x >> 8) % (4 * BLOCK_L1);
-		if (i % 3 == 0)
-			va = (x >> 8) % (8 * BLOCK_L2);
-		struct lookup l = {va, 0, 0, 0, 0};
-		ap_region_t at = RS(va & ~(uint64_t)0xfff, AP_PAGE_SIZE);
-		ck_assert_int_eq(ap_mapping_walk(m, &at, find_va, &l, NULL), AP_OK);
-		ck_assert(l.found);
-		ap_translate_result_t t = result();
-		ap_status_t status = ap_mapping_translate(m, va, &t);
-		ck_assert_uint_eq(t.descriptor, l.bits);
-		ck_assert_uint_eq(t.level, l.level);
-		if (ap_pte_is_valid(l.bits)) {
-			ck_assert_int_eq(status, AP_OK);
-			uint64_t g = AP_GRANULE_AT_LEVEL(l.level);
-			ck_assert_uint_eq(t.output_address, ap_pte_output_address(l.bits, l.level) + (va & (g - 1)));
-		} else {
-			ck_assert_int_eq(status, AP_ERR_NOT_MAPPED);
+	ap_pa_t root_pa;
+	unsigned root_level;
+	ck_assert_int_eq(ap_mapping_root_address(m, &root_pa), AP_OK);
+	ck_assert_int_eq(ap_mapping_root_level(m, &root_level), AP_OK);
+	ref_result_t ref = reference_translate(a, root_pa, root_level, va);
+	ap_translate_result_t t = result();
+	ap_status_t status = ap_mapping_translate(m, va, &t);
+	ck_assert_msg(status == ref.status, "va %#llx: status %d, reference %d",
+		      (unsigned long long)va, status, ref.status);
+	if (ref.status == AP_ERR_ADDRESS_RANGE)
+		return;
+	ck_assert_msg(t.descriptor == ref.descriptor && t.level == ref.level &&
+			      t.block_size == ref.block_size,
+		      "va %#llx: descriptor %#llx level %u, reference %#llx level %u",
+		      (unsigned long long)va, (unsigned long long)t.descriptor, t.level,
+		      (unsigned long long)ref.descriptor, ref.level);
+	ck_assert_uint_eq(t.table_attributes, ref.table_attributes);
+	ck_assert_uint_eq(t.output_address, ref.output_address);
+	ck_assert_uint_eq(t.attributes, ref.attributes);
+}
+
+/* The mixed mapping again, over a test_alloc whose physical addresses are
+ * not the host addresses, so that only a walk that translates gets it right. */
+static ap_mapping_t *mixed_alloc(test_alloc_t *a, unsigned root_level)
+{
+	test_alloc_init(a);
+	a->pa_offset = 0x40000000;
+	ap_mapping_options_t o = opts(NULL, root_level, 0, AP_VA_RANGE_LOWER);
+	ap_mapping_t *m = test_alloc_mapping(a, &o);
+	ap_region_t pages = R(0x3000, 0x9000), l2 = R(4 * BLOCK_L2, 6 * BLOCK_L2),
+		    l1 = R(2 * BLOCK_L1, 3 * BLOCK_L1), edge = R(BLOCK_L1 - 0x3000, BLOCK_L1 + 0x2000),
+		    forced = R(7 * BLOCK_L2, 8 * BLOCK_L2 + 0x5000);
+	ck_assert_int_eq(ap_mapping_map(m, &pages, 0x80003000, NORMAL, 0, NULL), AP_OK);
+	ck_assert_int_eq(ap_mapping_map(m, &l2, 0x90000000, NORMAL | AP_EL1_READ_ONLY, 0, NULL), AP_OK);
+	ck_assert_int_eq(ap_mapping_map(m, &l1, 5 * BLOCK_L1, NORMAL | AP_EL1_UXN, 0, NULL), AP_OK);
+	ck_assert_int_eq(ap_mapping_map(m, &edge, 0x123456000, NORMAL | AP_EL1_PXN, 0, NULL), AP_OK);
+	ck_assert_int_eq(ap_mapping_map(m, &forced, 0xa0000000, NORMAL,
+					AP_CONSTRAINT_NO_BLOCK_MAPPINGS, NULL),
+			 AP_OK);
+	/* An invalid entry with software bits, and a hole inside a leaf table. */
+	ap_region_t marked = R(0x9000, 0xa000), hole = R(7 * BLOCK_L2 + 0x10000, 7 * BLOCK_L2 + 0x12000);
+	ck_assert_int_eq(ap_mapping_map(m, &marked, 0, AP_EL1_SWFLAG_0, 0, NULL), AP_OK);
+	ck_assert_int_eq(ap_mapping_unmap(m, &hole, NULL), AP_OK);
+	return m;
+}
+
+static uint64_t next_random(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static void agree_on_random_addresses(const ap_mapping_t *m, const test_alloc_t *a, uint64_t seed)
+{
+	uint64_t x = seed, size;
+	ck_assert_int_eq(ap_mapping_size(m, &size), AP_OK);
+	for (int i = 0; i < 20000; i++) {
+		uint64_t r = next_random(&x);
+		uint64_t va;
+		switch (i % 4) {
+		case 0: /* anywhere, a little beyond the range included */
+			va = r % (size + size / 8);
+			break;
+		case 1: /* the first 4 GiB, where the blocks are */
+			va = r % (4 * BLOCK_L1);
+			break;
+		case 2: /* the first 16 MiB, where the pages are */
+			va = r % (8 * BLOCK_L2);
+			break;
+		default: /* the first entries of every level */
+			va = (r % 4) << (12 + 9 * ((r >> 8) % 4));
+			va |= (r >> 16) & 0xfff;
+			break;
+		}
+		expect_agreement(m, a, va);
+	}
+}
+
+START_TEST(agrees_with_a_reference_walk)
+{
+	for (unsigned root_level = 0; root_level <= 1; root_level++) {
+		test_alloc_t a;
+		ap_mapping_t *m = mixed_alloc(&a, root_level);
+		agree_on_random_addresses(m, &a, 12345 + root_level);
+		ck_assert_int_eq(ap_mapping_destroy(m), AP_OK);
+	}
+}
+END_TEST
+
+/* ------------------------------------------------------------ encodings */
+
+/* A page at 0x5000 gives tables at every level of a level-0 root. Entry 1 of
+ * each table (never written by the library here) then takes raw values. */
+typedef struct ladder {
+	test_alloc_t a;
+	ap_mapping_t *m;
+	uint64_t *table[4]; /* host addresses of the tables at levels 0..3 */
+	uint64_t table_pa[4];
+} ladder_t;
+
+static void ladder_build(ladder_t *l)
+{
+	test_alloc_init(&l->a);
+	l->a.pa_offset = 0x40000000;
+	ap_mapping_options_t o = opts(NULL, 0, 0, AP_VA_RANGE_LOWER);
+	l->m = test_alloc_mapping(&l->a, &o);
+	ap_region_t page = R(0x5000, 0x6000);
+	ck_assert_int_eq(ap_mapping_map(l->m, &page, 0x777000, NORMAL, AP_CONSTRAINT_NO_BLOCK_MAPPINGS,
+					NULL),
+			 AP_OK);
+	ck_assert_int_eq(ap_mapping_root_address(l->m, &l->table_pa[0]), AP_OK);
+	for (unsigned level = 0; level < 4; level++) {
+		if (level > 0) {
+			uint64_t up = l->table[level - 1][0];
+			ck_assert_uint_eq(up & 3, 3);
+			l->table_pa[level] = up & OA_BITS;
+		}
+		l->table[level] = (uint64_t *)(uintptr_t)(l->table_pa[level] - l->a.pa_offset);
+	}
+}
+
+/* The input address that entry 1 of the level's table translates. */
+static uint64_t ladder_va(unsigned level)
+{
+	return (uint64_t)1 << (12 + 9 * (3 - level));
+}
+
+static void ladder_free(ladder_t *l)
+{
+	for (unsigned level = 0; level < 4; level++)
+		l->table[level][1] = 0;
+	ck_assert_int_eq(ap_mapping_destroy(l->m), AP_OK);
+	ck_assert_uint_eq(l->a.allocations, l->a.frees);
+}
+
+START_TEST(every_encoding_at_every_level)
+{
+	/* Attributes and an output address around the type bits, so that
+	 * only bits[1:0] decide. */
+	const uint64_t around = NORMAL & ~(uint64_t)3;
+	for (unsigned level = 0; level < 4; level++) {
+		for (unsigned type = 0; type < 4; type++) {
+			ladder_t l;
+			ladder_build(&l);
+			uint64_t va = ladder_va(level) + 0x123;
+			uint64_t block = AP_GRANULE_AT_LEVEL(level);
+			uint64_t value;
+			bool table = type == 3 && level < 3;
+			if (table) /* a table: the next level's existing table */
+				value = l.table_pa[level + 1] | 3;
+			else
+				value = (UINT64_C(0x0000123480000000) & ~(block - 1) & OA_BITS) | around | type;
+			l.table[level][1] = value;
+			ap_translate_result_t t = result();
+			ap_status_t status = ap_mapping_translate(l.m, va, &t);
+			if (table) {
+				/* va - ladder_va(level) + 0x5000's path: entry 1 at
+				 * this level, then entry 0 below; only 0x5000 maps. */
+				ck_assert_int_eq(status, AP_ERR_NOT_MAPPED);
+				ck_assert_uint_eq(t.level, 3);
+				ck_assert_int_eq(ap_mapping_translate(l.m, ladder_va(level) + 0x5abc, &t), AP_OK);
+				ck_assert_uint_eq(t.output_address, 0x777abc);
+				ck_assert_uint_eq(t.level, 3);
+			} else if ((type == 1 && (level == 1 || level == 2)) || (type == 3 && level == 3)) {
+				ck_assert_msg(status == AP_OK, "level %u type %u: status %d", level, type, status);
+				ck_assert_uint_eq(t.level, level);
+				ck_assert_uint_eq(t.block_size, block);
+				ck_assert_uint_eq(t.descriptor, value);
+				ck_assert_uint_eq(t.output_address, (value & OA_BITS & ~(block - 1)) + 0x123);
+				ck_assert_uint_eq(t.attributes, value & ~(OA_BITS & ~(block - 1)));
+			} else {
+				/* 00 and 10 everywhere; 01 at levels 0 and 3 is reserved. */
+				ck_assert_msg(status == AP_ERR_NOT_MAPPED, "level %u type %u: status %d",
+					      level, type, status);
+				ck_assert_uint_eq(t.level, level);
+				ck_assert_uint_eq(t.descriptor, value);
+				ck_assert_uint_eq(t.block_size, block);
+				ck_assert_uint_eq(t.output_address, 0);
+				ck_assert_uint_eq(t.attributes, 0);
+			}
+			expect_agreement(l.m, &l.a, va);
+			ladder_free(&l);
 		}
 	}
-	ck_assert_int_eq(ap_mapping_destroy(m), AP_OK);
+}
+END_TEST
+
+/* All encodings at once in one table hierarchy, then the reference walk on
+ * random addresses around them. */
+START_TEST(raw_encodings_agree_with_the_reference)
+{
+	ladder_t l;
+	ladder_build(&l);
+	const uint64_t around = NORMAL & ~(uint64_t)3;
+	for (unsigned level = 0; level < 4; level++) {
+		uint64_t block = AP_GRANULE_AT_LEVEL(level);
+		for (unsigned type = 0; type < 4; type++) {
+			unsigned slot = 2 + type;
+			if (type == 3 && level < 3)
+				l.table[level][slot] = l.table_pa[level + 1] | 3 | AP_EL1_XN_TABLE;
+			else
+				l.table[level][slot] =
+					((UINT64_C(0x0000456700000000) + slot * block) & OA_BITS & ~(block - 1)) |
+					around | type;
+		}
+	}
+	uint64_t x = 99;
+	for (int i = 0; i < 20000; i++) {
+		uint64_t r = next_random(&x);
+		unsigned level = (unsigned)(r % 4);
+		/* An address under entries 0..5 of that level's table, along
+		 * the path of entry 0 above it. */
+		uint64_t va = ((r >> 8) % 6) * AP_GRANULE_AT_LEVEL(level) +
+			      ((r >> 16) % AP_GRANULE_AT_LEVEL(level));
+		if (level > 0)
+			va %= AP_GRANULE_AT_LEVEL(level - 1);
+		expect_agreement(l.m, &l.a, va);
+	}
+	for (unsigned level = 0; level < 4; level++)
+		for (unsigned slot = 2; slot < 6; slot++)
+			l.table[level][slot] = 0;
+	ladder_free(&l);
 }
 END_TEST
 
@@ -196,7 +432,9 @@ static Suite *translate_suite(void)
 	tcase_add_test(tc, faults_report_their_level);
 	tcase_add_test(tc, table_attributes_accumulate);
 	tcase_add_test(tc, upper_range);
-	tcase_add_test(tc, agrees_with_the_walker);
+	tcase_add_test(tc, agrees_with_a_reference_walk);
+	tcase_add_test(tc, every_encoding_at_every_level);
+	tcase_add_test(tc, raw_encodings_agree_with_the_reference);
 	tcase_add_test(tc, smaller_result_struct);
 	suite_add_tcase(s, tc);
 	return s;
