@@ -5,9 +5,13 @@
  * with an independent reference walk on many pseudo-random addresses of a
  * mixed mapping, and every descriptor encoding at every level.
  */
+/* posix_memalign is POSIX, not C99. */
+#define _POSIX_C_SOURCE 200112L
+
 #include "test_util.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define NORMAL (AP_EL1_ATTRIBUTE_INDEX_1 | AP_EL1_INNER_SHAREABLE | AP_EL1_VALID | AP_EL1_ACCESSED)
@@ -408,6 +412,169 @@ START_TEST(raw_encodings_agree_with_the_reference)
 }
 END_TEST
 
+/* ------------------------------------------------------------ table addresses */
+
+/* A translation that hands out the n-th table (1-based) at a chosen physical
+ * address, translating it back faithfully, so that only the range check on
+ * the address can refuse it. Other tables: pa = host address. */
+#define HIGH_MAX 64
+typedef struct high_alloc {
+	size_t calls;
+	size_t odd_call;  /* which allocation gets odd_pa */
+	uint64_t odd_pa;
+	void *tables[HIGH_MAX];
+	uint64_t pas[HIGH_MAX];
+	size_t count;
+	size_t frees;
+	uint64_t freed_pa[HIGH_MAX];
+	void *freed[HIGH_MAX];
+	uint64_t refused_address; /* err.address of a refused map */
+} high_alloc_t;
+
+static void *high_allocate(void *ctx, ap_pa_t *pa)
+{
+	high_alloc_t *h = ctx;
+	h->calls++;
+	if (h->count == HIGH_MAX)
+		return NULL;
+	void *table = NULL;
+	ck_assert_int_eq(posix_memalign(&table, AP_PAGE_SIZE, AP_PAGE_SIZE), 0);
+	memset(table, 0, AP_PAGE_SIZE);
+	uint64_t got = h->calls == h->odd_call ? h->odd_pa : (uint64_t)(uintptr_t)table;
+	h->tables[h->count] = table;
+	h->pas[h->count] = got;
+	h->count++;
+	*pa = got;
+	return table;
+}
+
+static void high_free(void *ctx, void *table, ap_pa_t pa)
+{
+	high_alloc_t *h = ctx;
+	for (size_t i = 0; i < h->count; i++) {
+		if (h->tables[i] == table) {
+			ck_assert_uint_eq(h->pas[i], pa);
+			if (h->frees < HIGH_MAX) {
+				h->freed[h->frees] = table;
+				h->freed_pa[h->frees] = pa;
+			}
+			h->frees++;
+			h->tables[i] = h->tables[h->count - 1];
+			h->pas[i] = h->pas[h->count - 1];
+			h->count--;
+			free(table);
+			return;
+		}
+	}
+	ck_abort_msg("free_table of a table this translation does not own");
+}
+
+static void *high_p2v(void *ctx, ap_pa_t pa)
+{
+	high_alloc_t *h = ctx;
+	for (size_t i = 0; i < h->count; i++)
+		if (h->pas[i] == pa)
+			return h->tables[i];
+	return NULL;
+}
+
+static const ap_translation_ops_t high_ops = {sizeof(ap_translation_ops_t), high_allocate,
+					      high_free, high_p2v};
+
+/* Copies of every live table, in allocation-list order, to compare. */
+static uint64_t *copy_tables(const high_alloc_t *h)
+{
+	uint64_t *copy = malloc(h->count * AP_PAGE_SIZE + 1);
+	ck_assert_ptr_nonnull(copy);
+	for (size_t i = 0; i < h->count; i++)
+		memcpy((char *)copy + i * AP_PAGE_SIZE, h->tables[i], AP_PAGE_SIZE);
+	return copy;
+}
+
+static ap_status_t map_with_odd_table(uint64_t odd_pa, high_alloc_t *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->odd_call = 2; /* the root is the first */
+	h->odd_pa = odd_pa;
+	ap_mapping_options_t o = opts(NULL, 1, 0, AP_VA_RANGE_LOWER);
+	ap_mapping_t *m = NULL;
+	ck_assert_int_eq(ap_mapping_create(&o, &high_ops, h, &m), AP_OK);
+	size_t count_before;
+	ck_assert_int_eq(ap_mapping_table_count(m, &count_before), AP_OK);
+	uint64_t *before = copy_tables(h);
+	size_t tables_before = h->count;
+	ap_region_t page = R(0x5000, 0x6000);
+	ap_error_t err = new_error();
+	ap_status_t status = ap_mapping_map(m, &page, 0x5000, NORMAL, 0, &err);
+	ap_translate_result_t t = result();
+	if (status == AP_OK) {
+		ck_assert_int_eq(ap_mapping_translate(m, 0x5123, &t), AP_OK);
+		ck_assert_uint_eq(t.output_address, 0x5123);
+	} else {
+		ck_assert_int_eq(err.status, status);
+		h->refused_address = err.address;
+		/* Nothing changed: the same tables, byte for byte, and the
+		 * refused one handed back. */
+		ck_assert_uint_eq(h->count, tables_before);
+		uint64_t *after = copy_tables(h);
+		ck_assert(memcmp(before, after, h->count * AP_PAGE_SIZE) == 0);
+		free(after);
+		size_t count;
+		ck_assert_int_eq(ap_mapping_table_count(m, &count), AP_OK);
+		ck_assert_uint_eq(count, count_before);
+		ck_assert_int_eq(ap_mapping_translate(m, 0x5123, &t), AP_ERR_NOT_MAPPED);
+		ck_assert_uint_eq(t.level, 1);
+		ck_assert_uint_ge(h->frees, 1);
+		ck_assert_uint_eq(h->freed_pa[0], odd_pa);
+	}
+	free(before);
+	ck_assert_int_eq(ap_mapping_destroy(m), AP_OK);
+	ck_assert_uint_eq(h->count, 0); /* nothing leaked */
+	return status;
+}
+
+START_TEST(table_above_the_output_address_range_is_refused)
+{
+	high_alloc_t h;
+	const uint64_t limit = UINT64_C(1) << 48;
+	ck_assert_int_eq(map_with_odd_table(limit, &h), AP_ERR_BAD_TABLE_ADDRESS);
+	ck_assert_uint_eq(h.frees, 2); /* the refused table at once, then the root */
+	ck_assert_int_eq(map_with_odd_table(limit + 0x7000, &h), AP_ERR_BAD_TABLE_ADDRESS);
+	ck_assert_int_eq(map_with_odd_table(UINT64_C(0xfffffffffffff000), &h), AP_ERR_BAD_TABLE_ADDRESS);
+	ck_assert_int_eq(map_with_odd_table(limit | 0x40000000, &h), AP_ERR_BAD_TABLE_ADDRESS);
+	/* The last page below the limit is fine. */
+	ck_assert_int_eq(map_with_odd_table(limit - AP_PAGE_SIZE, &h), AP_OK);
+}
+END_TEST
+
+/* The header says ap_error_t.address holds the physical address for
+ * AP_ERR_BAD_TABLE_ADDRESS. For a new table refused by ap__table_new the
+ * library leaves it as whatever was on the stack (map_checked's detail is
+ * never filled on that path). */
+START_TEST(refused_table_is_reported_with_its_address)
+{
+	high_alloc_t h;
+	const uint64_t odd = (UINT64_C(1) << 48) + 0x3000;
+	ck_assert_int_eq(map_with_odd_table(odd, &h), AP_ERR_BAD_TABLE_ADDRESS);
+	ck_assert_msg(h.refused_address == odd, "err.address %#llx, refused table at %#llx",
+		      (unsigned long long)h.refused_address, (unsigned long long)odd);
+}
+END_TEST
+
+START_TEST(root_above_the_output_address_range_is_refused)
+{
+	high_alloc_t h;
+	memset(&h, 0, sizeof(h));
+	h.odd_call = 1;
+	h.odd_pa = UINT64_C(1) << 48;
+	ap_mapping_options_t o = opts(NULL, 1, 0, AP_VA_RANGE_LOWER);
+	ap_mapping_t *m = NULL;
+	ck_assert_int_eq(ap_mapping_create(&o, &high_ops, &h, &m), AP_ERR_BAD_TABLE_ADDRESS);
+	ck_assert_uint_eq(h.frees, 1);
+	ck_assert_uint_eq(h.count, 0);
+}
+END_TEST
+
 START_TEST(smaller_result_struct)
 {
 	ap_mapping_t *m = mixed();
@@ -436,6 +603,9 @@ static Suite *translate_suite(void)
 	tcase_add_test(tc, every_encoding_at_every_level);
 	tcase_add_test(tc, raw_encodings_agree_with_the_reference);
 	tcase_add_test(tc, smaller_result_struct);
+	tcase_add_test(tc, table_above_the_output_address_range_is_refused);
+	tcase_add_test(tc, root_above_the_output_address_range_is_refused);
+	tcase_add_test(tc, refused_table_is_reported_with_its_address);
 	suite_add_tcase(s, tc);
 	return s;
 }
