@@ -125,6 +125,62 @@ START_TEST(el2_el3_never_deactivate)
 }
 END_TEST
 
+/* A caller-defined regime's hooks may look at the mapping: during activate
+ * it must already count as active (nobody may free its tables once the TTBR
+ * points at them), and during deactivate it must still be. */
+static ap_mapping_t *observed;
+static int active_in_activate = -1, active_in_deactivate = -1;
+
+static uint64_t observing_activate(void *ctx, ap_pa_t root, uint16_t asid, ap_va_range_t va_range)
+{
+	(void)ctx;
+	(void)root;
+	(void)asid;
+	(void)va_range;
+	bool active = false;
+	ck_assert_int_eq(ap_mapping_is_active(observed, &active), AP_OK);
+	active_in_activate = active;
+	return 0x5000;
+}
+
+static void observing_deactivate(void *ctx, uint64_t previous, uint16_t asid, ap_va_range_t va_range)
+{
+	(void)ctx;
+	(void)previous;
+	(void)asid;
+	(void)va_range;
+	bool active = false;
+	ck_assert_int_eq(ap_mapping_is_active(observed, &active), AP_OK);
+	active_in_deactivate = active;
+}
+
+START_TEST(active_before_the_activate_hook)
+{
+	ap_regime_hooks_t hooks;
+	memset(&hooks, 0, sizeof(hooks));
+	hooks.size = sizeof(hooks);
+	hooks.activate = observing_activate;
+	hooks.deactivate = observing_deactivate;
+	ap_regime_t *regime;
+	ck_assert_int_eq(ap_regime_create(AP_REGIME_EL1AND0, &hooks, NULL, &regime), AP_OK);
+	ap_mapping_options_t o = opts(regime, 1, 3, AP_VA_RANGE_LOWER);
+	ck_assert_int_eq(ap_mapping_create_identity(&o, &observed), AP_OK);
+	bool active = true;
+	ck_assert_int_eq(ap_mapping_is_active(observed, &active), AP_OK);
+	ck_assert(!active);
+	uint64_t previous = 0;
+	ck_assert_int_eq(ap_mapping_activate(observed, &previous), AP_OK);
+	ck_assert_int_eq(active_in_activate, 1);
+	ck_assert_uint_eq(previous, 0x5000);
+	ck_assert_int_eq(ap_mapping_deactivate(observed, previous), AP_OK);
+	ck_assert_int_eq(active_in_deactivate, 1);
+	ck_assert_int_eq(ap_mapping_is_active(observed, &active), AP_OK);
+	ck_assert(!active);
+	ck_assert_int_eq(ap_mapping_destroy(observed), AP_OK);
+	ck_assert_int_eq(ap_regime_destroy(regime), AP_OK);
+}
+END_TEST
+
 /* ------------------------------------------------------------ live edits */
 
 START_TEST(live_permission_change_invalidates_each_page)
@@ -323,6 +379,7 @@ static Suite *regime_suite(void)
 	tcase_add_test(tc, builtin_regimes);
 	tcase_add_test(tc, activation_hooks);
 	tcase_add_test(tc, el2_el3_never_deactivate);
+	tcase_add_test(tc, active_before_the_activate_hook);
 	tcase_add_test(tc, live_permission_change_invalidates_each_page);
 	tcase_add_test(tc, live_new_mappings_need_no_invalidation);
 	tcase_add_test(tc, inactive_edits_need_no_invalidation);
