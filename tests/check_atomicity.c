@@ -465,7 +465,6 @@ static void *hardware(void *arg)
 typedef struct toggle_ctx {
 	hw_thread_t *h;
 	bool set;  /* set the software bit this round, or clear it */
-	bool use_set;
 	size_t calls;
 	size_t lost_races;
 	uint64_t seed;
@@ -482,14 +481,8 @@ static int toggling_change(void *ctx, const ap_region_t *r, ap_descriptor_t *d)
 	}
 	ap_status_t status;
 	for (int attempt = 0;; attempt++) {
-		if (c->use_set) {
-			ap_attrs_t flags = ap_descriptor_flags(d);
-			flags = c->set ? flags | AP_EL1_SWFLAG_2 : flags & ~AP_EL1_SWFLAG_2;
-			status = ap_descriptor_set(d, ap_descriptor_output_address(d), flags);
-		} else {
-			status = ap_descriptor_modify_flags(d, c->set ? AP_EL1_SWFLAG_2 : 0,
-							    c->set ? 0 : AP_EL1_SWFLAG_2);
-		}
+		status = ap_descriptor_modify_flags(d, c->set ? AP_EL1_SWFLAG_2 : 0,
+						    c->set ? 0 : AP_EL1_SWFLAG_2);
 		if (status != AP_ERR_BREAK_BEFORE_MAKE || attempt == 100)
 			break;
 		c->lost_races++;
@@ -523,7 +516,7 @@ static void hardware_thread_race(void)
 	ck_assert_int_eq(ap_mapping_mark_active(m), AP_OK);
 	pthread_t thread;
 	ck_assert_int_eq(pthread_create(&thread, NULL, hardware, &h), 0);
-	toggle_ctx_t c = {&h, true, false, 0, 0, 12345};
+	toggle_ctx_t c = {&h, true, 0, 0, 12345};
 	size_t lost_hardware = 0, lost_library = 0;
 	for (int round = 0; round < THREAD_ROUNDS; round++) {
 		c.set = round % 2 == 0;
