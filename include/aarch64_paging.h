@@ -663,6 +663,9 @@ bool ap_descriptor_updated(const ap_descriptor_t *d);
  *         (no level-0 blocks with the 4 KiB granule), or ::AP_ATTR_VALID
  *         without ::AP_ATTR_TABLE_OR_PAGE at level 3 (reserved).
  * @retval AP_ERR_BREAK_BEFORE_MAKE the mapping is live and the change needs break-before-make.
+ *         Also when the hardware updated a live descriptor (access flag, dirty
+ *         state) after the callback last saw it: nothing was written, and a
+ *         retry builds on the updated value.
  */
 ap_status_t ap_descriptor_set(ap_descriptor_t *d, ap_pa_t pa, ap_attrs_t flags);
 
@@ -676,6 +679,9 @@ ap_status_t ap_descriptor_set(ap_descriptor_t *d, ap_pa_t pa, ap_attrs_t flags);
  *         ap_descriptor_set() refuses (a valid level-0 entry, a valid
  *         level-3 entry without ::AP_ATTR_TABLE_OR_PAGE).
  * @retval AP_ERR_BREAK_BEFORE_MAKE the mapping is live and the change needs break-before-make.
+ *         Also when the hardware updated a live descriptor (access flag, dirty
+ *         state) after the callback last saw it: nothing was written, and a
+ *         retry builds on the updated value.
  */
 ap_status_t ap_descriptor_modify_flags(ap_descriptor_t *d, ap_attrs_t set, ap_attrs_t clear);
 

@@ -176,8 +176,10 @@ static ap_status_t store_checked(ap_descriptor_t *d, uint64_t old, uint64_t valu
 	} else if (d->live) {
 		uint64_t expected = old;
 		if (!__atomic_compare_exchange_n(d->entry, &expected, value, false, __ATOMIC_RELEASE,
-						 __ATOMIC_ACQUIRE))
+						 __ATOMIC_ACQUIRE)) {
+			d->value = expected; /* what a retry builds on */
 			return AP_ERR_BREAK_BEFORE_MAKE;
+		}
 	} else {
 		store_desc(d->entry, value);
 	}
@@ -197,7 +199,10 @@ AP_EXPORT ap_status_t ap_descriptor_set(ap_descriptor_t *d, ap_pa_t pa, ap_attrs
 	/* Flags never reach into the output-address field, as for a map. */
 	if (flags & OA_FIELD_MASK & ~ap__flags_allowed_in_oa_field(d->format))
 		return AP_ERR_INVALID_FLAGS;
-	return store_checked(d, current_value(d), encode_leaf(d->level, pa, flags));
+	/* Checked against the value the callback was handed (or last wrote):
+	 * a caller that built flags from it must not erase an access-flag or
+	 * dirty update the hardware made since. */
+	return store_checked(d, d->value, encode_leaf(d->level, pa, flags));
 }
 
 AP_EXPORT ap_status_t ap_descriptor_modify_flags(ap_descriptor_t *d, ap_attrs_t set,
