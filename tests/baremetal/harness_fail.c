@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
- * A test that must fail: the runner expects a non-zero exit status from it,
- * which shows that a failing check reaches QEMU's exit status.
+ * A test that must fail: the runner expects its start line and then
+ * RT_STATUS_CHECK_FAILED as QEMU's exit status, which shows that a failing
+ * check reaches that status (and that QEMU did run the test: QEMU's own
+ * errors exit with 1).
  */
 #include "runtime.h"
 

@@ -60,7 +60,7 @@ void rt_check_failed(const char *what, const char *file, int line)
 	rt_puts(" (");
 	rt_puts(file);
 	rt_print(":", (uint64_t)line);
-	rt_exit(1);
+	rt_exit(RT_STATUS_CHECK_FAILED);
 }
 
 void rt_check_equal(uint64_t a, uint64_t b, const char *what, const char *file, int line)
@@ -206,7 +206,7 @@ void rt_main(void);
 
 void rt_main(void)
 {
-	rt_print("test starts at EL", rt_current_el());
+	rt_print(RT_START_LINE, rt_current_el());
 	int status = test_main();
 	rt_puts(status == 0 ? "PASS\n" : "FAIL\n");
 	rt_exit(status);

@@ -17,7 +17,17 @@ void rt_print(const char *label, uint64_t value); /* "label0x...\n" */
 /* Ends the run; QEMU exits with @p status through semihosting. */
 __attribute__((noreturn)) void rt_exit(int status);
 
-/* Checks: a failure prints the expression and where, then exits with 1. */
+/*
+ * What run.sh reads to tell a test that ran from a QEMU that never ran it
+ * (QEMU itself exits with 1 when it cannot start): the runtime prints
+ * RT_START_LINE before the test's body, and a failed check exits with
+ * RT_STATUS_CHECK_FAILED, which QEMU never uses. Keep both in step with run.sh.
+ */
+#define RT_START_LINE "baremetal runtime: test started at EL"
+#define RT_STATUS_CHECK_FAILED 42
+
+/* Checks: a failure prints the expression and where, then exits with
+ * RT_STATUS_CHECK_FAILED. */
 #define CHECK(cond) \
 	((cond) ? (void)0 : rt_check_failed(#cond, __FILE__, __LINE__))
 #define CHECK_EQ(a, b) \
