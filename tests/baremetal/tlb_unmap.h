@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
+/*
+ * What the stale-TLB tests (tlb_unmap_el1.c, tlb_unmap_stage2.c) share: 512
+ * pages under an otherwise empty 1 GiB entry, mapped with 4 KiB pages only.
+ *
+ * Why pages only, everywhere in the table: QEMU remembers one "large page"
+ * region per TLB when it caches a translation bigger than 4 KiB (a block or
+ * a contiguous-hint group), and a TLBI by address inside that region drops
+ * the whole TLB. A single block anywhere would then hide a missing
+ * invalidation; with pages only, a TLBI by address drops exactly one page,
+ * as hardware may, and every page the library forgets stays cached.
+ */
+#ifndef RT_TLB_UNMAP_H
+#define RT_TLB_UNMAP_H
+
+#include <aarch64_paging.h>
+
+#include "runtime.h"
+
+#define TLB_PAGE 4096ull
+#define TLB_PAGES 512u
+#define TLB_BLOCK (TLB_PAGES * TLB_PAGE) /* 2 MiB: one leaf table */
+#define TLB_GIB (1ull << 30)
+/* The pages' memory: RAM well above the image (QEMU's 256 MiB start at
+ * 0x40000000, the image at 0x40200000). */
+#define TLB_TEST_PA 0x48000000ull
+
+#define TLB_PAGES_ONLY (AP_CONSTRAINT_NO_BLOCK_MAPPINGS | AP_CONSTRAINT_NO_CONTIGUOUS_HINT)
+
+static inline void tlb_map(ap_mapping_t *map, uint64_t va, uint64_t size, uint64_t pa,
+			   ap_attrs_t flags)
+{
+	ap_region_t region;
+	CHECK_EQ(ap_region_from_size(va, size, &region), AP_OK);
+	CHECK_EQ(ap_mapping_map(map, &region, pa, flags, TLB_PAGES_ONLY, 0), AP_OK);
+}
+
+static inline void tlb_unmap(ap_mapping_t *map, uint64_t va, uint64_t size)
+{
+	ap_region_t region;
+	CHECK_EQ(ap_region_from_size(va, size, &region), AP_OK);
+	CHECK_EQ(ap_mapping_unmap(map, &region, 0), AP_OK);
+}
+
+#endif
