@@ -70,6 +70,8 @@ runs=(
 	"el3 virt,secure=on cortex-a57" "el3 virt,secure=on max"
 	"stage2 virt,virtualization=on cortex-a57" "stage2 virt,virtualization=on max"
 	"tlb_unmap_el1 virt cortex-a57" "tlb_unmap_el1 virt max"
+	"tlb_unmap_stage2 virt,virtualization=on cortex-a57"
+	"tlb_unmap_stage2 virt,virtualization=on max"
 )
 
 # -nic none: the virt board's default NIC needs efi-virtio.rom (ipxe-qemu),
