@@ -38,27 +38,89 @@ static uint64_t tlbi_operand(ap_va_t va, uint16_t asid)
  */
 #define TLBI_AFTER_STORE(op, operand) \
 	__asm__ volatile("dsb ishst\n\ttlbi " op ", %0" : : "r"(operand) : "memory")
+/* The same for the forms without an operand (a whole ASID/VMID or level). */
+#define TLBI_ALL_AFTER_STORE(op) __asm__ volatile("dsb ishst\n\ttlbi " op : : : "memory")
 
+/*
+ * A removed subtable took every page under it out of the table, and the TLB
+ * may hold any of them: one TLBI for the descriptor's address is not enough
+ * (QEMU keeps the other pages of a removed 1 GiB entry after it, and so may
+ * hardware). Up to TLBI_MAX_PAGES pages get one TLBI each; larger ranges
+ * get one invalidation of everything the regime may hold instead.
+ *
+ * 512 is what Linux arm64 allows itself without range TLBIs
+ * (__flush_tlb_range flushes the whole ASID from MAX_TLBI_OPS =
+ * PTRS_PER_PTE = 512 operations on), and KVM likewise drops the whole VMID
+ * when it has no range TLBI. It is also one leaf table: removing one costs
+ * no more TLBIs than the library already issues when it clears the 512
+ * pages of a leaf table one by one, while a removed 1 GiB entry (262144
+ * pages) costs one instruction instead of a loop longer than any refill.
+ */
+#define TLBI_MAX_PAGES 512u
+
+static bool fits_page_tlbis(const ap_invalidation_t *inv)
+{
+	/* range_size is never 0 from the library; the wide path is the safe
+	 * answer for anything unexpected. */
+	return inv->range_size >= AP_PAGE_SIZE &&
+	       inv->range_size <= (uint64_t)TLBI_MAX_PAGES * AP_PAGE_SIZE;
+}
+
+/* Per-page TLBIs, one function each so that one loop serves them all; the
+ * asm needs the operation's name at compile time. */
+typedef void (*tlbi_page_fn)(uint64_t operand);
+#define DEFINE_TLBI_PAGE(op)                                                    \
+	static void tlbi_##op(uint64_t operand)                                 \
+	{                                                                       \
+		__asm__ volatile("tlbi " #op ", %0" : : "r"(operand) : "memory"); \
+	}
+DEFINE_TLBI_PAGE(vae1is)
+DEFINE_TLBI_PAGE(vae2is)
+DEFINE_TLBI_PAGE(vae3is)
+DEFINE_TLBI_PAGE(ipas2e1is)
+
+/* One TLBI per 4 KiB page of the range. Both operand layouts (VA[55:12] and
+ * IPA[51:12]) hold the page number in their low bits, so the operand of
+ * the next page is the previous one plus 1; an aligned range never carries
+ * out of that field. */
+static void tlbi_each_page(const ap_invalidation_t *inv, uint64_t first_operand,
+			   tlbi_page_fn tlbi)
+{
+	uint64_t pages = inv->range_size / AP_PAGE_SIZE;
+	__asm__ volatile("dsb ishst" : : : "memory");
+	for (uint64_t i = 0; i < pages; i++)
+		tlbi(first_operand + i);
+}
+
+/*
+ * The wide form is VMALLE1IS, not ASIDE1IS: a mapping may hold global pages
+ * (nG clear), whose TLB entries match every ASID and which ASIDE1IS leaves
+ * in place. VMALLE1IS drops every EL1&0 entry of the current VMID, other
+ * ASIDs' included: they refill, which costs time but is always correct.
+ */
 static void invalidate_el1and0(const ap_invalidation_t *inv)
 {
-	uint64_t op = tlbi_operand(inv->va, inv->asid);
 	/* The VAE1 forms also remove global entries for this VA, so a mapping
 	 * with global pages is covered by the ASID-tagged operand too. */
 	if (inv->kind == AP_INVALIDATE_LEAF)
-		TLBI_AFTER_STORE("vale1is", op);
+		TLBI_AFTER_STORE("vale1is", tlbi_operand(inv->va, inv->asid));
+	else if (fits_page_tlbis(inv))
+		tlbi_each_page(inv, tlbi_operand(inv->range_start, inv->asid), tlbi_vae1is);
 	else
-		TLBI_AFTER_STORE("vae1is", op);
+		TLBI_ALL_AFTER_STORE("vmalle1is");
 }
 
 /* EL2 without E2H has no ASIDs; with E2H set the VAE2 forms compare the
- * ASID field. */
+ * ASID field. ALLE2IS drops every EL2 and EL2&0 entry, whatever the ASID
+ * and global or not. */
 static void invalidate_el2(const ap_invalidation_t *inv)
 {
-	uint64_t op = tlbi_operand(inv->va, inv->asid);
 	if (inv->kind == AP_INVALIDATE_LEAF)
-		TLBI_AFTER_STORE("vale2is", op);
+		TLBI_AFTER_STORE("vale2is", tlbi_operand(inv->va, inv->asid));
+	else if (fits_page_tlbis(inv))
+		tlbi_each_page(inv, tlbi_operand(inv->range_start, inv->asid), tlbi_vae2is);
 	else
-		TLBI_AFTER_STORE("vae2is", op);
+		TLBI_ALL_AFTER_STORE("alle2is");
 }
 
 /*
@@ -81,26 +143,35 @@ static void invalidate_el2and0(const ap_invalidation_t *inv)
 
 static void invalidate_el3(const ap_invalidation_t *inv)
 {
-	uint64_t op = tlbi_operand(inv->va, 0);
 	if (inv->kind == AP_INVALIDATE_LEAF)
-		TLBI_AFTER_STORE("vale3is", op);
+		TLBI_AFTER_STORE("vale3is", tlbi_operand(inv->va, 0));
+	else if (fits_page_tlbis(inv))
+		tlbi_each_page(inv, tlbi_operand(inv->range_start, 0), tlbi_vae3is);
 	else
-		TLBI_AFTER_STORE("vae3is", op);
+		TLBI_ALL_AFTER_STORE("alle3is");
+}
+
+/* IPAS2E1IS takes IPA[51:12] in bits 39:0. */
+static uint64_t ipa_operand(ap_va_t ipa)
+{
+	return (ipa >> 12) & ((UINT64_C(1) << 40) - 1);
 }
 
 /*
  * Stage 2: IPAS2E1IS removes the stage-2-only entries for the IPA in the
  * current VMID (VTTBR_EL2). Entries that combine stage 1 and stage 2 are
  * tagged by the guest's VA, not the IPA, so the Arm ARM requires a stage 1
- * invalidation as well; it is done once per edit, in the barrier.
+ * invalidation as well; it is done once per edit, in the barrier. The wide
+ * form, VMALLS12E1IS, drops both kinds for the current VMID.
  */
 static void invalidate_stage2(const ap_invalidation_t *inv)
 {
-	uint64_t op = (inv->va >> 12) & ((UINT64_C(1) << 40) - 1); /* IPA[51:12] */
 	if (inv->kind == AP_INVALIDATE_LEAF)
-		TLBI_AFTER_STORE("ipas2le1is", op);
+		TLBI_AFTER_STORE("ipas2le1is", ipa_operand(inv->va));
+	else if (fits_page_tlbis(inv))
+		tlbi_each_page(inv, ipa_operand(inv->range_start), tlbi_ipas2e1is);
 	else
-		TLBI_AFTER_STORE("ipas2e1is", op);
+		TLBI_ALL_AFTER_STORE("vmalls12e1is");
 }
 
 void ap__arch_invalidate(ap_regime_kind_t kind, const ap_invalidation_t *inv)
