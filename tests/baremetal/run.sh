@@ -72,6 +72,7 @@ runs=(
 	"tlb_unmap_el1 virt cortex-a57" "tlb_unmap_el1 virt max"
 	"tlb_unmap_stage2 virt,virtualization=on cortex-a57"
 	"tlb_unmap_stage2 virt,virtualization=on max"
+	"tlb_deactivate_el1 virt cortex-a57" "tlb_deactivate_el1 virt max"
 )
 
 # -nic none: the virt board's default NIC needs efi-virtio.rom (ipxe-qemu),
