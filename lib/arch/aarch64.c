@@ -273,10 +273,29 @@ uint64_t ap__arch_activate(ap_regime_kind_t kind, ap_pa_t root, uint16_t asid,
 }
 
 /*
+ * Every TLB entry of an EL1&0 or EL2&0 regime, global ones included: not
+ * ASIDE1IS, because global pages (nG clear) are not tagged with the ASID,
+ * so ASIDE1IS keeps them and they would go on translating under the
+ * previous table's ASID. Other ASIDs' entries go too and refill, which
+ * costs little for an operation as rare as deactivation. VMALLE1IS acts on
+ * EL2&0 only with TGE set (see invalidate_el2and0()); ALLE2IS otherwise.
+ */
+static void drop_whole_regime(ap_regime_kind_t kind)
+{
+	uint64_t hcr = HCR_EL2_TGE;
+	if (kind == AP_REGIME_EL2AND0)
+		__asm__ volatile("mrs %0, hcr_el2" : "=r"(hcr));
+	if (hcr & HCR_EL2_TGE)
+		__asm__ volatile("tlbi vmalle1is" : : : "memory");
+	else
+		__asm__ volatile("tlbi alle2is" : : : "memory");
+}
+
+/*
  * Put the previous table back, then drop what the TLBs hold of this one so
  * that freeing or reusing its tables is safe:
- * - EL1&0 and EL2&0 by ASID (ASIDE1IS; at EL2 with E2H and TGE set it acts
- *   on the EL2&0 regime);
+ * - EL1&0 and EL2&0 with every entry of the regime (drop_whole_regime());
+ *   not by ASID, since the table may map global pages;
  * - stage 2 by VMID, which the TLBI takes from the current VTTBR_EL2, so it
  *   runs before the old VTTBR_EL2 is restored (nothing at EL2 runs the
  *   guest in between).
@@ -295,7 +314,7 @@ void ap__arch_deactivate(ap_regime_kind_t kind, uint64_t previous, uint16_t asid
 	/* The new TTBR must be in use before the invalidation, or a walk of the
 	 * old table could refill the TLB after the TLBI. */
 	__asm__ volatile("isb" : : : "memory");
-	uint64_t op = (uint64_t)asid << 48;
-	__asm__ volatile("tlbi aside1is, %0" : : "r"(op) : "memory");
+	(void)asid;
+	drop_whole_regime(kind);
 	complete_maintenance();
 }
