@@ -66,30 +66,111 @@ static bool fits_page_tlbis(const ap_invalidation_t *inv)
 	       inv->range_size <= (uint64_t)TLBI_MAX_PAGES * AP_PAGE_SIZE;
 }
 
-/* Per-page TLBIs, one function each so that one loop serves them all; the
- * asm needs the operation's name at compile time. */
-typedef void (*tlbi_page_fn)(uint64_t operand);
-#define DEFINE_TLBI_PAGE(op)                                                    \
-	static void tlbi_##op(uint64_t operand)                                 \
-	{                                                                       \
-		__asm__ volatile("tlbi " #op ", %0" : : "r"(operand) : "memory"); \
+/*
+ * TLBIs that take an operand, one function each so that one loop serves
+ * every regime (the asm needs the operation's name at compile time). The
+ * range forms (FEAT_TLBIRANGE, Armv8.4) are written by their encodings,
+ * SYS #op1, C8, CRm, #op2, so that no -march option is needed to assemble
+ * them; they run only where the CPU reports the feature.
+ */
+typedef void (*tlbi_fn)(uint64_t operand);
+#define DEFINE_TLBI(name, insn)                                                  \
+	static void tlbi_##name(uint64_t operand)                                \
+	{                                                                        \
+		__asm__ volatile(insn ", %0" : : "r"(operand) : "memory");       \
 	}
-DEFINE_TLBI_PAGE(vae1is)
-DEFINE_TLBI_PAGE(vae2is)
-DEFINE_TLBI_PAGE(vae3is)
-DEFINE_TLBI_PAGE(ipas2e1is)
+DEFINE_TLBI(vae1is, "tlbi vae1is")
+DEFINE_TLBI(vae2is, "tlbi vae2is")
+DEFINE_TLBI(vae3is, "tlbi vae3is")
+DEFINE_TLBI(ipas2e1is, "tlbi ipas2e1is")
+DEFINE_TLBI(rvae1is, "sys #0, c8, c2, #1")
+DEFINE_TLBI(rvae2is, "sys #4, c8, c2, #1")
+DEFINE_TLBI(rvae3is, "sys #6, c8, c2, #1")
+DEFINE_TLBI(ripas2e1is, "sys #4, c8, c0, #2")
+
+/* A regime's by-page and by-range non-last-level forms. */
+typedef struct tlbi_ops {
+	tlbi_fn page, range;
+} tlbi_ops_t;
+
+static const tlbi_ops_t el1_ops = {tlbi_vae1is, tlbi_rvae1is};
+static const tlbi_ops_t el2_ops = {tlbi_vae2is, tlbi_rvae2is};
+static const tlbi_ops_t el3_ops = {tlbi_vae3is, tlbi_rvae3is};
+static const tlbi_ops_t stage2_ops = {tlbi_ipas2e1is, tlbi_ripas2e1is};
 
 /* One TLBI per 4 KiB page of the range. Both operand layouts (VA[55:12] and
  * IPA[51:12]) hold the page number in their low bits, so the operand of
  * the next page is the previous one plus 1; an aligned range never carries
  * out of that field. */
-static void tlbi_each_page(const ap_invalidation_t *inv, uint64_t first_operand,
-			   tlbi_page_fn tlbi)
+static void tlbi_each_page(const ap_invalidation_t *inv, uint64_t first_operand, tlbi_fn tlbi)
 {
 	uint64_t pages = inv->range_size / AP_PAGE_SIZE;
 	__asm__ volatile("dsb ishst" : : : "memory");
 	for (uint64_t i = 0; i < pages; i++)
 		tlbi(first_operand + i);
+}
+
+/*
+ * FEAT_TLBIRANGE: ID_AA64ISAR0_EL1.TLB (bits 59:56) is 2. One range TLBI
+ * covers (NUM + 1) << (5 * SCALE + 1) pages, NUM 0..31 and SCALE 0..3, so
+ * at most 32 << 16 pages (8 GiB); like Linux (MAX_TLBI_RANGE_PAGES), larger
+ * ranges are invalidated whole instead. Range operands hold only VA[48:12]
+ * (4 KiB granule), so upper-range addresses keep the per-page path.
+ */
+#define TLBI_RANGE_MAX_PAGES (UINT64_C(32) << 16)
+#define TLBI_RANGE_TG_4K (UINT64_C(1) << 46)
+#define TLBI_RANGE_BASE_MASK ((UINT64_C(1) << 37) - 1)
+
+static bool range_tlbis_fit(const ap_invalidation_t *inv)
+{
+	uint64_t isar0;
+	__asm__ volatile("mrs %0, id_aa64isar0_el1" : "=r"(isar0));
+	return ((isar0 >> 56) & 0xf) == 2 && inv->va_range == AP_VA_RANGE_LOWER &&
+	       inv->range_size >= AP_PAGE_SIZE &&
+	       inv->range_size / AP_PAGE_SIZE <= TLBI_RANGE_MAX_PAGES &&
+	       (inv->range_start + inv->range_size - 1) >> 49 == 0;
+}
+
+/* The range operand: ASID (or zero) from the page operand's bits 63:48, the
+ * 4 KiB granule, SCALE, NUM and the first page. */
+static uint64_t range_operand(uint64_t page_operand, unsigned scale, uint64_t num)
+{
+	return (page_operand & ~((UINT64_C(1) << 48) - 1)) | TLBI_RANGE_TG_4K |
+	       ((uint64_t)scale << 44) | ((num - 1) << 39) | (page_operand & TLBI_RANGE_BASE_MASK);
+}
+
+/* Covers the pages with the fewest range TLBIs: the largest SCALE whose unit
+ * fits, up to 32 units at a time; a last odd page gets a by-page TLBI. */
+static void tlbi_ranges(const ap_invalidation_t *inv, uint64_t operand, const tlbi_ops_t *ops)
+{
+	uint64_t pages = inv->range_size / AP_PAGE_SIZE;
+	__asm__ volatile("dsb ishst" : : : "memory");
+	while (pages > 1) {
+		unsigned scale = 3;
+		while (pages >> (5 * scale + 1) == 0)
+			scale--;
+		uint64_t num = pages >> (5 * scale + 1);
+		num = num > 32 ? 32 : num;
+		ops->range(range_operand(operand, scale, num));
+		operand += num << (5 * scale + 1);
+		pages -= num << (5 * scale + 1);
+	}
+	if (pages == 1)
+		ops->page(operand);
+}
+
+/* A removed subtable's range, by range TLBIs or page by page where that is
+ * cheap enough; false when the caller must invalidate the whole regime. */
+static bool invalidate_subtable(const ap_invalidation_t *inv, uint64_t first_operand,
+				const tlbi_ops_t *ops)
+{
+	if (range_tlbis_fit(inv))
+		tlbi_ranges(inv, first_operand, ops);
+	else if (fits_page_tlbis(inv))
+		tlbi_each_page(inv, first_operand, ops->page);
+	else
+		return false;
+	return true;
 }
 
 /*
@@ -104,9 +185,7 @@ static void invalidate_el1and0(const ap_invalidation_t *inv)
 	 * with global pages is covered by the ASID-tagged operand too. */
 	if (inv->kind == AP_INVALIDATE_LEAF)
 		TLBI_AFTER_STORE("vale1is", tlbi_operand(inv->va, inv->asid));
-	else if (fits_page_tlbis(inv))
-		tlbi_each_page(inv, tlbi_operand(inv->range_start, inv->asid), tlbi_vae1is);
-	else
+	else if (!invalidate_subtable(inv, tlbi_operand(inv->range_start, inv->asid), &el1_ops))
 		TLBI_ALL_AFTER_STORE("vmalle1is");
 }
 
@@ -117,9 +196,7 @@ static void invalidate_el2(const ap_invalidation_t *inv)
 {
 	if (inv->kind == AP_INVALIDATE_LEAF)
 		TLBI_AFTER_STORE("vale2is", tlbi_operand(inv->va, inv->asid));
-	else if (fits_page_tlbis(inv))
-		tlbi_each_page(inv, tlbi_operand(inv->range_start, inv->asid), tlbi_vae2is);
-	else
+	else if (!invalidate_subtable(inv, tlbi_operand(inv->range_start, inv->asid), &el2_ops))
 		TLBI_ALL_AFTER_STORE("alle2is");
 }
 
@@ -145,9 +222,7 @@ static void invalidate_el3(const ap_invalidation_t *inv)
 {
 	if (inv->kind == AP_INVALIDATE_LEAF)
 		TLBI_AFTER_STORE("vale3is", tlbi_operand(inv->va, 0));
-	else if (fits_page_tlbis(inv))
-		tlbi_each_page(inv, tlbi_operand(inv->range_start, 0), tlbi_vae3is);
-	else
+	else if (!invalidate_subtable(inv, tlbi_operand(inv->range_start, 0), &el3_ops))
 		TLBI_ALL_AFTER_STORE("alle3is");
 }
 
@@ -168,9 +243,7 @@ static void invalidate_stage2(const ap_invalidation_t *inv)
 {
 	if (inv->kind == AP_INVALIDATE_LEAF)
 		TLBI_AFTER_STORE("ipas2le1is", ipa_operand(inv->va));
-	else if (fits_page_tlbis(inv))
-		tlbi_each_page(inv, ipa_operand(inv->range_start), tlbi_ipas2e1is);
-	else
+	else if (!invalidate_subtable(inv, ipa_operand(inv->range_start), &stage2_ops))
 		TLBI_ALL_AFTER_STORE("vmalls12e1is");
 }
 

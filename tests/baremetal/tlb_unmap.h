@@ -42,4 +42,14 @@ static inline void tlb_unmap(ap_mapping_t *map, uint64_t va, uint64_t size)
 	CHECK_EQ(ap_mapping_unmap(map, &region, 0), AP_OK);
 }
 
+/* Whether the library's arch ops may use range TLBIs here: with them (-cpu
+ * max) and without (cortex-a57) a removed subtable is invalidated by
+ * different code, so the logs say which one ran. */
+static inline void tlb_print_range_support(void)
+{
+	uint64_t isar0;
+	__asm__ volatile("mrs %0, id_aa64isar0_el1" : "=r"(isar0));
+	rt_print("FEAT_TLBIRANGE (ID_AA64ISAR0_EL1.TLB == 2): TLB = ", (isar0 >> 56) & 0xf);
+}
+
 #endif

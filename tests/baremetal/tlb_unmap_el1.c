@@ -73,6 +73,7 @@ static unsigned stale_after_unmap(uint64_t va, uint64_t size, unsigned level)
 int test_main(void)
 {
 	CHECK_EQ(rt_current_el(), 1);
+	tlb_print_range_support();
 	const ap_regime_t *regime;
 	CHECK_EQ(ap_regime_get(AP_REGIME_EL1AND0, &regime), AP_OK);
 	ap_mapping_options_t options = {.size = sizeof(options), .regime = regime,

@@ -153,6 +153,7 @@ static uint64_t vtcr(void)
 int test_main(void)
 {
 	CHECK_EQ(rt_current_el(), 2);
+	tlb_print_range_support();
 	const ap_regime_t *regime;
 	CHECK_EQ(ap_regime_get(AP_REGIME_STAGE2, &regime), AP_OK);
 	ap_mapping_options_t options = {.size = sizeof(options), .regime = regime,
