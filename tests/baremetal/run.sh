@@ -69,7 +69,10 @@ runs=(
 	"el2_vhe virt,virtualization=on max"
 	"el3 virt,secure=on cortex-a57" "el3 virt,secure=on max"
 	"stage2 virt,virtualization=on cortex-a57" "stage2 virt,virtualization=on max"
-	"tlb_unmap_el1 virt cortex-a57" "tlb_unmap_el1 virt max"
+	"tlb_unmap_stage1 virt cortex-a57" "tlb_unmap_stage1 virt max"
+	"tlb_unmap_stage1 virt,virtualization=on cortex-a57"
+	"tlb_unmap_stage1 virt,virtualization=on max"
+	"tlb_unmap_stage1 virt,secure=on cortex-a57" "tlb_unmap_stage1 virt,secure=on max"
 	"tlb_unmap_stage2 virt,virtualization=on cortex-a57"
 	"tlb_unmap_stage2 virt,virtualization=on max"
 	"tlb_deactivate_el1 virt cortex-a57" "tlb_deactivate_el1 virt max"
@@ -77,21 +80,21 @@ runs=(
 
 # -nic none: the virt board's default NIC needs efi-virtio.rom (ipxe-qemu),
 # which qemu-system-arm only recommends; the tests need no network.
-run() { # test machine cpu -> QEMU's exit status
+run() { # test machine cpu log -> QEMU's exit status
 	timeout 60 "$qemu" -M "$2" -cpu "$3" -m 256M -nographic -semihosting -nic none \
-		-monitor none -serial stdio -kernel "$work/$1.elf" </dev/null >"$work/$1.$3.log" 2>&1
+		-monitor none -serial stdio -kernel "$work/$1.elf" </dev/null >"$4" 2>&1
 }
 
 # What runtime.h prints first and exits with on a failed check.
 start_line='baremetal runtime: test started at EL'
 check_failed_status=42
 
-# verdict test cpu status expected_status -> prints why it is wrong, or nothing
+# verdict log status expected_status -> prints why it is wrong, or nothing
 verdict() {
-	if ! grep -q -F "$start_line" "$work/$1.$2.log"; then
-		echo "the test never started (no start line; QEMU status $3)"
-	elif [ "$3" -ne "$4" ]; then
-		echo "status $3, expected $4"
+	if ! grep -q -F "$start_line" "$1"; then
+		echo "the test never started (no start line; QEMU status $2)"
+	elif [ "$2" -ne "$3" ]; then
+		echo "status $2, expected $3"
 	fi
 }
 
@@ -100,18 +103,20 @@ built=""
 for entry in "${runs[@]}" "harness_fail virt cortex-a57"; do
 	read -r test machine cpu <<<"$entry"
 	case " $built " in *" $test "*) ;; *) build "$test"; built="$built $test" ;; esac
+	# One log per run: a test may run on several machines with one CPU.
+	log="$work/$test.${machine//[,=]/_}.$cpu.log"
 	status=0
-	run "$test" "$machine" "$cpu" || status=$?
+	run "$test" "$machine" "$cpu" "$log" || status=$?
 	# harness_fail must start and then fail a check: it shows that a failing
 	# check reaches QEMU's exit status as a status QEMU itself never gives.
 	expected=0
 	[ "$test" = harness_fail ] && expected=$check_failed_status
-	problem=$(verdict "$test" "$cpu" "$status" "$expected")
+	problem=$(verdict "$log" "$status" "$expected")
 	if [ -z "$problem" ]; then
 		echo "ok: $test on -M $machine -cpu $cpu (status $status)"
 	else
 		echo "FAIL: $test on -M $machine -cpu $cpu: $problem:"
-		sed 's/^/    /' "$work/$test.$cpu.log"
+		sed 's/^/    /' "$log"
 		failed=1
 	fi
 done

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
- * What the stale-TLB tests (tlb_unmap_el1.c, tlb_unmap_stage2.c) share: 512
- * pages under an otherwise empty 1 GiB entry, mapped with 4 KiB pages only.
+ * What the stale-TLB tests share (tlb_unmap_stage1.c, tlb_unmap_stage2.c,
+ * tlb_deactivate_el1.c): memory mapped with 4 KiB pages only, and for the
+ * unmap tests 512 of them under an otherwise empty 1 GiB entry.
  *
  * Why pages only, everywhere in the table: QEMU remembers one "large page"
  * region per TLB when it caches a translation bigger than 4 KiB (a block or

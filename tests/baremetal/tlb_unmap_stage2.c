@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * Stale TLB entries after a live unmap of a stage 2 subtable: the stage 2
- * version of tlb_unmap_el1.c. EL2 maps 512 pages of guest IPA space under
+ * version of tlb_unmap_stage1.c. EL2 maps 512 pages of guest IPA space under
  * an empty 1 GiB entry; a guest at EL1 (its own stage 1 off, so its
  * addresses are IPAs, as in stage2.c) loads from each page; EL2 then
  * removes the subtable in one unmap, and every further guest load must trap
  * to EL2 with a stage 2 translation fault at the removed level. EL2 counts
  * the traps; a page that did not trap was translated by a stale entry.
  *
- * As in tlb_unmap_el1.c: one 1 GiB level 1 entry, and one 2 MiB level 2
+ * As in tlb_unmap_stage1.c: one 1 GiB level 1 entry, and one 2 MiB level 2
  * entry (4 MiB unmapped, so that the leaf table itself goes).
  *
  * The guest talks to EL2 with HVC #1 (unmap case x0 now), HVC #2 (the
