@@ -38,7 +38,7 @@ static uint64_t tlbi_operand(ap_va_t va, uint16_t asid)
  */
 #define TLBI_AFTER_STORE(op, operand) \
 	__asm__ volatile("dsb ishst\n\ttlbi " op ", %0" : : "r"(operand) : "memory")
-/* The same for the forms without an operand (a whole ASID/VMID or level). */
+/* The same for the forms without an operand (a whole VMID or regime). */
 #define TLBI_ALL_AFTER_STORE(op) __asm__ volatile("dsb ishst\n\ttlbi " op : : : "memory")
 
 /*
@@ -48,13 +48,14 @@ static uint64_t tlbi_operand(ap_va_t va, uint16_t asid)
  * hardware). Up to TLBI_MAX_PAGES pages get one TLBI each; larger ranges
  * get one invalidation of everything the regime may hold instead.
  *
- * 512 is what Linux arm64 allows itself without range TLBIs
- * (__flush_tlb_range flushes the whole ASID from MAX_TLBI_OPS =
- * PTRS_PER_PTE = 512 operations on), and KVM likewise drops the whole VMID
- * when it has no range TLBI. It is also one leaf table: removing one costs
- * no more TLBIs than the library already issues when it clears the 512
- * pages of a leaf table one by one, while a removed 1 GiB entry (262144
- * pages) costs one instruction instead of a loop longer than any refill.
+ * The bound is Linux arm64's: without range TLBIs, __flush_tlb_range
+ * flushes the whole ASID once a range needs MAX_TLBI_OPS = PTRS_PER_PTE =
+ * 512 per-page operations (Linux switches at 512 itself; here 512 pages
+ * are still done one by one), and KVM drops the whole VMID when it has no
+ * range TLBI. 512 pages is one leaf table: removing one costs no more
+ * TLBIs than the library already issues when it clears a leaf table's 512
+ * pages one by one, while a removed 1 GiB entry (262144 pages) costs one
+ * instruction instead of a loop far longer than refilling the TLB.
  */
 #define TLBI_MAX_PAGES 512u
 
@@ -115,7 +116,9 @@ static void tlbi_each_page(const ap_invalidation_t *inv, uint64_t first_operand,
  * covers (NUM + 1) << (5 * SCALE + 1) pages, NUM 0..31 and SCALE 0..3, so
  * at most 32 << 16 pages (8 GiB); like Linux (MAX_TLBI_RANGE_PAGES), larger
  * ranges are invalidated whole instead. Range operands hold only VA[48:12]
- * (4 KiB granule), so upper-range addresses keep the per-page path.
+ * (4 KiB granule); rather than depend on how the upper bits of an
+ * upper-range address are inferred, those keep the per-page path. The ID
+ * register is read each time: only subtable removals get here.
  */
 #define TLBI_RANGE_MAX_PAGES (UINT64_C(32) << 16)
 #define TLBI_RANGE_TG_4K (UINT64_C(1) << 46)
