@@ -9,7 +9,7 @@
  * the traps; a page that did not trap was translated by a stale entry.
  *
  * As in tlb_unmap_stage1.c: one 1 GiB level 1 entry, and one 2 MiB level 2
- * entry (4 MiB unmapped, so that the leaf table itself goes).
+ * entry (exactly its 2 MiB unmapped: the leaf table alone goes).
  *
  * The guest talks to EL2 with HVC #1 (unmap case x0 now), HVC #2 (the
  * loads of case x0 are done) and HVC #3 (all done).
@@ -37,7 +37,7 @@ typedef struct unmap_case {
 } unmap_case_t;
 
 static unmap_case_t cases[2] = {
-	{IPA_2MIB, 2 * TLB_BLOCK, 2, 0},
+	{IPA_2MIB, TLB_BLOCK, 2, 0},
 	{IPA_1GIB, TLB_GIB, 1, 0},
 };
 /* The case between its unmap and its report, when traps are expected. */
