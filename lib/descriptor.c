@@ -82,27 +82,6 @@ bool ap__live_change_ok(format_t format, unsigned level, uint64_t old, uint64_t 
 	       ap__bbm_safe(format, ap_pte_flags(old, level), ap_pte_flags(value, level));
 }
 
-bool ap__leaf_encoding_ok(format_t format, uint64_t value, unsigned level)
-{
-	if (level > AP_LEAF_LEVEL)
-		return false;
-	if (level < AP_LEAF_LEVEL) {
-		/* Bit 1 would make the entry a table pointer once it is valid:
-		 * only the library links tables. */
-		if (value & AP_ATTR_TABLE_OR_PAGE)
-			return false;
-		/* Bits 12 up to the block size are RES0 in a block (bit 16 is
-		 * nT in the stage 1 formats). */
-		uint64_t res0 = OA_FIELD_MASK & (granule(level) - 1);
-		if (value & res0 & ~ap__flags_allowed_in_oa_field(format))
-			return false;
-		/* With the 4 KiB granule level 0 has no blocks. */
-		return level != 0 || !is_valid(value);
-	}
-	/* At level 3, 0b01 is reserved: a valid page has bit 1 set. */
-	return !is_valid(value) || (value & AP_ATTR_TABLE_OR_PAGE);
-}
-
 /* ------------------------------------------------------------ handles */
 
 AP_EXPORT unsigned ap_descriptor_level(const ap_descriptor_t *d)
@@ -163,11 +142,12 @@ static bool live_value_ok(const ap_descriptor_t *d, uint64_t value)
  * keeping a hardware update of the access or dirty state that raced with
  * us on a live descriptor out of the picture: the compare-exchange only
  * succeeds against the value the rules were checked on. */
-static ap_status_t store_checked(ap_descriptor_t *d, uint64_t old, uint64_t value)
+static inline __attribute__((always_inline)) ap_status_t
+store_checked(ap_descriptor_t *d, uint64_t old, uint64_t value)
 {
 	if (value == old)
 		return AP_OK;
-	if (!ap__leaf_encoding_ok(d->format, value, d->level))
+	if (!leaf_encoding_ok(d->format, value, d->level))
 		return AP_ERR_INVALID_FLAGS;
 	if (!live_value_ok(d, value))
 		return AP_ERR_BREAK_BEFORE_MAKE;
@@ -185,7 +165,7 @@ static ap_status_t store_checked(ap_descriptor_t *d, uint64_t old, uint64_t valu
 	}
 	d->value = value;
 	d->updated = true;
-	if (is_valid(value)) {
+	if (d->live && is_valid(value)) {
 		d->held_and &= value;
 		d->held_or |= value;
 	}

@@ -91,10 +91,6 @@ bool ap__bbm_safe(format_t format, ap_attrs_t old_flags, ap_attrs_t new_flags);
 /* The one rule for live tables: whether an entry at level that walkers may
  * have cached as old may be overwritten with value without a break. */
 bool ap__live_change_ok(format_t format, unsigned level, uint64_t old, uint64_t value);
-/* Whether value is an encoding a non-table entry at level may hold: no
- * table (bits[1:0] = 0b11 below level 3), no level-0 block, no reserved
- * 0b01 page, and no attribute bits inside a block's output-address field. */
-bool ap__leaf_encoding_ok(format_t format, uint64_t value, unsigned level);
 /* Bits a caller may pass as mapping flags in the output-address field:
  * nT (bit 16) is an attribute of stage 1 block descriptors. */
 static inline uint64_t ap__flags_allowed_in_oa_field(format_t format)
@@ -133,6 +129,31 @@ static inline uint64_t encode_leaf(unsigned level, ap_pa_t pa, ap_attrs_t flags)
 static inline uint64_t encode_table(ap_pa_t pa)
 {
 	return (pa & OA_FIELD_MASK) | AP_ATTR_TABLE_OR_PAGE | AP_ATTR_VALID;
+}
+
+/* Whether value is an encoding a non-table entry at level may hold: no
+ * table (bits[1:0] = 0b11 below level 3), no level-0 block, no reserved
+ * 0b01 page, and no attribute bits inside a block's output-address field.
+ * Inline: every descriptor write of a modify callback passes here. */
+static inline bool leaf_encoding_ok(format_t format, uint64_t value, unsigned level)
+{
+	if (level > AP_LEAF_LEVEL)
+		return false;
+	if (level < AP_LEAF_LEVEL) {
+		/* Bit 1 would make the entry a table pointer once it is valid:
+		 * only the library links tables. */
+		if (value & AP_ATTR_TABLE_OR_PAGE)
+			return false;
+		/* Bits 12 up to the block size are RES0 in a block (bit 16 is
+		 * nT in the stage 1 formats). */
+		uint64_t res0 = OA_FIELD_MASK & (granule(level) - 1);
+		if (value & res0 & ~ap__flags_allowed_in_oa_field(format))
+			return false;
+		/* With the 4 KiB granule level 0 has no blocks. */
+		return level != 0 || !is_valid(value);
+	}
+	/* At level 3, 0b01 is reserved: a valid page has bit 1 set. */
+	return !is_valid(value) || (value & AP_ATTR_TABLE_OR_PAGE);
 }
 
 /* Single-copy-atomic descriptor accesses. Stores use release ordering so a
@@ -277,8 +298,8 @@ void ap__compact(ap_mapping_t *m);
 struct ap_descriptor {
 	uint64_t *entry; /* NULL for a copy */
 	uint64_t value;  /* the copy's value, or the entry's value when last read */
-	/* The AND and the OR of every valid value the entry held since the
-	 * callback began (0 in held_or: none). A live entry's later values are
+	/* Live entries only: the AND and the OR of every valid value the entry
+	 * held since the callback began (0 in held_or: none). Later values are
 	 * judged against all of them, so a callback cannot get around
 	 * break-before-make in steps (valid A, invalid, valid B). */
 	uint64_t held_and;
@@ -289,18 +310,26 @@ struct ap_descriptor {
 	bool updated;
 };
 
-/* A handle on value (read from entry, or a copy when entry is NULL). */
-static inline void ap__descriptor_init(ap_descriptor_t *d, uint64_t *entry, uint64_t value,
-				       unsigned level, format_t format, bool live)
+/* A handle for entries of one level and mapping; point it at each entry. */
+static inline void ap__descriptor_init(ap_descriptor_t *d, unsigned level, format_t format,
+				       bool live)
 {
-	d->entry = entry;
-	d->value = value;
-	d->held_and = is_valid(value) ? value : ~UINT64_C(0);
-	d->held_or = is_valid(value) ? value : 0;
 	d->level = level;
 	d->format = format;
 	d->live = live;
+}
+
+/* Points the handle at value, read from entry (or a copy when entry is
+ * NULL). Kept small: a large modify does this once per page. */
+static inline void ap__descriptor_point(ap_descriptor_t *d, uint64_t *entry, uint64_t value)
+{
+	d->entry = entry;
+	d->value = value;
 	d->updated = false;
+	if (d->live) { /* only live entries are judged against their past */
+		d->held_and = is_valid(value) ? value : ~UINT64_C(0);
+		d->held_or = is_valid(value) ? value : 0;
+	}
 }
 
 /* Whether, after the callback, walkers may still cache a value the entry

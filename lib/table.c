@@ -422,7 +422,8 @@ static int dry_run(const edit_t *e, const modify_request_t *r, uint64_t old, uns
 		   span_t c, bool *updated)
 {
 	ap_descriptor_t d;
-	ap__descriptor_init(&d, NULL, old, level, e->m->format, true);
+	ap__descriptor_init(&d, level, e->m->format, true);
+	ap__descriptor_point(&d, NULL, old);
 	ap_region_t region = ap__span_to_region(c);
 	int result = r->fn(r->ctx, &region, &d);
 	*updated = d.updated;
@@ -475,16 +476,15 @@ static ap_status_t callback_failed(error_detail_t *detail, uint64_t bits)
 
 /* Runs the callback on one entry for real; a live entry that held a value
  * it no longer holds leaves the TLBs. */
-static inline ap_status_t modify_entry(edit_t *e, const modify_request_t *r, uint64_t *entry,
-				       unsigned level, const ap_region_t *region)
+static inline ap_status_t modify_entry(edit_t *e, const modify_request_t *r, ap_descriptor_t *d,
+				       uint64_t *entry, const ap_region_t *region)
 {
-	ap_descriptor_t d;
 	uint64_t old = load_desc(entry);
-	ap__descriptor_init(&d, entry, old, level, e->m->format, e->live);
-	if (r->fn(r->ctx, region, &d) != 0)
+	ap__descriptor_point(d, entry, old);
+	if (r->fn(r->ctx, region, d) != 0)
 		return callback_failed(e->detail, old);
-	if (ap__descriptor_needs_invalidation(&d))
-		invalidate(e, region->start, level, old);
+	if (ap__descriptor_needs_invalidation(d))
+		invalidate(e, region->start, d->level, old);
 	return AP_OK;
 }
 
@@ -494,8 +494,10 @@ static ap_status_t modify_pages(edit_t *e, const modify_request_t *r, uint64_t *
 	unsigned first = entry_index(s.start, AP_LEAF_LEVEL);
 	unsigned count = (unsigned)((s.last - s.start) >> AP_PAGE_SHIFT) + 1;
 	ap_region_t region = {s.start, AP_PAGE_SIZE};
+	ap_descriptor_t d;
+	ap__descriptor_init(&d, AP_LEAF_LEVEL, e->m->format, e->live);
 	for (unsigned i = 0; i < count; i++, region.start += AP_PAGE_SIZE) {
-		ap_status_t status = modify_entry(e, r, &table[first + i], AP_LEAF_LEVEL, &region);
+		ap_status_t status = modify_entry(e, r, &d, &table[first + i], &region);
 		if (status != AP_OK)
 			return status;
 	}
@@ -528,7 +530,9 @@ static ap_status_t modify_apply(edit_t *e, const modify_request_t *r, uint64_t *
 				status = fail_region(e, AP_ERR_BREAK_BEFORE_MAKE, c);
 		} else {
 			ap_region_t region = ap__span_to_region(c);
-			status = modify_entry(e, r, entry, level, &region);
+			ap_descriptor_t d;
+			ap__descriptor_init(&d, level, e->m->format, e->live);
+			status = modify_entry(e, r, &d, entry, &region);
 		}
 		if (status != AP_OK)
 			return status;
