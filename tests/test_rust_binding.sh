@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: MIT OR Apache-2.0
 #
 # The Rust binding (bindings/rust) against the library of this build tree:
-# cargo test (offline: the binding needs no crates), the example's output,
-# and the test program under valgrind so that a table leaked on the C side
-# fails the run. Cargo's outputs go under the build tree.
+# clippy with warnings as errors (every unsafe block needs a SAFETY comment),
+# cargo test (offline: the binding needs no crates) including the doc tests
+# and their compile_fail test, the example's output, and the test program
+# under valgrind so that a table leaked on the C side fails the run.
+# Cargo's outputs go under the build tree.
 set -euo pipefail
 : "${abs_top_srcdir:?run through make check}" "${abs_top_builddir:?run through make check}"
 : "${PKG_CONFIG_PATH:?run through make check}"
@@ -21,7 +23,26 @@ export CARGO_TARGET_DIR=$abs_top_builddir/bindings/rust/target
 export CARGO_HOME=$abs_top_builddir/bindings/rust/cargo-home
 cargo=(cargo --quiet)
 
-"${cargo[@]}" test --offline --locked --manifest-path "$manifest"
+cargo clippy --version >/dev/null 2>&1 ||
+	{ echo "rust binding: clippy is missing (rustup component add clippy)" >&2; exit 1; }
+# The crate denies undocumented unsafe blocks itself; naming the lint here
+# covers the tests and examples too.
+"${cargo[@]}" clippy --offline --locked --manifest-path "$manifest" --all-targets -- \
+	-D warnings -D clippy::undocumented_unsafe_blocks
+
+# Not quiet, so that the doc tests are listed by name: the compile_fail one
+# (a Mapping whose translation holds an Rc must not cross threads) has to
+# be among them, or it proves nothing.
+log=$CARGO_TARGET_DIR/cargo-test.log
+mkdir -p "$CARGO_TARGET_DIR"
+cargo test --offline --locked --manifest-path "$manifest" >"$log" 2>&1 ||
+	{ cat "$log" >&2; echo "rust binding: cargo test failed" >&2; exit 1; }
+grep '^test result' "$log"
+if ! grep -q 'mapping::Mapping (line [0-9]*) - compile fail \.\.\. ok' "$log"; then
+	cat "$log" >&2
+	echo "rust binding: the compile_fail doc test did not run" >&2
+	exit 1
+fi
 
 output=$("${cargo[@]}" run --offline --locked --manifest-path "$manifest" --example firmware_map)
 if ! grep -qx '0x80212345 -> 0x80212345, a level 2 block' <<<"$output"; then

@@ -79,6 +79,7 @@ impl ErrorKind {
 
     /// The library's name for the status (`ap_strerror`).
     pub fn name(self) -> String {
+        // SAFETY: ap_strerror returns a static NUL-terminated string for every status.
         unsafe { crate::text::from_c(ffi::ap_strerror(self.status())) }
     }
 }

@@ -18,6 +18,11 @@
 //! # Ok::<(), aarch64_paging_c::Error>(())
 //! ```
 
+// Every unsafe block and impl says why it holds, as in google/aarch64-paging;
+// inside unsafe functions too.
+#![deny(clippy::undocumented_unsafe_blocks)]
+#![deny(unsafe_op_in_unsafe_fn)]
+
 pub mod attrs;
 mod error;
 pub mod ffi;
@@ -37,16 +42,19 @@ pub use translation::Translation;
 
 /// The library's version as `major << 16 | minor << 8 | patch`.
 pub fn version() -> u32 {
+    // SAFETY: takes no arguments and reads no state that can change.
     unsafe { ffi::ap_version() }
 }
 
 /// The library's version as text, e.g. "0.1.0".
 pub fn version_string() -> String {
+    // SAFETY: ap_version_string returns a static NUL-terminated string.
     unsafe { text::from_c(ffi::ap_version_string()) }
 }
 
 /// The names of the bits of `flags` in the descriptor format of `kind`
 /// (`ap_attrs_describe`).
 pub fn describe_flags(kind: RegimeKind, flags: u64) -> Result<String> {
+    // SAFETY: text::format passes a null buf with size 0, or a buffer of size bytes, and a valid needed.
     text::format(|buf, size, needed| unsafe { ffi::ap_attrs_describe(kind as i32, flags, buf, size, needed) })
 }

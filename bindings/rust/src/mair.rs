@@ -36,6 +36,7 @@ pub enum NormalMemory {
 /// The attribute for normal memory with the given inner and outer policies.
 pub fn normal(inner: NormalMemory, outer: NormalMemory) -> Result<u8> {
     let mut out = 0;
+    // SAFETY: out is a local the call writes one byte to.
     check(unsafe { ffi::ap_mair_normal(inner as i32, outer as i32, &mut out) })?;
     Ok(out)
 }
@@ -43,6 +44,7 @@ pub fn normal(inner: NormalMemory, outer: NormalMemory) -> Result<u8> {
 /// A MAIR value from its eight attributes.
 pub fn from_attributes(attributes: [u8; 8]) -> Result<u64> {
     let mut out = 0;
+    // SAFETY: attributes is an array of the 8 bytes the call reads; out is a local.
     check(unsafe { ffi::ap_mair_from_attributes(attributes.as_ptr(), &mut out) })?;
     Ok(out)
 }
@@ -50,6 +52,7 @@ pub fn from_attributes(attributes: [u8; 8]) -> Result<u64> {
 /// `mair` with attribute `index` replaced.
 pub fn with_attribute(mair: u64, index: u32, attribute: u8) -> Result<u64> {
     let mut out = 0;
+    // SAFETY: out is a local the call writes.
     check(unsafe { ffi::ap_mair_with_attribute(mair, index, attribute, &mut out) })?;
     Ok(out)
 }
@@ -57,12 +60,14 @@ pub fn with_attribute(mair: u64, index: u32, attribute: u8) -> Result<u64> {
 /// The eight attributes of `mair`.
 pub fn attributes(mair: u64) -> Result<[u8; 8]> {
     let mut out = [0u8; 8];
+    // SAFETY: out is an array of the 8 bytes the call writes.
     check(unsafe { ffi::ap_mair_attributes(mair, out.as_mut_ptr()) })?;
     Ok(out)
 }
 
 /// The library's description of one attribute.
 pub fn describe_attribute(attribute: u8) -> Result<String> {
+    // SAFETY: text::format passes a null buf with size 0, or a buffer of size bytes, and a valid needed.
     crate::text::format(|buf, size, needed| unsafe {
         ffi::ap_mair_attribute_describe(attribute, buf, size, needed)
     })
@@ -70,5 +75,6 @@ pub fn describe_attribute(attribute: u8) -> Result<String> {
 
 /// The library's description of a whole MAIR value.
 pub fn describe(mair: u64) -> Result<String> {
+    // SAFETY: text::format passes a null buf with size 0, or a buffer of size bytes, and a valid needed.
     crate::text::format(|buf, size, needed| unsafe { ffi::ap_mair_describe(mair, buf, size, needed) })
 }

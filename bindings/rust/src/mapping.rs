@@ -8,7 +8,7 @@ use crate::error::{check, check_detail, detail, Error, ErrorKind, Result};
 use crate::ffi;
 use crate::regime::Regime;
 use crate::region::Region;
-use crate::translation::{self, Translation, TranslationBox};
+use crate::translation::{self, Translation};
 
 /// Which half of the input address space a stage 1 table serves.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -103,38 +103,47 @@ pub struct Descriptor<'a> {
 impl Descriptor<'_> {
     /// Level (0..=3) of the table holding it.
     pub fn level(&self) -> u32 {
+        // SAFETY: self.raw is the descriptor the C core handed to the modify callback that made this Descriptor; the lifetime 'a keeps it within that callback.
         unsafe { ffi::ap_descriptor_level(self.raw) }
     }
     /// Raw bits.
     pub fn bits(&self) -> u64 {
+        // SAFETY: self.raw is the descriptor the C core handed to the modify callback that made this Descriptor; the lifetime 'a keeps it within that callback.
         unsafe { ffi::ap_descriptor_bits(self.raw) }
     }
     /// Output address, decoded for its level.
     pub fn output_address(&self) -> u64 {
+        // SAFETY: self.raw is the descriptor the C core handed to the modify callback that made this Descriptor; the lifetime 'a keeps it within that callback.
         unsafe { ffi::ap_descriptor_output_address(self.raw) }
     }
     /// Attribute bits, decoded for its level.
     pub fn flags(&self) -> u64 {
+        // SAFETY: self.raw is the descriptor the C core handed to the modify callback that made this Descriptor; the lifetime 'a keeps it within that callback.
         unsafe { ffi::ap_descriptor_flags(self.raw) }
     }
     /// Whether it is valid.
     pub fn is_valid(&self) -> bool {
+        // SAFETY: self.raw is the descriptor the C core handed to the modify callback that made this Descriptor; the lifetime 'a keeps it within that callback.
         unsafe { ffi::ap_descriptor_is_valid(self.raw) }
     }
     /// Whether it points to a next-level table.
     pub fn is_table(&self) -> bool {
+        // SAFETY: self.raw is the descriptor the C core handed to the modify callback that made this Descriptor; the lifetime 'a keeps it within that callback.
         unsafe { ffi::ap_descriptor_is_table(self.raw) }
     }
     /// Whether `set` or `modify_flags` changed it.
     pub fn updated(&self) -> bool {
+        // SAFETY: self.raw is the descriptor the C core handed to the modify callback that made this Descriptor; the lifetime 'a keeps it within that callback.
         unsafe { ffi::ap_descriptor_updated(self.raw) }
     }
     /// Sets output address and flags (break-before-make checked when live).
     pub fn set(&mut self, pa: u64, flags: u64) -> Result<()> {
+        // SAFETY: self.raw is the descriptor the C core handed to the modify callback that made this Descriptor; the lifetime 'a keeps it within that callback.
         check(unsafe { ffi::ap_descriptor_set(self.raw, pa, flags) })
     }
     /// Sets and clears flag bits, keeping the output address.
     pub fn modify_flags(&mut self, set: u64, clear: u64) -> Result<()> {
+        // SAFETY: self.raw is the descriptor the C core handed to the modify callback that made this Descriptor; the lifetime 'a keeps it within that callback.
         check(unsafe { ffi::ap_descriptor_modify_flags(self.raw, set, clear) })
     }
 }
@@ -142,14 +151,114 @@ impl Descriptor<'_> {
 /// One translation table hierarchy. Dropping it frees its tables, unless it
 /// is still active: then it is leaked, since hardware may still walk it
 /// (use [`Mapping::close`] to learn about that).
-pub struct Mapping {
+///
+/// `T` is the type of the caller's [`Translation`] (see
+/// [`Mapping::with_translation`]); mappings with the library's own
+/// translations (identity, linear, target) are plain `Mapping`s. A mapping
+/// is `Send` exactly when its translation is, so one can move to another
+/// thread with it:
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use aarch64_paging_c::{Mapping, MappingOptions, Translation};
+/// # use std::alloc::{alloc_zeroed, dealloc, Layout};
+/// # use aarch64_paging_c::{attrs::el1, Constraints, Region};
+/// # const PAGE: Layout = match Layout::from_size_align(4096, 4096) { Ok(l) => l, Err(_) => panic!() };
+/// # // SAFETY: PAGE has a non-zero size.
+/// # fn page() -> *mut u8 { unsafe { alloc_zeroed(PAGE) } }
+/// # // SAFETY: the library frees only tables that page() allocated.
+/// # fn unpage(p: *mut u8) { unsafe { dealloc(p, PAGE) } }
+///
+/// /// Tables from the heap at their own address; counts the live ones in an
+/// /// Arc, which is Send.
+/// struct Heap(Arc<Mutex<usize>>);
+/// impl Translation for Heap {
+///     fn allocate_table(&mut self) -> Option<(*mut u8, u64)> {
+///         *self.0.lock().unwrap() += 1;
+///         let table = page();
+///         Some((table, table as u64))
+///     }
+///     fn free_table(&mut self, table: *mut u8, _: u64) {
+///         *self.0.lock().unwrap() -= 1;
+///         unpage(table);
+///     }
+///     fn physical_to_virtual(&mut self, pa: u64) -> *mut u8 { pa as *mut u8 }
+/// }
+///
+/// let live = Arc::new(Mutex::new(0));
+/// let mut map = Mapping::with_translation(&MappingOptions { root_level: 1, ..Default::default() },
+///                                         Box::new(Heap(live.clone())))?;
+/// let worker = std::thread::spawn(move || {
+///     let ram = Region::from_size(0x4000_0000, 0x1000)?;
+///     map.map(&ram, 0x4000_0000, el1::VALID | el1::ACCESSED, Constraints::NONE)?;
+///     Ok::<_, aarch64_paging_c::Error>(map)
+/// });
+/// let map = worker.join().unwrap()?;
+/// assert_eq!(*live.lock().unwrap(), 3); // root, level 2 and level 3
+/// drop(map);
+/// assert_eq!(*live.lock().unwrap(), 0);
+/// # Ok::<(), aarch64_paging_c::Error>(())
+/// ```
+///
+/// The same with an `Rc`, which is not `Send`, does not compile:
+///
+/// ```compile_fail,E0277
+/// use std::cell::Cell;
+/// use std::rc::Rc;
+/// use aarch64_paging_c::{Mapping, MappingOptions, Translation};
+/// # use std::alloc::{alloc_zeroed, dealloc, Layout};
+/// # use aarch64_paging_c::{attrs::el1, Constraints, Region};
+/// # const PAGE: Layout = match Layout::from_size_align(4096, 4096) { Ok(l) => l, Err(_) => panic!() };
+/// # // SAFETY: PAGE has a non-zero size.
+/// # fn page() -> *mut u8 { unsafe { alloc_zeroed(PAGE) } }
+/// # // SAFETY: the library frees only tables that page() allocated.
+/// # fn unpage(p: *mut u8) { unsafe { dealloc(p, PAGE) } }
+///
+/// /// The same, counting in an Rc, which is not Send.
+/// struct Heap(Rc<Cell<usize>>);
+/// impl Translation for Heap {
+///     fn allocate_table(&mut self) -> Option<(*mut u8, u64)> {
+///         self.0.set(self.0.get() + 1);
+///         let table = page();
+///         Some((table, table as u64))
+///     }
+///     fn free_table(&mut self, table: *mut u8, _: u64) {
+///         self.0.set(self.0.get() - 1);
+///         unpage(table);
+///     }
+///     fn physical_to_virtual(&mut self, pa: u64) -> *mut u8 { pa as *mut u8 }
+/// }
+///
+/// let live = Rc::new(Cell::new(0));
+/// let mut map = Mapping::with_translation(&MappingOptions { root_level: 1, ..Default::default() },
+///                                         Box::new(Heap(live.clone())))?;
+/// // The thread would update the Rc's count while this one reads it.
+/// let worker = std::thread::spawn(move || {
+///     let ram = Region::from_size(0x4000_0000, 0x1000)?;
+///     map.map(&ram, 0x4000_0000, el1::VALID | el1::ACCESSED, Constraints::NONE)?;
+///     Ok::<_, aarch64_paging_c::Error>(map)
+/// });
+/// let map = worker.join().unwrap()?;
+/// assert_eq!(live.get(), 3);
+/// # Ok::<(), aarch64_paging_c::Error>(())
+/// ```
+pub struct Mapping<T: ?Sized = dyn Translation + Send> {
     raw: *mut ffi::ap_mapping_t,
-    // Kept alive for the C core, which calls back into them.
-    translation: Option<Box<TranslationBox>>,
+    // The caller's translation, from Box::into_raw (null for the library's
+    // own translations). The C core calls back into it through this
+    // pointer, so it is kept as a raw pointer rather than a Box that would
+    // claim it is never aliased; Drop frees it.
+    translation: *mut Box<T>,
+    _owns: PhantomData<Box<T>>,
     _regime: Option<Regime>,
 }
 
-unsafe impl Send for Mapping {}
+// SAFETY: a Mapping owns its C mapping alone: the C core keeps no
+// thread-local state and touches the mapping and its tables only during
+// calls made through this value, on the caller's thread. The regime is
+// Send. What remains is the caller's translation, which the C core calls
+// back on whichever thread uses the mapping: hence the `T: Send` bound.
+unsafe impl<T: ?Sized + Send> Send for Mapping<T> {}
 
 /// Runs a closure called back from C, turning a panic into a failure.
 fn guarded(f: impl FnOnce() -> bool) -> c_int {
@@ -159,6 +268,11 @@ fn guarded(f: impl FnOnce() -> bool) -> c_int {
     }
 }
 
+// The trampolines below are handed to the C core together with a ctx that
+// points to the caller's closure of type F (or to the output Vec), a local
+// of the method that makes the call; the C core calls them only during that
+// call, with pointers valid for the duration of the callback.
+
 unsafe extern "C" fn modify_trampoline<F, E>(
     ctx: *mut c_void,
     region: *const ffi::ap_region_t,
@@ -167,9 +281,14 @@ unsafe extern "C" fn modify_trampoline<F, E>(
 where
     F: FnMut(&Region, &mut Descriptor) -> std::result::Result<(), E>,
 {
-    let f = &mut *(ctx as *mut F);
+    // SAFETY: ctx is the &mut F that Mapping::modify passed, borrowed by
+    // nothing else during the call.
+    let f = unsafe { &mut *(ctx as *mut F) };
+    // SAFETY: the C core passes a valid region for the callback's duration.
+    let region = Region::from_raw(unsafe { &*region });
+    // The descriptor's lifetime ends with this callback.
     let mut descriptor = Descriptor { raw: d, _call: PhantomData };
-    guarded(|| f(&Region::from_raw(&*region), &mut descriptor).is_ok())
+    guarded(|| f(&region, &mut descriptor).is_ok())
 }
 
 unsafe extern "C" fn walk_trampoline<F, E>(
@@ -181,8 +300,12 @@ unsafe extern "C" fn walk_trampoline<F, E>(
 where
     F: FnMut(&Region, u64, u32) -> std::result::Result<(), E>,
 {
-    let f = &mut *(ctx as *mut F);
-    guarded(|| f(&Region::from_raw(&*region), bits, level).is_ok())
+    // SAFETY: ctx is the &mut F that Mapping::walk passed, borrowed by
+    // nothing else during the call.
+    let f = unsafe { &mut *(ctx as *mut F) };
+    // SAFETY: the C core passes a valid region for the callback's duration.
+    let region = Region::from_raw(unsafe { &*region });
+    guarded(|| f(&region, bits, level).is_ok())
 }
 
 unsafe extern "C" fn runs_trampoline<F, E>(
@@ -195,56 +318,96 @@ unsafe extern "C" fn runs_trampoline<F, E>(
 where
     F: FnMut(&Region, &[u64], u32) -> std::result::Result<(), E>,
 {
-    let f = &mut *(ctx as *mut F);
-    let run = std::slice::from_raw_parts(descriptors, count);
-    guarded(|| f(&Region::from_raw(&*region), run, level).is_ok())
+    // SAFETY: ctx is the &mut F that Mapping::walk_runs passed, borrowed by
+    // nothing else during the call.
+    let f = unsafe { &mut *(ctx as *mut F) };
+    // SAFETY: the C core passes `count` readable descriptors (a run inside
+    // one table, which it does not change during the callback).
+    let run = unsafe { std::slice::from_raw_parts(descriptors, count) };
+    // SAFETY: the C core passes a valid region for the callback's duration.
+    let region = Region::from_raw(unsafe { &*region });
+    guarded(|| f(&region, run, level).is_ok())
 }
 
 unsafe extern "C" fn write_trampoline(ctx: *mut c_void, text: *const c_char, length: usize) -> c_int {
-    let out = &mut *(ctx as *mut Vec<u8>);
-    out.extend_from_slice(std::slice::from_raw_parts(text.cast::<u8>(), length));
+    // SAFETY: ctx is the &mut Vec<u8> that Mapping::dump passed, borrowed by
+    // nothing else during the call.
+    let out = unsafe { &mut *(ctx as *mut Vec<u8>) };
+    // SAFETY: the C core passes `length` readable bytes of text.
+    out.extend_from_slice(unsafe { std::slice::from_raw_parts(text.cast::<u8>(), length) });
     0
 }
 
-impl Mapping {
+impl<T: ?Sized> Mapping<T> {
     fn create(
         options: &MappingOptions,
         make: impl FnOnce(&ffi::ap_mapping_options_t, &mut *mut ffi::ap_mapping_t) -> i32,
-    ) -> Result<Mapping> {
+    ) -> Result<Mapping<T>> {
         let mut raw = std::ptr::null_mut();
         check(make(&options.raw(), &mut raw))?;
-        Ok(Mapping { raw, translation: None, _regime: options.regime.clone() })
+        Ok(Mapping {
+            raw,
+            translation: std::ptr::null_mut(),
+            _owns: PhantomData,
+            _regime: options.regime.clone(),
+        })
     }
+}
 
+impl Mapping {
     /// Tables at their own address (`ap_mapping_create_identity`).
     pub fn identity(options: &MappingOptions) -> Result<Mapping> {
+        // SAFETY: o and out are valid for the call; the options' regime
+        // pointer is null or a regime that the mapping keeps alive.
         Self::create(options, |o, out| unsafe { ffi::ap_mapping_create_identity(o, out) })
     }
 
     /// Input address `va` maps to `va + offset`, and so do the tables.
     pub fn linear(options: &MappingOptions, offset: i64) -> Result<Mapping> {
+        // SAFETY: as in `identity`.
         Self::create(options, |o, out| unsafe { ffi::ap_mapping_create_linear(o, offset, out) })
     }
 
     /// An image for a target that loads it at physical address `base`.
     pub fn target(options: &MappingOptions, base: u64) -> Result<Mapping> {
+        // SAFETY: as in `identity`.
         Self::create(options, |o, out| unsafe { ffi::ap_mapping_create_target(o, base, out) })
     }
+}
 
-    /// Tables from a caller's [`Translation`].
-    pub fn with_translation(options: &MappingOptions, translation: Box<dyn Translation>) -> Result<Mapping> {
-        let mut boxed: Box<TranslationBox> = Box::new(translation);
-        let ctx = (&mut *boxed as *mut TranslationBox).cast::<c_void>();
-        let ops = translation::ops();
-        let mut mapping =
-            Self::create(options, |o, out| unsafe { ffi::ap_mapping_create(o, &ops, ctx, out) })?;
-        mapping.translation = Some(boxed);
-        Ok(mapping)
+impl<T: Translation + ?Sized> Mapping<T> {
+    /// Tables from a caller's [`Translation`]. The mapping is `Send` when
+    /// `T` is: pass a `Box<dyn Translation + Send>` or a boxed `Send` type
+    /// to move it between threads.
+    pub fn with_translation(options: &MappingOptions, translation: Box<T>) -> Result<Mapping<T>> {
+        let ctx = Box::into_raw(Box::new(translation));
+        let ops = translation::ops::<T>();
+        let created = Self::create(options, |o, out| {
+            // SAFETY: o, ops and out are valid for the call; ctx is the
+            // Box<Box<T>> that ops::<T>() expects, and it outlives the C
+            // mapping (Drop frees it only after the mapping is destroyed).
+            unsafe { ffi::ap_mapping_create(o, &ops, ctx.cast(), out) }
+        });
+        match created {
+            Ok(mut mapping) => {
+                mapping.translation = ctx;
+                Ok(mapping)
+            }
+            Err(e) => {
+                // SAFETY: ctx came from Box::into_raw above, and the C core
+                // failed to create the mapping, so nothing refers to it.
+                drop(unsafe { Box::from_raw(ctx) });
+                Err(e)
+            }
+        }
     }
+}
 
+impl<T: ?Sized> Mapping<T> {
     /// Maps `region` to output address `pa` with `flags`.
     pub fn map(&mut self, region: &Region, pa: u64, flags: u64, constraints: Constraints) -> Result<()> {
         let mut err = detail();
+        // SAFETY: self.raw is the live mapping this value owns (null only inside Drop); the other pointers are to locals valid for the call.
         let status = unsafe { ffi::ap_mapping_map(self.raw, &region.raw(), pa, flags, constraints.0, &mut err) };
         check_detail(status, &err)
     }
@@ -252,6 +415,7 @@ impl Mapping {
     /// Maps `region` to the output address its translation gives (identity, linear).
     pub fn map_auto(&mut self, region: &Region, flags: u64, constraints: Constraints) -> Result<()> {
         let mut err = detail();
+        // SAFETY: self.raw is the live mapping this value owns (null only inside Drop); the other pointers are to locals valid for the call.
         let status = unsafe { ffi::ap_mapping_map_auto(self.raw, &region.raw(), flags, constraints.0, &mut err) };
         check_detail(status, &err)
     }
@@ -259,6 +423,7 @@ impl Mapping {
     /// Unmaps `region`.
     pub fn unmap(&mut self, region: &Region) -> Result<()> {
         let mut err = detail();
+        // SAFETY: self.raw is the live mapping this value owns (null only inside Drop); the other pointers are to locals valid for the call.
         let status = unsafe { ffi::ap_mapping_unmap(self.raw, &region.raw(), &mut err) };
         check_detail(status, &err)
     }
@@ -272,6 +437,7 @@ impl Mapping {
     {
         let mut err = detail();
         let ctx = (&mut f as *mut F).cast();
+        // SAFETY: self.raw is the live mapping this value owns; ctx is &mut f, which outlives the call, and the trampoline is the one instantiated for F.
         let status = unsafe {
             ffi::ap_mapping_modify(self.raw, &region.raw(), modify_trampoline::<F, E>, ctx, &mut err)
         };
@@ -285,6 +451,7 @@ impl Mapping {
     {
         let mut err = detail();
         let ctx = (&mut f as *mut F).cast();
+        // SAFETY: self.raw is the live mapping this value owns; ctx is &mut f, which outlives the call, and the trampoline is the one instantiated for F.
         let status = unsafe { ffi::ap_mapping_walk(self.raw, &region.raw(), walk_trampoline::<F, E>, ctx, &mut err) };
         check_detail(status, &err)
     }
@@ -297,12 +464,14 @@ impl Mapping {
         let mut err = detail();
         let ctx = (&mut f as *mut F).cast();
         let status =
+            // SAFETY: self.raw is the live mapping this value owns; ctx is &mut f, which outlives the call, and the trampoline is the one instantiated for F.
             unsafe { ffi::ap_mapping_walk_runs(self.raw, &region.raw(), runs_trampoline::<F, E>, ctx, &mut err) };
         check_detail(status, &err)
     }
 
     /// Frees empty subtables.
     pub fn compact(&mut self) -> Result<()> {
+        // SAFETY: self.raw is the live mapping this value owns (null only inside Drop); the other pointers are to locals valid for the call.
         check(unsafe { ffi::ap_mapping_compact(self.raw) })
     }
 
@@ -312,6 +481,7 @@ impl Mapping {
             size: std::mem::size_of::<ffi::ap_translate_result_t>(),
             ..Default::default()
         };
+        // SAFETY: self.raw is the live mapping this value owns (null only inside Drop); the other pointers are to locals valid for the call.
         let status = unsafe { ffi::ap_mapping_translate(self.raw, va, &mut r) };
         let mapped = status == 0;
         if !mapped && ErrorKind::from_status(status) != ErrorKind::NotMapped {
@@ -331,84 +501,102 @@ impl Mapping {
     /// Activates the table; returns the TTBR value to restore.
     pub fn activate(&mut self) -> Result<u64> {
         let mut previous = 0;
+        // SAFETY: self.raw is the live mapping this value owns (null only inside Drop); the other pointers are to locals valid for the call.
         check(unsafe { ffi::ap_mapping_activate(self.raw, &mut previous) })?;
         Ok(previous)
     }
 
     /// Restores `previous_ttbr` and marks the table inactive.
     pub fn deactivate(&mut self, previous_ttbr: u64) -> Result<()> {
+        // SAFETY: self.raw is the live mapping this value owns (null only inside Drop); the other pointers are to locals valid for the call.
         check(unsafe { ffi::ap_mapping_deactivate(self.raw, previous_ttbr) })
     }
 
     /// Records that the caller installed the table itself.
     pub fn mark_active(&mut self) -> Result<()> {
+        // SAFETY: self.raw is the live mapping this value owns (null only inside Drop); the other pointers are to locals valid for the call.
         check(unsafe { ffi::ap_mapping_mark_active(self.raw) })
     }
 
     /// Records that the caller removed the table itself.
     pub fn mark_inactive(&mut self) -> Result<()> {
+        // SAFETY: self.raw is the live mapping this value owns (null only inside Drop); the other pointers are to locals valid for the call.
         check(unsafe { ffi::ap_mapping_mark_inactive(self.raw) })
     }
 
-    fn get<T: Default>(&self, f: impl FnOnce(*const ffi::ap_mapping_t, &mut T) -> i32) -> Result<T> {
-        let mut value = T::default();
+    fn get<V: Default>(&self, f: impl FnOnce(*const ffi::ap_mapping_t, &mut V) -> i32) -> Result<V> {
+        let mut value = V::default();
         check(f(self.raw, &mut value))?;
         Ok(value)
     }
 
     /// Whether the table is active.
     pub fn is_active(&self) -> Result<bool> {
+        // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
         self.get(|m, v| unsafe { ffi::ap_mapping_is_active(m, v) })
     }
     /// Physical address of the root table.
     pub fn root_address(&self) -> Result<u64> {
+        // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
         self.get(|m, v| unsafe { ffi::ap_mapping_root_address(m, v) })
     }
     /// The TTBR value: root address with the ASID in bits 63:48.
     pub fn ttbr(&self) -> Result<u64> {
+        // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
         self.get(|m, v| unsafe { ffi::ap_mapping_ttbr(m, v) })
     }
     /// Bytes of input address space covered.
     pub fn size(&self) -> Result<u64> {
+        // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
         self.get(|m, v| unsafe { ffi::ap_mapping_size(m, v) })
     }
     /// Root level.
     pub fn root_level(&self) -> Result<u32> {
+        // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
         self.get(|m, v| unsafe { ffi::ap_mapping_root_level(m, v) })
     }
     /// ASID ([`ErrorKind::Unsupported`] for regimes without one).
     pub fn asid(&self) -> Result<u16> {
+        // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
         self.get(|m, v| unsafe { ffi::ap_mapping_asid(m, v) })
     }
     /// VA range.
     pub fn va_range(&self) -> Result<VaRange> {
+        // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
         self.get(|m, v: &mut i32| unsafe { ffi::ap_mapping_va_range(m, v) }).map(VaRange::from_raw)
     }
     /// The kind of the mapping's regime.
     pub fn regime_kind(&self) -> Result<crate::RegimeKind> {
         let mut regime = std::ptr::null();
+        // SAFETY: self.raw is the live mapping this value owns (null only inside Drop); the other pointers are to locals valid for the call.
         check(unsafe { ffi::ap_mapping_regime(self.raw, &mut regime) })?;
         let mut kind = 0;
+        // SAFETY: regime is the mapping's regime, which lives at least as long as the mapping; kind is a local.
         check(unsafe { ffi::ap_regime_get_kind(regime, &mut kind) })?;
         Ok(crate::RegimeKind::from_raw(kind))
     }
     /// Number of tables, root included.
     pub fn table_count(&self) -> Result<usize> {
+        // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
         self.get(|m, v| unsafe { ffi::ap_mapping_table_count(m, v) })
     }
     /// Output address of `va` in a linear or identity translation.
     pub fn va_to_pa(&self, va: u64) -> Result<u64> {
+        // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
         self.get(|m, v| unsafe { ffi::ap_mapping_va_to_pa(m, va, v) })
     }
     /// Address through which the library reaches the table at `pa`.
     pub fn pa_to_table(&self, pa: u64) -> Result<u64> {
+        // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
         self.get(|m, v| unsafe { ffi::ap_mapping_pa_to_table(m, pa, v) })
     }
 
     /// The target image's bytes (mappings made with [`Mapping::target`]).
     pub fn image(&self) -> Result<Vec<u8>> {
+        // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
         let size: usize = self.get(|m, v| unsafe { ffi::ap_target_image_size(m, v) })?;
         let mut image = vec![0u8; size];
+        // SAFETY: self.raw is the live mapping; image has exactly size writable bytes.
         check(unsafe { ffi::ap_target_image_write(self.raw, image.as_mut_ptr().cast(), size) })?;
         Ok(image)
     }
@@ -417,13 +605,15 @@ impl Mapping {
     pub fn dump(&self) -> Result<String> {
         let mut out: Vec<u8> = Vec::new();
         let ctx = (&mut out as *mut Vec<u8>).cast();
+        // SAFETY: self.raw is the live mapping; ctx is &mut out, which outlives the call, as write_trampoline expects.
         check(unsafe { ffi::ap_mapping_dump(self.raw, write_trampoline, ctx) })?;
         Ok(String::from_utf8_lossy(&out).into_owned())
     }
 
     /// Destroys the mapping; an active one is handed back with
     /// [`ErrorKind::StillActive`].
-    pub fn close(mut self) -> std::result::Result<(), (Mapping, Error)> {
+    pub fn close(mut self) -> std::result::Result<(), (Mapping<T>, Error)> {
+        // SAFETY: self.raw is the live mapping; on success it is set to null and never used again.
         match check(unsafe { ffi::ap_mapping_destroy(self.raw) }) {
             Ok(()) => {
                 self.raw = std::ptr::null_mut();
@@ -434,16 +624,22 @@ impl Mapping {
     }
 }
 
-impl Drop for Mapping {
+impl<T: ?Sized> Drop for Mapping<T> {
     fn drop(&mut self) {
-        if self.raw.is_null() {
-            return;
-        }
-        if unsafe { ffi::ap_mapping_destroy(self.raw) } != 0 {
-            // Still active: its tables may be in use, so nothing is freed.
-            if let Some(t) = self.translation.take() {
-                std::mem::forget(t);
+        if !self.raw.is_null() {
+            // SAFETY: raw is the live mapping this value owns; it is not
+            // used again.
+            if unsafe { ffi::ap_mapping_destroy(self.raw) } != 0 {
+                // Still active: its tables may be in use, so nothing is
+                // freed, the translation included.
+                return;
             }
+        }
+        if !self.translation.is_null() {
+            // SAFETY: translation came from Box::into_raw in
+            // with_translation, and the C mapping that called back into it
+            // is destroyed.
+            drop(unsafe { Box::from_raw(self.translation) });
         }
     }
 }

@@ -75,13 +75,20 @@ pub(crate) struct UserRegime {
     hooks: *mut Mutex<Box<dyn RegimeHooks>>,
 }
 
-// The hooks sit behind a Mutex; the C regime is immutable once made.
+// SAFETY: the hooks are `RegimeHooks: Send` behind a Mutex, so any thread
+// may reach them; the C regime is immutable once made and the library
+// keeps no per-thread state for it.
 unsafe impl Send for UserRegime {}
+// SAFETY: as for Send: shared access only reads the immutable C regime,
+// and the hooks are reached through their Mutex.
 unsafe impl Sync for UserRegime {}
 
 impl Drop for UserRegime {
     fn drop(&mut self) {
         // Mappings hold an Arc of this, so none uses the regime any more.
+        // SAFETY: raw and hooks came from ap_regime_create and Box::into_raw
+        // in Regime::with_hooks, are owned by this value alone and are not
+        // used after this.
         unsafe {
             ffi::ap_regime_destroy(self.raw);
             drop(Box::from_raw(self.hooks));
@@ -97,10 +104,23 @@ pub struct Regime {
     _user: Option<Arc<UserRegime>>,
 }
 
+// SAFETY: raw is a built-in regime (static, immutable) or the immutable
+// regime of a UserRegime that the Arc keeps alive, and UserRegime is Send
+// and Sync.
 unsafe impl Send for Regime {}
+// SAFETY: as for Send; a Regime gives only shared, read-only access.
 unsafe impl Sync for Regime {}
 
-fn with_hooks<R: Copy>(ctx: *mut c_void, default: R, f: impl FnOnce(&mut dyn RegimeHooks) -> R) -> R {
+/// Runs `f` on the hooks behind `ctx`.
+///
+/// # Safety
+///
+/// `ctx` must be the context a regime made by [`Regime::with_hooks`] was
+/// registered with, and that regime must still exist.
+unsafe fn with_hooks<R: Copy>(ctx: *mut c_void, default: R, f: impl FnOnce(&mut dyn RegimeHooks) -> R) -> R {
+    // SAFETY: ctx is the Mutex that Regime::with_hooks registered; the
+    // UserRegime owning it outlives every mapping that can call back, and
+    // only shared references to it are made.
     let hooks = unsafe { &*(ctx as *const Mutex<Box<dyn RegimeHooks>>) };
     // A panic must not unwind into C; the hook's effect is then lost.
     catch_unwind(AssertUnwindSafe(|| match hooks.lock() {
@@ -111,7 +131,8 @@ fn with_hooks<R: Copy>(ctx: *mut c_void, default: R, f: impl FnOnce(&mut dyn Reg
 }
 
 unsafe extern "C" fn hook_invalidate(ctx: *mut c_void, inv: *const ffi::ap_invalidation_t) {
-    let inv = &*inv;
+    // SAFETY: the C core passes a valid invalidation for the call's duration.
+    let inv = unsafe { &*inv };
     let invalidation = Invalidation {
         va: inv.va,
         level: inv.level,
@@ -119,25 +140,30 @@ unsafe extern "C" fn hook_invalidate(ctx: *mut c_void, inv: *const ffi::ap_inval
         asid: inv.asid,
         va_range: VaRange::from_raw(inv.va_range),
     };
-    with_hooks(ctx, (), |h| h.invalidate(&invalidation));
+    // SAFETY: the C core passes the ctx of a live hooked regime.
+    unsafe { with_hooks(ctx, (), |h| h.invalidate(&invalidation)) };
 }
 
 unsafe extern "C" fn hook_barrier(ctx: *mut c_void) {
-    with_hooks(ctx, (), |h| h.barrier());
+    // SAFETY: the C core passes the ctx of a live hooked regime.
+    unsafe { with_hooks(ctx, (), |h| h.barrier()) };
 }
 
 unsafe extern "C" fn hook_activate(ctx: *mut c_void, root: u64, asid: u16, range: ffi::ap_va_range_t) -> u64 {
-    with_hooks(ctx, u64::MAX, |h| h.activate(root, asid, VaRange::from_raw(range)))
+    // SAFETY: the C core passes the ctx of a live hooked regime.
+    unsafe { with_hooks(ctx, u64::MAX, |h| h.activate(root, asid, VaRange::from_raw(range))) }
 }
 
 unsafe extern "C" fn hook_deactivate(ctx: *mut c_void, previous: u64, asid: u16, range: ffi::ap_va_range_t) {
-    with_hooks(ctx, (), |h| h.deactivate(previous, asid, VaRange::from_raw(range)));
+    // SAFETY: the C core passes the ctx of a live hooked regime.
+    unsafe { with_hooks(ctx, (), |h| h.deactivate(previous, asid, VaRange::from_raw(range))) };
 }
 
 impl Regime {
     /// The built-in regime of `kind` (memory-only in a hosted build).
     pub fn builtin(kind: RegimeKind) -> Result<Regime> {
         let mut raw = std::ptr::null();
+        // SAFETY: raw is a local the call writes a static regime to.
         check(unsafe { ffi::ap_regime_get(kind as i32, &mut raw) })?;
         Ok(Regime { raw, _user: None })
     }
@@ -153,8 +179,12 @@ impl Regime {
         };
         let ctx = Box::into_raw(Box::new(Mutex::new(hooks)));
         let mut raw = std::ptr::null_mut();
+        // SAFETY: table and raw are locals valid for the call; ctx is the
+        // Mutex the hook functions expect, freed only after the regime.
         let status = unsafe { ffi::ap_regime_create(kind as i32, &table, ctx.cast(), &mut raw) };
         if let Err(e) = check(status) {
+            // SAFETY: ctx came from Box::into_raw above; creation failed,
+            // so the C core keeps no pointer to it.
             drop(unsafe { Box::from_raw(ctx) });
             return Err(e);
         }
@@ -165,6 +195,7 @@ impl Regime {
     /// Which regime this is.
     pub fn kind(&self) -> Result<RegimeKind> {
         let mut kind = 0;
+        // SAFETY: self.raw is a live regime (see the Send impl); kind is a local.
         check(unsafe { ffi::ap_regime_get_kind(self.raw, &mut kind) })?;
         Ok(RegimeKind::from_raw(kind))
     }

@@ -18,6 +18,7 @@ impl Region {
     /// `[start, end)` rounded out to pages; `end == 0` means 2^64.
     pub fn from_range(start: u64, end: u64) -> Result<Region> {
         let mut r = ffi::ap_region_t::default();
+        // SAFETY: r is a local the call writes.
         check(unsafe { ffi::ap_region_from_range(start, end, &mut r) })?;
         Ok(Region { start: r.start, size: r.size })
     }
@@ -25,6 +26,7 @@ impl Region {
     /// `size` bytes from `start`, rounded out to pages.
     pub fn from_size(start: u64, size: u64) -> Result<Region> {
         let mut r = ffi::ap_region_t::default();
+        // SAFETY: r is a local the call writes.
         check(unsafe { ffi::ap_region_from_size(start, size, &mut r) })?;
         Ok(Region { start: r.start, size: r.size })
     }
@@ -42,6 +44,7 @@ impl fmt::Display for Region {
     /// The library's format, e.g. `0x0000000000001000..0x0000000000002000`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let raw = self.raw();
+        // SAFETY: text::format passes a null buf with size 0, or a buffer of size bytes, and a valid needed. raw is a local region.
         let text = crate::text::format(|buf, size, needed| unsafe {
             ffi::ap_region_format(&raw, buf, size, needed)
         })

@@ -6,11 +6,17 @@ use crate::error::{check, Result};
 use crate::ffi;
 
 /// Copies a NUL-terminated C string (NULL gives "").
+///
+/// # Safety
+///
+/// `text` is null or points to a NUL-terminated string that stays valid and
+/// unchanged during the call (the library's strings are static).
 pub(crate) unsafe fn from_c(text: *const c_char) -> String {
     if text.is_null() {
         return String::new();
     }
-    CStr::from_ptr(text).to_string_lossy().into_owned()
+    // SAFETY: non-null, and NUL-terminated by this function's contract.
+    unsafe { CStr::from_ptr(text) }.to_string_lossy().into_owned()
 }
 
 /// Runs a `(buf, size, needed)` formatter twice: once for the length, once

@@ -7,6 +7,10 @@ use crate::ffi;
 
 /// Where table pages come from and how their physical addresses relate to
 /// the pointers the library uses, e.g. guest memory seen by a VMM.
+///
+/// The trait does not require `Send`: a translation may hold an `Rc` or raw
+/// pointers. The [`Mapping`](crate::Mapping) that owns it is `Send` only
+/// when the translation is.
 pub trait Translation {
     /// A zeroed, 4 KiB-aligned 4 KiB page and its physical address, or
     /// `None` when out of memory.
@@ -17,37 +21,54 @@ pub trait Translation {
     fn physical_to_virtual(&mut self, pa: u64) -> *mut u8;
 }
 
-pub(crate) type TranslationBox = Box<dyn Translation>;
-
-fn with<R>(ctx: *mut c_void, default: R, f: impl FnOnce(&mut dyn Translation) -> R) -> R {
-    let t = unsafe { &mut *(ctx as *mut TranslationBox) };
+/// Runs `f` on the translation behind `ctx`.
+///
+/// # Safety
+///
+/// `ctx` must be the context registered by
+/// [`Mapping::with_translation`](crate::Mapping::with_translation) for a
+/// translation of type `T`: a pointer from `Box::into_raw` of a `Box<Box<T>>`
+/// that the mapping still owns, and that nothing else borrows during the call.
+unsafe fn with<T: Translation + ?Sized, R>(ctx: *mut c_void, default: R, f: impl FnOnce(&mut T) -> R) -> R {
+    // SAFETY: by this function's contract, ctx points to a live Box<T> owned
+    // by the mapping, and the C core calls back only from inside a call on
+    // that mapping, which holds no other reference to the translation.
+    let t = unsafe { &mut *(ctx as *mut Box<T>) };
     // A panic must not unwind into C: it becomes "out of memory" / "no table".
     catch_unwind(AssertUnwindSafe(|| f(t.as_mut()))).unwrap_or(default)
 }
 
-unsafe extern "C" fn allocate(ctx: *mut c_void, pa: *mut u64) -> *mut c_void {
-    match with(ctx, None, |t| t.allocate_table()) {
+unsafe extern "C" fn allocate<T: Translation + ?Sized>(ctx: *mut c_void, pa: *mut u64) -> *mut c_void {
+    // SAFETY: the C core passes back the ctx that ops::<T>() was registered
+    // with (see `with`).
+    match unsafe { with(ctx, None, |t: &mut T| t.allocate_table()) } {
         Some((table, address)) => {
-            *pa = address;
+            // SAFETY: the C core passes a valid, writable pointer for the
+            // table's physical address.
+            unsafe { *pa = address };
             table.cast()
         }
         None => std::ptr::null_mut(),
     }
 }
 
-unsafe extern "C" fn free(ctx: *mut c_void, table: *mut c_void, pa: u64) {
-    with(ctx, (), |t| t.free_table(table.cast(), pa));
+unsafe extern "C" fn free<T: Translation + ?Sized>(ctx: *mut c_void, table: *mut c_void, pa: u64) {
+    // SAFETY: the ctx registered with ops::<T>() (see `with`).
+    unsafe { with(ctx, (), |t: &mut T| t.free_table(table.cast(), pa)) };
 }
 
-unsafe extern "C" fn to_virtual(ctx: *mut c_void, pa: u64) -> *mut c_void {
-    with(ctx, std::ptr::null_mut(), |t| t.physical_to_virtual(pa)).cast()
+unsafe extern "C" fn to_virtual<T: Translation + ?Sized>(ctx: *mut c_void, pa: u64) -> *mut c_void {
+    // SAFETY: the ctx registered with ops::<T>() (see `with`).
+    unsafe { with(ctx, std::ptr::null_mut(), |t: &mut T| t.physical_to_virtual(pa)) }.cast()
 }
 
-pub(crate) fn ops() -> ffi::ap_translation_ops_t {
+/// The callbacks for a translation of type `T`; their ctx must be a
+/// `*mut Box<T>` as `with` describes.
+pub(crate) fn ops<T: Translation + ?Sized>() -> ffi::ap_translation_ops_t {
     ffi::ap_translation_ops_t {
         size: std::mem::size_of::<ffi::ap_translation_ops_t>(),
-        allocate_table: Some(allocate),
-        free_table: Some(free),
-        physical_to_virtual: Some(to_virtual),
+        allocate_table: Some(allocate::<T>),
+        free_table: Some(free::<T>),
+        physical_to_virtual: Some(to_virtual::<T>),
     }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 //! The Rust binding against the library of this build tree.
+#![deny(clippy::undocumented_unsafe_blocks)]
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
@@ -46,7 +47,10 @@ impl Translation for Arena {
         let mut used = self.used.borrow_mut();
         let index = used.iter().position(|u| !u)?;
         used[index] = true;
+        // SAFETY: index < count, so the page is inside the arena's allocation.
         let page = unsafe { self.base.add(index * 4096) };
+        // SAFETY: page is 4096 writable bytes of the arena that nothing
+        // else uses (it was free).
         unsafe { std::ptr::write_bytes(page, 0, 4096) };
         Some((page, ARENA_PA + index as u64 * 4096))
     }
@@ -62,6 +66,7 @@ impl Translation for Arena {
         if pa < ARENA_PA || index as usize >= self.used.borrow().len() {
             return std::ptr::null_mut();
         }
+        // SAFETY: index was checked against the arena's page count above.
         unsafe { self.base.add(index as usize * 4096) }
     }
 }
@@ -264,6 +269,68 @@ impl RegimeHooks for Recorder {
     fn deactivate(&mut self, previous: u64, asid: u16, _: VaRange) {
         self.calls.lock().unwrap().push(format!("deactivate {previous:#x} asid {asid}"));
     }
+}
+
+/// Like Arena, but Send: the pages are reached through the boxed slice (no
+/// raw pointer field) and the bookkeeping is shared through an Arc.
+struct SendArena {
+    pages: Box<[Page]>,
+    used: Arc<Mutex<Vec<bool>>>,
+}
+
+impl Translation for SendArena {
+    fn allocate_table(&mut self) -> Option<(*mut u8, u64)> {
+        let mut used = self.used.lock().unwrap();
+        let index = used.iter().position(|u| !u)?;
+        used[index] = true;
+        self.pages[index].0.fill(0);
+        Some((self.pages[index].0.as_mut_ptr(), ARENA_PA + index as u64 * 4096))
+    }
+
+    fn free_table(&mut self, _table: *mut u8, pa: u64) {
+        self.used.lock().unwrap()[((pa - ARENA_PA) / 4096) as usize] = false;
+    }
+
+    fn physical_to_virtual(&mut self, pa: u64) -> *mut u8 {
+        let index = (pa.wrapping_sub(ARENA_PA) / 4096) as usize;
+        match self.pages.get_mut(index) {
+            Some(page) if pa >= ARENA_PA => page.0.as_mut_ptr(),
+            _ => std::ptr::null_mut(),
+        }
+    }
+}
+
+fn assert_send<T: Send>(_: &T) {}
+
+#[test]
+fn a_mapping_with_a_send_translation_crosses_threads() {
+    let used = Arc::new(Mutex::new(vec![false; 8]));
+    let pages: Box<[Page]> = (0..8).map(|_| Page([0; 4096])).collect();
+    let mut map = Mapping::with_translation(&options(1), Box::new(SendArena { pages, used: used.clone() })).unwrap();
+    assert_send(&map);
+    map.map(&region(0x4000_0000, 0x4000_2000), 0x1_0000_0000, NORMAL, Constraints::NONE).unwrap();
+    // Edited on another thread, then handed back.
+    let map = std::thread::spawn(move || {
+        map.map(&region(0x4020_0000, 0x4020_1000), 0x2_0000_0000, NORMAL, Constraints::NONE).unwrap();
+        assert_eq!(map.translate(0x4000_1234).unwrap().output_address, 0x1_0000_1234);
+        map
+    })
+    .join()
+    .unwrap();
+    assert_eq!(map.translate(0x4020_0010).unwrap().output_address, 0x2_0000_0010);
+    assert_eq!(used.lock().unwrap().iter().filter(|u| **u).count(), 4); // root, L2, two L3
+    // Dropped on a third thread: the tables go back to the arena.
+    std::thread::spawn(move || drop(map)).join().unwrap();
+    assert!(used.lock().unwrap().iter().all(|u| !u));
+
+    // The library's own translations and boxed Send trait objects are Send too.
+    let builtin = Mapping::identity(&options(1)).unwrap();
+    assert_send(&builtin);
+    let pages: Box<[Page]> = (0..2).map(|_| Page([0; 4096])).collect();
+    let object: Box<dyn Translation + Send> = Box::new(SendArena { pages, used: Arc::new(Mutex::new(vec![false; 2])) });
+    let dynamic = Mapping::with_translation(&options(1), object).unwrap();
+    assert_send(&dynamic);
+    std::thread::spawn(move || (builtin.root_level().unwrap(), dynamic.root_level().unwrap())).join().unwrap();
 }
 
 #[test]
