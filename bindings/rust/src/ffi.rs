@@ -50,6 +50,8 @@ pub struct ap_invalidation_t {
     pub kind: ap_invalidation_kind_t,
     pub asid: u16,
     pub va_range: ap_va_range_t,
+    pub range_start: u64,
+    pub range_size: u64,
 }
 
 #[repr(C)]

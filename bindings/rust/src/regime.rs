@@ -36,7 +36,8 @@ impl RegimeKind {
 pub enum InvalidationKind {
     /// A block or page descriptor changed.
     Leaf,
-    /// A table descriptor was removed.
+    /// A table descriptor was removed: every TLB entry in its whole range
+    /// (`range_start .. range_start + range_size`) must go.
     Table,
 }
 
@@ -53,6 +54,11 @@ pub struct Invalidation {
     pub asid: u16,
     /// The mapping's VA range.
     pub va_range: VaRange,
+    /// First input address the descriptor translated.
+    pub range_start: u64,
+    /// Bytes the descriptor translated: a page or block for a leaf, the
+    /// whole range under a removed table.
+    pub range_size: u64,
 }
 
 /// Maintenance and activation of a caller-defined regime, e.g. a VMM that
@@ -139,6 +145,8 @@ unsafe extern "C" fn hook_invalidate(ctx: *mut c_void, inv: *const ffi::ap_inval
         kind: if inv.kind == 0 { InvalidationKind::Leaf } else { InvalidationKind::Table },
         asid: inv.asid,
         va_range: VaRange::from_raw(inv.va_range),
+        range_start: inv.range_start,
+        range_size: inv.range_size,
     };
     // SAFETY: the C core passes the ctx of a live hooked regime.
     unsafe { with_hooks(ctx, (), |h| h.invalidate(&invalidation)) };

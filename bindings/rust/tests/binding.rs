@@ -257,7 +257,10 @@ struct Recorder {
 impl RegimeHooks for Recorder {
     fn invalidate(&mut self, i: &Invalidation) {
         assert_eq!(i.kind, InvalidationKind::Leaf);
-        self.calls.lock().unwrap().push(format!("invalidate {:#x} L{} asid {}", i.va, i.level, i.asid));
+        self.calls.lock().unwrap().push(format!(
+            "invalidate {:#x} L{} asid {} range {:#x}+{:#x}",
+            i.va, i.level, i.asid, i.range_start, i.range_size
+        ));
     }
     fn barrier(&mut self) {
         self.calls.lock().unwrap().push("barrier".into());
@@ -352,8 +355,8 @@ fn a_regime_with_rust_hooks() {
         *calls.lock().unwrap(),
         vec![
             format!("activate {ARENA_PA:#x} asid 5"),
-            "invalidate 0x1000 L3 asid 5".to_string(),
-            "invalidate 0x2000 L3 asid 5".to_string(),
+            "invalidate 0x1000 L3 asid 5 range 0x1000+0x1000".to_string(),
+            "invalidate 0x2000 L3 asid 5 range 0x2000+0x1000".to_string(),
             "barrier".to_string(),
             "deactivate 0x5000 asid 5".to_string(),
         ]
