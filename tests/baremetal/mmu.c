@@ -164,3 +164,28 @@ uint64_t mmu_read_ttbr(ap_regime_kind_t kind, ap_va_range_t range)
 	}
 	return v;
 }
+
+#define HCR_VM (1ull << 0)
+#define HCR_RW (1ull << 31)
+
+/* VTCR_EL2: T0SZ 25 (39-bit IPA), SL0 = 1 (walks start at level 1), 4 KiB
+ * granule, walks write-back cacheable and inner shareable, PS from the
+ * CPU (at most 48 bits), RES1 bit 31. */
+static uint64_t stage2_vtcr(void)
+{
+	uint64_t mmfr0;
+	__asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(mmfr0));
+	uint64_t ps = (mmfr0 & 0xf) > 5 ? 5 : (mmfr0 & 0xf);
+	return 25 | (1ull << 6) | (1ull << 8) | (1ull << 10) | (3ull << 12) | (ps << 16) |
+	       (1ull << 31);
+}
+
+void mmu_stage2_enable(ap_mapping_t *stage2, uint64_t *previous)
+{
+	__asm__ volatile("msr vtcr_el2, %0" : : "r"(stage2_vtcr()));
+	CHECK_EQ(ap_mapping_activate(stage2, previous), AP_OK);
+	__asm__ volatile("msr hcr_el2, %0" : : "r"(HCR_VM | HCR_RW));
+	/* The guest's own MMU stays off: SCTLR_EL1 with only its RES1 bits. */
+	__asm__ volatile("msr sctlr_el1, %0\n\tisb\n\ttlbi vmalls12e1\n\tdsb nsh\n\tisb"
+			 : : "r"(0x30d00800ull) : "memory");
+}

@@ -34,6 +34,12 @@ void mmu_enable(ap_regime_kind_t kind, bool upper);
 /* Turns the MMU of the current exception level off. */
 void mmu_disable(void);
 
+/* At EL2: sets VTCR_EL2 for the tests' stage 2 tables (39-bit IPA, walks
+ * from level 1), activates @p stage2 (the previous VTTBR in @p previous),
+ * turns stage 2 on for EL1&0 with EL1 in AArch64, and leaves the guest's
+ * own MMU off. The caller then enters the guest with rt_enter_el1(). */
+void mmu_stage2_enable(ap_mapping_t *stage2, uint64_t *previous);
+
 /* AT S1ExR (or S1ExW when @p write) at the current level: the PAR_EL1 value. */
 uint64_t mmu_at(uint64_t va, bool write);
 

@@ -15,8 +15,6 @@
 #define PAGE 4096ull
 #define GUEST_ALIAS 0x1000000000ull /* IPA of guest_page's alias */
 
-#define HCR_VM (1ull << 0)
-#define HCR_RW (1ull << 31)
 /* Stage 2 attributes: normal write-back memory or device memory, read-write. */
 #define S2_NORMAL (AP_S2_VALID | AP_S2_ACCESS_FLAG | AP_S2_S2AP_ACCESS_RW | AP_S2_SH_INNER | \
 		   AP_S2_MEMATTR_NORMAL_INNER_WB | AP_S2_MEMATTR_NORMAL_OUTER_WB)
@@ -133,17 +131,6 @@ bool rt_lower_el_hook(unsigned vector, uint64_t *regs)
 	return false;
 }
 
-/* VTCR_EL2: 39-bit IPA (T0SZ 25), walk starts at level 1 (SL0 = 1), 4 KiB
- * granule, walks write-back cacheable and inner shareable, RES1 bit 31. */
-static uint64_t vtcr(void)
-{
-	uint64_t mmfr0;
-	__asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(mmfr0));
-	uint64_t ps = (mmfr0 & 0xf) > 5 ? 5 : (mmfr0 & 0xf);
-	return 25 | (1ull << 6) | (1ull << 8) | (1ull << 10) | (3ull << 12) | (ps << 16) |
-	       (1ull << 31);
-}
-
 int test_main(void)
 {
 	CHECK_EQ(rt_current_el(), 2);
@@ -157,14 +144,9 @@ int test_main(void)
 	map_ipa(RT_UART, PAGE, RT_UART, S2_DEVICE);
 	map_ipa(GUEST_ALIAS, PAGE, (uint64_t)guest_page, S2_NORMAL | AP_S2_XN);
 
-	__asm__ volatile("msr vtcr_el2, %0" : : "r"(vtcr()));
-	CHECK_EQ(ap_mapping_activate(stage2, &previous_vttbr), AP_OK);
+	mmu_stage2_enable(stage2, &previous_vttbr);
 	uint64_t vttbr;
 	CHECK_EQ(ap_mapping_ttbr(stage2, &vttbr), AP_OK);
 	CHECK_EQ(mmu_read_ttbr(AP_REGIME_STAGE2, AP_VA_RANGE_LOWER), vttbr);
-	__asm__ volatile("msr hcr_el2, %0" : : "r"(HCR_VM | HCR_RW));
-	/* The guest's own MMU stays off: SCTLR_EL1 with only its RES1 bits. */
-	__asm__ volatile("msr sctlr_el1, %0\n\tisb\n\ttlbi vmalls12e1\n\tdsb nsh\n\tisb"
-			 : : "r"(0x30d00800ull) : "memory");
 	rt_enter_el1(guest_main, __guest_stack_top);
 }

@@ -21,8 +21,6 @@
 #define IPA_2MIB 0x4000000000ull
 #define IPA_1GIB 0x5000000000ull
 
-#define HCR_VM (1ull << 0)
-#define HCR_RW (1ull << 31)
 #define S2_NORMAL (AP_S2_VALID | AP_S2_ACCESS_FLAG | AP_S2_S2AP_ACCESS_RW | AP_S2_SH_INNER | \
 		   AP_S2_MEMATTR_NORMAL_INNER_WB | AP_S2_MEMATTR_NORMAL_OUTER_WB)
 #define S2_DEVICE (AP_S2_VALID | AP_S2_ACCESS_FLAG | AP_S2_S2AP_ACCESS_RW | AP_S2_XN | \
@@ -140,16 +138,6 @@ bool rt_lower_el_hook(unsigned vector, uint64_t *regs)
 	return false;
 }
 
-/* VTCR_EL2 as in stage2.c: 39-bit IPA, walks from level 1, 4 KiB granule. */
-static uint64_t vtcr(void)
-{
-	uint64_t mmfr0;
-	__asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(mmfr0));
-	uint64_t ps = (mmfr0 & 0xf) > 5 ? 5 : (mmfr0 & 0xf);
-	return 25 | (1ull << 6) | (1ull << 8) | (1ull << 10) | (3ull << 12) | (ps << 16) |
-	       (1ull << 31);
-}
-
 int test_main(void)
 {
 	CHECK_EQ(rt_current_el(), 2);
@@ -165,12 +153,7 @@ int test_main(void)
 	for (unsigned c = 0; c < 2; c++)
 		tlb_map(stage2, cases[c].ipa, TLB_BLOCK, TLB_TEST_PA, S2_NORMAL | AP_S2_XN);
 
-	__asm__ volatile("msr vtcr_el2, %0" : : "r"(vtcr()));
 	uint64_t previous_vttbr;
-	CHECK_EQ(ap_mapping_activate(stage2, &previous_vttbr), AP_OK);
-	__asm__ volatile("msr hcr_el2, %0" : : "r"(HCR_VM | HCR_RW));
-	/* The guest's own MMU stays off: SCTLR_EL1 with only its RES1 bits. */
-	__asm__ volatile("msr sctlr_el1, %0\n\tisb\n\ttlbi vmalls12e1\n\tdsb nsh\n\tisb"
-			 : : "r"(0x30d00800ull) : "memory");
+	mmu_stage2_enable(stage2, &previous_vttbr);
 	rt_enter_el1(guest_main, __guest_stack_top);
 }
