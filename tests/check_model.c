@@ -1,12 +1,24 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * Model-based random testing: random maps, unmaps, modifies and compactions
- * over a window of pages, checked after every step against a plain array
- * that says, per page, whether it is mapped, where, and with which flags.
+ * over a window of pages, checked after every step against a model that
+ * says, per page, whether it is mapped, where, and with which flags, and,
+ * per table entry, whether it is empty, a block or a table.
+ *
+ * The model predicts each step's outcome instead of accepting whatever the
+ * library says: how many tables it needs (only those steps may fail with
+ * AP_ERR_NO_MEMORY, and no more allocations may be attempted), whether
+ * break-before-make refuses it on a live mapping (all other live steps must
+ * succeed), the level of every page's final descriptor (blocks where the
+ * request and alignment allow them), and which tables it frees. On a live
+ * mapping every valid descriptor that changed must be invalidated (LEAF at
+ * its level, TABLE over the whole range of a removed subtable, with the
+ * mapping's ASID), nothing else may be, a barrier must follow, and no table
+ * may be freed before its invalidation has been waited for.
+ *
  * Variants: a window across a 1 GiB boundary and one at the very top of an
- * upper-range table; EL1&0, EL2 and stage 2; with allocation failures (each
- * step is all or nothing); and live (each accepted step invalidates every
- * page whose valid mapping it changed; each refused one changes nothing).
+ * upper-range table; EL1&0, EL2 and stage 2; with allocation failures; and
+ * live. AP_MODEL_STEPS in the environment sets the step count (default 80).
  */
 #include "test_util.h"
 
@@ -14,7 +26,11 @@
 #include <string.h>
 
 #define WINDOW_PAGES 2048u /* 8 MiB */
+#define PAGES_PER_L2 512u
+#define WINDOW_L2 (WINDOW_PAGES / PAGES_PER_L2) /* level-2 entries in the window */
+#define WINDOW_L1 2u                              /* level-1 entries it may touch */
 #define STEPS 80
+#define MAX_REMOVED (WINDOW_L2 + WINDOW_L1)
 
 typedef struct page_state {
 	bool valid;
@@ -22,14 +38,28 @@ typedef struct page_state {
 	ap_attrs_t flags;
 } page_state_t;
 
+/* What a level-2 entry of the window holds. Invalid entries are all zero:
+ * the steps never write invalid descriptors with attribute bits. */
+typedef enum entry_kind { ENTRY_EMPTY, ENTRY_BLOCK, ENTRY_TABLE } entry_kind_t;
+
+/* The shape of the hierarchy over the window. The root is level 1; the
+ * window never covers a whole level-1 entry, so those are empty or tables. */
+typedef struct shape {
+	bool l1_table[WINDOW_L1];
+	entry_kind_t l2[WINDOW_L2];
+} shape_t;
+
 typedef struct world {
 	ap_regime_kind_t kind;
 	uint64_t base; /* first address of the window */
 	ap_mapping_t *m;
 	test_alloc_t alloc;
-	recorder_t rec;
+	recorder_t rec; /* hooks, and 'F' for every free_table, in one event log */
 	ap_regime_t *regime;
 	page_state_t model[WINDOW_PAGES];
+	shape_t shape;
+	uint16_t asid;
+	ap_va_range_t va_range;
 	uint64_t rng;
 	bool live;
 } world_t;
@@ -75,6 +105,45 @@ static ap_attrs_t random_flags(world_t *w)
 	return f;
 }
 
+/* The model's own break-before-make rule for the bits the steps vary:
+ * permissions, execute-never and software flags may change on a live valid
+ * descriptor; memory type and shareability may not. */
+static bool live_change_ok(ap_regime_kind_t kind, ap_attrs_t old_flags, ap_attrs_t new_flags)
+{
+	ap_attrs_t may_change;
+	if (kind == AP_REGIME_STAGE2)
+		may_change = AP_S2_S2AP_ACCESS_RW | AP_S2_XN | AP_S2_SWFLAG_0 | AP_S2_SWFLAG_1;
+	else
+		may_change = AP_EL1_READ_ONLY | AP_EL1_SWFLAG_0 | AP_EL1_SWFLAG_1;
+	return ((old_flags ^ new_flags) & ~may_change) == 0;
+}
+
+/* ---- A translation over the test_alloc that logs every free ---- */
+
+static void *world_allocate(void *ctx, ap_pa_t *pa)
+{
+	world_t *w = ctx;
+	return test_alloc_ops()->allocate_table(&w->alloc, pa);
+}
+
+static void world_free_table(void *ctx, void *table, ap_pa_t pa)
+{
+	world_t *w = ctx;
+	if (w->rec.event_count < RECORDER_MAX)
+		w->rec.events[w->rec.event_count++] = 'F';
+	test_alloc_ops()->free_table(&w->alloc, table, pa);
+}
+
+static void *world_p2v(void *ctx, ap_pa_t pa)
+{
+	world_t *w = ctx;
+	return test_alloc_ops()->physical_to_virtual(&w->alloc, pa);
+}
+
+static const ap_translation_ops_t world_ops = {
+	sizeof(ap_translation_ops_t), world_allocate, world_free_table, world_p2v,
+};
+
 static void world_init(world_t *w, ap_regime_kind_t kind, bool upper, unsigned seed)
 {
 	memset(w, 0, sizeof(*w));
@@ -84,8 +153,10 @@ static void world_init(world_t *w, ap_regime_kind_t kind, bool upper, unsigned s
 	test_alloc_init(&w->alloc);
 	w->regime = recording_regime(kind, &w->rec);
 	bool asid = kind == AP_REGIME_EL1AND0;
-	ap_mapping_options_t o = opts(w->regime, 1, asid ? 3 : 0, upper ? AP_VA_RANGE_UPPER : AP_VA_RANGE_LOWER);
-	w->m = test_alloc_mapping(&w->alloc, &o);
+	w->asid = asid ? 3 : 0;
+	w->va_range = upper ? AP_VA_RANGE_UPPER : AP_VA_RANGE_LOWER;
+	ap_mapping_options_t o = opts(w->regime, 1, w->asid, w->va_range);
+	ck_assert_int_eq(ap_mapping_create(&o, &world_ops, w, &w->m), AP_OK);
 }
 
 static void world_free(world_t *w)
@@ -97,21 +168,47 @@ static void world_free(world_t *w)
 	ck_assert_int_eq(ap_regime_destroy(w->regime), AP_OK);
 }
 
-/* Every page of the window translates as the model says. */
-static void check_model(world_t *w)
+/* ---- Geometry of the window ---- */
+
+static uint64_t page_va(const world_t *w, unsigned i)
+{
+	return w->base + (uint64_t)i * PAGE;
+}
+
+static unsigned l1_of(const world_t *w, unsigned l2)
+{
+	return (unsigned)(((w->base + (uint64_t)l2 * BLOCK_L2) >> 30) - (w->base >> 30));
+}
+
+/* The level of the descriptor a walk of page i ends at. */
+static unsigned model_level(const world_t *w, unsigned i)
+{
+	unsigned j = i / PAGES_PER_L2;
+	if (!w->shape.l1_table[l1_of(w, j)])
+		return 1;
+	return w->shape.l2[j] == ENTRY_TABLE ? 3 : 2;
+}
+
+/* Every page of the window translates as the model says, ending at the
+ * level the model says (so lost or spurious blocks and tables show). */
+static void check_model(world_t *w, int step)
 {
 	ap_translate_result_t t = {.size = sizeof(t)};
 	for (unsigned i = 0; i < WINDOW_PAGES; i++) {
-		uint64_t va = w->base + (uint64_t)i * PAGE + (i * 8 % PAGE);
+		uint64_t va = page_va(w, i) + (i * 8 % PAGE);
 		ap_status_t status = ap_mapping_translate(w->m, va, &t);
 		const page_state_t *p = &w->model[i];
+		unsigned level = model_level(w, i);
 		if (!p->valid) {
-			ck_assert_msg(status == AP_ERR_NOT_MAPPED, "page %u should be unmapped", i);
-			continue;
+			ck_assert_msg(status == AP_ERR_NOT_MAPPED, "step %d: page %u should be unmapped",
+				      step, i);
+		} else {
+			ck_assert_msg(status == AP_OK, "step %d: page %u should be mapped", step, i);
+			ck_assert_uint_eq(t.output_address, p->pa + (va & (PAGE - 1)));
+			ck_assert_uint_eq(t.attributes & ~AP_ATTR_TABLE_OR_PAGE, p->flags);
 		}
-		ck_assert_msg(status == AP_OK, "page %u should be mapped", i);
-		ck_assert_uint_eq(t.output_address, p->pa + (va & (PAGE - 1)));
-		ck_assert_uint_eq(t.attributes & ~AP_ATTR_TABLE_OR_PAGE, p->flags);
+		ck_assert_msg(t.level == level, "step %d: page %u ends at level %u, model says %u",
+			      step, i, t.level, level);
 	}
 }
 
@@ -177,70 +274,346 @@ static ap_status_t apply(world_t *w, const step_t *s)
 	}
 }
 
-static void update_model(world_t *w, const step_t *s)
+/* ---- The model's prediction of one step ---- */
+
+typedef struct removed_table {
+	unsigned level; /* of the descriptor that pointed to it */
+	uint64_t start, size;
+} removed_table_t;
+
+typedef struct outcome {
+	bool refused;          /* break-before-make on a live mapping */
+	unsigned tables;       /* tables the step must allocate */
+	unsigned removed_count; /* subtables it unlinks and frees (one table each) */
+	removed_table_t removed[MAX_REMOVED];
+} outcome_t;
+
+static void remove_table(outcome_t *o, unsigned level, uint64_t start, uint64_t size)
 {
-	for (unsigned i = s->first; s->kind != 3 && i < s->first + s->count; i++) {
-		page_state_t *p = &w->model[i];
-		if (s->kind == 0) {
-			p->valid = true;
-			p->pa = s->pa + (uint64_t)(i - s->first) * PAGE;
-			p->flags = s->flags;
-		} else if (s->kind == 1) {
+	ck_assert_uint_lt(o->removed_count, MAX_REMOVED);
+	o->removed[o->removed_count].level = level;
+	o->removed[o->removed_count].start = start;
+	o->removed[o->removed_count].size = size;
+	o->removed_count++;
+}
+
+/* A page write at level 3, or one block's worth of pages: refused on a
+ * live mapping when a valid page changes its address or a forbidden bit. */
+static void write_pages(const world_t *w, page_state_t *pages, unsigned a, unsigned b,
+			const step_t *s, outcome_t *o)
+{
+	for (unsigned i = a; i <= b; i++) {
+		page_state_t *p = &pages[i];
+		ap_pa_t pa = s->pa + (uint64_t)(i - s->first) * PAGE;
+		if (s->kind == 1) {
 			p->valid = false;
-		} else if (p->valid) {
-			p->flags |= swflag(w->kind);
+			continue;
+		}
+		if (s->kind == 2) {
+			if (p->valid)
+				p->flags |= swflag(w->kind);
+			continue;
+		}
+		if (w->live && p->valid && (p->pa != pa || !live_change_ok(w->kind, p->flags, s->flags)))
+			o->refused = true;
+		p->valid = true;
+		p->pa = pa;
+		p->flags = s->flags;
+	}
+}
+
+/* Runs step s on the model: pages and shape are updated in place (the
+ * caller throws them away if the step is refused or fails). */
+static void simulate(const world_t *w, const step_t *s, page_state_t *pages, shape_t *sh,
+		     outcome_t *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (s->kind == 3) {
+		for (unsigned k = 0; k < WINDOW_L1; k++) {
+			if (!sh->l1_table[k])
+				continue;
+			bool empty = true;
+			for (unsigned j = 0; j < WINDOW_L2; j++) {
+				if (l1_of(w, j) != k)
+					continue;
+				if (sh->l2[j] == ENTRY_TABLE) {
+					bool any = false;
+					for (unsigned i = j * PAGES_PER_L2; i < (j + 1) * PAGES_PER_L2; i++)
+						any |= pages[i].valid;
+					if (!any) {
+						sh->l2[j] = ENTRY_EMPTY;
+						remove_table(o, 2, page_va(w, j * PAGES_PER_L2), BLOCK_L2);
+					}
+				}
+				if (sh->l2[j] != ENTRY_EMPTY)
+					empty = false;
+			}
+			if (empty) {
+				sh->l1_table[k] = false;
+				uint64_t some = page_va(w, 0) + (uint64_t)k * BLOCK_L1;
+				remove_table(o, 1, some & ~(BLOCK_L1 - 1), BLOCK_L1);
+			}
+		}
+		return;
+	}
+	unsigned last = s->first + s->count - 1;
+	for (unsigned j = s->first / PAGES_PER_L2; j <= last / PAGES_PER_L2; j++) {
+		unsigned lo = j * PAGES_PER_L2, hi = lo + PAGES_PER_L2 - 1;
+		unsigned a = s->first > lo ? s->first : lo, b = last < hi ? last : hi;
+		bool full = a == lo && b == hi;
+		unsigned k = l1_of(w, j);
+		entry_kind_t *e = &sh->l2[j];
+		if (!sh->l1_table[k]) {
+			if (s->kind == 1)
+				continue; /* nothing to unmap */
+			/* A map or modify splits the empty level-1 entry. */
+			sh->l1_table[k] = true;
+			o->tables++;
+		}
+		ap_pa_t pa = s->pa + (uint64_t)(a - s->first) * PAGE;
+		if (*e == ENTRY_TABLE) {
+			if (s->kind == 1 && full) {
+				/* The whole subtable goes. */
+				*e = ENTRY_EMPTY;
+				remove_table(o, 2, page_va(w, lo), BLOCK_L2);
+			}
+			write_pages(w, pages, a, b, s, o);
+			continue;
+		}
+		if (s->kind == 0) {
+			bool block_ok = full && !(s->constraints & AP_CONSTRAINT_NO_BLOCK_MAPPINGS) &&
+					(pa & (BLOCK_L2 - 1)) == 0;
+			if (*e == ENTRY_BLOCK && pages[a].pa == pa && pages[a].flags == s->flags)
+				continue; /* the same block already: left alone */
+			if (block_ok) {
+				*e = ENTRY_BLOCK;
+				write_pages(w, pages, lo, hi, s, o);
+				continue;
+			}
+		} else if (s->kind == 1) {
+			if (*e == ENTRY_EMPTY)
+				continue;
+			if (full) {
+				*e = ENTRY_EMPTY;
+				write_pages(w, pages, lo, hi, s, o);
+				continue;
+			}
+		} else if (full) {
+			/* A modify of a whole entry calls back on the entry itself. */
+			write_pages(w, pages, lo, hi, s, o);
+			continue;
+		}
+		/* Split: a live valid block may never be. */
+		if (w->live && *e == ENTRY_BLOCK)
+			o->refused = true;
+		*e = ENTRY_TABLE;
+		o->tables++;
+		write_pages(w, pages, a, b, s, o);
+	}
+}
+
+/* ---- Checks of the recorded maintenance ---- */
+
+static bool leaf_covers(const ap_invalidation_t *inv, uint64_t va, unsigned level)
+{
+	uint64_t size = AP_GRANULE_AT_LEVEL(level);
+	return inv->kind == AP_INVALIDATE_LEAF && inv->level == level && inv->range_size == size &&
+	       inv->range_start == (va & ~(size - 1)) && (inv->va & ~(size - 1)) == inv->range_start;
+}
+
+static bool table_covers(const ap_invalidation_t *inv, uint64_t va)
+{
+	return inv->kind == AP_INVALIDATE_TABLE && va - inv->range_start < inv->range_size;
+}
+
+/* Whether page i changed in a way the TLB can see: it was valid and is now
+ * gone, elsewhere, or has other attributes, or its descriptor's level
+ * changed. */
+static bool page_changed(const page_state_t *o, const page_state_t *p, unsigned old_level,
+			 unsigned new_level)
+{
+	return o->valid && (!p->valid || o->pa != p->pa || o->flags != p->flags || old_level != new_level);
+}
+
+static void check_maintenance(const world_t *w, int n, const page_state_t *before,
+			      const shape_t *shape_before, const outcome_t *o)
+{
+	const recorder_t *rec = &w->rec;
+	ck_assert_uint_le(rec->invalidation_count, RECORDER_MAX);
+	ck_assert_uint_lt(rec->event_count, RECORDER_MAX);
+	world_t old = *w; /* only for model_level on the old shape */
+	(void)old;
+	shape_t now = w->shape;
+
+	/* Every invalidation names this mapping. */
+	for (size_t k = 0; k < rec->invalidation_count; k++) {
+		const ap_invalidation_t *inv = &rec->invalidations[k];
+		ck_assert_msg(inv->asid == w->asid && inv->va_range == w->va_range,
+			      "step %d: invalidation %zu has asid %u, range %d", n, k, inv->asid,
+			      inv->va_range);
+		ck_assert_msg(inv->size >= sizeof(ap_invalidation_t), "step %d: old-size invalidation", n);
+	}
+	/* Every removed subtable: one TABLE invalidation of exactly its range. */
+	for (unsigned r = 0; r < o->removed_count; r++) {
+		const removed_table_t *t = &o->removed[r];
+		bool found = false;
+		for (size_t k = 0; k < rec->invalidation_count && !found; k++) {
+			const ap_invalidation_t *inv = &rec->invalidations[k];
+			found = inv->kind == AP_INVALIDATE_TABLE && inv->level == t->level &&
+				inv->range_start == t->start && inv->range_size == t->size;
+		}
+		ck_assert_msg(found, "step %d: no TABLE invalidation of the level-%u table at 0x%llx", n,
+			      t->level, (unsigned long long)t->start);
+	}
+	/* Every page whose valid mapping changed: a LEAF invalidation at the
+	 * level it was mapped at, or a TABLE one over it. */
+	for (unsigned i = 0; i < WINDOW_PAGES; i++) {
+		unsigned j = i / PAGES_PER_L2;
+		unsigned old_level = shape_before->l2[j] == ENTRY_TABLE ? 3 : 2;
+		unsigned new_level = now.l2[j] == ENTRY_TABLE ? 3 : 2;
+		if (!page_changed(&before[i], &w->model[i], old_level, new_level))
+			continue;
+		uint64_t va = page_va(w, i);
+		bool found = false;
+		for (size_t k = 0; k < rec->invalidation_count && !found; k++) {
+			const ap_invalidation_t *inv = &rec->invalidations[k];
+			found = leaf_covers(inv, va, old_level) || table_covers(inv, va);
+		}
+		ck_assert_msg(found, "step %d: page %u (0x%llx) changed without invalidation", n, i,
+			      (unsigned long long)va);
+	}
+	/* And nothing else: each LEAF invalidation is for a changed page at
+	 * its level, each TABLE one for a removed subtable. */
+	for (size_t k = 0; k < rec->invalidation_count; k++) {
+		const ap_invalidation_t *inv = &rec->invalidations[k];
+		bool justified = false;
+		if (inv->kind == AP_INVALIDATE_TABLE) {
+			for (unsigned r = 0; r < o->removed_count && !justified; r++)
+				justified = inv->level == o->removed[r].level &&
+					    inv->range_start == o->removed[r].start &&
+					    inv->range_size == o->removed[r].size;
+		} else if (inv->va - w->base < WINDOW_PAGES * PAGE) {
+			unsigned i = (unsigned)((inv->va - w->base) / PAGE);
+			unsigned lo = inv->level == 3 ? i : i & ~(PAGES_PER_L2 - 1);
+			unsigned hi = inv->level == 3 ? i : lo + PAGES_PER_L2 - 1;
+			for (unsigned p = lo; p <= hi && !justified; p++) {
+				unsigned j = p / PAGES_PER_L2;
+				unsigned old_level = shape_before->l2[j] == ENTRY_TABLE ? 3 : 2;
+				unsigned new_level = now.l2[j] == ENTRY_TABLE ? 3 : 2;
+				justified = old_level == inv->level &&
+					    page_changed(&before[p], &w->model[p], old_level, new_level);
+			}
+		}
+		ck_assert_msg(justified, "step %d: needless %s invalidation %zu at 0x%llx level %u", n,
+			      inv->kind == AP_INVALIDATE_TABLE ? "TABLE" : "LEAF", k,
+			      (unsigned long long)inv->va, inv->level);
+	}
+	/* Order: each free comes after a TABLE invalidation of its own that a
+	 * barrier has already waited for; the step ends with no invalidation
+	 * left unwaited. */
+	size_t pending = 0, pending_tables = 0, waited_tables = 0, frees = 0, invs = 0;
+	for (size_t e = 0; e < rec->event_count; e++) {
+		switch (rec->events[e]) {
+		case 'I':
+			pending++;
+			if (rec->invalidations[invs].kind == AP_INVALIDATE_TABLE)
+				pending_tables++;
+			invs++;
+			break;
+		case 'B':
+			pending = 0;
+			waited_tables += pending_tables;
+			pending_tables = 0;
+			break;
+		case 'F':
+			frees++;
+			ck_assert_msg(waited_tables >= frees,
+				      "step %d: table freed before its invalidation was waited for", n);
+			break;
+		default:
+			ck_abort_msg("step %d: unexpected hook event %c", n, rec->events[e]);
 		}
 	}
+	ck_assert_msg(pending == 0, "step %d: invalidations without a barrier after them", n);
 }
 
-/* Whether some recorded invalidation covers va. */
-static bool invalidated(const world_t *w, uint64_t va)
+static unsigned steps_from_environment(void)
 {
-	for (size_t i = 0; i < w->rec.invalidation_count && i < RECORDER_MAX; i++) {
-		const ap_invalidation_t *inv = &w->rec.invalidations[i];
-		uint64_t size = AP_GRANULE_AT_LEVEL(inv->level);
-		if ((va & ~(size - 1)) == (inv->va & ~(size - 1)))
-			return true;
-	}
-	return false;
+	const char *text = getenv("AP_MODEL_STEPS");
+	if (!text || !*text)
+		return STEPS;
+	char *end = NULL;
+	unsigned long n = strtoul(text, &end, 10);
+	ck_assert_msg(*end == '\0' && n > 0 && n < 1000000, "bad AP_MODEL_STEPS: %s", text);
+	return (unsigned)n;
 }
 
-static void run_steps(world_t *w, int steps)
+static unsigned count_events(const recorder_t *rec, char event)
+{
+	unsigned n = 0;
+	for (size_t e = 0; e < rec->event_count; e++)
+		n += rec->events[e] == event;
+	return n;
+}
+
+static void run_steps(world_t *w, unsigned steps)
 {
 	static page_state_t before[WINDOW_PAGES];
-	for (int n = 0; n < steps; n++) {
+	for (unsigned n = 0; n < steps; n++) {
 		step_t s = random_step(w);
 		memcpy(before, w->model, sizeof(before));
+		shape_t shape_before = w->shape;
+		outcome_t o;
+		simulate(w, &s, w->model, &w->shape, &o);
 		/* Only steps that may fail need the tables' bytes to compare. */
-		bool may_fail = w->live || w->alloc.fail_every > 0;
+		bool may_fail = o.refused || (w->alloc.fail_every > 0 && o.tables > 0);
 		table_snapshot_t snap = {0, NULL, NULL};
 		if (may_fail)
 			snap = snapshot_tables(&w->alloc);
 		recorder_reset(&w->rec);
+		size_t allocations = w->alloc.allocations, calls = w->alloc.calls, frees = w->alloc.frees;
 		ap_status_t status = apply(w, &s);
-		if (status == AP_OK) {
-			update_model(w, &s);
-			if (w->live) {
-				/* A page whose valid mapping changed must have left the TLB. */
-				for (unsigned i = s.first; i < s.first + s.count; i++) {
-					const page_state_t *o = &before[i], *p = &w->model[i];
-					bool changed = o->valid && (!p->valid || o->pa != p->pa || o->flags != p->flags);
-					if (changed)
-						ck_assert_msg(invalidated(w, w->base + (uint64_t)i * PAGE),
-							      "step %d: page %u changed without invalidation", n, i);
-				}
-			}
+		ck_assert_msg(w->alloc.calls - calls <= o.tables,
+			      "step %d (kind %d): %zu allocation attempts, the model needs %u tables",
+			      (int)n, s.kind, w->alloc.calls - calls, o.tables);
+		if (o.refused) {
+			ck_assert_msg(status == AP_ERR_BREAK_BEFORE_MAKE,
+				      "step %u (kind %d): should be refused (BBM), got %s", n, s.kind,
+				      ap_strerror(status));
+		} else if (status == AP_ERR_NO_MEMORY) {
+			ck_assert_msg(w->alloc.fail_every > 0 && o.tables > 0 &&
+					      w->alloc.calls - calls > w->alloc.allocations - allocations,
+				      "step %u (kind %d): NO_MEMORY, needing %u tables with no failed allocation",
+				      n, s.kind, o.tables);
 		} else {
-			/* Out of tables, or refused on a live table: nothing changed. */
-			ck_assert_msg(may_fail && (status == AP_ERR_NO_MEMORY ||
-						   (w->live && status == AP_ERR_BREAK_BEFORE_MAKE)),
-				      "step %d (kind %d) failed: %s", n, s.kind, ap_strerror(status));
+			ck_assert_msg(status == AP_OK, "step %u (kind %d, pages %u+%u) failed: %s", n, s.kind,
+				      s.first, s.count, ap_strerror(status));
+		}
+		if (status == AP_OK) {
+			ck_assert_msg(w->alloc.allocations - allocations == o.tables,
+				      "step %u (kind %d): %zu tables allocated, the model needs %u", n, s.kind,
+				      w->alloc.allocations - allocations, o.tables);
+			ck_assert_msg(w->alloc.frees - frees == o.removed_count,
+				      "step %u (kind %d): %zu tables freed, the model removes %u", n, s.kind,
+				      w->alloc.frees - frees, o.removed_count);
+			if (w->live)
+				check_maintenance(w, (int)n, before, &shape_before, &o);
+			else
+				ck_assert_msg(w->rec.invalidation_count == 0 && w->rec.barrier_count == 0,
+					      "step %u: maintenance on an inactive mapping", n);
+		} else {
+			/* Refused or out of tables: nothing changed, nothing invalidated. */
+			memcpy(w->model, before, sizeof(before));
+			w->shape = shape_before;
 			table_snapshot_t after = snapshot_tables(&w->alloc);
 			ck_assert(snapshots_equal(&snap, &after));
 			snapshot_free(&after);
+			ck_assert_uint_eq(w->alloc.allocations - allocations, w->alloc.frees - frees);
+			ck_assert_msg(w->rec.invalidation_count == 0 && count_events(&w->rec, 'F') == 0 + (unsigned)(w->alloc.frees - frees),
+				      "step %u: a failed step invalidated", n);
 		}
 		snapshot_free(&snap);
-		check_model(w);
+		check_model(w, (int)n);
 	}
 }
 
@@ -259,7 +632,7 @@ START_TEST(random_steps_match_the_model)
 	world_t *w = malloc(sizeof(*w));
 	ck_assert_ptr_nonnull(w);
 	world_init(w, variants[_i].kind, variants[_i].upper, (unsigned)_i);
-	run_steps(w, STEPS);
+	run_steps(w, steps_from_environment());
 	world_free(w);
 	free(w);
 }
@@ -271,7 +644,7 @@ START_TEST(random_steps_with_allocation_failures)
 	ck_assert_ptr_nonnull(w);
 	world_init(w, variants[_i].kind, variants[_i].upper, 100u + (unsigned)_i);
 	w->alloc.fail_every = 3 + _i * 2;
-	run_steps(w, STEPS);
+	run_steps(w, steps_from_environment());
 	world_free(w);
 	free(w);
 }
@@ -282,10 +655,11 @@ START_TEST(random_live_steps)
 	world_t *w = malloc(sizeof(*w));
 	ck_assert_ptr_nonnull(w);
 	world_init(w, variants[_i].kind, variants[_i].upper, 200u + (unsigned)_i);
-	run_steps(w, STEPS / 3); /* something to change first */
+	unsigned steps = steps_from_environment();
+	run_steps(w, steps / 3 + 1); /* something to change first */
 	ck_assert_int_eq(ap_mapping_mark_active(w->m), AP_OK);
 	w->live = true;
-	run_steps(w, STEPS);
+	run_steps(w, steps);
 	world_free(w);
 	free(w);
 }
