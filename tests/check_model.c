@@ -402,6 +402,10 @@ static void simulate(const world_t *w, const step_t *s, page_state_t *pages, sha
 			/* A modify of a whole entry calls back on the entry itself. */
 			write_pages(w, pages, lo, hi, s, o);
 			continue;
+		} else if (w->live && *e == ENTRY_BLOCK && (pages[lo].flags & swflag(w->kind))) {
+			/* The dry run leaves a live block that has the flag
+			 * already alone: nothing to split, nothing refused. */
+			continue;
 		}
 		/* Split: a live valid block may never be. */
 		if (w->live && *e == ENTRY_BLOCK)
@@ -441,8 +445,6 @@ static void check_maintenance(const world_t *w, int n, const page_state_t *befor
 	const recorder_t *rec = &w->rec;
 	ck_assert_uint_le(rec->invalidation_count, RECORDER_MAX);
 	ck_assert_uint_lt(rec->event_count, RECORDER_MAX);
-	world_t old = *w; /* only for model_level on the old shape */
-	(void)old;
 	shape_t now = w->shape;
 
 	/* Every invalidation names this mapping. */
@@ -609,8 +611,10 @@ static void run_steps(world_t *w, unsigned steps)
 			ck_assert(snapshots_equal(&snap, &after));
 			snapshot_free(&after);
 			ck_assert_uint_eq(w->alloc.allocations - allocations, w->alloc.frees - frees);
-			ck_assert_msg(w->rec.invalidation_count == 0 && count_events(&w->rec, 'F') == 0 + (unsigned)(w->alloc.frees - frees),
-				      "step %u: a failed step invalidated", n);
+			/* The only frees are of tables it allocated in vain. */
+			ck_assert_msg(w->rec.invalidation_count == 0 && w->rec.barrier_count == 0 &&
+					      count_events(&w->rec, 'F') == w->alloc.frees - frees,
+				      "step %u: a failed step did maintenance", n);
 		}
 		snapshot_free(&snap);
 		check_model(w, (int)n);
