@@ -595,6 +595,9 @@ static Suite *translate_suite(void)
 {
 	Suite *s = suite_create("translate");
 	TCase *tc = tcase_create("translate");
+	/* 20,000 addresses walked twice take seconds under qemu-aarch64 and
+	 * valgrind on a busy machine; Check's default is 4 s. */
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, pages_and_blocks);
 	tcase_add_test(tc, faults_report_their_level);
 	tcase_add_test(tc, table_attributes_accumulate);
