@@ -21,7 +21,7 @@ fail() {
 }
 
 expect_line() { # file pattern what
-	grep -q -- "$2" "$1" || { fail "$3: no line matching '$2' in:"; sed 's/^/    /' "$1"; }
+	grep -q -- "$2" "$1" || { fail "$3: no line matching '$2' in:"; sed -n '1,40s/^/    /p' "$1"; }
 }
 
 # --- help and version
@@ -120,6 +120,70 @@ head -c 5000 "$out/virt.bin" >"$out/truncated.bin"
 status=0; "$aptables" dump "$out/truncated.bin" "${image[@]}" 2>"$out/truncated.txt" || status=$?
 [ "$status" -eq 1 ] || fail "a truncated image exits $status, not 1"
 expect_line "$out/truncated.txt" "truncated.bin: offset 0x1000: truncated table" "truncated image"
+
+# --- shared tables and loops: dump prints each table once and refers back
+# to it; dump, translate and check all finish. The image has four tables
+# at 0x80000000, root level 0: every root entry points to table 1; table 1
+# points to itself (entry 0), to the root (entry 1) and to table 2 (the
+# rest); every entry of table 2 points to table 3, whose 512 entries are
+# equal pages (one run each). Followed without limit, dump would print
+# about 512^4 lines.
+python3 -c 'import sys
+base = 0x80000000
+def table(entries):
+	return b"".join(e.to_bytes(8, "little") for e in entries)
+root = table([base + 0x1000 | 3] * 512)
+t1 = table([base + 0x1000 | 3, base | 3] + [base + 0x2000 | 3] * 510)
+t2 = table([base + 0x3000 | 3] * 512)
+t3 = table([0x40000000 | 0x403] * 512)
+open(sys.argv[1], "wb").write(root + t1 + t2 + t3)' "$out/shared.bin"
+shared=(--base 0x80000000 --root-level 0)
+bounded() { # name command...: at most 20 s and 8 MiB of output; sets status
+	status=0
+	(ulimit -f 8192; exec timeout 20 "${@:2}") >"$out/$1" 2>"$out/$1.err" || status=$?
+}
+bounded shared-dump.txt "$aptables" dump "$out/shared.bin" "${shared[@]}"
+[ "$status" -eq 0 ] || fail "dump of shared tables exits $status (124: timed out, 153: output over 8 MiB)"
+lines=$(wc -l <"$out/shared-dump.txt")
+[ "$lines" -le 3000 ] || fail "dump of shared tables prints $lines lines"
+[ "$(grep -c "table 0x80002000, level 2$" "$out/shared-dump.txt")" -eq 1 ] ||
+	fail "dump of shared tables does not print table 2 exactly once"
+expect_line "$out/shared-dump.txt" "^  \[1\] 0x0000008000000000..0x000000ffffffffff table 0x80001000 (shared: printed above as level 1 from 0x0000000000000000)$" "dump: a shared table"
+expect_line "$out/shared-dump.txt" "^    \[0\] 0x0000000000000000..0x000000003fffffff table 0x80001000 (shared: printed above as level 1 from 0x0000000000000000)$" "dump: a table pointing to itself"
+expect_line "$out/shared-dump.txt" "^    \[1\] 0x0000000040000000..0x000000007fffffff table 0x80000000 (shared: printed above as level 0 from 0x0000000000000000)$" "dump: a table pointing to the root"
+bounded shared-dump.json "$aptables" dump "$out/shared.bin" "${shared[@]}" --json
+[ "$status" -eq 0 ] || fail "JSON dump of shared tables exits $status (124: timed out, 153: output over 8 MiB)"
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+t1 = d["root"]["entries"][0]["table"]
+assert t1["pa"] == "0x80001000" and t1["level"] == 1, t1["pa"]
+assert d["root"]["entries"][1]["shared"] == {"pa": "0x80001000", "level": 1, "va": "0x0"}
+assert "table" not in d["root"]["entries"][1]
+assert t1["entries"][0]["shared"] == {"pa": "0x80001000", "level": 1, "va": "0x0"}
+assert t1["entries"][1]["shared"] == {"pa": "0x80000000", "level": 0, "va": "0x0"}
+assert t1["entries"][2]["table"]["level"] == 2
+assert t1["entries"][3]["shared"] == {"pa": "0x80002000", "level": 2, "va": "0x80000000"}' \
+	"$out/shared-dump.json" || fail "the JSON dump of shared tables does not parse or lacks the references"
+bounded shared-translate.txt "$aptables" translate "$out/shared.bin" "${shared[@]}" 0x0 0x40001234 0x80401234
+[ "$status" -eq 0 ] || fail "translate of looping tables exits $status"
+expect_line "$out/shared-translate.txt" "^0x0000000040001234 -> 0x0000000080000234 level 3 page" "translate: through the root again"
+expect_line "$out/shared-translate.txt" "^0x0000000080401234 -> 0x0000000040000234 level 3 page" "translate: shared tables"
+bounded shared-check.txt "$aptables" check "$out/shared.bin" "${shared[@]}"
+[ "$status" -eq 1 ] || fail "check of looping tables exits $status, not 1"
+expect_line "$out/shared-check.txt" "offset 0x1000: table reached twice" "check: a loop"
+
+# --- the C and assembler outputs stay valid when the map's path contains
+# the end of a comment
+mkdir -p "$out/odd*"
+cp "$examples/qemu-virt.map" "$out/odd*/virt.map"
+"$aptables" build "$out/odd*/virt.map" -o "$out/odd.c" -f c >/dev/null
+"$aptables" build "$out/odd*/virt.map" -o "$out/odd.S" -f asm >/dev/null
+cc -c -o "$out/odd_c.o" "$out/odd.c" 2>"$out/odd_c.err" || fail "the C output does not compile: $(cat "$out/odd_c.err")"
+cc -c -o "$out/odd_s.o" "$out/odd.S" 2>"$out/odd_s.err" || fail "the assembler output does not assemble: $(cat "$out/odd_s.err")"
+if [ -f "$out/odd_c.o" ]; then
+	objcopy -O binary -j .rodata "$out/odd_c.o" "$out/odd_c.bin"
+	cmp -s "$out/virt.bin" "$out/odd_c.bin" || fail "the C output from the odd path differs from the binary"
+fi
 
 # --- every bad map file: its message, status 1, and no output file
 while IFS='|' read -r name line text; do
