@@ -4,6 +4,7 @@
  * runs (empty entries, or leaves whose output address grows by the block
  * size with equal attributes), or the same as JSON.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "aptables.h"
@@ -39,11 +40,26 @@ static run_t next_run(const image_t *img, uint64_t table, unsigned level, unsign
 	return r;
 }
 
+/* Where a table was first printed: its level and the lowest input
+ * address it served there. */
+typedef struct printed {
+	bool done;
+	unsigned level;
+	uint64_t va;
+} printed_t;
+
 typedef struct dumper {
 	const image_t *img;
 	bool json;
 	bool first_item;
+	printed_t *printed; /* per table slot of the image */
 } dumper_t;
+
+/* The record of @p table (inside the image). */
+static printed_t *printed_of(const dumper_t *d, uint64_t table)
+{
+	return &d->printed[(table - d->img->base) / AP_PAGE_SIZE];
+}
 
 static void print_names(const dumper_t *d, uint64_t bits, unsigned level)
 {
@@ -57,22 +73,29 @@ static void dump_table(dumper_t *d, uint64_t table, unsigned level, uint64_t va,
 static void text_run(dumper_t *d, const run_t *r, unsigned level, uint64_t va, int depth)
 {
 	uint64_t step = level_block_size(level);
-	uint64_t start = va + r->first * step, end = va + (r->last + 1) * step;
+	/* Inclusive end: a run at the top of the space ends at 2^64 - 1. */
+	uint64_t start = va + r->first * step, last = start + ((r->last - r->first + 1) * step - 1);
 	printf("%*s[%u", depth * 2 + 2, "", r->first);
 	if (r->last != r->first)
 		printf("-%u", r->last);
-	printf("] 0x%016llx..0x%016llx ", (unsigned long long)start, (unsigned long long)(end - 1));
+	printf("] 0x%016llx..0x%016llx ", (unsigned long long)start, (unsigned long long)last);
 	if (r->kind == RUN_INVALID) {
 		printf("%s\n", r->bits ? "invalid (ignored bits set)" : "invalid");
 		return;
 	}
 	uint64_t out = ap_pte_output_address(r->bits, level);
 	if (r->kind == RUN_TABLE) {
-		printf("table 0x%llx\n", (unsigned long long)out);
-		if (image_has_table(d->img, out))
+		printf("table 0x%llx", (unsigned long long)out);
+		if (!image_has_table(d->img, out)) {
+			printf("\n%*s(outside the image)\n", depth * 2 + 4, "");
+		} else if (printed_of(d, out)->done) {
+			const printed_t *p = printed_of(d, out);
+			printf(" (shared: printed above as level %u from 0x%016llx)\n", p->level,
+			       (unsigned long long)p->va);
+		} else {
+			printf("\n");
 			dump_table(d, out, level + 1, start, depth + 1);
-		else
-			printf("%*s(outside the image)\n", depth * 2 + 4, "");
+		}
 		return;
 	}
 	printf("-> 0x%llx %s ", (unsigned long long)out, level == 3 ? "page" : "block");
@@ -98,7 +121,13 @@ static void json_run(dumper_t *d, const run_t *r, unsigned level, uint64_t va)
 	} else if (r->kind == RUN_TABLE) {
 		uint64_t out = ap_pte_output_address(r->bits, level);
 		printf(", \"pa\": \"0x%llx\"", (unsigned long long)out);
-		if (image_has_table(d->img, out)) {
+		if (!image_has_table(d->img, out)) {
+			/* outside the image: nothing to show */
+		} else if (printed_of(d, out)->done) {
+			const printed_t *p = printed_of(d, out);
+			printf(", \"shared\": {\"pa\": \"0x%llx\", \"level\": %u, \"va\": \"0x%llx\"}",
+			       (unsigned long long)out, p->level, (unsigned long long)p->va);
+		} else {
 			printf(", \"table\": ");
 			dump_table(d, out, level + 1, va + r->first * step, 0);
 		}
@@ -106,8 +135,14 @@ static void json_run(dumper_t *d, const run_t *r, unsigned level, uint64_t va)
 	printf("}");
 }
 
+/*
+ * Prints @p table and, depth first, the tables it points to. A table is
+ * printed once: marked before its entries, so a pointer back to it or to
+ * an ancestor (a loop) and every later pointer to it print a reference.
+ */
 static void dump_table(dumper_t *d, uint64_t table, unsigned level, uint64_t va, int depth)
 {
+	*printed_of(d, table) = (printed_t){true, level, va};
 	if (d->json) {
 		printf("{\"pa\": \"0x%llx\", \"level\": %u, \"entries\": [", (unsigned long long)table, level);
 		d->first_item = true;
@@ -138,7 +173,13 @@ int command_dump(int argc, char **argv)
 		return status;
 	if (!image_load(&img))
 		return 1;
-	dumper_t d = {&img, json, true};
+	printed_t *printed = calloc(img.size / AP_PAGE_SIZE, sizeof(*printed));
+	if (!printed) {
+		fprintf(stderr, "%s: out of memory\n", img.path);
+		image_free(&img);
+		return 1;
+	}
+	dumper_t d = {&img, json, true, printed};
 	if (json)
 		printf("{\"image\": \"%s\", \"base\": \"0x%llx\", \"regime\": \"%s\", \"root_level\": %u, "
 		       "\"root\": ", img.path, (unsigned long long)img.base, regime_name(img.regime),
@@ -150,6 +191,7 @@ int command_dump(int argc, char **argv)
 	dump_table(&d, img.base, img.root_level, image_va_base(&img), 0);
 	if (json)
 		printf("}\n");
+	free(printed);
 	image_free(&img);
 	return 0;
 }
