@@ -126,6 +126,23 @@ static bool setting(cursor_t *c, char **w, int n)
 
 /* ------------------------------------------------------------ regions */
 
+/* The last address of a region: inclusive, so a region that ends at 2^64
+ * has no wrapped end. Needs a size that is not zero. */
+static uint64_t region_last(const map_region_t *r)
+{
+	return r->va + (r->size - 1);
+}
+
+/* A region is not empty, and does not run past 2^64. */
+static bool region_size_ok(const cursor_t *c, const map_region_t *r)
+{
+	if (r->size == 0)
+		return fail(c, "the region is empty");
+	if (r->size - 1 > UINT64_MAX - r->va)
+		return fail(c, "the region runs past the end of the address space");
+	return true;
+}
+
 /* "START..END" or "START +SIZE": the first one or two words. */
 static int region_range(cursor_t *c, char **w, int n, map_region_t *r)
 {
@@ -135,18 +152,17 @@ static int region_range(cursor_t *c, char **w, int n, map_region_t *r)
 		*dots = '\0';
 		if (!number(c, w[0], &r->va) || !number(c, dots + 2, &end))
 			return -1;
-		if (end <= r->va && end != 0)
+		/* END 0 stands for 2^64: the range runs to the top of the space. */
+		if (end < r->va && end != 0)
 			return fail(c, "the range ends before it starts"), -1;
 		r->size = end - r->va;
-		return 1;
+		return region_size_ok(c, r) ? 1 : -1;
 	}
 	if (n < 2 || w[1][0] != '+')
 		return fail(c, "expected 'START..END' or 'START +SIZE'"), -1;
 	if (!number(c, w[0], &r->va) || !number(c, w[1] + 1, &r->size))
 		return -1;
-	if (r->size == 0)
-		return fail(c, "the region is empty"), -1;
-	return 2;
+	return region_size_ok(c, r) ? 2 : -1;
 }
 
 static bool region_line(cursor_t *c, char **w, int n)
@@ -185,7 +201,7 @@ static bool check_overlaps(map_file_t *m)
 	for (size_t i = 0; i < m->region_count; i++) {
 		for (size_t j = 0; j < i; j++) {
 			const map_region_t *a = &m->regions[j], *b = &m->regions[i];
-			if (b->va < a->va + a->size && a->va < b->va + b->size) {
+			if (b->va <= region_last(a) && a->va <= region_last(b)) {
 				cursor_t c = {m, b->line};
 				return fail(&c, "region overlaps the region of line %d", a->line);
 			}
