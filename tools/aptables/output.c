@@ -19,10 +19,33 @@ static uint64_t word_at(const unsigned char *bytes, size_t i)
 	return w;
 }
 
+/*
+ * Writes @p text inside a block comment, which C and the assembler (through
+ * the C preprocessor) both end at the first star-slash: a slash after a
+ * star is written as \/, a backslash as \\, and control characters as
+ * \xHH, so the comment holds the whole text on one line.
+ */
+static void write_comment_text(FILE *f, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch == '/' && p > text && p[-1] == '*')
+			fputs("\\/", f);
+		else if (ch == '\\')
+			fputs("\\\\", f);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(f, "\\x%02x", ch);
+		else
+			fputc(ch, f);
+	}
+}
+
 /* Where the tables came from and how the target uses them. */
 static void write_header(FILE *f, const map_file_t *map, uint64_t ttbr)
 {
-	fprintf(f, "/* Translation tables made by aptables from %s.\n", map->path);
+	fputs("/* Translation tables made by aptables from ", f);
+	write_comment_text(f, map->path);
+	fputs(".\n", f);
 	fprintf(f, " * Load at 0x%llx; TTBR value 0x%llx. */\n", (unsigned long long)map->base,
 		(unsigned long long)ttbr);
 }
