@@ -59,6 +59,11 @@ expect_line "$out/dump.txt" "\[3-511\] 0x00000000c0000000..0x0000007fffffffff in
 "$aptables" dump "$out/virt.bin" "${image[@]}" --json >"$out/dump.json"
 python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["root"]["entries"][0]["table"]["level"] == 2' \
 	"$out/dump.json" || fail "the JSON dump does not parse or lacks the level 2 table"
+# A path with a quote, a backslash and a tab stays one JSON string.
+cp "$out/virt.bin" "$out/q\"uo\\te	d.bin"
+"$aptables" dump "$out/q\"uo\\te	d.bin" "${image[@]}" --json >"$out/dump-quoted.json"
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["image"] == sys.argv[2], d["image"]' \
+	"$out/dump-quoted.json" "$out/q\"uo\\te	d.bin" || fail "the JSON dump of a path with a quote does not parse"
 "$aptables" translate "$out/virt.bin" "${image[@]}" 0x09000010 0x40212345 0x80001234 0x100000000 \
 	0x8000000000 >"$out/translate.txt"
 expect_line "$out/translate.txt" "^0x0000000009000010 -> 0x0000000009000010 level 3 page (4 KiB) .*ATTRIBUTE_INDEX_1" "translate: UART"
