@@ -163,6 +163,21 @@ static void dump_table(dumper_t *d, uint64_t table, unsigned level, uint64_t va,
 	}
 }
 
+/* @p text as a JSON string: quotes, backslashes and control characters escaped. */
+static void json_string(const char *text)
+{
+	putchar('"');
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p < 0x20)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('"');
+}
+
 int command_dump(int argc, char **argv)
 {
 	image_t img;
@@ -180,11 +195,12 @@ int command_dump(int argc, char **argv)
 		return 1;
 	}
 	dumper_t d = {&img, json, true, printed};
-	if (json)
-		printf("{\"image\": \"%s\", \"base\": \"0x%llx\", \"regime\": \"%s\", \"root_level\": %u, "
-		       "\"root\": ", img.path, (unsigned long long)img.base, regime_name(img.regime),
-		       img.root_level);
-	else
+	if (json) {
+		printf("{\"image\": ");
+		json_string(img.path);
+		printf(", \"base\": \"0x%llx\", \"regime\": \"%s\", \"root_level\": %u, \"root\": ",
+		       (unsigned long long)img.base, regime_name(img.regime), img.root_level);
+	} else
 		printf("%s: regime %s, root level %u, %zu tables at 0x%llx\n", img.path,
 		       regime_name(img.regime), img.root_level, img.size / AP_PAGE_SIZE,
 		       (unsigned long long)img.base);
