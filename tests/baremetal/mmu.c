@@ -141,6 +141,39 @@ uint64_t mmu_at(uint64_t va, bool write)
 	return par;
 }
 
+uint64_t mmu_at_el0(uint64_t va, bool write)
+{
+	uint64_t par;
+	if (write)
+		__asm__ volatile("at s1e0w, %0" : : "r"(va) : "memory");
+	else
+		__asm__ volatile("at s1e0r, %0" : : "r"(va) : "memory");
+	__asm__ volatile("isb\n\tmrs %0, par_el1" : "=r"(par) : : "memory");
+	return par;
+}
+
+uint64_t mmu_at_s12(uint64_t va, bool write)
+{
+	uint64_t par;
+	if (write)
+		__asm__ volatile("at s12e1w, %0" : : "r"(va) : "memory");
+	else
+		__asm__ volatile("at s12e1r, %0" : : "r"(va) : "memory");
+	__asm__ volatile("isb\n\tmrs %0, par_el1" : "=r"(par) : : "memory");
+	return par;
+}
+
+void mmu_flush_tlb(void)
+{
+	__asm__ volatile("dsb ishst" : : : "memory");
+	switch (rt_current_el()) {
+	case 1: __asm__ volatile("tlbi vmalle1" : : : "memory"); break;
+	case 2: __asm__ volatile("tlbi alle2\n\ttlbi vmalls12e1" : : : "memory"); break;
+	case 3: __asm__ volatile("tlbi alle3" : : : "memory"); break;
+	}
+	__asm__ volatile("dsb ish\n\tisb" : : : "memory");
+}
+
 uint64_t mmu_read_ttbr(ap_regime_kind_t kind, ap_va_range_t range)
 {
 	uint64_t v = 0;

@@ -11,8 +11,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* MAIR index 0: Normal write-back; index 1: Device-nGnRnE. */
-#define MMU_MAIR 0x00ffull
+/* MAIR index 0: Normal write-back; 1: Device-nGnRnE; 2: Normal
+ * non-cacheable; 3: Device-nGnRE; 4: Normal write-through (read and write
+ * allocate). Distinct values, so that PAR_EL1.ATTR tells which index a walk
+ * used. */
+#define MMU_MAIR 0xbb044400ffull
+/* The MAIR attribute at @p index. */
+#define MMU_MAIR_ATTR(index) ((unsigned)(MMU_MAIR >> (8 * (index))) & 0xffu)
 /* Every test table starts at level 1: a 39-bit input address space. */
 #define MMU_ROOT_LEVEL 1u
 #define MMU_VA_BITS 39u
@@ -42,6 +47,17 @@ void mmu_stage2_enable(ap_mapping_t *stage2, uint64_t *previous);
 
 /* AT S1ExR (or S1ExW when @p write) at the current level: the PAR_EL1 value. */
 uint64_t mmu_at(uint64_t va, bool write);
+
+/* AT S1E0R (or S1E0W): the EL0 view of the EL1&0 regime at EL1, or of
+ * EL2&0 at EL2 with HCR_EL2.E2H and TGE set. The PAR_EL1 value. */
+uint64_t mmu_at_el0(uint64_t va, bool write);
+
+/* At EL2: AT S12E1R (or S12E1W), the guest's EL1 view through both stages. */
+uint64_t mmu_at_s12(uint64_t va, bool write);
+
+/* Drops every TLB entry of the current level's regime (after the test wrote
+ * descriptors itself). */
+void mmu_flush_tlb(void);
 
 /* The TTBR the regime uses for @p range (for checks after activation). */
 uint64_t mmu_read_ttbr(ap_regime_kind_t kind, ap_va_range_t range);

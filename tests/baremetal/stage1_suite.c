@@ -9,6 +9,11 @@
 #define ALIAS_VA 0x1000000000ull /* one page, aliasing alias_page */
 #define BLOCK_VA 0x2000000000ull /* 4 MiB of 2 MiB blocks over the start of RAM */
 #define RAM_BASE 0x40000000ull
+#define GIB_VA 0x3000000000ull     /* one 1 GiB block over RAM */
+#define VARIETY_VA 0x4000000000ull /* pages of each attribute the suite compares */
+#define CONTIG_VA (VARIETY_VA + 0x10000ull) /* 16 pages with the contiguous bit */
+#define RAW_VA 0x5000000000ull     /* descriptors the test writes itself */
+#define SECOND_ONLY_VA 0x6000000000ull /* only the second table of check_deactivate */
 #define UNMAPPED_L1 0x7000000000ull           /* no table at level 1 */
 #define UNMAPPED_L2 (ALIAS_VA + 0x200000ull)  /* no table at level 2 */
 #define UNMAPPED_L3 (ALIAS_VA + PAGE)         /* empty entry at level 3 */
@@ -48,26 +53,116 @@ static unsigned translation_fault_level(unsigned status)
 	return status - RT_FSC_TRANSLATION(0);
 }
 
+/* Descriptor bits shared by the EL1&0, EL2 and EL3 formats. */
+#define D_ATTR_INDEX(d) (((d) >> 2) & 7u)
+#define D_USER (1ull << 6) /* AP[1]; RES1 in the EL2 and EL3 formats */
+#define D_READ_ONLY (1ull << 7)
+#define D_SH(d) (((d) >> 8) & 3u)
+#define D_AF (1ull << 10)
+#define D_SH_MASK (3ull << 8)
+#define D_ATTR_INDEX_MASK (7ull << 2)
+#define D_CONTIGUOUS (1ull << 52)
+
+/* PAR_EL1 fields: F, FST (on a fault), SH, PA, ATTR. */
+#define PAR_F(par) ((par) & 1)
+#define PAR_FST(par) (((par) >> 1) & 0x3fu)
+#define PAR_SH(par) (((par) >> 7) & 3u)
+#define PAR_PA(par) ((par) & 0xfffffffff000ull)
+#define PAR_ATTR(par) ((unsigned)((par) >> 56))
+
+static ap_regime_kind_t kind_of(const ap_mapping_t *map)
+{
+	const ap_regime_t *regime;
+	ap_regime_kind_t kind;
+	CHECK_EQ(ap_mapping_regime(map, &regime), AP_OK);
+	CHECK_EQ(ap_regime_get_kind(regime, &kind), AP_OK);
+	return kind;
+}
+
+/* Regimes with an EL0: AP[1] is the USER bit there. At EL2 that is EL2&0
+ * with TGE set (the only way el2_vhe runs it). */
+static bool has_el0(ap_regime_kind_t kind)
+{
+	return kind == AP_REGIME_EL1AND0 || kind == AP_REGIME_EL2AND0;
+}
+
+/*
+ * Whether PAR_EL1.SH fits a descriptor: its SH field for cacheable Normal
+ * memory. For Device and Normal Non-cacheable memory the Arm ARM returns
+ * Outer Shareable (0b10), but QEMU 7.2 returns the descriptor's field
+ * there too, so both are taken for those.
+ */
+static bool sh_fits(uint64_t descriptor, unsigned sh)
+{
+	unsigned attr = MMU_MAIR_ATTR(D_ATTR_INDEX(descriptor));
+	if ((attr & 0xf0) == 0 || attr == 0x44)
+		return sh == 2 || sh == D_SH(descriptor);
+	return sh == D_SH(descriptor);
+}
+
+/* One AT result for an address translate() maps: a fault where the
+ * descriptor forbids the access (with its status), else the PA and the
+ * attributes the descriptor selects. */
+static uint64_t checking_va; /* for the report of a failed check */
+
+static void check_par_mapped(const ap_translate_result_t *r, uint64_t par, bool forbidden)
+{
+	uint64_t d = r->attributes;
+	if ((PAR_F(par) != forbidden && (d & D_AF)) || (!forbidden && !PAR_F(par) &&
+	    (PAR_ATTR(par) != MMU_MAIR_ATTR(D_ATTR_INDEX(d)) || !sh_fits(d, PAR_SH(par))))) {
+		rt_print("AT disagrees with the walker at VA ", checking_va);
+		rt_print("  descriptor ", r->descriptor);
+		rt_print("  PAR_EL1    ", par);
+	}
+	if (!(d & D_AF)) {
+		/* TCR_ELx.HA is clear: the first access faults. */
+		CHECK_EQ(PAR_F(par), 1);
+		CHECK_EQ(PAR_FST(par), RT_FSC_ACCESS_FLAG(r->level));
+		return;
+	}
+	CHECK_EQ(PAR_F(par), forbidden);
+	if (forbidden) {
+		CHECK_EQ(PAR_FST(par), RT_FSC_PERMISSION(r->level));
+		return;
+	}
+	CHECK_EQ(PAR_PA(par), r->output_address & ~(PAGE - 1));
+	CHECK_EQ(PAR_ATTR(par), MMU_MAIR_ATTR(D_ATTR_INDEX(d)));
+	CHECK(sh_fits(d, PAR_SH(par)));
+}
+
+static unsigned access_flag_faults;
+
 void suite_check_at(const ap_mapping_t *map, uint64_t va)
 {
+	ap_regime_kind_t kind = kind_of(map);
 	ap_translate_result_t r = {.size = sizeof(r)};
 	ap_status_t status = ap_mapping_translate(map, va, &r);
 	uint64_t par = mmu_at(va, false);
+	checking_va = va;
 	if (status == AP_OK) {
 		if (par & 1)
 			rt_print("AT faulted on a mapped address ", va);
-		CHECK_EQ(par & 1, 0);
-		CHECK_EQ(par & 0xfffffffff000ull, r.output_address & ~(PAGE - 1));
+		if (par & 1 && !(r.attributes & D_AF))
+			access_flag_faults++;
+		check_par_mapped(&r, par, false);
 		/* A write is refused exactly where the descriptor is read-only. */
-		uint64_t par_write = mmu_at(va, true);
-		bool read_only = (r.attributes & (1ull << 7)) != 0;
-		CHECK_EQ(par_write & 1, read_only);
-		if (read_only)
-			CHECK_EQ((par_write >> 1) & 0x3f, RT_FSC_PERMISSION(r.level));
+		bool read_only = (r.attributes & D_READ_ONLY) != 0;
+		check_par_mapped(&r, mmu_at(va, true), read_only);
+		if (has_el0(kind)) {
+			/* EL0 may read where AP[1] is set, write where AP[2] is also clear. */
+			bool user = (r.attributes & D_USER) != 0;
+			check_par_mapped(&r, mmu_at_el0(va, false), !user);
+			check_par_mapped(&r, mmu_at_el0(va, true), !user || read_only);
+		}
 	} else {
 		CHECK_EQ(status, AP_ERR_NOT_MAPPED);
 		CHECK_EQ(par & 1, 1);
-		CHECK_EQ(translation_fault_level((par >> 1) & 0x3f), r.level);
+		CHECK_EQ(translation_fault_level(PAR_FST(par)), r.level);
+		if (has_el0(kind)) {
+			par = mmu_at_el0(va, false);
+			CHECK_EQ(par & 1, 1);
+			CHECK_EQ(translation_fault_level(PAR_FST(par)), r.level);
+		}
 	}
 }
 
@@ -172,11 +267,94 @@ static void check_live_unmap(ap_mapping_t *map)
 	rt_puts("a live page unmapped faults on the next access\n");
 }
 
-/* The walker and AT agree on pages, blocks, holes and read-only memory. */
+/* Pages of every MAIR index the suite uses, each shareability, EL0 access
+ * (where the regime has EL0) and the access flag clear; then 16 pages with
+ * the contiguous bit and a 1 GiB block. AT never touches the memory, so the
+ * output addresses are just RAM. */
+static void map_variety(ap_mapping_t *map, ap_regime_kind_t kind)
+{
+	mmu_attrs_t a = mmu_attrs_for(kind);
+	ap_attrs_t base = (a.normal | a.never_execute | a.non_global) &
+			  ~(D_SH_MASK | D_ATTR_INDEX_MASK);
+	const ap_attrs_t variants[] = {
+		base | (0ull << 2) | (0ull << 8), /* write-back, non-shareable */
+		base | (0ull << 2) | (2ull << 8), /* write-back, outer shareable */
+		base | (2ull << 2) | (3ull << 8), /* non-cacheable: SH reads as outer */
+		base | (3ull << 2),               /* Device-nGnRE */
+		base | (4ull << 2) | (2ull << 8), /* write-through, outer shareable */
+		base | (1ull << 2) | (3ull << 8), /* Device-nGnRnE */
+		base | (3ull << 8) | D_USER,      /* EL0 read-write */
+		base | (3ull << 8) | D_USER | D_READ_ONLY, /* EL0 read-only */
+		(base | (3ull << 8)) & ~D_AF,     /* access flag clear */
+	};
+	for (unsigned i = 0; i < sizeof(variants) / sizeof(variants[0]); i++)
+		map_or_fail(map, VARIETY_VA + i * PAGE, PAGE, RAM_BASE + i * PAGE, variants[i]);
+	map_or_fail(map, CONTIG_VA, 16 * PAGE, RAM_BASE + 0x10000,
+		    base | (3ull << 8) | D_CONTIGUOUS);
+	map_or_fail(map, GIB_VA, 0x40000000, RAM_BASE, base | (4ull << 2) | (3ull << 8));
+	ap_translate_result_t r = {.size = sizeof(r)};
+	CHECK_EQ(ap_mapping_translate(map, GIB_VA + 0x12345678, &r), AP_OK);
+	CHECK_EQ(r.level, 1);
+	CHECK_EQ(ap_mapping_translate(map, CONTIG_VA + 5 * PAGE, &r), AP_OK);
+	CHECK((r.attributes & D_CONTIGUOUS) != 0);
+}
+
+/* The address of the descriptor at @p level for @p va: identity tables, so
+ * a table's physical address is where the test reads and writes it. */
+static volatile uint64_t *descriptor_at(const ap_mapping_t *map, uint64_t va, unsigned level)
+{
+	ap_pa_t table;
+	CHECK_EQ(ap_mapping_root_address(map, &table), AP_OK);
+	for (unsigned l = MMU_ROOT_LEVEL;; l++) {
+		volatile uint64_t *entry =
+			(volatile uint64_t *)table + ((va >> (12 + 9 * (3 - l))) & 511);
+		if (l == level)
+			return entry;
+		CHECK_EQ(*entry & 3, 3);
+		table = *entry & 0xfffffffff000ull;
+	}
+}
+
+/*
+ * Descriptors the library never writes, written straight into its table
+ * memory: the reserved encoding 0b01 at level 3, and invalid entries (bit 0
+ * clear, other bits kept) at levels 3, 2 and 1. Both the walker and AT must
+ * take them as translation faults at that level. Each is put back after.
+ */
+static unsigned check_raw_descriptors(ap_mapping_t *map, ap_regime_kind_t kind)
+{
+	mmu_attrs_t a = mmu_attrs_for(kind);
+	map_or_fail(map, RAW_VA, 2 * PAGE, RAM_BASE, a.normal | a.never_execute | a.non_global);
+	static const struct {
+		unsigned level;
+		uint64_t clear, set;
+	} edits[] = {{3, 2, 0}, {3, 1, 0}, {2, 1, 0}, {1, 1, 0}};
+	unsigned checked = 0;
+	for (unsigned i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		volatile uint64_t *entry = descriptor_at(map, RAW_VA, edits[i].level);
+		uint64_t original = *entry;
+		*entry = (original & ~edits[i].clear) | edits[i].set;
+		mmu_flush_tlb();
+		ap_translate_result_t r = {.size = sizeof(r)};
+		CHECK_EQ(ap_mapping_translate(map, RAW_VA, &r), AP_ERR_NOT_MAPPED);
+		CHECK_EQ(r.level, edits[i].level);
+		suite_check_at(map, RAW_VA);
+		suite_check_at(map, RAW_VA + PAGE + 0x10);
+		*entry = original;
+		mmu_flush_tlb();
+		suite_check_at(map, RAW_VA);
+		checked += 3;
+	}
+	return checked;
+}
+
+/* The walker and AT agree on pages, blocks, holes and read-only memory,
+ * on the attributes and shareability AT reports, and on EL0 access. */
 static void check_walker_agrees(ap_mapping_t *map, ap_regime_kind_t kind)
 {
 	mmu_attrs_t a = mmu_attrs_for(kind);
 	map_or_fail(map, BLOCK_VA, 0x400000, RAM_BASE, a.normal | a.read_only | a.non_global);
+	map_variety(map, kind);
 	ap_translate_result_t r = {.size = sizeof(r)};
 	CHECK_EQ(ap_mapping_translate(map, BLOCK_VA + 0x212345, &r), AP_OK);
 	CHECK_EQ(r.level, 2); /* really a block */
@@ -185,12 +363,20 @@ static void check_walker_agrees(ap_mapping_t *map, ap_regime_kind_t kind)
 		suite_check_at(map, va + ((checked * 0x58) & 0xff8));
 	for (uint64_t va = BLOCK_VA - 0x100000; va < BLOCK_VA + 0x500000; va += 0x2f000, checked++)
 		suite_check_at(map, va);
+	for (uint64_t va = VARIETY_VA; va < CONTIG_VA + 0x11000; va += PAGE, checked++)
+		suite_check_at(map, va + 0x18);
+	for (uint64_t va = GIB_VA - PAGE; va < GIB_VA + 0x40001000; va += 0x3ff1000, checked++)
+		suite_check_at(map, va);
 	const uint64_t others[] = {RT_UART, RT_UART + PAGE, ALIAS_VA, ALIAS_VA + PAGE,
 				   UNMAPPED_L1, UNMAPPED_L2, 0, 0x7ffffff000ull,
 				   (uint64_t)__image_start - PAGE, (uint64_t)__image_end};
 	for (unsigned i = 0; i < sizeof(others) / sizeof(others[0]); i++, checked++)
 		suite_check_at(map, others[i]);
+	CHECK_EQ(access_flag_faults, 1);
+	checked += check_raw_descriptors(map, kind);
 	rt_print("the walker agrees with AT on addresses: ", checked);
+	rt_puts("translate reports the page with the access flag clear as mapped (AP_OK, AF\n"
+		"clear in its attributes); AT reports an access flag fault there\n");
 }
 
 /* A second table (another ASID) is activated over the first and
@@ -199,6 +385,9 @@ static void check_deactivate(ap_regime_kind_t kind, ap_mapping_t *first)
 {
 	ap_mapping_t *second = create_identity(kind, 2);
 	suite_map_image(second, kind, 0);
+	mmu_attrs_t a = mmu_attrs_for(kind);
+	map_or_fail(second, SECOND_ONLY_VA, PAGE, (uint64_t)alias_page,
+		    a.normal | a.never_execute | a.non_global);
 	uint64_t first_ttbr, second_ttbr, previous;
 	CHECK_EQ(ap_mapping_ttbr(first, &first_ttbr), AP_OK);
 	CHECK_EQ(ap_mapping_ttbr(second, &second_ttbr), AP_OK);
@@ -207,7 +396,14 @@ static void check_deactivate(ap_regime_kind_t kind, ap_mapping_t *first)
 	CHECK_EQ(previous, first_ttbr);
 	CHECK_EQ(mmu_read_ttbr(kind, AP_VA_RANGE_LOWER), second_ttbr);
 	rt_puts("running on the second table\n");
+	/* A VA only the second table maps, loaded so that its entry is cached:
+	 * after deactivation it must fault as the first table says. */
+	uint64_t value = 0;
+	CHECK(!rt_probe_load(SECOND_ONLY_VA + 24, &value, 0));
+	CHECK_EQ(value, alias_page[3]);
 	CHECK_EQ(ap_mapping_deactivate(second, previous), AP_OK);
+	suite_check_load_faults(first, SECOND_ONLY_VA + 24);
+	suite_check_at(first, SECOND_ONLY_VA);
 	CHECK_EQ(mmu_read_ttbr(kind, AP_VA_RANGE_LOWER), first_ttbr);
 	bool active = true;
 	CHECK_EQ(ap_mapping_is_active(second, &active), AP_OK);
