@@ -140,10 +140,10 @@ void suite_check_at(const ap_mapping_t *map, uint64_t va)
 	uint64_t par = mmu_at(va, false);
 	checking_va = va;
 	if (status == AP_OK) {
-		if (par & 1)
-			rt_print("AT faulted on a mapped address ", va);
 		if (par & 1 && !(r.attributes & D_AF))
 			access_flag_faults++;
+		else if (par & 1)
+			rt_print("AT faulted on a mapped address ", va);
 		check_par_mapped(&r, par, false);
 		/* A write is refused exactly where the descriptor is read-only. */
 		bool read_only = (r.attributes & D_READ_ONLY) != 0;
