@@ -14,6 +14,15 @@
 
 #define PAGE 4096ull
 #define GUEST_ALIAS 0x1000000000ull /* IPA of guest_page's alias */
+#define RAM_BASE 0x40000000ull
+#define S2_VARIETY 0x2000000000ull /* IPAs of each S2AP, AF clear, device */
+#define S2_BLOCK 0x2000200000ull   /* one 2 MiB block, read-only */
+#define S2_GIB 0x3000000000ull     /* one 1 GiB block, write-only */
+#define S2_UNMAPPED_L1 0x7000000000ull
+#define S2_UNMAPPED_L2 (S2_VARIETY + 0x400000ull)
+#define S2_UNMAPPED_L3 (S2_VARIETY + 0x10000ull)
+/* The guest's own stage 1 (for the AT checks with it on). */
+#define G_VA 0x5000000000ull
 
 /* Stage 2 attributes: normal write-back memory or device memory, read-write. */
 #define S2_NORMAL (AP_S2_VALID | AP_S2_ACCESS_FLAG | AP_S2_S2AP_ACCESS_RW | AP_S2_SH_INNER | \
@@ -58,11 +67,106 @@ static void guest_main(void)
 
 /* ------------------------------------------------------------ EL2 */
 
-static void map_ipa(uint64_t ipa, uint64_t size, uint64_t pa, ap_attrs_t flags)
+static void map_in(ap_mapping_t *map, uint64_t ipa, uint64_t size, uint64_t pa, ap_attrs_t flags)
 {
 	ap_region_t region;
 	CHECK_EQ(ap_region_from_size(ipa, size, &region), AP_OK);
-	CHECK_EQ(ap_mapping_map(stage2, &region, pa, flags, AP_CONSTRAINT_NONE, 0), AP_OK);
+	CHECK_EQ(ap_mapping_map(map, &region, pa, flags, AP_CONSTRAINT_NONE, 0), AP_OK);
+}
+
+static void map_ipa(uint64_t ipa, uint64_t size, uint64_t pa, ap_attrs_t flags)
+{
+	map_in(stage2, ipa, size, pa, flags);
+}
+
+/* ------------------------------------------------------------ AT S12E1 at EL2 */
+
+#define PAR_F(par) ((par) & 1)
+#define PAR_FST(par) (((par) >> 1) & 0x3fu)
+#define PAR_S(par) (((par) >> 9) & 1) /* on a fault: stage 2 */
+#define PAR_PA(par) ((par) & 0xfffffffff000ull)
+#define PAR_ATTR(par) ((unsigned)((par) >> 56))
+#define S2_READ (1ull << 6)  /* S2AP[0] */
+#define S2_WRITEABLE (1ull << 7) /* S2AP[1] */
+
+/* The stage 2 half of AT S12E1R/W for @p ipa, as ap_mapping_translate()
+ * of the stage 2 table predicts it: a stage 2 translation, access flag or
+ * permission fault, or the output address. Returns the number of checks. */
+static void check_s2_par(uint64_t ipa, uint64_t par, bool write)
+{
+	ap_translate_result_t r = {.size = sizeof(r)};
+	ap_status_t status = ap_mapping_translate(stage2, ipa, &r);
+	if (status != AP_OK) {
+		CHECK_EQ(status, AP_ERR_NOT_MAPPED);
+		CHECK_EQ(PAR_F(par), 1);
+		CHECK_EQ(PAR_S(par), 1);
+		CHECK_EQ(PAR_FST(par), RT_FSC_TRANSLATION(r.level));
+		return;
+	}
+	if (!(r.attributes & AP_S2_ACCESS_FLAG)) {
+		CHECK_EQ(PAR_F(par), 1);
+		CHECK_EQ(PAR_S(par), 1);
+		CHECK_EQ(PAR_FST(par), RT_FSC_ACCESS_FLAG(r.level));
+		return;
+	}
+	bool allowed = (r.attributes & (write ? S2_WRITEABLE : S2_READ)) != 0;
+	if (!allowed) {
+		CHECK_EQ(PAR_F(par), 1);
+		CHECK_EQ(PAR_S(par), 1);
+		CHECK_EQ(PAR_FST(par), RT_FSC_PERMISSION(r.level));
+		return;
+	}
+	if (PAR_F(par))
+		rt_print("AT S12E1 faulted on an allowed IPA ", ipa);
+	CHECK_EQ(PAR_F(par), 0);
+	CHECK_EQ(PAR_PA(par), r.output_address & ~(PAGE - 1));
+}
+
+/* With the guest's stage 1 off, its VA is the IPA. */
+static unsigned check_s12_identity(uint64_t ipa)
+{
+	uint64_t par = mmu_at_s12(ipa, false);
+	check_s2_par(ipa, par, false);
+	if (!PAR_F(par))
+		CHECK_EQ(PAR_ATTR(par), 0x00); /* stage 1 off: Device-nGnRnE wins */
+	check_s2_par(ipa, mmu_at_s12(ipa, true), true);
+	return 2;
+}
+
+static void map_s2_variety(void)
+{
+	const ap_attrs_t normal = S2_NORMAL & ~AP_S2_S2AP_ACCESS_RW;
+	const ap_attrs_t variants[] = {
+		normal | AP_S2_S2AP_ACCESS_RW,
+		normal | AP_S2_S2AP_ACCESS_RO,
+		normal | AP_S2_S2AP_ACCESS_WO,
+		normal | AP_S2_S2AP_ACCESS_NONE,
+		(normal | AP_S2_S2AP_ACCESS_RW) & ~AP_S2_ACCESS_FLAG,
+		S2_DEVICE,
+	};
+	for (unsigned i = 0; i < sizeof(variants) / sizeof(variants[0]); i++)
+		map_ipa(S2_VARIETY + i * PAGE, PAGE, RAM_BASE + i * PAGE, variants[i]);
+	map_ipa(S2_BLOCK, 0x200000, RAM_BASE, normal | AP_S2_S2AP_ACCESS_RO);
+	map_ipa(S2_GIB, 0x40000000, RAM_BASE, normal | AP_S2_S2AP_ACCESS_WO);
+	ap_translate_result_t r = {.size = sizeof(r)};
+	CHECK_EQ(ap_mapping_translate(stage2, S2_GIB + 0x1234567, &r), AP_OK);
+	CHECK_EQ(r.level, 1);
+	CHECK_EQ(ap_mapping_translate(stage2, S2_BLOCK + 0x12345, &r), AP_OK);
+	CHECK_EQ(r.level, 2);
+}
+
+static void check_stage2_at_identity(void)
+{
+	unsigned checked = 0;
+	for (uint64_t ipa = S2_VARIETY; ipa < S2_VARIETY + 7 * PAGE; ipa += PAGE)
+		checked += check_s12_identity(ipa + 0x28);
+	const uint64_t others[] = {S2_BLOCK, S2_BLOCK + 0x1ff008, S2_GIB, S2_GIB + 0x3fffff000,
+				   S2_GIB - PAGE, S2_UNMAPPED_L1, S2_UNMAPPED_L2, S2_UNMAPPED_L3,
+				   (uint64_t)__image_start, (uint64_t)guest_page, RT_UART,
+				   GUEST_ALIAS, GUEST_ALIAS + PAGE};
+	for (unsigned i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		checked += check_s12_identity(others[i]);
+	rt_print("AT S12E1R/W (guest stage 1 off) agrees with the stage 2 walker: ", checked);
 }
 
 static int clear_write(void *ctx, const ap_region_t *region, ap_descriptor_t *d)
@@ -143,8 +247,10 @@ int test_main(void)
 	map_ipa(start, end - start, start, S2_NORMAL);
 	map_ipa(RT_UART, PAGE, RT_UART, S2_DEVICE);
 	map_ipa(GUEST_ALIAS, PAGE, (uint64_t)guest_page, S2_NORMAL | AP_S2_XN);
+	map_s2_variety();
 
 	mmu_stage2_enable(stage2, &previous_vttbr);
+	check_stage2_at_identity();
 	uint64_t vttbr;
 	CHECK_EQ(ap_mapping_ttbr(stage2, &vttbr), AP_OK);
 	CHECK_EQ(mmu_read_ttbr(AP_REGIME_STAGE2, AP_VA_RANGE_LOWER), vttbr);
