@@ -222,3 +222,15 @@ void mmu_stage2_enable(ap_mapping_t *stage2, uint64_t *previous)
 	__asm__ volatile("msr sctlr_el1, %0\n\tisb\n\ttlbi vmalls12e1\n\tdsb nsh\n\tisb"
 			 : : "r"(0x30d00800ull) : "memory");
 }
+
+void mmu_guest_stage1(bool on)
+{
+	const uint64_t sctlr_res1 = 0x30d00800ull;
+	if (on) {
+		__asm__ volatile("msr mair_el1, %0" : : "r"(MMU_MAIR));
+		__asm__ volatile("msr tcr_el1, %0" : : "r"(tcr_two_ranges(false)));
+	}
+	uint64_t sctlr = on ? sctlr_on(sctlr_res1) : sctlr_res1;
+	__asm__ volatile("msr sctlr_el1, %0\n\tisb\n\ttlbi vmalls12e1\n\tdsb nsh\n\tisb"
+			 : : "r"(sctlr) : "memory");
+}

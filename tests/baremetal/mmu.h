@@ -45,6 +45,11 @@ void mmu_disable(void);
  * own MMU off. The caller then enters the guest with rt_enter_el1(). */
 void mmu_stage2_enable(ap_mapping_t *stage2, uint64_t *previous);
 
+/* At EL2, with stage 2 on: turns the guest's stage 1 on (MAIR_EL1,
+ * TCR_EL1 as mmu_enable() sets them for TTBR0_EL1; the caller activates a
+ * table there) or off again, and drops the guest's TLB entries. */
+void mmu_guest_stage1(bool on);
+
 /* AT S1ExR (or S1ExW when @p write) at the current level: the PAR_EL1 value. */
 uint64_t mmu_at(uint64_t va, bool write);
 

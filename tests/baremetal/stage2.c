@@ -155,6 +155,109 @@ static void map_s2_variety(void)
 	CHECK_EQ(r.level, 2);
 }
 
+/*
+ * The attribute AT reports for a stage 1 MAIR attribute combined with a
+ * stage 2 MemAttr, for the pairs the test uses: Device on either side
+ * wins (the stronger Device type if both), stage 2 write-back Normal keeps
+ * stage 1's Normal attribute. Returns -1 for pairs it does not know.
+ */
+static int combined_attr(unsigned s1, unsigned s2)
+{
+	unsigned s2_device = (s2 >> 2) == 0 ? (s2 & 3) << 2 : 0x100;
+	bool s1_device = (s1 & 0xf0) == 0;
+	if (s1_device && s2_device != 0x100)
+		return (int)(s1 < s2_device ? s1 : s2_device);
+	if (s1_device)
+		return (int)s1;
+	if (s2_device != 0x100)
+		return (int)s2_device;
+	if (s2 == 0xf)
+		return (int)s1;
+	return -1;
+}
+
+static void check_s12_guest(const ap_mapping_t *s1, uint64_t va, bool write)
+{
+	uint64_t par = mmu_at_s12(va, write);
+	ap_translate_result_t r = {.size = sizeof(r)};
+	ap_status_t status = ap_mapping_translate(s1, va, &r);
+	if (status != AP_OK) {
+		CHECK_EQ(status, AP_ERR_NOT_MAPPED);
+		CHECK_EQ(PAR_F(par), 1);
+		CHECK_EQ(PAR_S(par), 0);
+		CHECK_EQ(PAR_FST(par), RT_FSC_TRANSLATION(r.level));
+		return;
+	}
+	if (write && (r.attributes & AP_EL1_READ_ONLY)) {
+		CHECK_EQ(PAR_F(par), 1);
+		CHECK_EQ(PAR_S(par), 0);
+		CHECK_EQ(PAR_FST(par), RT_FSC_PERMISSION(r.level));
+		return;
+	}
+	check_s2_par(r.output_address, par, write);
+	if (PAR_F(par))
+		return;
+	ap_translate_result_t r2 = {.size = sizeof(r2)};
+	CHECK_EQ(ap_mapping_translate(stage2, r.output_address, &r2), AP_OK);
+	int attr = combined_attr(MMU_MAIR_ATTR((r.attributes >> 2) & 7),
+				 (unsigned)(r2.attributes >> 2) & 0xf);
+	CHECK(attr >= 0);
+	if (PAR_ATTR(par) != (unsigned)attr)
+		rt_print("combined attribute differs at guest VA ", va);
+	CHECK_EQ(PAR_ATTR(par), attr);
+}
+
+/* The guest's stage 1 on: guest VAs through a stage 1 table the library
+ * built (EL1&0, activated in TTBR0_EL1 from EL2), then stage 2. Faults of
+ * either stage, with PAR_EL1.S telling which, and the combined attribute. */
+static void check_stage2_at_guest(void)
+{
+	const ap_regime_t *regime;
+	CHECK_EQ(ap_regime_get(AP_REGIME_EL1AND0, &regime), AP_OK);
+	ap_mapping_options_t options = {.size = sizeof(options), .regime = regime,
+					.root_level = MMU_ROOT_LEVEL, .asid = 1};
+	ap_mapping_t *s1;
+	CHECK_EQ(ap_mapping_create_identity(&options, &s1), AP_OK);
+	mmu_attrs_t a = mmu_attrs_for(AP_REGIME_EL1AND0);
+	ap_attrs_t rw = a.normal | a.never_execute;
+	ap_attrs_t nc = (rw & ~AP_EL1_ATTRIBUTE_INDEX_MASK) | AP_EL1_ATTRIBUTE_INDEX_2;
+	const struct {
+		uint64_t ipa;
+		ap_attrs_t s1;
+	} pages[] = {
+		{S2_VARIETY, rw},                         /* both read-write */
+		{S2_VARIETY + PAGE, rw},                  /* stage 2 read-only */
+		{S2_VARIETY, rw | a.read_only},           /* stage 1 read-only */
+		{S2_VARIETY + 5 * PAGE, rw},              /* stage 2 device */
+		{S2_VARIETY, nc},                         /* stage 1 non-cacheable */
+		{S2_UNMAPPED_L3, rw},                     /* stage 2 hole */
+		{0, 0},                                   /* stage 1 hole */
+		{S2_VARIETY + 4 * PAGE, rw},              /* stage 2 access flag clear */
+		{S2_VARIETY + 3 * PAGE, rw},              /* stage 2 no access */
+		{S2_GIB + 0x5000, rw},                    /* stage 2 write-only 1 GiB block */
+		{S2_VARIETY + 2 * PAGE, a.device},        /* stage 2 write-only, stage 1 device */
+	};
+	unsigned n = sizeof(pages) / sizeof(pages[0]);
+	for (unsigned i = 0; i < n; i++)
+		if (pages[i].s1)
+			map_in(s1, G_VA + i * PAGE, PAGE, pages[i].ipa, pages[i].s1);
+	uint64_t previous;
+	CHECK_EQ(ap_mapping_activate(s1, &previous), AP_OK);
+	mmu_guest_stage1(true);
+	unsigned checked = 0;
+	for (unsigned i = 0; i < n; i++, checked += 2) {
+		check_s12_guest(s1, G_VA + i * PAGE + 0x30, false);
+		check_s12_guest(s1, G_VA + i * PAGE + 0x30, true);
+	}
+	check_s12_guest(s1, 0x7000000000ull, false);
+	check_s12_guest(s1, (uint64_t)guest_page, false);
+	checked += 2;
+	rt_print("AT S12E1R/W (guest stage 1 on) agrees with both walkers: ", checked);
+	mmu_guest_stage1(false);
+	CHECK_EQ(ap_mapping_deactivate(s1, previous), AP_OK);
+	CHECK_EQ(ap_mapping_destroy(s1), AP_OK);
+}
+
 static void check_stage2_at_identity(void)
 {
 	unsigned checked = 0;
@@ -251,6 +354,7 @@ int test_main(void)
 
 	mmu_stage2_enable(stage2, &previous_vttbr);
 	check_stage2_at_identity();
+	check_stage2_at_guest();
 	uint64_t vttbr;
 	CHECK_EQ(ap_mapping_ttbr(stage2, &vttbr), AP_OK);
 	CHECK_EQ(mmu_read_ttbr(AP_REGIME_STAGE2, AP_VA_RANGE_LOWER), vttbr);
