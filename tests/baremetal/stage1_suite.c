@@ -335,11 +335,11 @@ static unsigned check_raw_descriptors(ap_mapping_t *map, ap_regime_kind_t kind)
 		uint64_t original = *entry;
 		*entry = (original & ~edits[i].clear) | edits[i].set;
 		mmu_flush_tlb();
+		suite_check_at(map, RAW_VA);
+		suite_check_at(map, RAW_VA + PAGE + 0x10);
 		ap_translate_result_t r = {.size = sizeof(r)};
 		CHECK_EQ(ap_mapping_translate(map, RAW_VA, &r), AP_ERR_NOT_MAPPED);
 		CHECK_EQ(r.level, edits[i].level);
-		suite_check_at(map, RAW_VA);
-		suite_check_at(map, RAW_VA + PAGE + 0x10);
 		*entry = original;
 		mmu_flush_tlb();
 		suite_check_at(map, RAW_VA);
