@@ -234,7 +234,7 @@ static void check_stage2_at_guest(void)
 		{0, 0},                                   /* stage 1 hole */
 		{S2_VARIETY + 4 * PAGE, rw},              /* stage 2 access flag clear */
 		{S2_VARIETY + 3 * PAGE, rw},              /* stage 2 no access */
-		{S2_GIB + 0x5000, rw},                    /* stage 2 write-only 1 GiB block */
+		{S2_GIB + 0x2345000, rw},                 /* stage 2 write-only 1 GiB block */
 		{S2_VARIETY + 2 * PAGE, a.device},        /* stage 2 write-only, stage 1 device */
 	};
 	unsigned n = sizeof(pages) / sizeof(pages[0]);
@@ -263,7 +263,7 @@ static void check_stage2_at_identity(void)
 	unsigned checked = 0;
 	for (uint64_t ipa = S2_VARIETY; ipa < S2_VARIETY + 7 * PAGE; ipa += PAGE)
 		checked += check_s12_identity(ipa + 0x28);
-	const uint64_t others[] = {S2_BLOCK, S2_BLOCK + 0x1ff008, S2_GIB, S2_GIB + 0x3fffff000,
+	const uint64_t others[] = {S2_BLOCK, S2_BLOCK + 0x1ff008, S2_GIB, S2_GIB + 0x3ffff000, S2_GIB + 0x2345678,
 				   S2_GIB - PAGE, S2_UNMAPPED_L1, S2_UNMAPPED_L2, S2_UNMAPPED_L3,
 				   (uint64_t)__image_start, (uint64_t)guest_page, RT_UART,
 				   GUEST_ALIAS, GUEST_ALIAS + PAGE};
