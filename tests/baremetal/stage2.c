@@ -91,7 +91,7 @@ static void map_ipa(uint64_t ipa, uint64_t size, uint64_t pa, ap_attrs_t flags)
 
 /* The stage 2 half of AT S12E1R/W for @p ipa, as ap_mapping_translate()
  * of the stage 2 table predicts it: a stage 2 translation, access flag or
- * permission fault, or the output address. Returns the number of checks. */
+ * permission fault, or the output address. */
 static void check_s2_par(uint64_t ipa, uint64_t par, bool write)
 {
 	ap_translate_result_t r = {.size = sizeof(r)};
@@ -263,8 +263,8 @@ static void check_stage2_at_identity(void)
 	unsigned checked = 0;
 	for (uint64_t ipa = S2_VARIETY; ipa < S2_VARIETY + 7 * PAGE; ipa += PAGE)
 		checked += check_s12_identity(ipa + 0x28);
-	const uint64_t others[] = {S2_BLOCK, S2_BLOCK + 0x1ff008, S2_GIB, S2_GIB + 0x3ffff000, S2_GIB + 0x2345678,
-				   S2_GIB - PAGE, S2_UNMAPPED_L1, S2_UNMAPPED_L2, S2_UNMAPPED_L3,
+	const uint64_t others[] = {S2_BLOCK, S2_BLOCK + 0x1ff008, S2_GIB, S2_GIB + 0x2345678,
+				   S2_GIB + 0x3ffff000, S2_GIB - PAGE, S2_UNMAPPED_L1, S2_UNMAPPED_L2, S2_UNMAPPED_L3,
 				   (uint64_t)__image_start, (uint64_t)guest_page, RT_UART,
 				   GUEST_ALIAS, GUEST_ALIAS + PAGE};
 	for (unsigned i = 0; i < sizeof(others) / sizeof(others[0]); i++)
