@@ -264,7 +264,8 @@ static void check_stage2_at_identity(void)
 	for (uint64_t ipa = S2_VARIETY; ipa < S2_VARIETY + 7 * PAGE; ipa += PAGE)
 		checked += check_s12_identity(ipa + 0x28);
 	const uint64_t others[] = {S2_BLOCK, S2_BLOCK + 0x1ff008, S2_GIB, S2_GIB + 0x2345678,
-				   S2_GIB + 0x3ffff000, S2_GIB - PAGE, S2_UNMAPPED_L1, S2_UNMAPPED_L2, S2_UNMAPPED_L3,
+				   S2_GIB + 0x3ffff000, S2_GIB - PAGE, S2_UNMAPPED_L1,
+				   S2_UNMAPPED_L2, S2_UNMAPPED_L3,
 				   (uint64_t)__image_start, (uint64_t)guest_page, RT_UART,
 				   GUEST_ALIAS, GUEST_ALIAS + PAGE};
 	for (unsigned i = 0; i < sizeof(others) / sizeof(others[0]); i++)
