@@ -472,7 +472,7 @@ static void record_descriptor(modify_ctx_t *c, const ap_region_t *region, const 
 		p->valid = valid;
 		if (valid) {
 			p->pa = ap_descriptor_output_address(d) + (region->start + off - start);
-			p->flags = ap_descriptor_flags(d);
+			p->flags = ap_descriptor_flags(d) & ~AP_ATTR_TABLE_OR_PAGE;
 		}
 	}
 }
@@ -718,6 +718,8 @@ static region_choice_t choose_region(world_t *w, input_t *in)
 	rc.inside = true;
 	rc.region.start = page_va(w, first);
 	rc.region.size = (uint64_t)count * PAGE;
+	if (getenv("FUZZ_API_DEBUG"))
+		fprintf(stderr, " region pages %u+%u\n", first, count);
 	/* Unaligned ends: the library rounds out to pages. */
 	if (how & 0x80) {
 		rc.region.start += 0x10;
@@ -733,7 +735,7 @@ static void apply_map_to_model(world_t *w, const region_choice_t *rc, ap_pa_t pa
 		p->valid = (flags & AP_ATTR_VALID) != 0;
 		if (p->valid) {
 			p->pa = (pa & ~(PAGE - 1)) + (uint64_t)(i - rc->first) * PAGE;
-			p->flags = flags;
+			p->flags = flags & ~AP_ATTR_TABLE_OR_PAGE;
 		}
 	}
 }
@@ -773,6 +775,14 @@ static void end_edit(world_t *w, ap_status_t s, uint64_t hash_before, size_t cal
 			      (w->alloc_ok - ok_before) - (w->frees - frees_before));
 		return;
 	}
+	if (getenv("FUZZ_API_DEBUG"))
+		fprintf(stderr, " %s: %s\n", what, ap_strerror(s));
+	if (getenv("FUZZ_API_DEBUG"))
+		for (size_t k = 0; k < w->inv_count; k++)
+			fprintf(stderr, "  inv %s va 0x%llx level %u range 0x%llx+0x%llx\n",
+				w->invs[k].kind == AP_INVALIDATE_TABLE ? "TABLE" : "LEAF",
+				(unsigned long long)w->invs[k].va, w->invs[k].level,
+				(unsigned long long)w->invs[k].range_start, (unsigned long long)w->invs[k].range_size);
 	if (w->active)
 		check_maintenance(w);
 	else if (w->recording)
@@ -823,7 +833,7 @@ static void step(world_t *w, input_t *in)
 			      "step %d: map output past 2^48 accepted", w->step);
 			apply_map_to_model(w, &rc, pa, flags);
 		} else if (rc.inside && flags == safe_flags(w, r) && (cons & ~3u) == 0 &&
-			   (pa & ~(PAGE - 1)) + (uint64_t)rc.count * PAGE <= (UINT64_C(1) << 48) &&
+			   pa < (UINT64_C(1) << 48) && (pa & ~(PAGE - 1)) + (uint64_t)rc.count * PAGE <= (UINT64_C(1) << 48) &&
 			   w->fail_after < 0 && (!w->active || all_invalid(w, &rc))) {
 			die("step %d: map of pages %u+%u to 0x%llx flags 0x%llx failed: %s", w->step, rc.first,
 			    rc.count, (unsigned long long)pa, (unsigned long long)flags, ap_strerror(s));
@@ -878,6 +888,8 @@ static void step(world_t *w, input_t *in)
 		memset(&c, 0, sizeof(c));
 		c.w = w;
 		c.mode = u8(in) % 7;
+		if (getenv("FUZZ_API_DEBUG"))
+			fprintf(stderr, " modify mode %u\n", c.mode);
 		c.seed = u64(in);
 		begin_edit(w);
 		memcpy(w->scratch, w->model, sizeof(page_t) * w->pages);
@@ -964,6 +976,10 @@ static void step(world_t *w, input_t *in)
 		break;
 	}
 	}
+	if (getenv("FUZZ_API_DEBUG"))
+		fprintf(stderr, "step %d: op %d region 0x%llx+0x%llx (pages %u+%u%s) active %u fail %ld: %s, %zu invalidations\n",
+			w->step, op % 12, (unsigned long long)rc.region.start, (unsigned long long)rc.region.size,
+			rc.first, rc.count, rc.inside ? "" : ", outside", w->active, w->fail_after, ap_strerror(s), w->inv_count);
 	w->fail_after = -1;
 	/* Sampled pages, and the ends of the step's region. */
 	if (rc.inside && rc.count) {
