@@ -28,7 +28,9 @@
  * refuses, whether odd flag bits are accepted), only what is certain is
  * checked: a failure changes nothing, a success agrees with the model.
  */
+#ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200112L
+#endif
 #include <aarch64_paging.h>
 
 #include <stdarg.h>
