@@ -4,7 +4,7 @@
 # behaviour sanitizers, the library sources compiled in) inside the build
 # tree, runs each for FUZZ_SECONDS (default 20, both at once) from a copy of
 # the seed corpus, and fails on any crash or sanitizer report. Then, when
-# llvm-profdata and llvm-cov are installed, replays the corpora through a
+# FUZZ_COVERAGE=1 (the default of `make fuzz`) and llvm-cov are installed, replays the corpora through a
 # coverage build and prints the line coverage of lib/.
 # `make fuzz` runs the same with FUZZ_SECONDS=600 (FUZZ_KEEP=1 keeps the
 # grown corpora in the build tree).
@@ -79,7 +79,7 @@ done
 # Line coverage of lib/ reached by the final corpora (optional).
 profdata=$(command -v llvm-profdata-14 || command -v llvm-profdata)
 cov=$(command -v llvm-cov-14 || command -v llvm-cov)
-if test $status = 0 && test "${FUZZ_COVERAGE:-1}" != 0 && test -n "$profdata" && test -n "$cov"; then
+if test $status = 0 && test "${FUZZ_COVERAGE:-0}" != 0 && test -n "$profdata" && test -n "$cov"; then
 	if build "$work/cov" -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping; then
 		for t in api mapfile; do
 			LLVM_PROFILE_FILE="$work/cov/$t.profraw" "$work/cov/fuzz_$t" -runs=0 \
@@ -88,7 +88,7 @@ if test $status = 0 && test "${FUZZ_COVERAGE:-1}" != 0 && test -n "$profdata" &&
 		"$profdata" merge -o "$work/cov/all.profdata" "$work"/cov/*.profraw &&
 			"$cov" report "$work/cov/fuzz_api" -object "$work/cov/fuzz_mapfile" \
 				-instr-profile="$work/cov/all.profdata" "$srcdir/lib" | tail -1 |
-			awk '{ print "line coverage of lib/ by both corpora: " $(NF-3) " of " $(NF-4) " lines missed, " $NF " covered" }'
+			awk '{ print "line coverage of lib/ by both corpora: " $10 " (" $8 " lines, " $9 " missed)" }'
 	fi
 else
 	echo "coverage: not measured (llvm-profdata/llvm-cov missing, FUZZ_COVERAGE=0, or a failure)"
