@@ -519,13 +519,6 @@ static int modify_cb(void *ctx, const ap_region_t *region, ap_descriptor_t *d)
 		ap_attrs_t set = (ap_attrs_t)1 << (r & 63), clear = (r & 0x40) ? (ap_attrs_t)1 << ((r >> 8) & 63) : 0;
 		if (r & 0x80)
 			set = (ap_attrs_t)1 << (55 + ((r >> 16) & 3));
-#ifndef FUZZ_KNOWN_BUGS
-		/* Known library bug (fuzz/crashes-found/api-modify-flags-nt-at-level3):
-		 * bit 16 (nT) is accepted at level 3, where it is an address bit, and
-		 * silently dropped (AP_OK instead of AP_ERR_INVALID_FLAGS). */
-		if (level == AP_LEAF_LEVEL && ((set | clear) & AP_EL1_NT) && w->kind != AP_REGIME_STAGE2)
-			break;
-#endif
 		ap_attrs_t before = ap_descriptor_flags(d);
 		ap_pa_t oa = ap_descriptor_output_address(d);
 		s = ap_descriptor_modify_flags(d, set, clear);

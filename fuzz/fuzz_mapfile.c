@@ -33,34 +33,10 @@ FILE *fuzz_mapfile_fopen(const char *path, const char *mode)
 	return fmemopen((void *)input_data, input_size, mode);
 }
 
-/* Known aptables bugs, left out of the check unless FUZZ_KNOWN_BUGS is
- * defined (reproducers in fuzz/crashes-found/): "0..0" parses as an empty
- * region, and overlaps with a region ending at 2^64 are not detected. */
-static bool known_bug(const map_file_t *map, size_t i)
-{
-#ifdef FUZZ_KNOWN_BUGS
-	(void)map, (void)i;
-	return false;
-#else
-	const map_region_t *b = &map->regions[i];
-	if (b->size == 0)
-		return true;
-	for (size_t j = 0; j < map->region_count; j++) {
-		const map_region_t *a = &map->regions[j];
-		if (j != i && (unsigned __int128)b->va < (unsigned __int128)a->va + a->size &&
-		    (unsigned __int128)a->va < (unsigned __int128)b->va + b->size)
-			return true;
-	}
-	return false;
-#endif
-}
-
 static void check_regions(ap_mapping_t *mapping, const map_file_t *map)
 {
 	for (size_t i = 0; i < map->region_count; i++) {
 		const map_region_t *r = &map->regions[i];
-		if (known_bug(map, i))
-			continue;
 		uint64_t offsets[2] = {0, r->size - AP_PAGE_SIZE};
 		for (int k = 0; k < 2; k++) {
 			ap_translate_result_t t = {.size = sizeof(t)};

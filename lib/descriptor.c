@@ -172,12 +172,20 @@ store_checked(ap_descriptor_t *d, uint64_t old, uint64_t value)
 	return AP_OK;
 }
 
+/* The flags a callback may pass inside the output-address field: nT in a
+ * stage 1 block; nothing at level 3, where bit 16 is an address bit (a map
+ * ignores nT there, but a descriptor edit would silently drop it). */
+static inline uint64_t oa_field_flags(const ap_descriptor_t *d)
+{
+	return d->level < AP_LEAF_LEVEL ? ap__flags_allowed_in_oa_field(d->format) : 0;
+}
+
 AP_EXPORT ap_status_t ap_descriptor_set(ap_descriptor_t *d, ap_pa_t pa, ap_attrs_t flags)
 {
 	if (!d)
 		return AP_ERR_INVALID_ARGUMENT;
 	/* Flags never reach into the output-address field, as for a map. */
-	if (flags & OA_FIELD_MASK & ~ap__flags_allowed_in_oa_field(d->format))
+	if (flags & OA_FIELD_MASK & ~oa_field_flags(d))
 		return AP_ERR_INVALID_FLAGS;
 	/* Checked against the value the callback was handed (or last wrote):
 	 * a caller that built flags from it must not erase an access-flag or
@@ -197,7 +205,7 @@ AP_EXPORT ap_status_t ap_descriptor_modify_flags(ap_descriptor_t *d, ap_attrs_t 
 	/* Turning a table into a block or the reverse would corrupt the
 	 * hierarchy, live or not; and no flag may land in the address field. */
 	if (((old_flags ^ flags) & AP_ATTR_TABLE_OR_PAGE) |
-	    ((set | clear) & mask & ~ap__flags_allowed_in_oa_field(d->format)))
+	    ((set | clear) & mask & ~oa_field_flags(d)))
 		return AP_ERR_INVALID_FLAGS;
 	/* The same mask applies: TABLE_OR_PAGE did not change. */
 	return store_checked(d, old, (old & mask) | (flags & ~mask));

@@ -163,6 +163,17 @@ START_TEST(no_reserved_encoding_from_a_callback)
 	struct found f = entry_at(m, 0);
 	ck_assert_uint_eq(f.level, 3);
 	ck_assert_uint_eq(f.bits, 0x5000 | EL1_PAGE_FLAGS | AP_ATTR_TABLE_OR_PAGE);
+
+	/* nT (bit 16) is an address bit at level 3: refused, not dropped. */
+	const struct step nt[] = {
+		{STEP_FLAGS, 0, AP_EL1_NT, 0},
+		{STEP_SET, 0x5000, EL1_PAGE_FLAGS | AP_ATTR_TABLE_OR_PAGE | AP_EL1_NT, 0},
+	};
+	struct script n = {nt, 2, {0}, 0};
+	ck_assert_int_eq(modify_with(m, RS(0, PAGE), &n), AP_OK);
+	ck_assert_int_eq(n.results[0], AP_ERR_INVALID_FLAGS);
+	ck_assert_int_eq(n.results[1], AP_ERR_INVALID_FLAGS);
+	ck_assert_uint_eq(entry_at(m, 0).bits, 0x5000 | EL1_PAGE_FLAGS | AP_ATTR_TABLE_OR_PAGE);
 	ck_assert_int_eq(ap_mapping_destroy(m), AP_OK);
 }
 END_TEST
