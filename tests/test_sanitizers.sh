@@ -34,10 +34,11 @@ printf '%s\n' "${sources[@]}" | xargs -P 2 -I{} sh -c \
 	'source=$0 out=$1; shift; clang "$@" -c "$source" -o "$out/$(basename "$source" .c).o"' \
 	{} "$work/lib" "${flags[@]}"
 ar rcs "$work/libap.a" "$work"/lib/*.o
+clang "${flags[@]}" $(pkg-config --cflags check) -c "$src/tests/test_util.c" -o "$work/test_util.o"
 
 build_suite() { # suite name -> $work/name
 	clang "${flags[@]}" $(pkg-config --cflags check) -o "$work/$1" \
-		"$src/tests/$1.c" "$src/tests/test_util.c" "$work/libap.a" $(pkg-config --libs check)
+		"$src/tests/$1.c" "$work/test_util.o" "$work/libap.a" $(pkg-config --libs check)
 }
 
 # Check must not fork, or LeakSanitizer would only see the parent. Each
