@@ -239,11 +239,21 @@ static uint64_t next_random(uint64_t *x)
 	return *x;
 }
 
+/* Random addresses per comparison: AP_TRANSLATE_SAMPLES, 20,000 by default
+ * (valgrind and qemu-aarch64 runs ask for fewer). */
+static int random_samples(void)
+{
+	const char *text = getenv("AP_TRANSLATE_SAMPLES");
+	int n = text ? atoi(text) : 20000;
+	ck_assert_msg(n > 0, "bad AP_TRANSLATE_SAMPLES: %s", text ? text : "");
+	return n;
+}
+
 static void agree_on_random_addresses(const ap_mapping_t *m, const test_alloc_t *a, uint64_t seed)
 {
 	uint64_t x = seed, size;
 	ck_assert_int_eq(ap_mapping_size(m, &size), AP_OK);
-	for (int i = 0; i < 20000; i++) {
+	for (int i = 0, n = random_samples(); i < n; i++) {
 		uint64_t r = next_random(&x);
 		uint64_t va;
 		switch (i % 4) {
@@ -394,7 +404,7 @@ START_TEST(raw_encodings_agree_with_the_reference)
 		}
 	}
 	uint64_t x = 99;
-	for (int i = 0; i < 20000; i++) {
+	for (int i = 0, n = random_samples(); i < n; i++) {
 		uint64_t r = next_random(&x);
 		unsigned level = (unsigned)(r % 4);
 		/* An address under entries 0..5 of that level's table, along

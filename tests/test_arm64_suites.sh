@@ -33,7 +33,7 @@ make -s -C "$work" ARFLAGS=cr LDFLAGS=-all-static $CHECK_SUITES >/dev/null
 
 # The model suite runs its full step count natively; under emulation a
 # quarter of it reaches every operation (the check count is the same).
-export AP_MODEL_STEPS=${AP_MODEL_STEPS:-20}
+export AP_MODEL_STEPS=${AP_MODEL_STEPS:-20} AP_TRANSLATE_SAMPLES=${AP_TRANSLATE_SAMPLES:-4000}
 failed=0
 for suite in $CHECK_SUITES; do
 	file "$work/$suite" | grep -q "ARM aarch64" || { echo "arm64: $suite is not an AArch64 program"; exit 1; }
