@@ -6,6 +6,20 @@
 
 #include <aarch64_paging.h>
 #include <check.h>
+
+/*
+ * Check's assertions report every success to the parent process (one
+ * write() each in fork mode), so that a crash can name the last assertion
+ * passed. The suites assert millions of times in their loops, and those
+ * writes were half the time of a test run. A passing assertion here costs
+ * nothing; a failing one reports exactly as before. A crash is reported at
+ * the test's start or at its last explicit mark_point().
+ */
+#undef ck_assert_msg
+#define ck_assert_msg(expr, ...)                                                          \
+	((expr) ? (void)0                                                                 \
+		: _ck_assert_failed(__FILE__, __LINE__, "Assertion '" #expr "' failed",      \
+				    ##__VA_ARGS__))
 #include <stddef.h>
 #include <stdint.h>
 
