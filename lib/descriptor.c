@@ -51,7 +51,10 @@ format_t ap__format_of(ap_regime_kind_t kind)
 	}
 }
 
-bool ap__bbm_safe(format_t format, ap_attrs_t old_flags, ap_attrs_t new_flags)
+/* Whether changing a live valid descriptor's attributes from old to new is
+ * allowed without break-before-make; the output address is
+ * ap__live_change_ok()'s to compare. */
+static bool bbm_safe(format_t format, ap_attrs_t old_flags, ap_attrs_t new_flags)
 {
 	if (format == FORMAT_STAGE2) {
 		const ap_attrs_t may_change = AP_S2_VALID | AP_S2_S2AP_ACCESS_RW | AP_S2_ACCESS_FLAG |
@@ -79,7 +82,7 @@ bool ap__live_change_ok(format_t format, unsigned level, uint64_t old, uint64_t 
 	if (!is_valid(old) || !is_valid(value))
 		return true;
 	return ap_pte_output_address(old, level) == ap_pte_output_address(value, level) &&
-	       ap__bbm_safe(format, ap_pte_flags(old, level), ap_pte_flags(value, level));
+	       bbm_safe(format, ap_pte_flags(old, level), ap_pte_flags(value, level));
 }
 
 /* ------------------------------------------------------------ handles */

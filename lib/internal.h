@@ -85,9 +85,6 @@ typedef enum format {
 } format_t;
 
 format_t ap__format_of(ap_regime_kind_t kind);
-/* Whether changing a live valid descriptor's attributes from old to new is
- * allowed without break-before-make. */
-bool ap__bbm_safe(format_t format, ap_attrs_t old_flags, ap_attrs_t new_flags);
 /* The one rule for live tables: whether an entry at level that walkers may
  * have cached as old may be overwritten with value without a break. */
 bool ap__live_change_ok(format_t format, unsigned level, uint64_t old, uint64_t value);
