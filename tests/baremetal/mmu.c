@@ -34,8 +34,16 @@ static uint64_t pa_range(void)
 	return range > 5 ? 5 : range;
 }
 
-/* T0SZ/T1SZ = 64 - 39; walks write-back cacheable, inner shareable. */
-#define TCR_T0SZ (64ull - MMU_VA_BITS)
+/* The input address size mmu_enable() programs (T0SZ = T1SZ = 64 - bits). */
+static unsigned va_bits = MMU_VA_BITS;
+
+void mmu_set_va_bits(unsigned bits)
+{
+	va_bits = bits;
+}
+
+/* Walks write-back cacheable, inner shareable. */
+#define TCR_T0SZ ((uint64_t)(64 - va_bits))
 #define TCR_WALK0 ((1ull << 8) | (1ull << 10) | (3ull << 12))
 #define TCR_T1SZ (TCR_T0SZ << 16)
 #define TCR_WALK1 ((1ull << 24) | (1ull << 26) | (3ull << 28) | (2ull << 30)) /* TG1 = 4 KiB */

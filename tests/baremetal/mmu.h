@@ -18,7 +18,8 @@
 #define MMU_MAIR 0xbb044400ffull
 /* The MAIR attribute at @p index. */
 #define MMU_MAIR_ATTR(index) ((unsigned)(MMU_MAIR >> (8 * (index))) & 0xffu)
-/* Every test table starts at level 1: a 39-bit input address space. */
+/* Test tables start at level 1, a 39-bit input address space, unless a
+ * test calls mmu_set_va_bits() before mmu_enable(). */
 #define MMU_ROOT_LEVEL 1u
 #define MMU_VA_BITS 39u
 
@@ -32,6 +33,10 @@ typedef struct mmu_attrs {
 } mmu_attrs_t;
 
 mmu_attrs_t mmu_attrs_for(ap_regime_kind_t kind);
+
+/* The stage 1 input address size mmu_enable() programs from now on: 39
+ * bits (walks from level 1) or 48 (walks from level 0). */
+void mmu_set_va_bits(unsigned bits);
 
 /* Sets MAIR and TCR for the regime (both halves when @p upper), clears the
  * TLBs of the regime once, and turns the MMU on. */

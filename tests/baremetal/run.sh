@@ -64,6 +64,7 @@ cflags+=(-I"$work")
 runs=(
 	"el1 virt cortex-a57" "el1 virt max"
 	"el1_readme virt cortex-a57"
+	"level0_el1 virt cortex-a57" "level0_el1 virt max"
 	"linear_ttbr1 virt cortex-a57" "linear_ttbr1 virt max"
 	"el2 virt,virtualization=on cortex-a57" "el2 virt,virtualization=on max"
 	"el2_vhe virt,virtualization=on max"

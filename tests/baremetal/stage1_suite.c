@@ -20,7 +20,7 @@
 
 static uint64_t alias_page[PAGE / 8] __attribute__((aligned(4096)));
 
-static void map_or_fail(ap_mapping_t *map, uint64_t va, uint64_t size, uint64_t pa,
+void suite_map(ap_mapping_t *map, uint64_t va, uint64_t size, uint64_t pa,
 			ap_attrs_t flags)
 {
 	ap_region_t region;
@@ -38,13 +38,13 @@ void suite_map_image(ap_mapping_t *map, ap_regime_kind_t kind, uint64_t va_offse
 	uint64_t start = (uint64_t)__image_start, text_end = (uint64_t)__text_end;
 	uint64_t rodata_end = (uint64_t)__rodata_end, end = (uint64_t)__image_end;
 	ap_attrs_t ng = a.non_global;
-	map_or_fail(map, start + va_offset, text_end - start, start,
+	suite_map(map, start + va_offset, text_end - start, start,
 		    a.normal | a.read_only | ng);
-	map_or_fail(map, text_end + va_offset, rodata_end - text_end, text_end,
+	suite_map(map, text_end + va_offset, rodata_end - text_end, text_end,
 		    a.normal | a.read_only | a.never_execute | ng);
-	map_or_fail(map, rodata_end + va_offset, end - rodata_end, rodata_end,
+	suite_map(map, rodata_end + va_offset, end - rodata_end, rodata_end,
 		    a.normal | a.never_execute | ng);
-	map_or_fail(map, RT_UART + va_offset, PAGE, RT_UART, a.device | ng);
+	suite_map(map, RT_UART + va_offset, PAGE, RT_UART, a.device | ng);
 }
 
 static unsigned translation_fault_level(unsigned status)
@@ -157,6 +157,10 @@ void suite_check_at(const ap_mapping_t *map, uint64_t va)
 	} else {
 		CHECK_EQ(status, AP_ERR_NOT_MAPPED);
 		CHECK_EQ(par & 1, 1);
+		if (PAR_FST(par) < RT_FSC_TRANSLATION(0) || PAR_FST(par) > RT_FSC_TRANSLATION(3)) {
+			rt_print("AT gave no translation fault at unmapped VA ", va);
+			rt_print("  PAR_EL1 ", par);
+		}
 		CHECK_EQ(translation_fault_level(PAR_FST(par)), r.level);
 		if (has_el0(kind)) {
 			par = mmu_at_el0(va, false);
@@ -215,7 +219,7 @@ static bool has_asid(ap_regime_kind_t kind)
 static void check_alias(ap_mapping_t *map, ap_regime_kind_t kind)
 {
 	mmu_attrs_t a = mmu_attrs_for(kind);
-	map_or_fail(map, ALIAS_VA, PAGE, (uint64_t)alias_page,
+	suite_map(map, ALIAS_VA, PAGE, (uint64_t)alias_page,
 		    a.normal | a.never_execute | a.non_global);
 	volatile uint64_t *alias = (volatile uint64_t *)ALIAS_VA;
 	alias[3] = 0x1234abcd;
@@ -288,10 +292,10 @@ static void map_variety(ap_mapping_t *map, ap_regime_kind_t kind)
 		(base | (3ull << 8)) & ~D_AF,     /* access flag clear */
 	};
 	for (unsigned i = 0; i < sizeof(variants) / sizeof(variants[0]); i++)
-		map_or_fail(map, VARIETY_VA + i * PAGE, PAGE, RAM_BASE + i * PAGE, variants[i]);
-	map_or_fail(map, CONTIG_VA, 16 * PAGE, RAM_BASE + 0x10000,
+		suite_map(map, VARIETY_VA + i * PAGE, PAGE, RAM_BASE + i * PAGE, variants[i]);
+	suite_map(map, CONTIG_VA, 16 * PAGE, RAM_BASE + 0x10000,
 		    base | (3ull << 8) | D_CONTIGUOUS);
-	map_or_fail(map, GIB_VA, 0x40000000, RAM_BASE, base | (4ull << 2) | (3ull << 8));
+	suite_map(map, GIB_VA, 0x40000000, RAM_BASE, base | (4ull << 2) | (3ull << 8));
 	ap_translate_result_t r = {.size = sizeof(r)};
 	CHECK_EQ(ap_mapping_translate(map, GIB_VA + 0x12345678, &r), AP_OK);
 	CHECK_EQ(r.level, 1);
@@ -299,13 +303,13 @@ static void map_variety(ap_mapping_t *map, ap_regime_kind_t kind)
 	CHECK((r.attributes & D_CONTIGUOUS) != 0);
 }
 
-/* The address of the descriptor at @p level for @p va: identity tables, so
- * a table's physical address is where the test reads and writes it. */
-static volatile uint64_t *descriptor_at(const ap_mapping_t *map, uint64_t va, unsigned level)
+volatile uint64_t *suite_descriptor_at(const ap_mapping_t *map, uint64_t va, unsigned level)
 {
 	ap_pa_t table;
+	unsigned root_level;
 	CHECK_EQ(ap_mapping_root_address(map, &table), AP_OK);
-	for (unsigned l = MMU_ROOT_LEVEL;; l++) {
+	CHECK_EQ(ap_mapping_root_level(map, &root_level), AP_OK);
+	for (unsigned l = root_level;; l++) {
 		volatile uint64_t *entry =
 			(volatile uint64_t *)table + ((va >> (12 + 9 * (3 - l))) & 511);
 		if (l == level)
@@ -324,14 +328,14 @@ static volatile uint64_t *descriptor_at(const ap_mapping_t *map, uint64_t va, un
 static unsigned check_raw_descriptors(ap_mapping_t *map, ap_regime_kind_t kind)
 {
 	mmu_attrs_t a = mmu_attrs_for(kind);
-	map_or_fail(map, RAW_VA, 2 * PAGE, RAM_BASE, a.normal | a.never_execute | a.non_global);
+	suite_map(map, RAW_VA, 2 * PAGE, RAM_BASE, a.normal | a.never_execute | a.non_global);
 	static const struct {
 		unsigned level;
 		uint64_t clear, set;
 	} edits[] = {{3, 2, 0}, {3, 1, 0}, {2, 1, 0}, {1, 1, 0}};
 	unsigned checked = 0;
 	for (unsigned i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
-		volatile uint64_t *entry = descriptor_at(map, RAW_VA, edits[i].level);
+		volatile uint64_t *entry = suite_descriptor_at(map, RAW_VA, edits[i].level);
 		uint64_t original = *entry;
 		*entry = (original & ~edits[i].clear) | edits[i].set;
 		mmu_flush_tlb();
@@ -353,7 +357,7 @@ static unsigned check_raw_descriptors(ap_mapping_t *map, ap_regime_kind_t kind)
 static void check_walker_agrees(ap_mapping_t *map, ap_regime_kind_t kind)
 {
 	mmu_attrs_t a = mmu_attrs_for(kind);
-	map_or_fail(map, BLOCK_VA, 0x400000, RAM_BASE, a.normal | a.read_only | a.non_global);
+	suite_map(map, BLOCK_VA, 0x400000, RAM_BASE, a.normal | a.read_only | a.non_global);
 	map_variety(map, kind);
 	ap_translate_result_t r = {.size = sizeof(r)};
 	CHECK_EQ(ap_mapping_translate(map, BLOCK_VA + 0x212345, &r), AP_OK);
@@ -386,7 +390,7 @@ static void check_deactivate(ap_regime_kind_t kind, ap_mapping_t *first)
 	ap_mapping_t *second = create_identity(kind, 2);
 	suite_map_image(second, kind, 0);
 	mmu_attrs_t a = mmu_attrs_for(kind);
-	map_or_fail(second, SECOND_ONLY_VA, PAGE, (uint64_t)alias_page,
+	suite_map(second, SECOND_ONLY_VA, PAGE, (uint64_t)alias_page,
 		    a.normal | a.never_execute | a.non_global);
 	uint64_t first_ttbr, second_ttbr, previous;
 	CHECK_EQ(ap_mapping_ttbr(first, &first_ttbr), AP_OK);

@@ -12,6 +12,14 @@
 
 #include "mmu.h"
 
+/* Maps [va, va + size) to pa with @p flags; a failure stops the test. */
+void suite_map(ap_mapping_t *map, uint64_t va, uint64_t size, uint64_t pa, ap_attrs_t flags);
+
+/* The address of the descriptor at @p level for @p va in an identity
+ * mapping, where a table's physical address is where the test reads and
+ * writes it. The entries above @p level must be tables. */
+volatile uint64_t *suite_descriptor_at(const ap_mapping_t *map, uint64_t va, unsigned level);
+
 /* Maps the image (code read-only and executable, read-only data, data and
  * stack read-write and never executable) and the UART, each at its own
  * address plus @p va_offset. */
