@@ -124,7 +124,10 @@ typedef enum ap_status {
 	AP_ERR_BAD_TABLE_ADDRESS = 12,      /**< A table's physical address does not translate back to it (detail: address). */
 	AP_ERR_NOT_MAPPED = 13,             /**< ap_mapping_translate(): the walk ends at an invalid descriptor. */
 	AP_ERR_BUFFER_TOO_SMALL = 14,       /**< The output buffer is too small; the needed size is reported. */
-	AP_ERR_WRITE_FAILED = 15            /**< A caller-supplied writer reported an error. */
+	AP_ERR_WRITE_FAILED = 15,           /**< A caller-supplied writer reported an error. */
+	AP_ERR_STOPPED = 16,                /**< A walk callback returned non-zero to stop the walk (detail: descriptor bits). */
+	AP_ERR_MALFORMED_TABLE = 17,        /**< A table is reached twice in one walk: a loop or a shared subtable (detail: address, the table's physical address). */
+	AP_ERR_READ_ONLY = 18               /**< The mapping was opened without ::AP_OPEN_EDITABLE: it cannot be edited. */
 } ap_status_t;
 
 /**
@@ -684,6 +687,33 @@ ap_status_t ap_descriptor_set(ap_descriptor_t *d, ap_pa_t pa, ap_attrs_t flags);
  *         retry builds on the updated value.
  */
 ap_status_t ap_descriptor_modify_flags(ap_descriptor_t *d, ap_attrs_t set, ap_attrs_t clear);
+
+/**
+ * @brief Whether an entry at @p level of a live table (one a walker may be
+ *        using) may change from @p old to @p value in one store, without
+ *        break-before-make.
+ *
+ * This is the rule every edit of a live mapping and every descriptor store
+ * of a modify callback obeys. Invalidating a valid entry (the "break") and
+ * filling an invalid one (the "make") are always safe. Between two valid
+ * values the output address must stay, a block never becomes a table or
+ * back, and only the attributes the format lets change may change: in the
+ * stage 1 formats the permissions (AP[2], PXN, UXN or XN), the access
+ * flag, DBM and the software bits either way, and nG from clear to set;
+ * in the stage 2 format S2AP, the access flag, XN and the software bits.
+ * Ask before trying to learn whether an edit of an active mapping will be
+ * refused with ::AP_ERR_BREAK_BEFORE_MAKE.
+ * @param kind the regime whose descriptor format applies.
+ * @param level the level of the entry, 0 to 3.
+ * @param old the value walkers may have cached.
+ * @param value the value to store.
+ * @param[out] safe true when the store needs no break.
+ * @retval AP_OK success; *safe holds the answer.
+ * @retval AP_ERR_INVALID_ARGUMENT @p safe is NULL, @p kind is not a
+ *         regime kind or @p level is above 3.
+ */
+ap_status_t ap_bbm_safe(ap_regime_kind_t kind, unsigned level, uint64_t old, uint64_t value,
+			bool *safe);
 
 /**
  * @brief Modify callback: return 0 to go on, non-zero to stop the edit with

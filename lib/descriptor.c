@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
- * Descriptor encoding per level, the break-before-make rules of each
- * format, and the descriptor handle given to modify callbacks.
+ * The raw descriptor accessors, and the descriptor handle given to modify
+ * callbacks (every value it stores is judged by break_before_make.c).
  */
-#include "internal.h"
+#include "descriptor_handle.h"
 
 /* ------------------------------------------------------------ raw helpers */
 
@@ -34,55 +34,6 @@ AP_EXPORT bool ap_pte_is_table_or_page(uint64_t bits)
 AP_EXPORT bool ap_pte_is_table(uint64_t bits, unsigned level)
 {
 	return is_table(bits, level);
-}
-
-/* ------------------------------------------------------------ formats */
-
-format_t ap__format_of(ap_regime_kind_t kind)
-{
-	switch (kind) {
-	case AP_REGIME_EL2:
-	case AP_REGIME_EL3:
-		return FORMAT_EL23;
-	case AP_REGIME_STAGE2:
-		return FORMAT_STAGE2;
-	default:
-		return FORMAT_EL1;
-	}
-}
-
-/* Whether changing a live valid descriptor's attributes from old to new is
- * allowed without break-before-make; the output address is
- * ap__live_change_ok()'s to compare. */
-static bool bbm_safe(format_t format, ap_attrs_t old_flags, ap_attrs_t new_flags)
-{
-	if (format == FORMAT_STAGE2) {
-		const ap_attrs_t may_change = AP_S2_VALID | AP_S2_S2AP_ACCESS_RW | AP_S2_ACCESS_FLAG |
-					      AP_S2_XN | AP_S2_SWFLAG_0 | AP_S2_SWFLAG_1 |
-					      AP_S2_SWFLAG_2 | AP_S2_SWFLAG_3;
-		return ((old_flags ^ new_flags) & ~may_change) == 0;
-	}
-	/* Permissions, access/dirty state and software bits may change either
-	 * way; a mapping may become non-global but not global again. */
-	ap_attrs_t may_clear = AP_EL1_VALID | AP_EL1_READ_ONLY | AP_EL1_ACCESSED | AP_EL1_DBM |
-			       AP_EL1_SWFLAG_0 | AP_EL1_SWFLAG_1 | AP_EL1_SWFLAG_2 |
-			       AP_EL1_SWFLAG_3;
-	may_clear |= format == FORMAT_EL1 ? (AP_EL1_PXN | AP_EL1_UXN) : AP_EL23_XN;
-	ap_attrs_t may_set = may_clear | AP_EL1_NON_GLOBAL;
-	ap_attrs_t set = ~old_flags & new_flags, cleared = old_flags & ~new_flags;
-	return (set & ~may_set) == 0 && (cleared & ~may_clear) == 0;
-}
-
-bool ap__live_change_ok(format_t format, unsigned level, uint64_t old, uint64_t value)
-{
-	/* Making an entry invalid is the "break"; filling an invalid one is
-	 * the "make" (translation faults are not cached). Between two valid
-	 * values only the output address must stay and the attributes may
-	 * change only as the format allows. */
-	if (!is_valid(old) || !is_valid(value))
-		return true;
-	return ap_pte_output_address(old, level) == ap_pte_output_address(value, level) &&
-	       bbm_safe(format, ap_pte_flags(old, level), ap_pte_flags(value, level));
 }
 
 /* ------------------------------------------------------------ handles */

@@ -4,7 +4,7 @@
  * Debug output: one line per run of entries that are equal or that step by
  * the level's block size, subtables indented under their descriptor.
  */
-#include "internal.h"
+#include "text.h"
 
 /* Room for the longest line: deepest indent, an index range, two 64-bit
  * numbers and every attribute name of a format (about 350 bytes). */

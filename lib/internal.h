@@ -175,6 +175,8 @@ struct ap_regime {
 	unsigned long users; /* mappings using a custom regime (atomic) */
 };
 
+/* Whether kind is one of the ap_regime_kind_t values. */
+bool ap__regime_kind_ok(ap_regime_kind_t kind);
 bool ap__regime_has_asid(ap_regime_kind_t kind);
 void ap__regime_invalidate(const ap_regime_t *regime, const ap_invalidation_t *inv);
 void ap__regime_barrier(const ap_regime_t *regime);
@@ -250,122 +252,11 @@ static inline bool ap__va_in_range(const ap_mapping_t *m, ap_va_t va)
 	return va - m->va_base < m->va_size;
 }
 
-/* ---------------------------------------------------------------- tables */
-
-/* Tables allocated before an edit starts, so that the edit cannot fail
- * half-way. They are chained through their own first two words. */
-typedef struct prealloc {
-	uint64_t *head;
-	uint64_t *tail;
-	size_t count;
-} prealloc_t;
-
-/* Gets a zeroed table from the translation; on AP_ERR_BAD_TABLE_ADDRESS *pa
- * holds the address that was refused (and the table went back). */
-ap_status_t ap__table_new(ap_mapping_t *m, uint64_t **table, ap_pa_t *pa);
-void ap__table_free(ap_mapping_t *m, uint64_t *table, ap_pa_t pa);
-/* Frees a table and every table below it. */
-void ap__table_free_tree(ap_mapping_t *m, uint64_t *table, ap_pa_t pa, unsigned level);
-/* Forward declaration: the detail of a failed call (below). */
-typedef struct error_detail error_detail_t;
-ap_status_t ap__prealloc_fill(ap_mapping_t *m, prealloc_t *p, size_t count, error_detail_t *detail);
-uint64_t *ap__prealloc_take(prealloc_t *p, ap_pa_t *pa);
-void ap__prealloc_release(ap_mapping_t *m, prealloc_t *p);
-
-/* Fills detail for a failed call (when err is non-NULL). */
-struct error_detail {
-	ap_va_t address;
-	ap_region_t region;
-	uint64_t descriptor;
-	ap_attrs_t flags;
-};
-
-/* The edit engine (table.c). */
-ap_status_t ap__map_span(ap_mapping_t *m, span_t s, ap_pa_t pa, ap_attrs_t flags,
-			 ap_constraints_t constraints, error_detail_t *detail);
-ap_status_t ap__modify_span(ap_mapping_t *m, span_t s, ap_modify_fn fn, void *ctx,
-			    error_detail_t *detail);
-ap_status_t ap__walk_span(const ap_mapping_t *m, span_t s, ap_walk_fn fn, ap_walk_run_fn run_fn,
-			  void *ctx, error_detail_t *detail);
-void ap__compact(ap_mapping_t *m);
-
-/* ---------------------------------------------------------------- descriptors */
-
-/* What a modify callback holds: a real entry, or a copy for a dry run. */
-struct ap_descriptor {
-	uint64_t *entry; /* NULL for a copy */
-	uint64_t value;  /* the copy's value, or the entry's value when last read */
-	/* Live entries only: the AND and the OR of every valid value the entry
-	 * held since the callback began (0 in held_or: none). Later values are
-	 * judged against all of them, so a callback cannot get around
-	 * break-before-make in steps (valid A, invalid, valid B). */
-	uint64_t held_and;
-	uint64_t held_or;
-	unsigned level;
-	format_t format;
-	bool live;
-	bool updated;
-};
-
-/* A handle for entries of one level and mapping; point it at each entry. */
-static inline void ap__descriptor_init(ap_descriptor_t *d, unsigned level, format_t format,
-				       bool live)
-{
-	d->level = level;
-	d->format = format;
-	d->live = live;
-}
-
-/* Points the handle at value, read from entry (or a copy when entry is
- * NULL). Kept small: a large modify does this once per page. */
-static inline void ap__descriptor_point(ap_descriptor_t *d, uint64_t *entry, uint64_t value)
-{
-	d->entry = entry;
-	d->value = value;
-	d->updated = false;
-	if (d->live) { /* only live entries are judged against their past */
-		d->held_and = is_valid(value) ? value : ~UINT64_C(0);
-		d->held_or = is_valid(value) ? value : 0;
-	}
-}
-
-/* Whether, after the callback, walkers may still cache a value the entry
- * no longer holds: it held a valid value other than its final one. */
-static inline bool ap__descriptor_needs_invalidation(const ap_descriptor_t *d)
-{
-	return d->live && d->held_or != 0 && (d->held_and != d->value || d->held_or != d->value);
-}
-
-/* ---------------------------------------------------------------- text */
-
-/* A bounded text buffer that counts what did not fit. */
-typedef struct text {
-	char *buf;
-	size_t size;
-	size_t length; /* length of the full text, even past size */
-} text_t;
-
-void ap__text_put(text_t *t, const char *s);
-void ap__text_putn(text_t *t, const char *s, size_t n);
-void ap__text_hex(text_t *t, uint64_t value, unsigned min_digits);
-void ap__text_dec(text_t *t, uint64_t value, unsigned width_left_aligned);
-/* Terminates the text and reports the outcome as the describe functions do. */
-ap_status_t ap__text_finish(text_t *t, size_t *needed);
-/* Validates the buf/size pair of a describe function. */
-bool ap__text_args_ok(const char *buf, size_t size);
-
-/* Names attribute bits as the reference's bitflags Debug output does. */
-void ap__attrs_text(text_t *t, format_t format, ap_attrs_t flags);
-const char *ap__format_type_name(format_t format);
-
 /* Copies a caller struct that starts with a size field into a zeroed local,
  * rejecting sizes of 0 or beyond what this library knows. */
 bool ap__sized_copy(void *dst, size_t dst_size, const void *src);
 /* Writes a result struct back honouring the caller's size field. */
 void ap__sized_store(void *dst, const void *src, size_t src_size);
-
-/* ---------------------------------------------------------------- arch */
-#include "arch/arch.h"
 
 #pragma GCC visibility pop
 

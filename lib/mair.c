@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /* MAIR values: building them and describing them in words. */
-#include "internal.h"
+#include "text.h"
 
 static bool normal_ok(ap_normal_memory_t m)
 {

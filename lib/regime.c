@@ -4,6 +4,7 @@
  * layer, and caller-defined ones, whose maintenance goes to hooks.
  */
 #include "internal.h"
+#include "arch/arch.h"
 
 static const ap_regime_t builtin_regimes[] = {
 	{AP_REGIME_EL1AND0, true, {0, 0, 0, 0, 0}, 0, 0},
@@ -13,7 +14,7 @@ static const ap_regime_t builtin_regimes[] = {
 	{AP_REGIME_STAGE2, true, {0, 0, 0, 0, 0}, 0, 0},
 };
 
-static bool kind_ok(ap_regime_kind_t kind)
+bool ap__regime_kind_ok(ap_regime_kind_t kind)
 {
 	return (unsigned)kind <= AP_REGIME_STAGE2;
 }
@@ -25,7 +26,7 @@ bool ap__regime_has_asid(ap_regime_kind_t kind)
 
 AP_EXPORT ap_status_t ap_regime_get(ap_regime_kind_t kind, const ap_regime_t **out)
 {
-	if (!out || !kind_ok(kind))
+	if (!out || !ap__regime_kind_ok(kind))
 		return AP_ERR_INVALID_ARGUMENT;
 	*out = &builtin_regimes[kind];
 	return AP_OK;
@@ -35,7 +36,7 @@ AP_EXPORT ap_status_t ap_regime_create(ap_regime_kind_t kind, const ap_regime_ho
 				       void *ctx, ap_regime_t **out)
 {
 	ap_regime_hooks_t copy;
-	if (!hooks || !out || !kind_ok(kind) || !ap__sized_copy(&copy, sizeof(copy), hooks))
+	if (!hooks || !out || !ap__regime_kind_ok(kind) || !ap__sized_copy(&copy, sizeof(copy), hooks))
 		return AP_ERR_INVALID_ARGUMENT;
 	ap_regime_t *regime = ap__object_alloc(sizeof(*regime));
 	if (!regime)

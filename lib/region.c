@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /* Regions: start + size, rounded out to pages, reaching up to 2^64. */
-#include "internal.h"
+#include "text.h"
 
 AP_EXPORT ap_status_t ap_region_from_range(uint64_t start, uint64_t end, ap_region_t *out)
 {

@@ -21,6 +21,9 @@ AP_EXPORT const char *ap_strerror(ap_status_t status)
 	case AP_ERR_NOT_MAPPED: return "address not mapped";
 	case AP_ERR_BUFFER_TOO_SMALL: return "buffer too small";
 	case AP_ERR_WRITE_FAILED: return "writer reported an error";
+	case AP_ERR_STOPPED: return "walk stopped by its callback";
+	case AP_ERR_MALFORMED_TABLE: return "table reached twice in one walk (loop or shared subtable)";
+	case AP_ERR_READ_ONLY: return "mapping opened read-only";
 	}
 	return "unknown status";
 }

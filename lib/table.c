@@ -10,7 +10,8 @@
  * all. Subtables that do not exist yet (the result of a split) are simulated
  * in the first pass from the descriptor they would replace.
  */
-#include "internal.h"
+#include "descriptor_handle.h"
+#include "edit.h"
 
 typedef struct edit {
 	ap_mapping_t *m;

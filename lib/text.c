@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /* A tiny bounded formatter: the core has no stdio. */
-#include "internal.h"
+#include "text.h"
 
 void ap__text_putn(text_t *t, const char *s, size_t n)
 {

@@ -11,6 +11,7 @@
  * running on the same tables.
  */
 #include "../internal.h"
+#include "arch.h"
 
 #if !defined(__aarch64__)
 #error "lib/arch/aarch64.c needs an AArch64 compiler; configure --with-arch-ops=host otherwise"

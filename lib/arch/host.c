@@ -4,6 +4,7 @@
  * TTBRs, so maintenance is a no-op and activation installs nothing.
  */
 #include "../internal.h"
+#include "arch.h"
 
 void ap__arch_invalidate(ap_regime_kind_t kind AP_UNUSED, const ap_invalidation_t *inv AP_UNUSED)
 {

@@ -4,7 +4,7 @@
  * them, and the naming rule of its bitflags Debug output: a name is printed
  * when all its bits are set and at least one of them is not yet named.
  */
-#include "internal.h"
+#include "text.h"
 
 typedef struct flag_name {
 	const char *name;

@@ -4,7 +4,7 @@
  * Every new table is checked: page-aligned pointer and physical address,
  * an address a descriptor can hold, and one that translates back.
  */
-#include "internal.h"
+#include "table_pages.h"
 
 ap_status_t ap__table_new(ap_mapping_t *m, uint64_t **table, ap_pa_t *pa)
 {

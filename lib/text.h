@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
+/*
+ * Bounded text buffers for the describe and dump functions, and the
+ * attribute names they share.
+ */
+#ifndef AP_TEXT_H
+#define AP_TEXT_H
+
+#include "internal.h"
+
+#pragma GCC visibility push(hidden)
+
+/* A bounded text buffer that counts what did not fit. */
+typedef struct text {
+	char *buf;
+	size_t size;
+	size_t length; /* length of the full text, even past size */
+} text_t;
+
+void ap__text_put(text_t *t, const char *s);
+void ap__text_putn(text_t *t, const char *s, size_t n);
+void ap__text_hex(text_t *t, uint64_t value, unsigned min_digits);
+void ap__text_dec(text_t *t, uint64_t value, unsigned width_left_aligned);
+/* Terminates the text and reports the outcome as the describe functions do. */
+ap_status_t ap__text_finish(text_t *t, size_t *needed);
+/* Validates the buf/size pair of a describe function. */
+bool ap__text_args_ok(const char *buf, size_t size);
+
+/* Names attribute bits as the reference's bitflags Debug output does. */
+void ap__attrs_text(text_t *t, format_t format, ap_attrs_t flags);
+const char *ap__format_type_name(format_t format);
+
+#pragma GCC visibility pop
+
+#endif
