@@ -333,9 +333,9 @@ ap_status_t ap_region_format(const ap_region_t *region, char *buf, size_t size, 
 typedef struct ap_error {
 	size_t size;            /**< Set by the caller to sizeof(ap_error_t). */
 	ap_status_t status;     /**< The status the call returned. */
-	ap_va_t address;        /**< ADDRESS_RANGE, INVALID_VIRTUAL_ADDRESS: the address; BAD_TABLE_ADDRESS: the physical address. */
+	ap_va_t address;        /**< ADDRESS_RANGE, INVALID_VIRTUAL_ADDRESS: the address; BAD_TABLE_ADDRESS, MALFORMED_TABLE: the physical address. */
 	ap_region_t region;     /**< REGION_BACKWARDS, BREAK_BEFORE_MAKE: the region. */
-	uint64_t descriptor;    /**< PTE_UPDATE_FAULT: the descriptor bits the callback was given. */
+	uint64_t descriptor;    /**< PTE_UPDATE_FAULT, STOPPED: the descriptor bits the callback was given. */
 	ap_attrs_t flags;       /**< INVALID_FLAGS: the flags. */
 } ap_error_t;
 
@@ -749,7 +749,7 @@ ap_status_t ap_mapping_modify(ap_mapping_t *mapping, const ap_region_t *region, 
 			      void *ctx, ap_error_t *err);
 
 /**
- * @brief Walk callback: return 0 to go on, non-zero to stop with ::AP_ERR_PTE_UPDATE_FAULT.
+ * @brief Walk callback: return 0 to go on, non-zero to stop the walk with ::AP_ERR_STOPPED.
  * @param ctx the @c ctx given to ap_mapping_walk().
  * @param region the part of the requested range this descriptor covers.
  * @param descriptor the raw descriptor bits.
@@ -764,7 +764,7 @@ typedef int (*ap_walk_fn)(void *ctx, const ap_region_t *region, uint64_t descrip
  * @retval AP_ERR_INVALID_ARGUMENT NULL @p mapping, @p region or @p fn, or bad @p err->size.
  * @retval AP_ERR_REGION_BACKWARDS the region wraps past 2^64.
  * @retval AP_ERR_ADDRESS_RANGE the region lies outside the table's VA range.
- * @retval AP_ERR_PTE_UPDATE_FAULT the callback returned non-zero (detail: descriptor bits).
+ * @retval AP_ERR_STOPPED the callback returned non-zero (detail: descriptor bits).
  * @retval AP_ERR_BAD_TABLE_ADDRESS a table's address does not translate back.
  */
 ap_status_t ap_mapping_walk(const ap_mapping_t *mapping, const ap_region_t *region, ap_walk_fn fn,
@@ -772,7 +772,8 @@ ap_status_t ap_mapping_walk(const ap_mapping_t *mapping, const ap_region_t *regi
 
 /**
  * @brief Run callback: @p count consecutive descriptors of one table at
- *        @p level, covering @p region. Return 0 to go on.
+ *        @p level, covering @p region. Return 0 to go on, non-zero to
+ *        stop the walk with ::AP_ERR_STOPPED.
  */
 typedef int (*ap_walk_run_fn)(void *ctx, const ap_region_t *region, const uint64_t *descriptors,
 			      size_t count, unsigned level);
@@ -781,7 +782,7 @@ typedef int (*ap_walk_run_fn)(void *ctx, const ap_region_t *region, const uint64
  * @brief Like ap_mapping_walk(), but hands over runs of consecutive non-table
  *        descriptors of one table in one call, so that per-descriptor work
  *        needs no call per descriptor.
- * @retval AP_OK and the errors of ap_mapping_walk(); for ::AP_ERR_PTE_UPDATE_FAULT
+ * @retval AP_OK and the errors of ap_mapping_walk(); for ::AP_ERR_STOPPED
  *         the detail holds the first descriptor of the failing run.
  */
 ap_status_t ap_mapping_walk_runs(const ap_mapping_t *mapping, const ap_region_t *region,

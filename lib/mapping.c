@@ -108,6 +108,7 @@ static ap_status_t report(ap_error_t *err, const error_detail_t *detail, ap_stat
 	case AP_ERR_ADDRESS_RANGE:
 	case AP_ERR_INVALID_VIRTUAL_ADDRESS:
 	case AP_ERR_BAD_TABLE_ADDRESS:
+	case AP_ERR_MALFORMED_TABLE:
 		full.address = detail->address;
 		break;
 	case AP_ERR_REGION_BACKWARDS:
@@ -115,6 +116,7 @@ static ap_status_t report(ap_error_t *err, const error_detail_t *detail, ap_stat
 		full.region = detail->region;
 		break;
 	case AP_ERR_PTE_UPDATE_FAULT:
+	case AP_ERR_STOPPED:
 		full.descriptor = detail->descriptor;
 		break;
 	case AP_ERR_INVALID_FLAGS:

@@ -569,6 +569,13 @@ typedef struct walk_request {
 	error_detail_t *detail;
 } walk_request_t;
 
+/* A walk callback asked to stop: not an error of the library's. */
+static ap_status_t walk_stopped(error_detail_t *detail, uint64_t bits)
+{
+	detail->descriptor = bits;
+	return AP_ERR_STOPPED;
+}
+
 /* Hands a run of non-table entries [first, first + count) to the run callback. */
 static ap_status_t flush_run(const walk_request_t *w, const uint64_t *table, unsigned first,
 			     unsigned count, span_t run, unsigned level)
@@ -577,7 +584,7 @@ static ap_status_t flush_run(const walk_request_t *w, const uint64_t *table, uns
 		return AP_OK;
 	ap_region_t region = ap__span_to_region(run);
 	if (w->run_fn(w->ctx, &region, &table[first], count, level) != 0)
-		return callback_failed(w->detail, table[first]);
+		return walk_stopped(w->detail, table[first]);
 	return AP_OK;
 }
 
@@ -592,7 +599,7 @@ static ap_status_t walk_pages(const walk_request_t *w, const uint64_t *table, sp
 	for (unsigned i = first; i < first + count; i++, region.start += AP_PAGE_SIZE) {
 		uint64_t bits = load_desc(&table[i]);
 		if (w->fn(w->ctx, &region, bits, AP_LEAF_LEVEL) != 0)
-			return callback_failed(w->detail, bits);
+			return walk_stopped(w->detail, bits);
 	}
 	return AP_OK;
 }
@@ -620,7 +627,7 @@ static ap_status_t walk_table(const walk_request_t *w, const uint64_t *table, un
 		} else if (w->fn) {
 			ap_region_t region = ap__span_to_region(c);
 			if (w->fn(w->ctx, &region, bits, level) != 0)
-				status = callback_failed(w->detail, bits);
+				status = walk_stopped(w->detail, bits);
 		} else {
 			if (run_count == 0) {
 				run_first = i;
