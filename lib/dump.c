@@ -5,15 +5,25 @@
  * the level's block size, subtables indented under their descriptor.
  */
 #include "text.h"
+#include "walk.h"
 
 /* Room for the longest line: deepest indent, an index range, two 64-bit
  * numbers and every attribute name of a format (about 350 bytes). */
 #define LINE_MAX_BYTES 1024
 
+/* A run of entries of one table that are equal or step by the level's
+ * block size: one line of the dump. */
+typedef struct dump_run {
+	bool open;
+	uint64_t first;
+	unsigned from, to;
+} dump_run_t;
+
 typedef struct dump {
-	const ap_mapping_t *m;
+	walk_t walk;
 	ap_write_fn write;
 	void *ctx;
+	dump_run_t runs[AP_LEAF_LEVEL + 1];
 } dump_t;
 
 static ap_status_t emit(const dump_t *d, text_t *line)
@@ -50,55 +60,61 @@ static void indent(text_t *t, unsigned depth)
 		ap__text_put(t, " ");
 }
 
-static ap_status_t dump_table(const dump_t *d, const uint64_t *table, unsigned level,
-			      unsigned depth)
+/* One line: "index[-index]: descriptor", indented by the table's depth. */
+static ap_status_t dump_line(const dump_t *d, unsigned level, unsigned from, unsigned to,
+			     uint64_t bits)
 {
 	char buf[LINE_MAX_BYTES];
 	text_t line = {buf, sizeof(buf), 0};
-	uint64_t step = granule(level);
-	for (unsigned i = 0; i < ENTRY_COUNT;) {
-		uint64_t first = load_desc(&table[i]);
-		indent(&line, depth);
-		if (is_table(first, level)) {
-			ap__text_dec(&line, i, 3);
-			ap__text_put(&line, "    : ");
-			descriptor_text(&line, d->m->format, first, level);
-			ap__text_put(&line, "\n");
-			ap_status_t status = emit(d, &line);
-			const uint64_t *sub = table_at(d->m, first & OA_FIELD_MASK);
-			if (status == AP_OK && !sub)
-				status = AP_ERR_BAD_TABLE_ADDRESS;
-			if (status == AP_OK)
-				status = dump_table(d, sub, level + 1, depth + 2);
-			if (status != AP_OK)
-				return status;
-			i++;
-			continue;
-		}
-		unsigned end = i + 1;
-		while (end < ENTRY_COUNT) {
-			uint64_t bits = load_desc(&table[end]);
-			if (bits != first && (first == 0 || bits != first + step * (end - i)))
-				break;
-			end++;
-		}
-		ap__text_dec(&line, i, 3);
-		if (end - 1 == i) {
-			ap__text_put(&line, "    : ");
-		} else {
-			ap__text_put(&line, "-");
-			ap__text_dec(&line, end - 1, 3);
-			ap__text_put(&line, ": ");
-		}
-		descriptor_text(&line, d->m->format, first, level);
-		ap__text_put(&line, "\n");
-		ap_status_t status = emit(d, &line);
-		if (status != AP_OK)
-			return status;
-		i = end;
+	indent(&line, 2 * (level - d->walk.m->root_level));
+	ap__text_dec(&line, from, 3);
+	if (to == from) {
+		ap__text_put(&line, "    : ");
+	} else {
+		ap__text_put(&line, "-");
+		ap__text_dec(&line, to, 3);
+		ap__text_put(&line, ": ");
 	}
-	return AP_OK;
+	descriptor_text(&line, d->walk.m->format, bits, level);
+	ap__text_put(&line, "\n");
+	return emit(d, &line);
 }
+
+static ap_status_t dump_close_run(walk_t *w, unsigned level)
+{
+	dump_t *d = (dump_t *)w;
+	dump_run_t *run = &d->runs[level];
+	if (!run->open)
+		return AP_OK;
+	run->open = false;
+	return dump_line(d, level, run->from, run->to, run->first);
+}
+
+static ap_status_t dump_visit(walk_t *w, visit_t *v, step_t *step)
+{
+	dump_t *d = (dump_t *)w;
+	unsigned i = entry_index(v->chunk.start, v->level);
+	dump_run_t *run = &d->runs[v->level];
+	if (is_table(v->old, v->level)) {
+		ap_status_t status = dump_close_run(w, v->level);
+		if (status == AP_OK)
+			status = dump_line(d, v->level, i, i, v->old);
+		*step = STEP_DESCEND;
+		return status;
+	}
+	uint64_t stepped = run->first + granule(v->level) * (i - run->from);
+	if (run->open && (v->old == run->first || (run->first != 0 && v->old == stepped))) {
+		run->to = i;
+		return AP_OK;
+	}
+	ap_status_t status = dump_close_run(w, v->level);
+	run->open = true;
+	run->first = v->old;
+	run->from = run->to = i;
+	return status;
+}
+
+static const walker_ops_t dump_ops = {dump_visit, NULL, NULL, dump_close_run};
 
 static const char *regime_type_name(ap_regime_kind_t kind)
 {
@@ -115,7 +131,13 @@ AP_EXPORT ap_status_t ap_mapping_dump(const ap_mapping_t *mapping, ap_write_fn w
 {
 	if (!mapping || !write)
 		return AP_ERR_INVALID_ARGUMENT;
-	dump_t d = {mapping, write, ctx};
+	dump_t d;
+	error_detail_t detail;
+	ap__walk_begin(&d.walk, mapping, &detail);
+	d.write = write;
+	d.ctx = ctx;
+	for (unsigned i = 0; i <= AP_LEAF_LEVEL; i++)
+		d.runs[i].open = false;
 	char buf[LINE_MAX_BYTES];
 	text_t line = {buf, sizeof(buf), 0};
 	ap__text_put(&line, "RootTable { pa: 0x");
@@ -131,8 +153,10 @@ AP_EXPORT ap_status_t ap_mapping_dump(const ap_mapping_t *mapping, ap_write_fn w
 	ap__text_dec(&line, mapping->root_level, 0);
 	ap__text_put(&line, ", table:\n");
 	ap_status_t status = emit(&d, &line);
+	span_t all = {mapping->va_base, mapping->va_base + (mapping->va_size - 1)};
 	if (status == AP_OK)
-		status = dump_table(&d, mapping->root, mapping->root_level, 0);
+		status = ap__walk(&d.walk, &dump_ops, mapping->root, mapping->root_level, all);
+	ap__walk_end(&d.walk);
 	if (status == AP_OK) {
 		ap__text_put(&line, "}\n");
 		status = emit(&d, &line);

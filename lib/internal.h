@@ -223,6 +223,10 @@ struct ap_mapping {
 	uint64_t *hint_leaf;
 	size_t table_count;
 	unsigned long active_count; /* atomic */
+	/* Tables adopted with ap_mapping_open(): they may be malformed (shared
+	 * or looping), edits need `editable`, and destroy frees none of them. */
+	bool adopted;
+	bool editable;
 };
 
 ap_status_t ap__mapping_create(const ap_mapping_options_t *options, const translation_t *translation,

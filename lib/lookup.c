@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
-/* A software table walk of one address, with the MMU's view of the result. */
-#include "internal.h"
+/* The walk of one address, with the MMU's view of the result. */
+#include "walk.h"
 
 /* Fields are written one by one: copying a just-built local struct with
  * wide moves defeats store forwarding and costs more than the walk. */
@@ -18,6 +18,33 @@ static void store_result(ap_translate_result_t *result, const ap_translate_resul
 	}
 }
 
+/* The walk of one address: down through tables, collecting their
+ * attributes, to the entry that ends it. */
+typedef struct lookup {
+	walk_t walk;
+	ap_attrs_t table_attributes;
+	uint64_t bits;
+	unsigned level;
+} lookup_t;
+
+static ap_status_t lookup_visit(walk_t *w, visit_t *v, step_t *step)
+{
+	lookup_t *l = (lookup_t *)w;
+	if (is_table(v->old, v->level)) {
+		l->table_attributes |= v->old;
+		*step = STEP_DESCEND;
+	} else {
+		l->bits = v->old;
+		l->level = v->level;
+	}
+	return AP_OK;
+}
+
+/* A whole walk for one address would check adopted tables for sharing;
+ * the hardware does not, and one path cannot loop for ever (it ends at
+ * level 3), so translate follows what the MMU would. */
+static const walker_ops_t lookup_ops = {lookup_visit, NULL, NULL, NULL};
+
 AP_EXPORT ap_status_t ap_mapping_translate(const ap_mapping_t *mapping, ap_va_t va,
 					   ap_translate_result_t *result)
 {
@@ -26,28 +53,25 @@ AP_EXPORT ap_status_t ap_mapping_translate(const ap_mapping_t *mapping, ap_va_t 
 		return AP_ERR_INVALID_ARGUMENT;
 	if (AP_UNLIKELY(!ap__va_in_range(mapping, va)))
 		return AP_ERR_ADDRESS_RANGE;
-	const uint64_t *table = mapping->root;
-	unsigned level = mapping->root_level;
-	unsigned shift = AP_PAGE_SHIFT + (AP_LEAF_LEVEL - level) * AP_BITS_PER_LEVEL;
-	ap_attrs_t table_attributes = 0;
-	uint64_t bits;
-	for (;;) {
-		bits = load_desc(&table[(va >> shift) & (ENTRY_COUNT - 1)]);
-		if ((bits & 3) != 3 || level == AP_LEAF_LEVEL)
-			break;
-		table_attributes |= bits;
-		table = table_at(mapping, bits & OA_FIELD_MASK);
-		if (AP_UNLIKELY(!table))
-			return AP_ERR_BAD_TABLE_ADDRESS;
-		level++;
-		shift -= AP_BITS_PER_LEVEL;
-	}
+	lookup_t l;
+	error_detail_t detail;
+	l.walk.m = mapping;
+	l.walk.detail = &detail;
+	l.walk.seen = NULL;
+	l.walk.check_sharing = false;
+	l.table_attributes = 0;
+	span_t one = {va, va};
+	ap_status_t status = ap__walk(&l.walk, &lookup_ops, mapping->root, mapping->root_level, one);
+	if (AP_UNLIKELY(status != AP_OK))
+		return status;
+	uint64_t bits = l.bits;
+	unsigned level = l.level;
 	ap_translate_result_t r;
 	r.size = sizeof(r);
 	r.descriptor = bits;
 	r.level = level;
-	r.block_size = (uint64_t)1 << shift;
-	r.table_attributes = table_attributes & TABLE_ATTRIBUTE_MASK;
+	r.block_size = granule(level);
+	r.table_attributes = l.table_attributes & TABLE_ATTRIBUTE_MASK;
 	/* Level 0 has no blocks with this granule, and at level 3 the
 	 * encoding 0b01 is reserved: both fault as an invalid entry would. */
 	bool mapped = is_valid(bits) && level != 0 &&

@@ -5,6 +5,7 @@
  * an address a descriptor can hold, and one that translates back.
  */
 #include "table_pages.h"
+#include "walk.h"
 
 ap_status_t ap__table_new(ap_mapping_t *m, uint64_t **table, ap_pa_t *pa)
 {
@@ -31,21 +32,38 @@ void ap__table_free(ap_mapping_t *m, uint64_t *table, ap_pa_t pa)
 	m->table_count--;
 }
 
+/* Freeing a tree is a post-order walk: each subtable goes once the walk
+ * below it is done, the top table last. */
+static ap_status_t free_visit(walk_t *w, visit_t *v, step_t *step)
+{
+	/* A table that does not translate leaves nothing safe to free. */
+	if (is_table(v->old, v->level) && table_at(w->m, v->old & OA_FIELD_MASK))
+		*step = STEP_DESCEND;
+	return AP_OK;
+}
+
+static ap_status_t free_no_leaves(walk_t *w AP_UNUSED, uint64_t *table AP_UNUSED,
+				  span_t s AP_UNUSED)
+{
+	return AP_OK;
+}
+
+static ap_status_t free_post(walk_t *w, visit_t *v)
+{
+	ap__table_free((ap_mapping_t *)w->m, v->sub, v->old & OA_FIELD_MASK);
+	return AP_OK;
+}
+
+static const walker_ops_t free_ops = {free_visit, free_no_leaves, free_post, NULL};
+
 void ap__table_free_tree(ap_mapping_t *m, uint64_t *table, ap_pa_t pa, unsigned level)
 {
-	if (level < AP_LEAF_LEVEL) {
-		for (unsigned i = 0; i < ENTRY_COUNT; i++) {
-			uint64_t bits = table[i];
-			if (!is_table(bits, level))
-				continue;
-			ap_pa_t sub_pa = bits & OA_FIELD_MASK;
-			uint64_t *sub = table_at(m, sub_pa);
-			/* A translation that forgot the table leaves us nothing
-			 * safe to free. */
-			if (sub)
-				ap__table_free_tree(m, sub, sub_pa, level + 1);
-		}
-	}
+	walk_t w;
+	error_detail_t detail;
+	ap__walk_begin(&w, m, &detail);
+	w.check_sharing = false; /* only trees the library built are freed */
+	(void)ap__walk(&w, &free_ops, table, level, whole_table(level));
+	ap__walk_end(&w);
 	ap__table_free(m, table, pa);
 }
 

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
+/*
+ * The writer all edits share: descriptor stores, TLB invalidation on live
+ * tables, splits and the removal of subtables; and compaction, the edit
+ * that only removes.
+ */
+#include "edit.h"
+
+void ap__edit_begin(edit_t *e, ap_mapping_t *m, error_detail_t *detail)
+{
+	ap__walk_begin(&e->walk, m, detail);
+	e->m = m;
+	e->live = mapping_live(m);
+	e->needs_barrier = false;
+	e->needed = 0;
+	e->tables.head = NULL;
+	e->tables.tail = NULL;
+	e->tables.count = 0;
+}
+
+static void flush(edit_t *e)
+{
+	if (e->needs_barrier) {
+		ap__regime_barrier(e->m->regime);
+		e->needs_barrier = false;
+	}
+}
+
+void ap__edit_end(edit_t *e)
+{
+	ap__prealloc_release(e->m, &e->tables);
+	flush(e);
+	ap__walk_end(&e->walk);
+}
+
+ap_status_t ap__edit_allocate(edit_t *e)
+{
+	return ap__prealloc_fill(e->m, &e->tables, e->needed, e->walk.detail);
+}
+
+ap_status_t ap__edit_refuse(edit_t *e, ap_status_t status, span_t chunk)
+{
+	e->walk.detail->region = ap__span_to_region(chunk);
+	return status;
+}
+
+void ap__edit_invalidate(edit_t *e, uint64_t va, unsigned level, uint64_t old)
+{
+	ap_invalidation_t inv;
+	inv.size = sizeof(inv);
+	inv.va = va;
+	inv.level = level;
+	inv.kind = is_table(old, level) ? AP_INVALIDATE_TABLE : AP_INVALIDATE_LEAF;
+	inv.asid = e->m->asid;
+	inv.va_range = e->m->va_range;
+	inv.range_size = granule(level);
+	inv.range_start = va & ~(inv.range_size - 1);
+	ap__regime_invalidate(e->m->regime, &inv);
+	e->needs_barrier = true;
+}
+
+void ap__edit_write(edit_t *e, uint64_t *entry, uint64_t old, uint64_t value, uint64_t va,
+		    unsigned level)
+{
+	if (old == value)
+		return;
+	store_desc(entry, value);
+	if (e->live && is_valid(old))
+		ap__edit_invalidate(e, va, level, old);
+}
+
+void ap__edit_remove_subtable(edit_t *e, uint64_t *entry, uint64_t old, uint64_t value,
+			      uint64_t va, unsigned level)
+{
+	ap_pa_t pa = old & OA_FIELD_MASK;
+	uint64_t *sub = table_at(e->m, pa);
+	store_desc(entry, value);
+	/* On a live table the walk caches must drop the subtable before its
+	 * memory can be reused. */
+	if (e->live) {
+		ap__edit_invalidate(e, va, level, old);
+		flush(e);
+	}
+	if (sub)
+		ap__table_free_tree(e->m, sub, pa, level + 1);
+}
+
+uint64_t *ap__edit_split(edit_t *e, uint64_t *entry, uint64_t old, uint64_t va, unsigned level)
+{
+	ap_pa_t pa;
+	uint64_t *sub = ap__prealloc_take(&e->tables, &pa);
+	if (old != 0 && !(old & AP_ATTR_TABLE_OR_PAGE)) {
+		uint64_t first = split_value(old, level, 0);
+		uint64_t step = is_valid(old) ? granule(level + 1) : 0;
+		for (unsigned i = 0; i < ENTRY_COUNT; i++)
+			sub[i] = first + (uint64_t)i * step;
+	}
+	ap__edit_write(e, entry, old, encode_table(pa), va, level);
+	return sub;
+}
+
+/* ------------------------------------------------------------ compact */
+
+/* Per level: whether the table being walked there keeps an entry. */
+typedef struct compact {
+	edit_t e;
+	bool kept[AP_LEAF_LEVEL + 1];
+} compact_t;
+
+static ap_status_t compact_visit(walk_t *w, visit_t *v, step_t *step)
+{
+	compact_t *c = (compact_t *)w;
+	if (is_table(v->old, v->level)) {
+		c->kept[v->level + 1] = false;
+		*step = STEP_DESCEND;
+	} else if (v->old != 0) {
+		c->kept[v->level] = true;
+	}
+	return AP_OK;
+}
+
+static ap_status_t compact_leaves(walk_t *w, uint64_t *table, span_t s AP_UNUSED)
+{
+	compact_t *c = (compact_t *)w;
+	for (unsigned i = 0; i < ENTRY_COUNT && !c->kept[AP_LEAF_LEVEL]; i++)
+		if (load_desc(&table[i]) != 0)
+			c->kept[AP_LEAF_LEVEL] = true;
+	return AP_OK;
+}
+
+/* After a subtable's walk: it goes if nothing in it was kept. */
+static ap_status_t compact_post(walk_t *w, visit_t *v)
+{
+	compact_t *c = (compact_t *)w;
+	if (c->kept[v->level + 1])
+		c->kept[v->level] = true;
+	else
+		ap__edit_remove_subtable(&c->e, v->entry, v->old, 0, v->chunk.start, v->level);
+	return AP_OK;
+}
+
+static const walker_ops_t compact_ops = {compact_visit, compact_leaves, compact_post, NULL};
+
+void ap__compact(ap_mapping_t *m)
+{
+	compact_t c;
+	error_detail_t detail;
+	ap__edit_begin(&c.e, m, &detail);
+	span_t all = {m->va_base, m->va_base + (m->va_size - 1)};
+	/* A subtable that does not translate ends the walk: compaction only
+	 * ever removes, so stopping early leaves a correct table. */
+	(void)ap__walk(&c.e.walk, &compact_ops, m->root, m->root_level, all);
+	ap__edit_end(&c.e);
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
+/*
+ * The parts of the walker that are not inline: the set of tables a walk of
+ * adopted tables has met. Tables the library built form a tree; tables it
+ * adopted may share subtables or point back at an ancestor, and a walk over
+ * a range would then visit the same entries again and again (512 times per
+ * level, or forever in effect). A table met twice ends the walk instead.
+ */
+#include "walk.h"
+
+/* An open-addressing hash set of table addresses (page aligned, never 0
+ * since 0 marks a free slot: a table at physical 0 is kept apart). */
+struct table_set {
+	size_t capacity; /* a power of two */
+	size_t count;
+	bool has_zero;
+	ap_pa_t slots[];
+};
+
+static table_set_t *set_new(size_t capacity)
+{
+	table_set_t *set = ap__object_alloc(sizeof(*set) + capacity * sizeof(ap_pa_t));
+	if (set)
+		set->capacity = capacity;
+	return set;
+}
+
+static size_t slot_of(const table_set_t *set, ap_pa_t pa)
+{
+	uint64_t h = (pa >> AP_PAGE_SHIFT) * UINT64_C(0x9e3779b97f4a7c15);
+	return (size_t)(h >> 32) & (set->capacity - 1);
+}
+
+/* Adds pa; false when it was there already. */
+static bool set_add(table_set_t *set, ap_pa_t pa)
+{
+	if (pa == 0) {
+		bool fresh = !set->has_zero;
+		set->has_zero = true;
+		return fresh;
+	}
+	size_t i = slot_of(set, pa);
+	while (set->slots[i] != 0) {
+		if (set->slots[i] == pa)
+			return false;
+		i = (i + 1) & (set->capacity - 1);
+	}
+	set->slots[i] = pa;
+	set->count++;
+	return true;
+}
+
+/* Doubles the set once it is half full, so that probes stay short. */
+static bool set_grow(walk_t *w)
+{
+	table_set_t *old = w->seen;
+	if (old && old->count * 2 < old->capacity)
+		return true;
+	table_set_t *set = set_new(old ? old->capacity * 2 : 64);
+	if (!set)
+		return false;
+	if (old) {
+		set->has_zero = old->has_zero;
+		for (size_t i = 0; i < old->capacity; i++)
+			if (old->slots[i])
+				set_add(set, old->slots[i]);
+		ap__object_free(old);
+	}
+	w->seen = set;
+	return true;
+}
+
+void ap__walk_begin(walk_t *w, const ap_mapping_t *m, error_detail_t *detail)
+{
+	w->m = m;
+	w->detail = detail;
+	w->into = NULL;
+	w->seen = NULL;
+	w->check_sharing = m->adopted;
+	if (w->check_sharing)
+		ap__walk_note_table(w, m->root_pa); /* a table pointing at the root */
+}
+
+void ap__walk_end(walk_t *w)
+{
+	if (w->seen)
+		ap__object_free(w->seen);
+	w->seen = NULL;
+}
+
+ap_status_t ap__walk_note_table(walk_t *w, ap_pa_t pa)
+{
+	if (!set_grow(w))
+		return AP_ERR_NO_MEMORY;
+	if (set_add(w->seen, pa))
+		return AP_OK;
+	w->detail->address = pa;
+	return AP_ERR_MALFORMED_TABLE;
+}

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
+/*
+ * The one table walker. Every operation that reads or writes a table (map,
+ * unmap, modify, compact, freeing, walk, translate, dump) is a visitor of
+ * this walk, in the manner of KVM's pgtable walker: the walker owns the
+ * chunking of a range into entries, the descent, and the checks of each
+ * table it enters; the visitor decides, per entry, what to do and whether
+ * to go down.
+ *
+ * A visitor may go down into an existing table, into a table it has just
+ * linked (a split being applied), or into a table that does not exist yet
+ * (a split being planned): the walker then makes up its entries from the
+ * descriptor the split would replace. Leaf tables can be handed over whole
+ * as runs, which keeps the page loops of large edits tight.
+ *
+ * The walker is inline and iterative, so each operation gets its own copy
+ * with its visitor calls resolved at compile time: the generality costs no
+ * indirect call per entry.
+ */
+#ifndef AP_WALK_H
+#define AP_WALK_H
+
+#include "internal.h"
+#include "table_pages.h"
+
+#pragma GCC visibility push(hidden)
+
+/* One entry, as the walker shows it to a visitor. */
+typedef struct visit {
+	uint64_t *entry; /* NULL in a table that a planned split would create */
+	uint64_t old;    /* the entry's value, read once (or made up) */
+	uint64_t *sub;   /* after going down into a real table: that table */
+	span_t chunk;    /* the part of the walk under this entry */
+	unsigned level;
+} visit_t;
+
+/* What the walker does after a visit. */
+typedef enum step {
+	STEP_NEXT,           /* on to the next entry */
+	STEP_DESCEND,        /* into the table the entry points to */
+	STEP_SIMULATE_SPLIT, /* into the table a split of the entry would create */
+	STEP_INTO,           /* into walk->into, a table the visitor just linked */
+} step_t;
+
+typedef struct table_set table_set_t;
+
+/* The state every walk has; a visitor's own state embeds it first. */
+typedef struct walk {
+	const ap_mapping_t *m;
+	error_detail_t *detail;
+	uint64_t *into;     /* for STEP_INTO */
+	table_set_t *seen;  /* adopted tables: the tables met so far */
+	bool check_sharing; /* adopted tables: refuse a table met twice */
+} walk_t;
+
+typedef struct walker_ops {
+	/* Every entry of the range, in address order (pre-order). */
+	ap_status_t (*visit)(walk_t *w, visit_t *v, step_t *step);
+	/* A real leaf table's part of the range in one call; NULL: the
+	 * walker visits its entries one by one. */
+	ap_status_t (*leaf_run)(walk_t *w, uint64_t *table, span_t s);
+	/* After the walk below a real table (post-order); NULL: none. */
+	ap_status_t (*post)(walk_t *w, visit_t *v);
+	/* When the walk leaves a table, with that table's level; NULL: none. */
+	ap_status_t (*table_end)(walk_t *w, unsigned level);
+} walker_ops_t;
+
+/* Starts a walk of m's tables; detail must not be NULL. Tables the library
+ * did not build are checked for sharing and loops. */
+void ap__walk_begin(walk_t *w, const ap_mapping_t *m, error_detail_t *detail);
+/* Releases what the walk kept (its set of tables met). */
+void ap__walk_end(walk_t *w);
+/* Records a table of an adopted mapping; MALFORMED_TABLE when met before. */
+ap_status_t ap__walk_note_table(walk_t *w, ap_pa_t pa);
+
+/* ------------------------------------------------------------ geometry */
+
+/* The end of the chunk that starts at start, stays in one entry of level
+ * and ends at last at the latest. */
+static inline uint64_t chunk_last(uint64_t start, uint64_t last, unsigned level)
+{
+	uint64_t entry_last = start | (granule(level) - 1);
+	return entry_last < last ? entry_last : last;
+}
+
+/* Whether a chunk covers its whole entry. last + 1 may wrap to 0 at the
+ * top of the address space, which is aligned. */
+static inline bool covers_entry(span_t c, unsigned level)
+{
+	uint64_t mask = granule(level) - 1;
+	return (c.start & mask) == 0 && ((c.last + 1) & mask) == 0;
+}
+
+/* Entry i of the table that splitting `parent` (a block or an invalid
+ * entry at parent_level) produces: the same range, the same attributes. */
+static inline uint64_t split_value(uint64_t parent, unsigned parent_level, unsigned i)
+{
+	unsigned level = parent_level + 1;
+	if (parent == 0 || (parent & AP_ATTR_TABLE_OR_PAGE))
+		return 0;
+	ap_attrs_t flags = parent & ~oa_mask(parent, parent_level);
+	if (!is_valid(parent))
+		return encode_leaf(level, 0, flags);
+	if (level == AP_LEAF_LEVEL)
+		flags |= AP_ATTR_TABLE_OR_PAGE;
+	ap_pa_t pa = (parent & oa_mask(parent, parent_level)) + (uint64_t)i * granule(level);
+	return encode_leaf(level, pa, flags);
+}
+
+/* The table a table descriptor points to, checked: it must translate back,
+ * and in adopted tables it must not have been met before in this walk. */
+static inline ap_status_t walk_enter(walk_t *w, uint64_t descriptor, uint64_t **sub)
+{
+	ap_pa_t pa = descriptor & OA_FIELD_MASK;
+	*sub = table_at(w->m, pa);
+	if (AP_UNLIKELY(!*sub)) {
+		w->detail->address = pa;
+		return AP_ERR_BAD_TABLE_ADDRESS;
+	}
+	return AP_UNLIKELY(w->check_sharing) ? ap__walk_note_table(w, pa) : AP_OK;
+}
+
+/* ------------------------------------------------------------ the walk */
+
+/* Walks s (which must lie inside table, a table at level) with ops. */
+static inline __attribute__((always_inline)) ap_status_t
+ap__walk(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, span_t s)
+{
+	struct frame {
+		uint64_t *table; /* NULL: made up from parent */
+		uint64_t parent;
+		span_t s; /* the part of the walk inside this table */
+		span_t c; /* the chunk of the entry being visited */
+		visit_t v;
+	} f[AP_LEAF_LEVEL + 1];
+	const unsigned top = level;
+	struct frame *fr = &f[level];
+	fr->table = table;
+	fr->parent = 0;
+	fr->s = s;
+	fr->c.start = s.start;
+	for (;;) {
+		ap_status_t status;
+		if (level == AP_LEAF_LEVEL && fr->table && ops->leaf_run) {
+			status = ops->leaf_run(w, fr->table, fr->s);
+			if (status != AP_OK)
+				return status;
+			fr->c.last = fr->s.last;
+		} else {
+			visit_t *v = &fr->v;
+			unsigned i = entry_index(fr->c.start, level);
+			fr->c.last = chunk_last(fr->c.start, fr->s.last, level);
+			v->entry = fr->table ? &fr->table[i] : NULL;
+			v->old = fr->table ? load_desc(v->entry) : split_value(fr->parent, level - 1, i);
+			v->sub = NULL;
+			v->chunk = fr->c;
+			v->level = level;
+			step_t step = STEP_NEXT;
+			status = ops->visit(w, v, &step);
+			if (status != AP_OK)
+				return status;
+			if (step != STEP_NEXT && level < AP_LEAF_LEVEL) {
+				if (step == STEP_DESCEND)
+					status = walk_enter(w, v->old, &v->sub);
+				else if (step == STEP_INTO)
+					v->sub = w->into;
+				if (status != AP_OK)
+					return status;
+				struct frame *child = &f[level + 1];
+				child->table = v->sub;
+				child->parent = v->old;
+				child->s = fr->c;
+				child->c.start = fr->c.start;
+				fr = child;
+				level++;
+				continue;
+			}
+		}
+		/* Leave every table whose part of the walk is done. */
+		while (fr->c.last == fr->s.last) {
+			if (ops->table_end && (status = ops->table_end(w, level)) != AP_OK)
+				return status;
+			if (level == top)
+				return AP_OK;
+			fr = &f[--level];
+			if (ops->post && fr->v.sub && (status = ops->post(w, &fr->v)) != AP_OK)
+				return status;
+		}
+		fr->c.start = fr->c.last + 1;
+	}
+}
+
+/* The span of every entry of a table at level (its own addresses do not
+ * matter to walks that only free or inspect it). */
+static inline span_t whole_table(unsigned level)
+{
+	span_t s = {0, ENTRY_COUNT * granule(level) - 1};
+	return s;
+}
+
+#pragma GCC visibility pop
+
+#endif

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
+/*
+ * ap_mapping_walk() and ap_mapping_walk_runs(): the caller's callbacks as
+ * a visitor of the one walker. Runs gather consecutive non-table entries
+ * of one table, so that per-descriptor work needs no call per descriptor.
+ */
+#include "edit.h"
+
+typedef struct run {
+	const uint64_t *first; /* NULL: no run open */
+	size_t count;
+	span_t span;
+} run_t;
+
+typedef struct callback_walk {
+	walk_t walk;
+	ap_walk_fn fn;
+	ap_walk_run_fn run_fn;
+	void *ctx;
+	run_t runs[AP_LEAF_LEVEL + 1]; /* the open run of each level */
+} callback_walk_t;
+
+/* A callback asked to stop: not an error of the library's. */
+static ap_status_t stopped(walk_t *w, uint64_t bits)
+{
+	w->detail->descriptor = bits;
+	return AP_ERR_STOPPED;
+}
+
+static ap_status_t hand_over(callback_walk_t *cw, const uint64_t *first, size_t count, span_t s,
+			     unsigned level)
+{
+	ap_region_t region = ap__span_to_region(s);
+	if (cw->run_fn(cw->ctx, &region, first, count, level) != 0)
+		return stopped(&cw->walk, load_desc(first));
+	return AP_OK;
+}
+
+static ap_status_t close_run(walk_t *w, unsigned level)
+{
+	callback_walk_t *cw = (callback_walk_t *)w;
+	run_t *run = &cw->runs[level];
+	if (!run->first)
+		return AP_OK;
+	const uint64_t *first = run->first;
+	run->first = NULL;
+	return hand_over(cw, first, run->count, run->span, level);
+}
+
+static ap_status_t callback_visit(walk_t *w, visit_t *v, step_t *step)
+{
+	callback_walk_t *cw = (callback_walk_t *)w;
+	if (is_table(v->old, v->level)) {
+		*step = STEP_DESCEND;
+		return cw->fn ? AP_OK : close_run(w, v->level);
+	}
+	if (cw->fn) {
+		ap_region_t region = ap__span_to_region(v->chunk);
+		return cw->fn(cw->ctx, &region, v->old, v->level) != 0 ? stopped(w, v->old) : AP_OK;
+	}
+	run_t *run = &cw->runs[v->level];
+	if (!run->first) {
+		run->first = v->entry;
+		run->count = 0;
+		run->span.start = v->chunk.start;
+	}
+	run->count++;
+	run->span.last = v->chunk.last;
+	return AP_OK;
+}
+
+/* The entries of one leaf table: no subtables, so no per-entry branching. */
+static ap_status_t callback_pages(walk_t *w, uint64_t *table, span_t s)
+{
+	callback_walk_t *cw = (callback_walk_t *)w;
+	unsigned first = entry_index(s.start, AP_LEAF_LEVEL);
+	unsigned count = (unsigned)((s.last - s.start) >> AP_PAGE_SHIFT) + 1;
+	if (!cw->fn)
+		return hand_over(cw, &table[first], count, s, AP_LEAF_LEVEL);
+	ap_region_t region = {s.start, AP_PAGE_SIZE};
+	for (unsigned i = first; i < first + count; i++, region.start += AP_PAGE_SIZE) {
+		uint64_t bits = load_desc(&table[i]);
+		if (cw->fn(cw->ctx, &region, bits, AP_LEAF_LEVEL) != 0)
+			return stopped(w, bits);
+	}
+	return AP_OK;
+}
+
+static const walker_ops_t callback_ops = {callback_visit, callback_pages, NULL, close_run};
+
+ap_status_t ap__walk_span(const ap_mapping_t *m, span_t s, ap_walk_fn fn, ap_walk_run_fn run_fn,
+			  void *ctx, error_detail_t *detail)
+{
+	callback_walk_t cw;
+	ap__walk_begin(&cw.walk, m, detail);
+	cw.fn = fn;
+	cw.run_fn = run_fn;
+	cw.ctx = ctx;
+	for (unsigned i = 0; i <= AP_LEAF_LEVEL; i++)
+		cw.runs[i].first = NULL;
+	ap_status_t status = ap__walk(&cw.walk, &callback_ops, m->root, m->root_level, s);
+	ap__walk_end(&cw.walk);
+	return status;
+}
