@@ -557,8 +557,61 @@ ap_status_t ap_mapping_create_linear(const ap_mapping_options_t *options, int64_
 ap_status_t ap_mapping_create_target(const ap_mapping_options_t *options, ap_pa_t base,
 				     ap_mapping_t **out);
 
+/** Flags of ap_mapping_open(), a combination of AP_OPEN_* bits. */
+typedef uint32_t ap_open_flags_t;
+
+/** Opens adopted tables for reading only: every edit is refused with ::AP_ERR_READ_ONLY. */
+#define AP_OPEN_READ_ONLY 0u
+/** Lets map, unmap, modify and compact edit the adopted tables (the translation must then allocate and free). */
+#define AP_OPEN_EDITABLE 1u
+
 /**
- * @brief Frees a mapping and all its tables.
+ * @brief Adopts a table hierarchy the library did not build: a guest's
+ *        stage 1 tables read by a VMM, a firmware image checked by a build
+ *        tool, tables handed over by an earlier boot stage.
+ *
+ * The root table is at physical address @p root; the translation's
+ * physical_to_virtual() finds it and every table below. Walks, translation,
+ * dumps and the getters then work as on a created mapping, and so do edits
+ * when @p flags has ::AP_OPEN_EDITABLE.
+ *
+ * Any content is safe to read. A table whose address does not translate
+ * gives ::AP_ERR_BAD_TABLE_ADDRESS. A walk over a range (walk, dump, table
+ * count, and the check every edit makes first) refuses a table it meets a
+ * second time, whether through a loop back to an ancestor or a subtable
+ * shared by two entries, with ::AP_ERR_MALFORMED_TABLE (detail: that
+ * table's physical address): walking such a hierarchy would visit the same
+ * entries without bound. ap_mapping_translate() follows one address as the
+ * MMU would, so a table that points back at an ancestor (a recursive
+ * "self map") is followed, and its walk still ends at level 3. Reserved
+ * encodings read as unmapped, as the MMU reads them.
+ *
+ * The tables stay the caller's: ap_mapping_destroy() frees none of them,
+ * not even those edits added (they came from the caller's allocate_table).
+ * An edit first checks the whole hierarchy, so that it never frees a table
+ * that something outside the edited range still points to. The library
+ * caches nothing from adopted tables between calls; the caller may change
+ * them between calls, but not during one.
+ * @param options regime, root level, ASID and VA range, as for ap_mapping_create().
+ * @param ops copied; physical_to_virtual is required, allocate_table and
+ *        free_table only with ::AP_OPEN_EDITABLE.
+ * @param ctx passed to every op.
+ * @param root physical address of the root table (4 KiB aligned, below 2^48).
+ * @param flags ::AP_OPEN_READ_ONLY or ::AP_OPEN_EDITABLE.
+ * @param[out] out the new mapping.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT NULL @p out, @p options or @p ops, bad
+ *         options (as for ap_mapping_create()), a missing op, unknown bits in
+ *         @p flags, or a misaligned or too large @p root.
+ * @retval AP_ERR_BAD_TABLE_ADDRESS physical_to_virtual() has no pointer for @p root.
+ * @retval AP_ERR_NO_MEMORY the mapping object could not be allocated.
+ */
+ap_status_t ap_mapping_open(const ap_mapping_options_t *options, const ap_translation_ops_t *ops,
+			    void *ctx, ap_pa_t root, ap_open_flags_t flags, ap_mapping_t **out);
+
+/**
+ * @brief Frees a mapping and all its tables (none of the tables of a
+ *        mapping from ap_mapping_open()).
  *
  * No other call on the mapping may run at the same time (see Concurrency).
  * @retval AP_OK success.
@@ -604,6 +657,8 @@ ap_status_t ap_mapping_destroy(ap_mapping_t *mapping);
  * @retval AP_ERR_BREAK_BEFORE_MAKE the mapping is live and the change needs break-before-make.
  * @retval AP_ERR_NO_MEMORY a table could not be allocated; nothing changed.
  * @retval AP_ERR_BAD_TABLE_ADDRESS a new table's address does not translate back, or an existing one's no longer does.
+ * @retval AP_ERR_READ_ONLY the mapping was opened without ::AP_OPEN_EDITABLE.
+ * @retval AP_ERR_MALFORMED_TABLE an adopted hierarchy reaches a table twice (detail: its address).
  */
 ap_status_t ap_mapping_map(ap_mapping_t *mapping, const ap_region_t *region, ap_pa_t pa,
 			   ap_attrs_t flags, ap_constraints_t constraints, ap_error_t *err);
@@ -744,6 +799,8 @@ typedef int (*ap_modify_fn)(void *ctx, const ap_region_t *region, ap_descriptor_
  * @retval AP_ERR_BREAK_BEFORE_MAKE see above (detail: region).
  * @retval AP_ERR_NO_MEMORY a table for a split could not be allocated; nothing changed.
  * @retval AP_ERR_BAD_TABLE_ADDRESS a table's address does not translate back.
+ * @retval AP_ERR_READ_ONLY the mapping was opened without ::AP_OPEN_EDITABLE.
+ * @retval AP_ERR_MALFORMED_TABLE an adopted hierarchy reaches a table twice (detail: its address).
  */
 ap_status_t ap_mapping_modify(ap_mapping_t *mapping, const ap_region_t *region, ap_modify_fn fn,
 			      void *ctx, ap_error_t *err);
@@ -766,6 +823,8 @@ typedef int (*ap_walk_fn)(void *ctx, const ap_region_t *region, uint64_t descrip
  * @retval AP_ERR_ADDRESS_RANGE the region lies outside the table's VA range.
  * @retval AP_ERR_STOPPED the callback returned non-zero (detail: descriptor bits).
  * @retval AP_ERR_BAD_TABLE_ADDRESS a table's address does not translate back.
+ * @retval AP_ERR_MALFORMED_TABLE an adopted hierarchy reaches a table twice (detail: its address).
+ * @retval AP_ERR_NO_MEMORY no memory to check an adopted hierarchy for tables met twice.
  */
 ap_status_t ap_mapping_walk(const ap_mapping_t *mapping, const ap_region_t *region, ap_walk_fn fn,
 			    void *ctx, ap_error_t *err);
@@ -797,6 +856,10 @@ ap_status_t ap_mapping_walk_runs(const ap_mapping_t *mapping, const ap_region_t 
  * issued; only then is the table freed.
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT @p mapping is NULL.
+ * @retval AP_ERR_READ_ONLY the mapping was opened without ::AP_OPEN_EDITABLE.
+ * @retval AP_ERR_MALFORMED_TABLE an adopted hierarchy reaches a table twice; nothing was freed.
+ * @retval AP_ERR_BAD_TABLE_ADDRESS an adopted table's address does not translate; nothing was freed.
+ * @retval AP_ERR_NO_MEMORY no memory to check an adopted hierarchy; nothing was freed.
  */
 ap_status_t ap_mapping_compact(ap_mapping_t *mapping);
 
@@ -923,9 +986,13 @@ ap_status_t ap_mapping_va_range(const ap_mapping_t *mapping, ap_va_range_t *va_r
 ap_status_t ap_mapping_regime(const ap_mapping_t *mapping, const ap_regime_t **regime);
 
 /**
- * @brief Number of tables in the hierarchy, the root included.
+ * @brief Number of tables in the hierarchy, the root included. For a
+ *        mapping from ap_mapping_open() the tables are counted by a walk.
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT a NULL argument.
+ * @retval AP_ERR_BAD_TABLE_ADDRESS an adopted table's address does not translate.
+ * @retval AP_ERR_MALFORMED_TABLE an adopted hierarchy reaches a table twice.
+ * @retval AP_ERR_NO_MEMORY no memory to check an adopted hierarchy.
  */
 ap_status_t ap_mapping_table_count(const ap_mapping_t *mapping, size_t *count);
 
@@ -1103,6 +1170,8 @@ typedef int (*ap_write_fn)(void *ctx, const char *text, size_t length);
  * @retval AP_ERR_INVALID_ARGUMENT NULL @p mapping or @p write.
  * @retval AP_ERR_WRITE_FAILED @p write returned non-zero; the dump stopped.
  * @retval AP_ERR_BAD_TABLE_ADDRESS a table's address does not translate back.
+ * @retval AP_ERR_MALFORMED_TABLE an adopted hierarchy reaches a table twice; the dump stopped there.
+ * @retval AP_ERR_NO_MEMORY no memory to check an adopted hierarchy for tables met twice.
  */
 ap_status_t ap_mapping_dump(const ap_mapping_t *mapping, ap_write_fn write, void *ctx);
 

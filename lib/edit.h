@@ -56,6 +56,10 @@ ap_status_t ap__modify_span(ap_mapping_t *m, span_t s, ap_modify_fn fn, void *ct
 ap_status_t ap__walk_span(const ap_mapping_t *m, span_t s, ap_walk_fn fn, ap_walk_run_fn run_fn,
 			  void *ctx, error_detail_t *detail);
 void ap__compact(ap_mapping_t *m);
+/* Counts the tables of m (count may be NULL), checking every one on the
+ * way: BAD_TABLE_ADDRESS, MALFORMED_TABLE (adopted tables met twice) or
+ * NO_MEMORY for the set of tables met. */
+ap_status_t ap__count_tables(const ap_mapping_t *m, size_t *count, error_detail_t *detail);
 
 #pragma GCC visibility pop
 

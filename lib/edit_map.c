@@ -228,7 +228,7 @@ ap_status_t ap__map_span(ap_mapping_t *m, span_t s, ap_pa_t pa, ap_attrs_t flags
 	 * used. An unmap of a whole leaf table's range frees that table,
 	 * which the level above decides: no shortcut then. */
 	const unsigned leaf_shift = AP_PAGE_SHIFT + AP_BITS_PER_LEVEL;
-	bool in_hint = m->hint_leaf && !((s.start ^ s.last) >> leaf_shift) &&
+	bool in_hint = m->hint_leaf && !m->adopted && !((s.start ^ s.last) >> leaf_shift) &&
 		       (s.start >> leaf_shift) == m->hint_va;
 	if (in_hint && (me.r.valid || !covers_entry(s, AP_LEAF_LEVEL - 1))) {
 		if (!mapping_live(m)) {

@@ -60,8 +60,8 @@ AP_EXPORT ap_status_t ap_mapping_translate(const ap_mapping_t *mapping, ap_va_t 
 	l.walk.seen = NULL;
 	l.walk.check_sharing = false;
 	l.table_attributes = 0;
-	span_t one = {va, va};
-	ap_status_t status = ap__walk(&l.walk, &lookup_ops, mapping->root, mapping->root_level, one);
+	ap_status_t status =
+		ap__walk_address(&l.walk, &lookup_ops, mapping->root, mapping->root_level, va);
 	if (AP_UNLIKELY(status != AP_OK))
 		return status;
 	uint64_t bits = l.bits;

@@ -22,13 +22,12 @@ static ap_status_t check_options(const ap_mapping_options_t *options, ap_mapping
 	return AP_OK;
 }
 
-ap_status_t ap__mapping_create(const ap_mapping_options_t *options, const translation_t *translation,
+/* A mapping without its root table, from checked options. */
+static ap_status_t mapping_new(const ap_mapping_options_t *options, const translation_t *translation,
 			       ap_mapping_t **out)
 {
 	ap_mapping_options_t o;
 	const ap_regime_t *regime;
-	if (!out)
-		return AP_ERR_INVALID_ARGUMENT;
 	ap_status_t status = check_options(options, &o, &regime);
 	if (status != AP_OK)
 		return status;
@@ -43,13 +42,40 @@ ap_status_t ap__mapping_create(const ap_mapping_options_t *options, const transl
 	m->va_size = granule(o.root_level) << AP_BITS_PER_LEVEL;
 	m->va_base = o.va_range == AP_VA_RANGE_UPPER ? (uint64_t)0 - m->va_size : 0;
 	m->translation = *translation;
+	*out = m;
+	return AP_OK;
+}
+
+ap_status_t ap__mapping_create(const ap_mapping_options_t *options, const translation_t *translation,
+			       ap_mapping_t **out)
+{
+	ap_mapping_t *m;
+	if (!out)
+		return AP_ERR_INVALID_ARGUMENT;
+	ap_status_t status = mapping_new(options, translation, &m);
+	if (status != AP_OK)
+		return status;
 	status = ap__table_new(m, &m->root, &m->root_pa);
 	if (status != AP_OK) {
 		ap__object_free(m);
 		return status;
 	}
-	ap__regime_acquire(regime);
+	ap__regime_acquire(m->regime);
 	*out = m;
+	return AP_OK;
+}
+
+/* Copies a caller's translation ops; allocation is needed only to edit. */
+static ap_status_t custom_translation(const ap_translation_ops_t *ops, void *ctx, bool allocates,
+				      translation_t *t)
+{
+	__builtin_memset(t, 0, sizeof(*t));
+	if (!ops || !ap__sized_copy(&t->ops, sizeof(t->ops), ops) || !t->ops.physical_to_virtual)
+		return AP_ERR_INVALID_ARGUMENT;
+	if (allocates && (!t->ops.allocate_table || !t->ops.free_table))
+		return AP_ERR_INVALID_ARGUMENT;
+	t->ctx = ctx;
+	t->kind = TRANSLATION_CUSTOM;
 	return AP_OK;
 }
 
@@ -58,14 +84,36 @@ AP_EXPORT ap_status_t ap_mapping_create(const ap_mapping_options_t *options,
 					ap_mapping_t **out)
 {
 	translation_t t;
-	__builtin_memset(&t, 0, sizeof(t));
-	if (!ops || !ap__sized_copy(&t.ops, sizeof(t.ops), ops))
+	ap_status_t status = custom_translation(ops, ctx, true, &t);
+	return status == AP_OK ? ap__mapping_create(options, &t, out) : status;
+}
+
+AP_EXPORT ap_status_t ap_mapping_open(const ap_mapping_options_t *options,
+				      const ap_translation_ops_t *ops, void *ctx, ap_pa_t root,
+				      ap_open_flags_t flags, ap_mapping_t **out)
+{
+	translation_t t;
+	if (!out || (flags & ~(ap_open_flags_t)AP_OPEN_EDITABLE) || (root & PAGE_MASK) ||
+	    root >= PA_LIMIT)
 		return AP_ERR_INVALID_ARGUMENT;
-	if (!t.ops.allocate_table || !t.ops.free_table || !t.ops.physical_to_virtual)
-		return AP_ERR_INVALID_ARGUMENT;
-	t.ctx = ctx;
-	t.kind = TRANSLATION_CUSTOM;
-	return ap__mapping_create(options, &t, out);
+	bool editable = (flags & AP_OPEN_EDITABLE) != 0;
+	ap_status_t status = custom_translation(ops, ctx, editable, &t);
+	ap_mapping_t *m = NULL;
+	if (status == AP_OK)
+		status = mapping_new(options, &t, &m);
+	if (status != AP_OK)
+		return status;
+	m->adopted = true;
+	m->editable = editable;
+	m->root_pa = root;
+	m->root = table_at(m, root);
+	if (!m->root) {
+		ap__object_free(m);
+		return AP_ERR_BAD_TABLE_ADDRESS;
+	}
+	ap__regime_acquire(m->regime);
+	*out = m;
+	return AP_OK;
 }
 
 AP_EXPORT ap_status_t ap_mapping_destroy(ap_mapping_t *mapping)
@@ -78,7 +126,9 @@ AP_EXPORT ap_status_t ap_mapping_destroy(ap_mapping_t *mapping)
 	if (!__atomic_compare_exchange_n(&mapping->active_count, &inactive, ACTIVE_DESTROYING, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return (inactive & ACTIVE_DESTROYING) ? AP_ERR_INVALID_ARGUMENT : AP_ERR_STILL_ACTIVE;
-	ap__table_free_tree(mapping, mapping->root, mapping->root_pa, mapping->root_level);
+	/* Adopted tables stay the caller's, with the ones edits added. */
+	if (!mapping->adopted)
+		ap__table_free_tree(mapping, mapping->root, mapping->root_pa, mapping->root_level);
 	if (mapping->translation.release)
 		mapping->translation.release(mapping->translation.ctx);
 	ap__regime_release(mapping->regime);
@@ -160,6 +210,16 @@ prepare_span(const ap_mapping_t *m, const ap_region_t *region, span_t *s, bool *
 	return AP_OK;
 }
 
+/* Adopted tables are edited only when the caller allowed it, and only
+ * once the whole tree is known to be a tree: a subtable reached from two
+ * places could otherwise be freed under one of them. */
+static ap_status_t adopted_edit_ok(const ap_mapping_t *m, error_detail_t *detail)
+{
+	if (!m->editable)
+		return AP_ERR_READ_ONLY;
+	return ap__count_tables(m, NULL, detail);
+}
+
 static inline __attribute__((always_inline)) ap_status_t
 map_checked(ap_mapping_t *m, const ap_region_t *region, ap_pa_t pa, ap_attrs_t flags,
 	    ap_constraints_t constraints, ap_error_t *err)
@@ -173,6 +233,8 @@ map_checked(ap_mapping_t *m, const ap_region_t *region, ap_pa_t pa, ap_attrs_t f
 		return report(err, &detail, AP_ERR_INVALID_FLAGS);
 	}
 	ap_status_t status = prepare_span(m, region, &s, &empty, &detail);
+	if (status == AP_OK && AP_UNLIKELY(m->adopted))
+		status = adopted_edit_ok(m, &detail);
 	if (status != AP_OK || empty)
 		return report(err, &detail, status);
 	pa &= ~PAGE_MASK;
@@ -246,6 +308,8 @@ AP_EXPORT ap_status_t ap_mapping_modify(ap_mapping_t *mapping, const ap_region_t
 	span_t s;
 	bool empty;
 	ap_status_t status = prepare_span(mapping, region, &s, &empty, &detail);
+	if (status == AP_OK && mapping->adopted)
+		status = adopted_edit_ok(mapping, &detail);
 	if (status != AP_OK || empty)
 		return report(err, &detail, status);
 	return report(err, &detail, ap__modify_span(mapping, s, fn, ctx, &detail));
@@ -283,6 +347,12 @@ AP_EXPORT ap_status_t ap_mapping_compact(ap_mapping_t *mapping)
 {
 	if (!mapping)
 		return AP_ERR_INVALID_ARGUMENT;
+	if (mapping->adopted) {
+		error_detail_t detail;
+		ap_status_t status = adopted_edit_ok(mapping, &detail);
+		if (status != AP_OK)
+			return status;
+	}
 	ap__compact(mapping);
 	return AP_OK;
 }
@@ -357,8 +427,12 @@ AP_EXPORT ap_status_t ap_mapping_table_count(const ap_mapping_t *mapping, size_t
 {
 	if (!mapping || !count)
 		return AP_ERR_INVALID_ARGUMENT;
-	*count = mapping->table_count;
-	return AP_OK;
+	if (!mapping->adopted) {
+		*count = mapping->table_count;
+		return AP_OK;
+	}
+	error_detail_t detail;
+	return ap__count_tables(mapping, count, &detail);
 }
 
 AP_EXPORT ap_status_t ap_mapping_pa_to_table(const ap_mapping_t *mapping, ap_pa_t pa, uint64_t *va)

@@ -190,6 +190,32 @@ ap__walk(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, sp
 	}
 }
 
+/* The walk of a single address: the same visits as ap__walk() over the
+ * span [va, va], without the bookkeeping for ranges, frames and the way
+ * back up (no post or table_end visits, no leaf runs, no planned splits),
+ * which would double the cost of a lookup. */
+static inline __attribute__((always_inline)) ap_status_t
+ap__walk_address(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, uint64_t va)
+{
+	visit_t v;
+	v.chunk.start = va;
+	v.chunk.last = va;
+	for (;;) {
+		v.entry = &table[entry_index(va, level)];
+		v.old = load_desc(v.entry);
+		v.sub = NULL;
+		v.level = level;
+		step_t step = STEP_NEXT;
+		ap_status_t status = ops->visit(w, &v, &step);
+		if (status != AP_OK || step != STEP_DESCEND || level == AP_LEAF_LEVEL)
+			return status;
+		status = walk_enter(w, v.old, &table);
+		if (status != AP_OK)
+			return status;
+		level++;
+	}
+}
+
 /* The span of every entry of a table at level (its own addresses do not
  * matter to walks that only free or inspect it). */
 static inline span_t whole_table(unsigned level)

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
- * ap_mapping_walk() and ap_mapping_walk_runs(): the caller's callbacks as
- * a visitor of the one walker. Runs gather consecutive non-table entries
- * of one table, so that per-descriptor work needs no call per descriptor.
+ * The read-only walks of a range: ap_mapping_walk() and
+ * ap_mapping_walk_runs(), the caller's callbacks as a visitor of the one
+ * walker (runs gather consecutive non-table entries of one table, so that
+ * per-descriptor work needs no call per descriptor), and the count of
+ * tables that also checks a whole tree.
  */
 #include "edit.h"
 
@@ -100,5 +102,42 @@ ap_status_t ap__walk_span(const ap_mapping_t *m, span_t s, ap_walk_fn fn, ap_wal
 		cw.runs[i].first = NULL;
 	ap_status_t status = ap__walk(&cw.walk, &callback_ops, m->root, m->root_level, s);
 	ap__walk_end(&cw.walk);
+	return status;
+}
+
+/* ------------------------------------------------------------ counting */
+
+typedef struct counting {
+	walk_t walk;
+	size_t tables;
+} counting_t;
+
+static ap_status_t count_visit(walk_t *w, visit_t *v, step_t *step)
+{
+	if (is_table(v->old, v->level)) {
+		((counting_t *)w)->tables++;
+		*step = STEP_DESCEND;
+	}
+	return AP_OK;
+}
+
+static ap_status_t count_no_leaves(walk_t *w AP_UNUSED, uint64_t *table AP_UNUSED,
+				   span_t s AP_UNUSED)
+{
+	return AP_OK;
+}
+
+static const walker_ops_t count_ops = {count_visit, count_no_leaves, NULL, NULL};
+
+ap_status_t ap__count_tables(const ap_mapping_t *m, size_t *count, error_detail_t *detail)
+{
+	counting_t c;
+	ap__walk_begin(&c.walk, m, detail);
+	c.tables = 1; /* the root */
+	span_t all = {m->va_base, m->va_base + (m->va_size - 1)};
+	ap_status_t status = ap__walk(&c.walk, &count_ops, m->root, m->root_level, all);
+	ap__walk_end(&c.walk);
+	if (status == AP_OK && count)
+		*count = c.tables;
 	return status;
 }
