@@ -14,7 +14,8 @@ pub enum ErrorKind {
     InvalidVirtualAddress,
     /// The region wraps past 2^64.
     RegionBackwards,
-    /// A callback reported an error.
+    /// A modify callback reported an error (a walk callback's error is
+    /// [`Stopped`](ErrorKind::Stopped)).
     PteUpdateFault,
     /// The attribute flags are not allowed here.
     InvalidFlags,
@@ -38,11 +39,19 @@ pub enum ErrorKind {
     BufferTooSmall,
     /// A writer reported an error.
     WriteFailed,
+    /// A walk callback reported an error, which stopped the walk.
+    Stopped,
+    /// A table is reached twice in one walk (a loop or a shared subtable);
+    /// the detail's `address` is the table's physical address.
+    MalformedTable,
+    /// The mapping was opened read-only and cannot be edited.
+    ReadOnly,
     /// A status this binding does not know (a newer library).
     Other(i32),
 }
 
-const KINDS: [ErrorKind; 15] = [
+// In the order of the C values: KINDS[n - 1] is status n.
+const KINDS: [ErrorKind; 18] = [
     ErrorKind::AddressRange,
     ErrorKind::InvalidVirtualAddress,
     ErrorKind::RegionBackwards,
@@ -58,6 +67,9 @@ const KINDS: [ErrorKind; 15] = [
     ErrorKind::NotMapped,
     ErrorKind::BufferTooSmall,
     ErrorKind::WriteFailed,
+    ErrorKind::Stopped,
+    ErrorKind::MalformedTable,
+    ErrorKind::ReadOnly,
 ];
 
 impl ErrorKind {
@@ -89,11 +101,13 @@ impl ErrorKind {
 pub struct Error {
     /// What went wrong.
     pub kind: ErrorKind,
-    /// The address (address-range, invalid-address, bad-table-address errors).
+    /// The address (address-range, invalid-address errors), or a table's
+    /// physical address (bad-table-address, malformed-table errors).
     pub address: u64,
     /// The region (region-backwards and break-before-make errors).
     pub region: Region,
-    /// The descriptor bits a callback was given (PTE-update-fault errors).
+    /// The descriptor bits a callback was given (PTE-update-fault and
+    /// stopped errors).
     pub descriptor: u64,
     /// The flags (invalid-flags errors).
     pub flags: u64,
@@ -119,13 +133,16 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.kind.name())?;
         match self.kind {
-            ErrorKind::AddressRange | ErrorKind::InvalidVirtualAddress | ErrorKind::BadTableAddress => {
+            ErrorKind::AddressRange
+            | ErrorKind::InvalidVirtualAddress
+            | ErrorKind::BadTableAddress
+            | ErrorKind::MalformedTable => {
                 write!(f, " (address {:#x})", self.address)
             }
             ErrorKind::RegionBackwards | ErrorKind::BreakBeforeMake => {
                 write!(f, " (region {:#x}+{:#x})", self.region.start, self.region.size)
             }
-            ErrorKind::PteUpdateFault => write!(f, " (descriptor {:#x})", self.descriptor),
+            ErrorKind::PteUpdateFault | ErrorKind::Stopped => write!(f, " (descriptor {:#x})", self.descriptor),
             ErrorKind::InvalidFlags => write!(f, " (flags {:#x})", self.flags),
             _ => Ok(()),
         }

@@ -132,6 +132,7 @@ extern "C" {
     pub fn ap_descriptor_updated(d: *const ap_descriptor_t) -> bool;
     pub fn ap_descriptor_set(d: *mut ap_descriptor_t, pa: u64, flags: u64) -> ap_status_t;
     pub fn ap_descriptor_modify_flags(d: *mut ap_descriptor_t, set: u64, clear: u64) -> ap_status_t;
+    pub fn ap_bbm_safe(kind: ap_regime_kind_t, level: c_uint, old: u64, value: u64, safe: *mut bool) -> ap_status_t;
 
     pub fn ap_mapping_modify(m: *mut ap_mapping_t, r: *const ap_region_t, f: ap_modify_fn, ctx: *mut c_void, err: *mut ap_error_t) -> ap_status_t;
     pub fn ap_mapping_walk(m: *const ap_mapping_t, r: *const ap_region_t, f: ap_walk_fn, ctx: *mut c_void, err: *mut ap_error_t) -> ap_status_t;

@@ -58,3 +58,17 @@ pub fn describe_flags(kind: RegimeKind, flags: u64) -> Result<String> {
     // SAFETY: text::format passes a null buf with size 0, or a buffer of size bytes, and a valid needed.
     text::format(|buf, size, needed| unsafe { ffi::ap_attrs_describe(kind as i32, flags, buf, size, needed) })
 }
+
+/// Whether an entry at `level` (0 to 3) of a live table may change from
+/// `old` to `new` in one store, without break-before-make, in the
+/// descriptor format of `kind` (`ap_bbm_safe`). Invalidating a valid entry
+/// or filling an invalid one always is; between two valid values the
+/// output address must stay, a block must not become a table or back, and
+/// only the attributes the format lets change may change. `Err` with
+/// [`ErrorKind::InvalidArgument`] for a level above 3.
+pub fn bbm_safe(kind: RegimeKind, level: u32, old: u64, new: u64) -> Result<bool> {
+    let mut safe = false;
+    // SAFETY: safe is a local the call writes to; the rest are integers.
+    error::check(unsafe { ffi::ap_bbm_safe(kind as i32, level, old, new, &mut safe) })?;
+    Ok(safe)
+}

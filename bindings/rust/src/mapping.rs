@@ -445,6 +445,8 @@ impl<T: ?Sized> Mapping<T> {
     }
 
     /// Calls `f(region, bits, level)` on every non-table descriptor of `region`.
+    /// An `Err` (or a panic) from `f` stops the walk with
+    /// [`ErrorKind::Stopped`], whose `descriptor` is the bits `f` was given.
     pub fn walk<F, E>(&self, region: &Region, mut f: F) -> Result<()>
     where
         F: FnMut(&Region, u64, u32) -> std::result::Result<(), E>,
@@ -457,6 +459,8 @@ impl<T: ?Sized> Mapping<T> {
     }
 
     /// Like [`walk`](Self::walk), one call per run of descriptors of one table.
+    /// An `Err` (or a panic) from `f` stops the walk with
+    /// [`ErrorKind::Stopped`], whose `descriptor` is the run's first one.
     pub fn walk_runs<F, E>(&self, region: &Region, mut f: F) -> Result<()>
     where
         F: FnMut(&Region, &[u64], u32) -> std::result::Result<(), E>,

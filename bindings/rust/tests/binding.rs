@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use aarch64_paging_c::attrs::{attr, el1, el23, stage2};
 use aarch64_paging_c::{
-    describe_flags, mair, pte, Constraints, Error, ErrorKind, Invalidation, InvalidationKind, Mapping,
+    bbm_safe, describe_flags, mair, pte, Constraints, Error, ErrorKind, Invalidation, InvalidationKind, Mapping,
     MappingOptions, Regime, RegimeHooks, RegimeKind, Region, Translation, VaRange,
 };
 
@@ -139,15 +139,23 @@ fn custom_translation_from_a_rust_arena() {
 }
 
 #[test]
-fn closure_errors_are_pte_update_faults() {
+fn modify_errors_are_pte_update_faults_and_walk_errors_stop() {
     let mut map = Mapping::identity(&options(1)).unwrap();
     let r = region(0x20_0000, 0x20_1000);
     map.map_auto(&r, NORMAL, Constraints::NONE).unwrap();
     let err = map.modify(&r, |_, _| Err("no")).unwrap_err();
     assert_eq!(err.kind, ErrorKind::PteUpdateFault);
     assert_eq!(err.descriptor & !0xfff, 0x20_0000);
+    // A walk callback's error stops the walk: Stopped, with the bits it
+    // was given, for walk and walk_runs, for an Err and for a panic.
     let err = map.walk(&r, |_, _, _| Err(7)).unwrap_err();
-    assert_eq!(err.kind, ErrorKind::PteUpdateFault);
+    assert_eq!(err.kind, ErrorKind::Stopped);
+    assert_eq!(err.descriptor & !0xfff, 0x20_0000);
+    assert!(err.to_string().contains("descriptor 0x20"), "{err}");
+    let err = map.walk_runs(&r, |_, _, _| Err(7)).unwrap_err();
+    assert_eq!((err.kind, err.descriptor & !0xfff), (ErrorKind::Stopped, 0x20_0000));
+    let err = map.walk(&r, |_, _, _| -> Result<(), ()> { panic!("caught, not unwound into C") }).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Stopped);
     // A panic in a closure is caught at the C boundary (the default hook
     // prints its message).
     let err = map.modify(&r, |_, _| -> Result<(), ()> { panic!("caught, not unwound into C") }).unwrap_err();
@@ -169,7 +177,7 @@ fn closure_errors_are_pte_update_faults() {
 
 #[test]
 fn every_status_is_an_error_kind() {
-    for status in 1..=15 {
+    for status in 1..=18 {
         let kind = ErrorKind::from_status(status);
         assert!(!matches!(kind, ErrorKind::Other(_)), "status {status}");
         assert_eq!(kind.status(), status);
@@ -178,6 +186,38 @@ fn every_status_is_an_error_kind() {
     assert_eq!(ErrorKind::from_status(99), ErrorKind::Other(99));
     assert_eq!(ErrorKind::from_status(7), ErrorKind::NoMemory);
     assert_eq!(ErrorKind::from_status(13), ErrorKind::NotMapped);
+    assert_eq!(ErrorKind::from_status(16), ErrorKind::Stopped);
+    assert_eq!(ErrorKind::from_status(17), ErrorKind::MalformedTable);
+    assert_eq!(ErrorKind::from_status(18), ErrorKind::ReadOnly);
+    assert_eq!(ErrorKind::from_status(19), ErrorKind::Other(19));
+    // The new statuses show the detail they carry.
+    let shared = Error {
+        kind: ErrorKind::MalformedTable,
+        address: 0x8_1000,
+        region: Region::default(),
+        descriptor: 0,
+        flags: 0,
+    };
+    assert!(shared.to_string().contains("(address 0x81000)"), "{shared}");
+    let read_only = Error { kind: ErrorKind::ReadOnly, ..shared.clone() };
+    assert!(!read_only.to_string().contains("0x81000"), "{read_only}");
+}
+
+#[test]
+fn bbm_safe_follows_the_live_rule() {
+    let page = 0x20_0000 | NORMAL | attr::TABLE_OR_PAGE;
+    // Permissions may change on a live page, its output address may not.
+    assert!(bbm_safe(RegimeKind::El1And0, 3, page, page | el1::READ_ONLY).unwrap());
+    assert!(!bbm_safe(RegimeKind::El1And0, 3, page, page + 0x1000).unwrap());
+    // Filling an invalid entry and invalidating a valid one are the make
+    // and the break, always safe.
+    assert!(bbm_safe(RegimeKind::El1And0, 3, 0, page).unwrap());
+    assert!(bbm_safe(RegimeKind::El1And0, 3, page, 0).unwrap());
+    // A level 2 block never becomes a table descriptor in one store.
+    let block = 0x20_0000 | NORMAL;
+    let table = 0x7000 | el1::VALID | attr::TABLE_OR_PAGE;
+    assert!(!bbm_safe(RegimeKind::El1And0, 2, block, table).unwrap());
+    assert_eq!(bbm_safe(RegimeKind::El1And0, 4, page, page).unwrap_err().kind, ErrorKind::InvalidArgument);
 }
 
 #[test]
