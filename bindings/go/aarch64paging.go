@@ -58,3 +58,18 @@ func PTEIsTableOrPage(bits uint64) bool { return bool(C.ap_pte_is_table_or_page(
 func PTEIsTable(bits uint64, level uint) bool {
 	return bool(C.ap_pte_is_table(C.uint64_t(bits), C.uint(level)))
 }
+
+// BBMSafe tells whether an entry at level (0 to 3) of a live table may
+// change from old to new in one store, without break-before-make, in the
+// descriptor format of kind (ap_bbm_safe). Invalidating a valid entry or
+// filling an invalid one always may; between two valid values the output
+// address must stay, a block must not become a table or back, and only
+// the attributes the format lets change may change. It fails with
+// ErrInvalidArgument for an unknown kind or a level above 3.
+func BBMSafe(kind RegimeKind, level uint, old, new uint64) (bool, error) {
+	var safe C.bool
+	if err := check(C.ap_bbm_safe(C.ap_regime_kind_t(kind), C.uint(level), C.uint64_t(old), C.uint64_t(new), &safe)); err != nil {
+		return false, err
+	}
+	return bool(safe), nil
+}

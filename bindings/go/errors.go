@@ -32,22 +32,25 @@ var (
 	ErrNotMapped             = &StatusError{13}
 	ErrBufferTooSmall        = &StatusError{14}
 	ErrWriteFailed           = &StatusError{15}
+	ErrStopped               = &StatusError{16} // a walk callback failed; modify callbacks give ErrPTEUpdateFault
+	ErrMalformedTable        = &StatusError{17} // a table reached twice in one walk (loop or shared subtable)
+	ErrReadOnly              = &StatusError{18} // the mapping was opened read-only
 )
 
 var sentinels = []*StatusError{
 	ErrAddressRange, ErrInvalidVirtualAddress, ErrRegionBackwards, ErrPTEUpdateFault,
 	ErrInvalidFlags, ErrBreakBeforeMake, ErrNoMemory, ErrInvalidArgument, ErrStillActive,
 	ErrNotActive, ErrUnsupported, ErrBadTableAddress, ErrNotMapped, ErrBufferTooSmall,
-	ErrWriteFailed,
+	ErrWriteFailed, ErrStopped, ErrMalformedTable, ErrReadOnly,
 }
 
 // Error is a failed call with the detail the library gave; errors.Is
 // matches it with its sentinel, errors.As gets at the detail.
 type Error struct {
 	Status     int
-	Address    uint64 // address-range, invalid-address and bad-table-address errors
+	Address    uint64 // address-range, invalid-address errors; bad-table-address and malformed-table errors: the table's physical address
 	Region     Region // region-backwards and break-before-make errors
-	Descriptor uint64 // PTE-update-fault errors: the descriptor a callback was given
+	Descriptor uint64 // PTE-update-fault and stopped errors: the descriptor a callback was given
 	Flags      uint64 // invalid-flags errors
 	Callback   error  // the error a Go callback returned, if one did
 }
@@ -55,11 +58,11 @@ type Error struct {
 func (e *Error) Error() string {
 	text := (&StatusError{e.Status}).Error()
 	switch e.Status {
-	case 1, 2, 12:
+	case 1, 2, 12, 17:
 		text += fmt.Sprintf(" (address %#x)", e.Address)
 	case 3, 6:
 		text += fmt.Sprintf(" (region %#x+%#x)", e.Region.Start, e.Region.Size)
-	case 4:
+	case 4, 16:
 		text += fmt.Sprintf(" (descriptor %#x)", e.Descriptor)
 	case 5:
 		text += fmt.Sprintf(" (flags %#x)", e.Flags)

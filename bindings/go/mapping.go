@@ -203,7 +203,8 @@ func (m *Mapping) Unmap(r Region) error {
 }
 
 // runCallback calls the library with a handle for call and attaches the
-// callback's own error to a PTE-update fault.
+// callback's own error to the *Error it caused (a PTE-update fault from a
+// modify, a stop from a walk).
 func runCallback(call *callbackCall, f func(C.uintptr_t, *C.ap_error_t) C.ap_status_t) error {
 	h := cgo.NewHandle(call)
 	defer h.Delete()
@@ -224,7 +225,9 @@ func (m *Mapping) Modify(r Region, fn func(Region, *Descriptor) error) error {
 	})
 }
 
-// Walk calls fn(region, bits, level) on every non-table descriptor of r.
+// Walk calls fn(region, bits, level) on every non-table descriptor of r. An
+// error or a panic in fn stops the walk with ErrStopped (the *Error's
+// Descriptor holds the bits fn was given, its Callback fn's error).
 func (m *Mapping) Walk(r Region, fn func(Region, uint64, uint) error) error {
 	return runCallback(&callbackCall{walk: fn}, func(h C.uintptr_t, d *C.ap_error_t) C.ap_status_t {
 		return C.walk_go(m.raw, r.raw(), h, d)
@@ -232,7 +235,8 @@ func (m *Mapping) Walk(r Region, fn func(Region, uint64, uint) error) error {
 }
 
 // WalkRuns calls fn once per run of descriptors of one table. The slice is
-// valid only during the call.
+// valid only during the call. An error or a panic in fn stops the walk with
+// ErrStopped, whose Descriptor is the first of the run.
 func (m *Mapping) WalkRuns(r Region, fn func(Region, []uint64, uint) error) error {
 	return runCallback(&callbackCall{walkRun: fn}, func(h C.uintptr_t, d *C.ap_error_t) C.ap_status_t {
 		return C.walk_runs_go(m.raw, r.raw(), h, d)

@@ -163,7 +163,7 @@ func TestCustomTranslationFromAGoArena(t *testing.T) {
 	}
 }
 
-func TestCallbackErrorsArePTEUpdateFaults(t *testing.T) {
+func TestModifyErrorsArePTEUpdateFaultsAndWalkErrorsStop(t *testing.T) {
 	m, err := NewIdentity(Options{RootLevel: 1})
 	must(t, err)
 	defer m.Close()
@@ -175,7 +175,18 @@ func TestCallbackErrorsArePTEUpdateFaults(t *testing.T) {
 	if !errors.Is(err, ErrPTEUpdateFault) || !errors.As(err, &detail) || detail.Descriptor&^0xfff != 0x20_0000 || detail.Callback != mine {
 		t.Fatalf("modify: %v", err)
 	}
-	if err := m.Walk(r, func(Region, uint64, uint) error { panic("caught") }); !errors.Is(err, ErrPTEUpdateFault) {
+	// A walk callback's error or panic stops the walk: ErrStopped, with
+	// the bits the callback was given and its own error.
+	err = m.Walk(r, func(Region, uint64, uint) error { return mine })
+	if !errors.Is(err, ErrStopped) || errors.Is(err, ErrPTEUpdateFault) || !errors.As(err, &detail) ||
+		detail.Descriptor&^0xfff != 0x20_0000 || detail.Callback != mine || !strings.Contains(err.Error(), "descriptor 0x20") {
+		t.Fatalf("walk: %v", err)
+	}
+	err = m.WalkRuns(r, func(Region, []uint64, uint) error { return mine })
+	if !errors.Is(err, ErrStopped) || !errors.As(err, &detail) || detail.Descriptor&^0xfff != 0x20_0000 {
+		t.Fatalf("walk runs: %v", err)
+	}
+	if err := m.Walk(r, func(Region, uint64, uint) error { panic("caught") }); !errors.Is(err, ErrStopped) {
 		t.Fatalf("walk panic: %v", err)
 	}
 	must(t, m.Modify(r, func(_ Region, d *Descriptor) error { return d.ModifyFlags(EL1ReadOnly, 0) }))
@@ -199,19 +210,60 @@ func TestCallbackErrorsArePTEUpdateFaults(t *testing.T) {
 }
 
 func TestEveryStatusIsAnError(t *testing.T) {
-	for status := 1; status <= 15; status++ {
+	for status := 1; status <= 18; status++ {
 		err := error(&Error{Status: status})
 		if !errors.Is(err, StatusOf(status)) || err.Error() == "" {
 			t.Fatalf("status %d: %v", status, err)
 		}
-		for other := 1; other <= 15; other++ {
+		for other := 1; other <= 18; other++ {
 			if other != status && errors.Is(err, StatusOf(other)) {
 				t.Fatalf("status %d matches %d", status, other)
 			}
 		}
 	}
-	if !errors.Is(&Error{Status: 7}, ErrNoMemory) || !errors.Is(&Error{Status: 13}, ErrNotMapped) {
+	if !errors.Is(&Error{Status: 7}, ErrNoMemory) || !errors.Is(&Error{Status: 13}, ErrNotMapped) ||
+		!errors.Is(&Error{Status: 16}, ErrStopped) || !errors.Is(&Error{Status: 17}, ErrMalformedTable) ||
+		!errors.Is(&Error{Status: 18}, ErrReadOnly) {
 		t.Fatal("sentinels out of order")
+	}
+	if StatusOf(19) == ErrReadOnly || StatusOf(19).Status != 19 {
+		t.Fatal("an unknown status got a sentinel")
+	}
+	// A malformed table's detail is the table's physical address.
+	shared := &Error{Status: 17, Address: 0x8_1000}
+	if !strings.Contains(shared.Error(), "(address 0x81000)") {
+		t.Fatal(shared.Error())
+	}
+	if text := (&Error{Status: 18, Address: 0x8_1000}).Error(); strings.Contains(text, "0x81000") {
+		t.Fatal(text)
+	}
+}
+
+func TestBBMSafeFollowsTheLiveRule(t *testing.T) {
+	page := 0x20_0000 | normal | AttrTableOrPage
+	safe := func(kind RegimeKind, level uint, old, new uint64) bool {
+		t.Helper()
+		ok, err := BBMSafe(kind, level, old, new)
+		must(t, err)
+		return ok
+	}
+	// Permissions may change on a live page, its output address may not.
+	if !safe(EL1And0, 3, page, page|EL1ReadOnly) || safe(EL1And0, 3, page, page+0x1000) {
+		t.Fatal("page")
+	}
+	// The make (filling an invalid entry) and the break are always safe.
+	if !safe(EL1And0, 3, 0, page) || !safe(EL1And0, 3, page, 0) {
+		t.Fatal("break or make")
+	}
+	// A level 2 block never becomes a table descriptor in one store.
+	if safe(EL1And0, 2, 0x20_0000|normal, 0x7000|EL1Valid|AttrTableOrPage) {
+		t.Fatal("block to table")
+	}
+	if _, err := BBMSafe(EL1And0, 4, page, page); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("level 4: %v", err)
+	}
+	if _, err := BBMSafe(RegimeKind(5), 3, page, page); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("kind 5: %v", err)
 	}
 }
 
