@@ -90,6 +90,9 @@ pub const Error = error{
     NotMapped,
     BufferTooSmall,
     WriteFailed,
+    Stopped,
+    MalformedTable,
+    ReadOnly,
     Unexpected,
 };
 
@@ -111,6 +114,9 @@ pub const Status = enum(c.ap_status_t) {
     not_mapped = c.AP_ERR_NOT_MAPPED,
     buffer_too_small = c.AP_ERR_BUFFER_TOO_SMALL,
     write_failed = c.AP_ERR_WRITE_FAILED,
+    stopped = c.AP_ERR_STOPPED,
+    malformed_table = c.AP_ERR_MALFORMED_TABLE,
+    read_only = c.AP_ERR_READ_ONLY,
     _,
 
     /// The library's short English name for the status (`ap_strerror()`).
@@ -138,6 +144,9 @@ pub fn check(status: c.ap_status_t) Error!void {
         .not_mapped => error.NotMapped,
         .buffer_too_small => error.BufferTooSmall,
         .write_failed => error.WriteFailed,
+        .stopped => error.Stopped,
+        .malformed_table => error.MalformedTable,
+        .read_only => error.ReadOnly,
         _ => error.Unexpected,
     };
 }
@@ -160,6 +169,9 @@ pub fn statusOf(err: Error) ?Status {
         error.NotMapped => .not_mapped,
         error.BufferTooSmall => .buffer_too_small,
         error.WriteFailed => .write_failed,
+        error.Stopped => .stopped,
+        error.MalformedTable => .malformed_table,
+        error.ReadOnly => .read_only,
         error.Unexpected => null,
     };
 }
@@ -168,11 +180,13 @@ pub fn statusOf(err: Error) ?Status {
 /// zero (or null). Pass a pointer to one as the `detail` argument.
 pub const ErrorDetail = struct {
     /// AddressRange, InvalidVirtualAddress, NotMapped: the input address;
-    /// BadTableAddress: the physical address.
+    /// BadTableAddress: the physical address; MalformedTable: the physical
+    /// address of the table reached twice.
     address: u64 = 0,
     /// RegionBackwards, BreakBeforeMake: the region.
     region: Region = .{},
-    /// PteUpdateFault: the descriptor bits the callback was given;
+    /// PteUpdateFault (modify), Stopped (walk): the descriptor bits the
+    /// callback was given (for walkRuns, the first of the run);
     /// NotMapped: the invalid descriptor the walk ended at.
     descriptor: u64 = 0,
     /// InvalidFlags: the flags.
@@ -407,6 +421,19 @@ pub const pte = struct {
         return c.ap_pte_is_table(bits, level);
     }
 };
+
+/// Whether an entry at `level` (0 to 3) of a live table may change from
+/// `old` to `new` in one store, without break-before-make, in the
+/// descriptor format of `kind` (`ap_bbm_safe()`). Invalidating a valid
+/// entry or filling an invalid one always may; between two valid values
+/// the output address must stay, a block must not become a table or back,
+/// and only the attributes the format lets change may change.
+/// `error.InvalidArgument` for a level above 3.
+pub fn bbmSafe(kind: RegimeKind, level: u32, old: u64, new: u64) Error!bool {
+    var safe = false;
+    try check(c.ap_bbm_safe(@intFromEnum(kind), level, old, new, &safe));
+    return safe;
+}
 
 // ---------------------------------------------------------------- MAIR
 
@@ -935,7 +962,10 @@ pub const Mapping = struct {
     }
 
     /// Calls `visitFn(context, region, descriptor_bits, level)`, in address
-    /// order, on every non-table descriptor covering `region`.
+    /// order, on every non-table descriptor covering `region`. `visitFn`
+    /// returns void or an error union; an error stops the walk with
+    /// `error.Stopped`, the bits it was given in `detail.descriptor` and
+    /// the error itself in `detail.callback_error`.
     pub fn walk(self: Mapping, region: Region, context: anytype, comptime visitFn: anytype, detail: ?*ErrorDetail) Error!void {
         const Adapter = CallbackAdapter(@TypeOf(context), visitFn);
         var adapter = Adapter{ .context = context };
@@ -946,7 +976,9 @@ pub const Mapping = struct {
     }
 
     /// Calls `visitFn(context, region, descriptors, level)` once per run of
-    /// consecutive non-table descriptors of one table.
+    /// consecutive non-table descriptors of one table. An error from
+    /// `visitFn` stops the walk with `error.Stopped`, as for `walk`, with
+    /// the run's first descriptor in `detail.descriptor`.
     pub fn walkRuns(self: Mapping, region: Region, context: anytype, comptime visitFn: anytype, detail: ?*ErrorDetail) Error!void {
         const Adapter = CallbackAdapter(@TypeOf(context), visitFn);
         var adapter = Adapter{ .context = context };
