@@ -47,7 +47,7 @@ static const struct region_spec firmware_map[] = {
 
 static void translate_and_print(const ap_mapping_t *m, uint64_t va)
 {
-	ap_translate_result_t r = {sizeof(r), 0, 0, 0, 0, 0, 0};
+	ap_translate_result_t r = AP_TRANSLATE_RESULT_INIT;
 	ap_status_t status = ap_mapping_translate(m, va, &r);
 	if (status == AP_ERR_NOT_MAPPED) {
 		printf("  0x%016" PRIx64 " -> translation fault at level %u\n", va, r.level);
@@ -65,14 +65,15 @@ int main(void)
 {
 	printf("libaarch64paging %s\n\n", ap_version_string());
 
-	ap_mapping_options_t options = {sizeof(options), NULL, 1, 0, AP_VA_RANGE_LOWER};
+	ap_mapping_options_t options = AP_MAPPING_OPTIONS_INIT;
+	options.root_level = 1; /* 39-bit VA */
 	ap_mapping_t *map;
 	check(ap_mapping_create_target(&options, TABLE_BASE, &map), "create mapping");
 
 	for (size_t i = 0; i < sizeof(firmware_map) / sizeof(firmware_map[0]); i++) {
 		const struct region_spec *spec = &firmware_map[i];
 		ap_region_t region;
-		ap_error_t err = {sizeof(err), AP_OK, 0, {0, 0}, 0, 0};
+		ap_error_t err = AP_ERROR_INIT;
 		check(ap_region_from_size(spec->start, spec->size, &region), spec->name);
 		/* Identity: each region's output address is its input address. */
 		check(ap_mapping_map(map, &region, spec->start, spec->flags, AP_CONSTRAINT_NONE,

@@ -339,6 +339,14 @@ typedef struct ap_error {
 	ap_attrs_t flags;       /**< INVALID_FLAGS: the flags. */
 } ap_error_t;
 
+/**
+ * Initialises an ::ap_error_t: @c size set, every detail zero.
+ * `ap_error_t err = AP_ERROR_INIT;` works in C99 and C++; a zeroed struct
+ * has @c size 0 and is refused with ::AP_ERR_INVALID_ARGUMENT. Every member
+ * is listed so that -Wmissing-field-initializers stays quiet.
+ */
+#define AP_ERROR_INIT { sizeof(ap_error_t), AP_OK, 0, { 0, 0 }, 0, 0 }
+
 /* ------------------------------------------------------------------------ */
 /** Which half of the input address space a stage 1 table serves. */
 typedef enum ap_va_range {
@@ -418,6 +426,13 @@ typedef struct ap_regime_hooks {
 } ap_regime_hooks_t;
 
 /**
+ * Initialises an ::ap_regime_hooks_t: @c size set, every hook NULL (skipped).
+ * Assign the hooks afterwards: `ap_regime_hooks_t hooks = AP_REGIME_HOOKS_INIT;
+ * hooks.invalidate = my_invalidate;`.
+ */
+#define AP_REGIME_HOOKS_INIT { sizeof(ap_regime_hooks_t), NULL, NULL, NULL, NULL }
+
+/**
  * @brief Returns the built-in regime of @p kind.
  *
  * Built-in regimes execute real TLBI/MSR/DSB/ISB instructions only in a
@@ -482,6 +497,12 @@ typedef struct ap_translation_ops {
 	void *(*physical_to_virtual)(void *ctx, ap_pa_t pa);
 } ap_translation_ops_t;
 
+/**
+ * Initialises an ::ap_translation_ops_t: @c size set, every function NULL.
+ * Assign the three functions afterwards; ap_mapping_create() needs them all.
+ */
+#define AP_TRANSLATION_OPS_INIT { sizeof(ap_translation_ops_t), NULL, NULL, NULL }
+
 /** A translation table hierarchy and its state (opaque). */
 typedef struct ap_mapping ap_mapping_t;
 
@@ -493,6 +514,13 @@ typedef struct ap_mapping_options {
 	uint16_t asid;              /**< ASID (EL1&0, EL2&0 only; must be 0 elsewhere). */
 	ap_va_range_t va_range;     /**< Lower or upper (upper for EL1&0, EL2&0 only). */
 } ap_mapping_options_t;
+
+/**
+ * Initialises an ::ap_mapping_options_t with @c size set and the zero
+ * defaults: the built-in EL1&0 regime, root level 0 (48-bit VA), ASID 0,
+ * lower VA range. Change members afterwards, e.g. `options.root_level = 1;`.
+ */
+#define AP_MAPPING_OPTIONS_INIT { sizeof(ap_mapping_options_t), NULL, 0, 0, AP_VA_RANGE_LOWER }
 
 /**
  * @brief Creates an empty mapping whose tables come from caller-supplied @p ops.
@@ -873,6 +901,12 @@ typedef struct ap_translate_result {
 	unsigned level;              /**< Level of the final descriptor: the page/block level, or the faulting level. */
 	uint64_t block_size;         /**< Bytes the final descriptor covers. */
 } ap_translate_result_t;
+
+/**
+ * Initialises an ::ap_translate_result_t: @c size set, every output zero.
+ * `ap_translate_result_t where = AP_TRANSLATE_RESULT_INIT;`
+ */
+#define AP_TRANSLATE_RESULT_INIT { sizeof(ap_translate_result_t), 0, 0, 0, 0, 0, 0 }
 
 /**
  * @brief Walks one input address as the MMU would.
