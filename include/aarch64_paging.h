@@ -347,6 +347,42 @@ typedef struct ap_error {
  */
 #define AP_ERROR_INIT { sizeof(ap_error_t), AP_OK, 0, { 0, 0 }, 0, 0 }
 
+/**
+ * @brief Describes a failed call's ::ap_error_t in one line, detail included.
+ *
+ * The statuses the reference crate's MapError has read as its messages,
+ * with 16-digit hexadecimal addresses and regions as ap_region_format()
+ * writes them:
+ * - ::AP_ERR_ADDRESS_RANGE: "Virtual address 0x0000008000001000 out of range"
+ * - ::AP_ERR_INVALID_VIRTUAL_ADDRESS: "Invalid virtual address 0x... for mapping"
+ * - ::AP_ERR_REGION_BACKWARDS: "End of memory region 0x...2000..0x...1000 is
+ *   before start." (the end is start + size modulo 2^64, below the start)
+ * - ::AP_ERR_PTE_UPDATE_FAULT: "Error updating page table entry 0x..."
+ * - ::AP_ERR_INVALID_FLAGS: "Flags 0x2 unsupported for mapping." (no padding)
+ * - ::AP_ERR_BREAK_BEFORE_MAKE: "Cannot remap region 0x...0..0x...1000 while
+ *   translation is live."
+ *
+ * The statuses with detail the reference lacks give ap_strerror()'s text,
+ * ": " and the detail: ::AP_ERR_BAD_TABLE_ADDRESS "...: physical address
+ * 0x...", ::AP_ERR_MALFORMED_TABLE "...: table at physical address 0x...",
+ * ::AP_ERR_STOPPED "...: descriptor 0x...". The others (::AP_OK included)
+ * give ap_strerror()'s text alone; a value this library does not define
+ * gives "unknown status N".
+ *
+ * Writes a NUL-terminated string when it fits.
+ * @param err the error, as a call filled it; members beyond @c err->size read as zero.
+ * @param buf output buffer, may be NULL when @p size is 0.
+ * @param size bytes available at @p buf.
+ * @param[out] needed if not NULL, receives the length of the text without the NUL.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT @p err is NULL, @c err->size is below
+ *         sizeof(size_t) or above sizeof(::ap_error_t), or @p buf is NULL
+ *         with a non-zero @p size.
+ * @retval AP_ERR_BUFFER_TOO_SMALL the text and its NUL do not fit; @p needed
+ *         is still set and @p buf, if @p size is not 0, holds an empty string.
+ */
+ap_status_t ap_error_describe(const ap_error_t *err, char *buf, size_t size, size_t *needed);
+
 /* ------------------------------------------------------------------------ */
 /** Which half of the input address space a stage 1 table serves. */
 typedef enum ap_va_range {
