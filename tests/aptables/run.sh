@@ -74,10 +74,27 @@ expect_line "$out/translate.txt" "^0x0000008000000000: outside the table's input
 
 # --- stage 2
 "$aptables" build "$examples/stage2-guest.map" -o "$out/s2.bin" >"$out/s2.txt"
-expect_line "$out/s2.txt" "^VTTBR_EL2:  *0x0000000088000000$" "stage 2 summary"
-"$aptables" translate "$out/s2.bin" --base 0x88000000 --regime stage2 0x40001234 0x50000010 >"$out/s2-translate.txt"
+expect_line "$out/s2.txt" "^VTTBR_EL2:  *0x0000000070000000$" "stage 2 summary"
+"$aptables" translate "$out/s2.bin" --base 0x70000000 --regime stage2 0x40001234 0x50000010 >"$out/s2-translate.txt"
 expect_line "$out/s2-translate.txt" "^0x0000000040001234 -> 0x0000000080001234 level 2 block" "stage 2 translate: RAM"
 expect_line "$out/s2-translate.txt" "^0x0000000050000010 -> 0x0000000090000010 .*S2AP_ACCESS_RO\|^0x0000000050000010 -> 0x0000000090000010" "stage 2 translate: read-only"
+# No IPA reaches a table page: every leaf's host range misses the image
+# [base, base + its size), else the guest could rewrite its own stage 2.
+"$aptables" dump "$out/s2.bin" --base 0x70000000 --regime stage2 --json >"$out/s2-dump.json"
+python3 -c 'import json, os, sys
+d = json.load(open(sys.argv[1]))
+base, end = int(d["base"], 0), int(d["base"], 0) + os.path.getsize(sys.argv[2])
+def leaves(table):
+    for e in table["entries"]:
+        if e["kind"] == "leaf":
+            yield int(e["pa"], 0), int(e["size"], 0)
+        elif e["kind"] == "table":
+            yield from leaves(e["table"])
+found = list(leaves(d["root"]))
+assert found, "no leaves"
+bad = [(hex(pa), hex(size)) for pa, size in found if pa < end and base < pa + size]
+assert not bad, "IPA-mapped host memory covers the tables: %s" % bad' \
+	"$out/s2-dump.json" "$out/s2.bin" || fail "stage 2: guest-mapped host memory overlaps the table image"
 
 # --- check: a good image, then planted corruptions
 "$aptables" check "$out/virt.bin" "${image[@]}" >"$out/check-good.txt" || fail "check finds problems in a good image"
