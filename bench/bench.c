@@ -3,8 +3,9 @@
  * The benchmark: seven workloads on an EL1&0 identity map with root level 1
  * (inactive), each timed on its own with CLOCK_MONOTONIC over several runs
  * after a warm-up run. Every workload checks its result, so a broken
- * library cannot produce a fast number. Usage: bench [--quick]
- * (--memory is the fresh process that measures W1's peak memory).
+ * library cannot produce a fast number. Usage: bench [--quick | --scale]
+ * (--memory is the fresh process that measures W1's peak memory; --scale
+ * runs only the scale workload S).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -242,6 +243,7 @@ static double w7_translate(void)
 
 /* ------------------------------------------------------------ measuring */
 
+
 typedef struct workload {
 	const char *name;
 	const char *what;
@@ -255,6 +257,108 @@ static int compare_doubles(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return x < y ? -1 : x > y;
+}
+
+/* ------------------------------------------------------------ scale */
+
+/*
+ * S: the cost per page must not grow with the size of the mapping. A map
+ * of N GiB of pages with root level 0 touches 512 * N leaf tables, so at
+ * 64 GiB the tables (128 MiB) are far beyond the caches and the TLB's
+ * reach: what grows is page faults on fresh table pages and TLB misses on
+ * scattered ones, which is what the page pool has to keep flat.
+ */
+#define SCALE_RUNS 5
+#define SCALE_LOOKUPS 1000000
+
+static ap_mapping_t *new_map_level0(void)
+{
+	ap_mapping_options_t options = {sizeof(options), NULL, 0, 0, AP_VA_RANGE_LOWER};
+	ap_mapping_t *map;
+	require(ap_mapping_create_identity(&options, &map), "create mapping (root level 0)");
+	return map;
+}
+
+/* Maps gib GiB of pages at BASE; returns the ns it took. The table count
+ * proves every leaf table was built (root, one level-1 table, one level-2
+ * table per GiB, 512 level-3 tables per GiB, as BASE is 1 GiB aligned). */
+static double scale_map(ap_mapping_t *map, uint64_t gib)
+{
+	ap_region_t region;
+	require(ap_region_from_size(BASE, gib * GIB, &region), "region");
+	double start = now_ns();
+	require(ap_mapping_map_auto(map, &region, normal, AP_CONSTRAINT_NO_BLOCK_MAPPINGS, NULL),
+		"map pages (scale)");
+	double elapsed = now_ns() - start;
+	size_t tables;
+	require(ap_mapping_table_count(map, &tables), "table count");
+	require_true(tables == 2 + gib + 512 * gib, "S builds 2 + 513 tables per GiB");
+	return elapsed;
+}
+
+/* Translates SCALE_LOOKUPS random addresses of the mapping; returns the ns.
+ * Each result is compared with its address and the levels are summed, so
+ * the lookups cannot be dropped as unused, and every one must be a page. */
+static double scale_translate(ap_mapping_t *map, uint64_t gib)
+{
+	uint64_t x = UINT64_C(0x2545f4914f6cdd1d), wrong = 0, levels = 0;
+	uint64_t span = gib * GIB; /* a power of two: the sizes are */
+	ap_translate_result_t r = {.size = sizeof(r)};
+	double start = now_ns();
+	for (unsigned i = 0; i < SCALE_LOOKUPS; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		uint64_t va = BASE + (x & (span - 1));
+		if (ap_mapping_translate(map, va, &r) != AP_OK || r.output_address != va)
+			wrong++;
+		levels += r.level;
+	}
+	double elapsed = now_ns() - start;
+	require_true(wrong == 0, "S translates every address to itself");
+	require_true(levels == 3 * (uint64_t)SCALE_LOOKUPS, "S finds every address in a page");
+	return elapsed;
+}
+
+/* Times map and translate at each size (median of `runs` after a warm-up
+ * run, each run on a fresh mapping that is destroyed untimed) and prints
+ * the growth from the smallest size to the largest. */
+static void measure_scale(const uint64_t *sizes, size_t count, int runs)
+{
+	double map_ns[8], lookup_ns[8];
+	printf("S    scale: identity EL1&0, root level 0, pages only; median of %d run(s) after a "
+	       "warm-up; min, max\n",
+	       runs);
+	for (size_t s = 0; s < count; s++) {
+		uint64_t gib = sizes[s], pages = gib * GIB / AP_PAGE_SIZE;
+		require_true(gib && !(gib & (gib - 1)), "S sizes are powers of two");
+		double m[MAX_RUNS], t[MAX_RUNS];
+		for (int i = -1; i < runs; i++) {
+			ap_mapping_t *map = new_map_level0();
+			double map_time = scale_map(map, gib);
+			double lookup_time = scale_translate(map, gib);
+			require(ap_mapping_destroy(map), "destroy");
+			if (i >= 0) { /* run -1 is the warm-up */
+				m[i] = map_time / (double)pages;
+				t[i] = lookup_time / SCALE_LOOKUPS;
+			}
+		}
+		qsort(m, (size_t)runs, sizeof(m[0]), compare_doubles);
+		qsort(t, (size_t)runs, sizeof(t[0]), compare_doubles);
+		map_ns[s] = m[runs / 2];
+		lookup_ns[s] = t[runs / 2];
+		printf("S    map %3" PRIu64 " GiB of pages (%9" PRIu64 " pages) %8.3f ns/page   %8.3f %8.3f\n",
+		       gib, pages, map_ns[s], m[0], m[runs - 1]);
+		printf("S    translate random in %3" PRIu64 " GiB             %8.3f ns/lookup %8.3f %8.3f\n",
+		       gib, lookup_ns[s], t[0], t[runs - 1]);
+		fflush(stdout);
+	}
+	if (count > 1)
+		printf("S    growth %" PRIu64 " GiB / %" PRIu64 " GiB: map %.2fx, translate %.2fx   target < "
+		       "1.50x\n",
+		       sizes[count - 1], sizes[0], map_ns[count - 1] / map_ns[0],
+		       lookup_ns[count - 1] / lookup_ns[0]);
+	fflush(stdout);
 }
 
 static void measure(const workload_t *w, int runs, double *median)
@@ -338,7 +442,15 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "--memory") == 0)
 		return memory_child();
 	int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+	int scale_only = argc > 1 && strcmp(argv[1], "--scale") == 0;
 	int runs = quick ? 1 : 7;
+	/* --quick proves the scale workload works at small sizes only: the
+	 * smoke test must stay fast. */
+	static const uint64_t scale_sizes[] = {1, 16, 64}, quick_sizes[] = {1, 2};
+	if (scale_only) {
+		measure_scale(scale_sizes, 3, SCALE_RUNS);
+		return EXIT_SUCCESS;
+	}
 	const workload_t workloads[] = {
 		{"W1", "map 1 GiB of pages in one call", w1_map_pages, PAGES, "page", 2.2},
 		{"W2", "remap 16384 pages of 1 GiB blocks read-only", w2_split, SPLIT_PAGES, "call", 8},
@@ -359,6 +471,10 @@ int main(int argc, char **argv)
 		measure(&workloads[i], runs, &median);
 	}
 	require(ap_mapping_destroy(walk_map), "destroy");
+	if (quick)
+		measure_scale(quick_sizes, 2, 1);
+	else
+		measure_scale(scale_sizes, 3, SCALE_RUNS);
 	measure_memory();
 	return EXIT_SUCCESS;
 }
