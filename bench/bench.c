@@ -5,7 +5,8 @@
  * after a warm-up run. Every workload checks its result, so a broken
  * library cannot produce a fast number. Usage: bench [--quick | --scale]
  * (--memory is the fresh process that measures W1's peak memory; --scale
- * runs only the scale workload S).
+ * [GIB...] runs only the scale workload S, at 1, 16 and 64 GiB or the
+ * sizes given).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -259,6 +260,32 @@ static int compare_doubles(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A field of /proc/self/smaps_rollup in KiB, or -1. */
+static long smaps_kib(const char *field)
+{
+	FILE *f = fopen("/proc/self/smaps_rollup", "r");
+	char line[256];
+	long kib = -1;
+	size_t length = strlen(field);
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, field, length) == 0 && line[length] == ':' &&
+		    sscanf(line + length + 1, "%ld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+/* Resident anonymous memory (table pages and heap), counted from the page
+ * tables at the time of the call (smaps_rollup): code paged in from files is
+ * not table memory, and the kernel's batched RSS counters can lag by
+ * hundreds of KiB. Nothing is freed while W1 builds, so the growth over the
+ * build is its peak. */
+static long resident_kib(void)
+{
+	return smaps_kib("Anonymous");
+}
+
 /* ------------------------------------------------------------ scale */
 
 /*
@@ -333,9 +360,15 @@ static void measure_scale(const uint64_t *sizes, size_t count, int runs)
 		uint64_t gib = sizes[s], pages = gib * GIB / AP_PAGE_SIZE;
 		require_true(gib && !(gib & (gib - 1)), "S sizes are powers of two");
 		double m[MAX_RUNS], t[MAX_RUNS];
+		long anon_kib = 0, huge_kib = 0;
 		for (int i = -1; i < runs; i++) {
 			ap_mapping_t *map = new_map_level0();
 			double map_time = scale_map(map, gib);
+			/* How the tables are backed (the pool's business, but it
+			 * explains the figures): the whole process's anonymous
+			 * memory, and how much of it is in transparent huge pages. */
+			anon_kib = smaps_kib("Anonymous");
+			huge_kib = smaps_kib("AnonHugePages");
 			double lookup_time = scale_translate(map, gib);
 			require(ap_mapping_destroy(map), "destroy");
 			if (i >= 0) { /* run -1 is the warm-up */
@@ -351,6 +384,9 @@ static void measure_scale(const uint64_t *sizes, size_t count, int runs)
 		       gib, pages, map_ns[s], m[0], m[runs - 1]);
 		printf("S    translate random in %3" PRIu64 " GiB             %8.3f ns/lookup %8.3f %8.3f\n",
 		       gib, lookup_ns[s], t[0], t[runs - 1]);
+		printf("S    %3" PRIu64 " GiB: tables %" PRIu64 " KiB; process anonymous memory %ld KiB, "
+		       "%ld KiB of it in huge pages\n",
+		       gib, (2 + 513 * gib) * AP_PAGE_SIZE / 1024, anon_kib, huge_kib);
 		fflush(stdout);
 	}
 	if (count > 1)
@@ -372,24 +408,6 @@ static void measure(const workload_t *w, int runs, double *median)
 	printf("%-4s %-44s %8.3f ns/%-6s %8.3f %8.3f %12.0f %s/s   target <= %.2f\n", w->name,
 	       w->what, *median, w->unit, ns[0], ns[runs - 1], 1e9 / *median, w->unit, w->target);
 	fflush(stdout);
-}
-
-/* Resident anonymous memory (table pages and heap), counted from the page
- * tables at the time of the call (smaps_rollup): code paged in from files is
- * not table memory, and the kernel's batched RSS counters can lag by
- * hundreds of KiB. Nothing is freed while W1 builds, so the growth over the
- * build is its peak. */
-static long resident_kib(void)
-{
-	FILE *f = fopen("/proc/self/smaps_rollup", "r");
-	char line[256];
-	long kib = -1;
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "Anonymous: %ld kB", &kib) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kib;
 }
 
 /* W1's peak memory against its table bytes. Runs in a fresh process (this
@@ -448,7 +466,15 @@ int main(int argc, char **argv)
 	 * smoke test must stay fast. */
 	static const uint64_t scale_sizes[] = {1, 16, 64}, quick_sizes[] = {1, 2};
 	if (scale_only) {
-		measure_scale(scale_sizes, 3, SCALE_RUNS);
+		/* --scale [GIB...]: other sizes (powers of two, at most 8) */
+		uint64_t sizes[8];
+		size_t count = 0;
+		for (int i = 2; i < argc && count < 8; i++)
+			sizes[count++] = strtoull(argv[i], NULL, 0);
+		if (count)
+			measure_scale(sizes, count, SCALE_RUNS);
+		else
+			measure_scale(scale_sizes, 3, SCALE_RUNS);
 		return EXIT_SUCCESS;
 	}
 	const workload_t workloads[] = {
