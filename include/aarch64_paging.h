@@ -1245,6 +1245,46 @@ typedef int (*ap_write_fn)(void *ctx, const char *text, size_t length);
  */
 ap_status_t ap_mapping_dump(const ap_mapping_t *mapping, ap_write_fn write, void *ctx);
 
+/** The layouts of ap_mapping_dump_as(). */
+typedef enum ap_dump_format {
+	AP_DUMP_REFERENCE = 0, /**< The layout of ap_mapping_dump(), after the reference's Debug output. */
+	AP_DUMP_RANGES = 1,    /**< Tables and runs with their input ranges and attributes by field. */
+	AP_DUMP_JSON = 2       /**< The same as ::AP_DUMP_RANGES, as one JSON object. */
+} ap_dump_format_t;
+
+/**
+ * @brief Writes the table hierarchy of @p mapping through @p write in
+ *        @p format.
+ *
+ * ::AP_DUMP_RANGES: for each table a line "table 0x<pa>, level <n>", then
+ * one line per run of its entries, indented by two spaces per level below
+ * the root: "[<first>-<last>] 0x<start>..0x<last> " followed by "invalid",
+ * "table 0x<pa>" (its own lines follow), or "-> 0x<pa> page|block" and the
+ * attributes by field as ap_attrs_describe() gives them. A run is one table
+ * entry, a series of entries that are all zero, or leaves whose output
+ * address grows by the level's block size with equal attributes. The input
+ * range ends inclusively, so the top of the space prints as 0x...ffff.
+ *
+ * ::AP_DUMP_JSON: {"regime": "...", "root_level": n, "root": TABLE} where
+ * TABLE is {"pa": "0x...", "level": n, "entries": [RUN, ...]} and RUN has
+ * "first", "last", "va", "size", "kind" ("invalid", "leaf" or "table"),
+ * "descriptor", and for leaves "pa" and "attributes", for tables "pa" and
+ * "table". Numbers that can exceed 2^53 are strings in hexadecimal.
+ *
+ * In mappings from ap_mapping_open(), a table reached a second time is not
+ * printed again: its run says "(shared: printed above)", and in JSON it
+ * has "shared": true instead of "table". A hierarchy that reaches more
+ * tables than it has is thus dumped in finite time.
+ * @retval AP_OK success.
+ * @retval AP_ERR_INVALID_ARGUMENT NULL @p mapping or @p write, or an unknown @p format.
+ * @retval AP_ERR_WRITE_FAILED @p write returned non-zero; the dump stopped.
+ * @retval AP_ERR_BAD_TABLE_ADDRESS a table's address does not translate back.
+ * @retval AP_ERR_MALFORMED_TABLE ::AP_DUMP_REFERENCE only: an adopted hierarchy reaches a table twice.
+ * @retval AP_ERR_NO_MEMORY no memory to track the tables of an adopted hierarchy.
+ */
+ap_status_t ap_mapping_dump_as(const ap_mapping_t *mapping, ap_dump_format_t format,
+			       ap_write_fn write, void *ctx);
+
 #ifdef AP_HAVE_STDIO
 /**
  * @brief ap_mapping_dump() to a stdio stream (hosted builds only).
