@@ -164,10 +164,3 @@ AP_EXPORT ap_status_t ap_mapping_dump(const ap_mapping_t *mapping, ap_write_fn w
 	return status;
 }
 
-AP_EXPORT ap_status_t ap_mapping_dump_as(const ap_mapping_t *mapping, ap_dump_format_t format,
-					 ap_write_fn write, void *ctx)
-{
-	if (format == AP_DUMP_REFERENCE)
-		return ap_mapping_dump(mapping, write, ctx);
-	return AP_ERR_UNSUPPORTED; /* ranges and JSON: being written */
-}

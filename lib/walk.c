@@ -56,7 +56,7 @@ static bool set_grow(walk_t *w)
 	table_set_t *old = w->seen;
 	if (old && old->count * 2 < old->capacity)
 		return true;
-	table_set_t *set = set_new(old ? old->capacity * 2 : 64);
+	table_set_t *set = set_new(old ? old->capacity * 2 : 16);
 	if (!set)
 		return false;
 	if (old) {

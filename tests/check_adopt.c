@@ -411,6 +411,148 @@ START_TEST(bbm_safe_answers_the_live_rule)
 }
 END_TEST
 
+/* ------------------------------------------------------------ range dumps */
+
+typedef struct sink {
+	char text[262144];
+	size_t length;
+	int fail_at; /* fail the n-th write (1-based); 0: never */
+	int writes;
+} sink_t;
+
+static int to_sink(void *ctx, const char *text, size_t length)
+{
+	sink_t *k = ctx;
+	if (++k->writes == k->fail_at)
+		return 1;
+	ck_assert_uint_lt(k->length + length, sizeof(k->text));
+	memcpy(k->text + k->length, text, length);
+	k->length += length;
+	k->text[k->length] = '\0';
+	return 0;
+}
+
+START_TEST(dump_ranges_text)
+{
+	pool_t *p = pool_new();
+	ap_mapping_t *b = built(p);
+	static sink_t k;
+	memset(&k, 0, sizeof(k));
+	ck_assert_int_eq(ap_mapping_dump_as(b, AP_DUMP_RANGES, to_sink, &k), AP_OK);
+	const char *expected =
+		"table 0x80000000, level 1\n"
+		"  [0] 0x0..0x3fffffff table 0x80001000\n"
+		"  table 0x80001000, level 2\n"
+		"    [0] 0x0..0x1fffff table 0x80002000\n"
+		"    table 0x80002000, level 3\n"
+		"      [0] 0x0..0xfff invalid\n"
+		"      [1-8] 0x1000..0x8fff -> 0x40001000 page ";
+	ck_assert_int_eq(strncmp(k.text, expected, strlen(expected)), 0);
+	ck_assert_ptr_nonnull(strstr(k.text, "\n      [9-511] 0x9000..0x1fffff invalid\n"
+					     "    [1-511] 0x200000..0x3fffffff invalid\n"
+					     "  [1] 0x40000000..0x7fffffff table 0x80003000\n"
+					     "  table 0x80003000, level 2\n"
+					     "    [0] 0x40000000..0x401fffff -> 0x40200000 block "));
+	ck_assert_ptr_nonnull(strstr(k.text, "\n  [2-511] 0x80000000..0x7fffffffff invalid\n"));
+	ck_assert_int_eq(ap_mapping_destroy(b), AP_OK);
+	pool_destroy(p);
+}
+END_TEST
+
+/* Counts characters outside JSON strings; braces and brackets must pair. */
+static void check_json_shape(const char *text)
+{
+	int braces = 0, brackets = 0;
+	bool in_string = false;
+	for (const char *c = text; *c; c++) {
+		if (*c == '"')
+			in_string = !in_string;
+		else if (!in_string && (*c == '{' || *c == '}'))
+			braces += *c == '{' ? 1 : -1;
+		else if (!in_string && (*c == '[' || *c == ']'))
+			brackets += *c == '[' ? 1 : -1;
+		ck_assert(braces >= 0 && brackets >= 0);
+	}
+	ck_assert(!in_string);
+	ck_assert_int_eq(braces, 0);
+	ck_assert_int_eq(brackets, 0);
+}
+
+START_TEST(dump_ranges_json)
+{
+	pool_t *p = pool_new();
+	ap_mapping_t *b = built(p);
+	static sink_t k;
+	memset(&k, 0, sizeof(k));
+	ck_assert_int_eq(ap_mapping_dump_as(b, AP_DUMP_JSON, to_sink, &k), AP_OK);
+	check_json_shape(k.text);
+	ck_assert_int_eq(strncmp(k.text, "{\"regime\": \"el1&0\", \"root_level\": 1, \"root\": "
+				 "{\"pa\": \"0x80000000\", \"level\": 1, \"entries\": [", 90), 0);
+	ck_assert_ptr_nonnull(strstr(k.text, "{\"first\": 1, \"last\": 8, \"va\": \"0x1000\", "
+					     "\"size\": \"0x8000\", \"kind\": \"leaf\""));
+	ck_assert_ptr_nonnull(strstr(k.text, "\"pa\": \"0x40001000\", \"attributes\": \""));
+	ck_assert_int_eq(ap_mapping_destroy(b), AP_OK);
+	pool_destroy(p);
+}
+END_TEST
+
+START_TEST(dump_ranges_of_shared_tables_ends)
+{
+	pool_t *p = pool_new();
+	for (unsigned level = 0; level < 3; level++)
+		for (unsigned i = 0; i < 512; i++)
+			page(p, level)[i] = table_desc(level + 1);
+	page(p, 3)[7] = 0x401; /* reserved at level 3 */
+	ap_mapping_t *a = open_pool(p, 0, AP_OPEN_READ_ONLY);
+	static sink_t k;
+	memset(&k, 0, sizeof(k));
+	ck_assert_int_eq(ap_mapping_dump_as(a, AP_DUMP_RANGES, to_sink, &k), AP_OK);
+	ck_assert_ptr_nonnull(strstr(k.text, "        [7] 0x7000..0x7fff reserved encoding (faults)\n"));
+	ck_assert_ptr_nonnull(strstr(k.text, "      [1] 0x200000..0x3fffff table 0x80003000 (shared: printed above)\n"));
+	ck_assert_ptr_nonnull(strstr(k.text, "  [511] 0xff8000000000..0xffffffffffff table 0x80001000 (shared: printed above)\n"));
+	memset(&k, 0, sizeof(k));
+	ck_assert_int_eq(ap_mapping_dump_as(a, AP_DUMP_JSON, to_sink, &k), AP_OK);
+	check_json_shape(k.text);
+	ck_assert_ptr_nonnull(strstr(k.text, "\"pa\": \"0x80003000\", \"shared\": true}"));
+	ck_assert_int_eq(ap_mapping_dump(a, ok_write, NULL), AP_ERR_MALFORMED_TABLE);
+	ck_assert_int_eq(ap_mapping_destroy(a), AP_OK);
+	pool_destroy(p);
+}
+END_TEST
+
+START_TEST(dump_as_errors)
+{
+	pool_t *p = pool_new();
+	ap_mapping_t *b = built(p);
+	static sink_t k;
+	memset(&k, 0, sizeof(k));
+	ck_assert_int_eq(ap_mapping_dump_as(NULL, AP_DUMP_RANGES, to_sink, &k), AP_ERR_INVALID_ARGUMENT);
+	ck_assert_int_eq(ap_mapping_dump_as(b, AP_DUMP_RANGES, NULL, &k), AP_ERR_INVALID_ARGUMENT);
+	ck_assert_int_eq(ap_mapping_dump_as(b, (ap_dump_format_t)3, to_sink, &k),
+			 AP_ERR_INVALID_ARGUMENT);
+	ck_assert_uint_eq(k.length, 0);
+	for (int n = 1; n <= 3; n++) {
+		memset(&k, 0, sizeof(k));
+		k.fail_at = n;
+		ck_assert_int_eq(ap_mapping_dump_as(b, n == 3 ? AP_DUMP_JSON : AP_DUMP_RANGES, to_sink, &k),
+				 AP_ERR_WRITE_FAILED);
+		ck_assert_int_eq(k.writes, n); /* stopped at once */
+	}
+	memset(&k, 0, sizeof(k));
+	ck_assert_int_eq(ap_mapping_dump_as(b, AP_DUMP_REFERENCE, to_sink, &k), AP_OK);
+	ck_assert_int_eq(strncmp(k.text, "RootTable { pa: 0x0000000080000000", 34), 0);
+	ck_assert_int_eq(ap_mapping_destroy(b), AP_OK);
+	page(p, 0)[1] = 0x7000003; /* a table outside the pool */
+	ap_mapping_t *a = open_pool(p, 1, AP_OPEN_READ_ONLY);
+	ap_mapping_t *ignored = a;
+	(void)ignored;
+	memset(&k, 0, sizeof(k));
+	ck_assert_int_eq(ap_mapping_dump_as(a, AP_DUMP_RANGES, to_sink, &k), AP_ERR_BAD_TABLE_ADDRESS);
+	ck_assert_int_eq(ap_mapping_destroy(a), AP_OK);
+	pool_destroy(p);
+}
+END_TEST
+
 static Suite *adopt_suite(void)
 {
 	Suite *s = suite_create("adopt");
@@ -425,6 +567,10 @@ static Suite *adopt_suite(void)
 	tcase_add_test(tc, addresses_that_do_not_translate);
 	tcase_add_test(tc, open_errors);
 	tcase_add_test(tc, bbm_safe_answers_the_live_rule);
+	tcase_add_test(tc, dump_ranges_text);
+	tcase_add_test(tc, dump_ranges_json);
+	tcase_add_test(tc, dump_ranges_of_shared_tables_ends);
+	tcase_add_test(tc, dump_as_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }
