@@ -1258,7 +1258,8 @@ typedef enum ap_dump_format {
  *
  * ::AP_DUMP_RANGES: for each table a line "table 0x<pa>, level <n>", then
  * one line per run of its entries, indented by two spaces per level below
- * the root: "[<first>-<last>] 0x<start>..0x<last> " followed by "invalid",
+ * the root: "[<first>-<last>] 0x<start>..0x<last> " (16 hexadecimal
+ * digits each) followed by "invalid", "reserved encoding (faults)",
  * "table 0x<pa>" (its own lines follow), or "-> 0x<pa> page|block" and the
  * attributes by field as ap_attrs_describe() gives them. A run is one table
  * entry, a series of entries that are all zero, or leaves whose output

@@ -139,10 +139,10 @@ static void run_head(range_dump_t *d, const range_run_t *r, unsigned level)
 			ap__text_put(t, "-");
 			ap__text_dec(t, r->to, 0);
 		}
-		ap__text_put(t, "] ");
-		hex(t, r->va);
-		ap__text_put(t, "..");
-		hex(t, r->va + (size - 1)); /* inclusive: the top ends at 2^64 - 1 */
+		ap__text_put(t, "] 0x");
+		ap__text_hex(t, r->va, 16); /* input addresses in columns */
+		ap__text_put(t, "..0x");
+		ap__text_hex(t, r->va + (size - 1), 16); /* inclusive: the top ends at 2^64 - 1 */
 		ap__text_put(t, " ");
 	}
 	d->first_item[level] = false;

@@ -441,19 +441,19 @@ START_TEST(dump_ranges_text)
 	ck_assert_int_eq(ap_mapping_dump_as(b, AP_DUMP_RANGES, to_sink, &k), AP_OK);
 	const char *expected =
 		"table 0x80000000, level 1\n"
-		"  [0] 0x0..0x3fffffff table 0x80001000\n"
+		"  [0] 0x0000000000000000..0x000000003fffffff table 0x80001000\n"
 		"  table 0x80001000, level 2\n"
-		"    [0] 0x0..0x1fffff table 0x80002000\n"
+		"    [0] 0x0000000000000000..0x00000000001fffff table 0x80002000\n"
 		"    table 0x80002000, level 3\n"
-		"      [0] 0x0..0xfff invalid\n"
-		"      [1-8] 0x1000..0x8fff -> 0x40001000 page ";
+		"      [0] 0x0000000000000000..0x0000000000000fff invalid\n"
+		"      [1-8] 0x0000000000001000..0x0000000000008fff -> 0x40001000 page ";
 	ck_assert_int_eq(strncmp(k.text, expected, strlen(expected)), 0);
-	ck_assert_ptr_nonnull(strstr(k.text, "\n      [9-511] 0x9000..0x1fffff invalid\n"
-					     "    [1-511] 0x200000..0x3fffffff invalid\n"
-					     "  [1] 0x40000000..0x7fffffff table 0x80003000\n"
+	ck_assert_ptr_nonnull(strstr(k.text, "\n      [9-511] 0x0000000000009000..0x00000000001fffff invalid\n"
+					     "    [1-511] 0x0000000000200000..0x000000003fffffff invalid\n"
+					     "  [1] 0x0000000040000000..0x000000007fffffff table 0x80003000\n"
 					     "  table 0x80003000, level 2\n"
-					     "    [0] 0x40000000..0x401fffff -> 0x40200000 block "));
-	ck_assert_ptr_nonnull(strstr(k.text, "\n  [2-511] 0x80000000..0x7fffffffff invalid\n"));
+					     "    [0] 0x0000000040000000..0x00000000401fffff -> 0x40200000 block "));
+	ck_assert_ptr_nonnull(strstr(k.text, "\n  [2-511] 0x0000000080000000..0x0000007fffffffff invalid\n"));
 	ck_assert_int_eq(ap_mapping_destroy(b), AP_OK);
 	pool_destroy(p);
 }
@@ -507,9 +507,9 @@ START_TEST(dump_ranges_of_shared_tables_ends)
 	static sink_t k;
 	memset(&k, 0, sizeof(k));
 	ck_assert_int_eq(ap_mapping_dump_as(a, AP_DUMP_RANGES, to_sink, &k), AP_OK);
-	ck_assert_ptr_nonnull(strstr(k.text, "        [7] 0x7000..0x7fff reserved encoding (faults)\n"));
-	ck_assert_ptr_nonnull(strstr(k.text, "      [1] 0x200000..0x3fffff table 0x80003000 (shared: printed above)\n"));
-	ck_assert_ptr_nonnull(strstr(k.text, "  [511] 0xff8000000000..0xffffffffffff table 0x80001000 (shared: printed above)\n"));
+	ck_assert_ptr_nonnull(strstr(k.text, "        [7] 0x0000000000007000..0x0000000000007fff reserved encoding (faults)\n"));
+	ck_assert_ptr_nonnull(strstr(k.text, "      [1] 0x0000000000200000..0x00000000003fffff table 0x80003000 (shared: printed above)\n"));
+	ck_assert_ptr_nonnull(strstr(k.text, "  [511] 0x0000ff8000000000..0x0000ffffffffffff table 0x80001000 (shared: printed above)\n"));
 	memset(&k, 0, sizeof(k));
 	ck_assert_int_eq(ap_mapping_dump_as(a, AP_DUMP_JSON, to_sink, &k), AP_OK);
 	check_json_shape(k.text);

@@ -66,24 +66,10 @@ typedef struct image {
 /* image.c */
 bool image_load(image_t *img);
 void image_free(image_t *img);
-/* The descriptor @p index of the table at physical address @p table. */
-uint64_t image_entry(const image_t *img, uint64_t table, unsigned index);
 /* Whether @p pa is the start of a table inside the image. */
 bool image_has_table(const image_t *img, uint64_t pa);
-/* Lowest input address and size of the input space the root covers. */
-uint64_t image_va_base(const image_t *img);
-uint64_t level_block_size(unsigned level);
-
-/* One walk of an input address through the image. */
-typedef struct walk_result {
-	bool mapped;
-	unsigned level;      /* leaf level, or where the walk stopped */
-	uint64_t descriptor;
-	uint64_t output_address;
-	const char *fault;   /* why the walk stopped when not mapped */
-} walk_result_t;
-
-bool image_walk(const image_t *img, uint64_t va, walk_result_t *result);
+/* Adopts the loaded image read-only; prints why not and returns false. */
+bool image_open(image_t *img, ap_mapping_t **mapping);
 
 /* output.c: writes @p bytes to @p path in @p format ("bin", "c", "asm")
  * through a temporary file, so nothing is left on failure. */

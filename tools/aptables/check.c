@@ -1,21 +1,24 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * aptables check: what the MMU would reject or misread in an image, each
- * finding with the byte offset of its descriptor.
+ * finding with the byte offset of its descriptor. The library walks the
+ * image (ap_mapping_walk_runs on the adopted tables) and stops at a table
+ * outside the image or one reached twice; each run of descriptors it hands
+ * over is checked here.
  */
 #include "aptables.h"
 
 typedef struct checker {
 	const image_t *img;
 	unsigned findings;
-	unsigned char *visited; /* per table slot: reached already */
+	const uint64_t *last_group; /* the contiguous group checked last */
 } checker_t;
 
-static void finding(checker_t *c, uint64_t table, unsigned index, const char *what, uint64_t bits)
+static void finding(checker_t *c, const uint64_t *entry, const char *what)
 {
+	const unsigned char *at = (const unsigned char *)entry;
 	printf("%s: offset 0x%llx: %s (descriptor 0x%016llx)\n", c->img->path,
-	       (unsigned long long)(table - c->img->base + index * 8ull), what,
-	       (unsigned long long)bits);
+	       (unsigned long long)(at - c->img->bytes), what, (unsigned long long)*entry);
 	c->findings++;
 }
 
@@ -27,36 +30,24 @@ static void finding(checker_t *c, uint64_t table, unsigned index, const char *wh
 /* Descriptors a contiguous run spans with 4 KiB pages, at every level. */
 #define CONTIGUOUS_ENTRIES 16u
 
-static void check_table(checker_t *c, uint64_t table, unsigned level);
-
-static void check_entry(checker_t *c, uint64_t table, unsigned index, unsigned level)
+/* Checks one valid non-table descriptor. */
+static void check_leaf(checker_t *c, const uint64_t *entry, unsigned level, uint64_t block_size)
 {
-	uint64_t bits = image_entry(c->img, table, index);
-	if (!ap_pte_is_valid(bits))
-		return;
+	uint64_t bits = *entry;
 	if (bits & HIGH_ADDRESS_BITS)
-		finding(c, table, index, "reserved output-address bits 51:48 set", bits);
-	if (ap_pte_is_table(bits, level)) {
-		uint64_t next = ap_pte_output_address(bits, level);
-		if (!image_has_table(c->img, next))
-			finding(c, table, index, "table pointer outside the image", bits);
-		else
-			check_table(c, next, level + 1);
-		return;
-	}
+		finding(c, entry, "reserved output-address bits 51:48 set");
 	if (level == 0) {
-		finding(c, table, index, "block descriptor at level 0 (not allowed with 4 KiB pages)", bits);
+		finding(c, entry, "block descriptor at level 0 (not allowed with 4 KiB pages)");
 		return;
 	}
 	if (level == 3 && !ap_pte_is_table_or_page(bits)) {
-		finding(c, table, index, "reserved level 3 encoding (valid with bit 1 clear)", bits);
+		finding(c, entry, "reserved level 3 encoding (valid with bit 1 clear)");
 		return;
 	}
-	uint64_t out = bits & ((UINT64_C(1) << 48) - 1) & ~(uint64_t)(AP_PAGE_SIZE - 1);
-	if (out % level_block_size(level))
-		finding(c, table, index, "block output address not aligned to its size", bits);
+	if (ap_pte_output_address(bits, 3) % block_size)
+		finding(c, entry, "block output address not aligned to its size");
 	if ((c->img->regime == AP_REGIME_EL2 || c->img->regime == AP_REGIME_EL3) && !(bits & AP1))
-		finding(c, table, index, "AP[1] clear, but it is RES1 in the EL2/EL3 format", bits);
+		finding(c, entry, "AP[1] clear, but it is RES1 in the EL2/EL3 format");
 }
 
 /*
@@ -64,44 +55,44 @@ static void check_entry(checker_t *c, uint64_t table, unsigned index, unsigned l
  * aligned range with the same attributes; if any entry breaks that, the
  * TLB may hold a wrong translation.
  */
-static void check_contiguous_group(checker_t *c, uint64_t table, unsigned first, unsigned level)
+static void check_contiguous_group(checker_t *c, const uint64_t *group, unsigned level,
+				   uint64_t step)
 {
-	uint64_t head = image_entry(c->img, table, first);
 	bool any = false;
 	for (unsigned i = 0; i < CONTIGUOUS_ENTRIES; i++)
-		any |= (image_entry(c->img, table, first + i) & CONTIGUOUS) != 0;
+		any |= (group[i] & CONTIGUOUS) != 0;
 	if (!any)
 		return;
-	uint64_t step = level_block_size(level);
-	uint64_t base = ap_pte_output_address(head, level);
+	uint64_t head = group[0], base = ap_pte_output_address(head, level);
 	bool ok = ap_pte_is_valid(head) && !ap_pte_is_table(head, level) &&
 		  base % (step * CONTIGUOUS_ENTRIES) == 0;
-	for (unsigned i = 0; ok && i < CONTIGUOUS_ENTRIES; i++) {
-		uint64_t bits = image_entry(c->img, table, first + i);
-		ok = (bits & CONTIGUOUS) && ap_pte_is_valid(bits) &&
-		     ap_pte_output_address(bits, level) == base + i * step &&
-		     ap_pte_flags(bits, level) == ap_pte_flags(head, level);
-	}
+	for (unsigned i = 0; ok && i < CONTIGUOUS_ENTRIES; i++)
+		ok = (group[i] & CONTIGUOUS) && ap_pte_is_valid(group[i]) &&
+		     ap_pte_output_address(group[i], level) == base + i * step &&
+		     ap_pte_flags(group[i], level) == ap_pte_flags(head, level);
 	if (!ok)
-		finding(c, table, first, "contiguous hint on 16 entries that are not one aligned, "
-			"uniform range", head);
+		finding(c, group, "contiguous hint on 16 entries that are not one aligned, uniform range");
 }
 
-static void check_table(checker_t *c, uint64_t table, unsigned level)
+static int check_run(void *ctx, const ap_region_t *region, const uint64_t *descriptors,
+		     size_t count, unsigned level)
 {
-	size_t slot = (size_t)((table - c->img->base) / AP_PAGE_SIZE);
-	if (c->visited[slot]) {
-		printf("%s: offset 0x%llx: table reached twice (a loop or a shared table)\n",
-		       c->img->path, (unsigned long long)(table - c->img->base));
-		c->findings++;
-		return;
+	checker_t *c = ctx;
+	uint64_t step = region->size / count;
+	for (size_t i = 0; i < count; i++) {
+		const uint64_t *entry = &descriptors[i];
+		if (ap_pte_is_valid(*entry))
+			check_leaf(c, entry, level, step);
+		/* The group this entry belongs to, once: its 16 entries lie in
+		 * the same table, aligned to 128 bytes. */
+		const uint64_t *group =
+			(const uint64_t *)((uintptr_t)entry & ~(uintptr_t)(CONTIGUOUS_ENTRIES * 8 - 1));
+		if (level > 0 && group != c->last_group) {
+			c->last_group = group;
+			check_contiguous_group(c, group, level, step);
+		}
 	}
-	c->visited[slot] = 1;
-	for (unsigned i = 0; i < 512; i++)
-		check_entry(c, table, i, level);
-	if (level > 0)
-		for (unsigned i = 0; i < 512; i += CONTIGUOUS_ENTRIES)
-			check_contiguous_group(c, table, i, level);
+	return 0;
 }
 
 int command_check(int argc, char **argv)
@@ -111,18 +102,35 @@ int command_check(int argc, char **argv)
 	int status = image_options(argc, argv, &img, NULL, &first);
 	if (status)
 		return status;
+	ap_mapping_t *m;
 	if (!image_load(&img))
 		return 1;
-	unsigned char visited[4096] = {0};
-	if (img.size / AP_PAGE_SIZE > sizeof(visited)) {
-		fprintf(stderr, "%s: more than %zu tables\n", img.path, sizeof(visited));
+	if (!image_open(&img, &m)) {
 		image_free(&img);
 		return 1;
 	}
-	checker_t c = {&img, 0, visited};
-	check_table(&c, img.base, img.root_level);
+	checker_t c = {&img, 0, NULL};
+	uint64_t size;
+	ap_mapping_size(m, &size);
+	uint64_t start = img.va_range == AP_VA_RANGE_UPPER ? 0 - size : 0;
+	ap_region_t all = {start, size};
+	ap_error_t err = AP_ERROR_INIT;
+	ap_status_t walked = ap_mapping_walk_runs(m, &all, check_run, &c, &err);
+	if (walked == AP_ERR_BAD_TABLE_ADDRESS) {
+		printf("%s: table pointer outside the image (table 0x%llx)\n", img.path,
+		       (unsigned long long)err.address);
+		c.findings++;
+	} else if (walked == AP_ERR_MALFORMED_TABLE) {
+		printf("%s: offset 0x%llx: table reached twice (a loop or a shared table)\n",
+		       img.path, (unsigned long long)(err.address - img.base));
+		c.findings++;
+	} else if (walked != AP_OK) {
+		fprintf(stderr, "%s: %s\n", img.path, ap_strerror(walked));
+		c.findings++;
+	}
 	if (c.findings == 0)
 		printf("%s: no findings\n", img.path);
+	ap_mapping_destroy(m);
 	image_free(&img);
 	return c.findings ? 1 : 0;
 }

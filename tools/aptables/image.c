@@ -1,33 +1,16 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
- * A table image as the target loads it: little-endian descriptors in 4 KiB
- * tables from a base address. The library cannot adopt tables it did not
- * build, so images are read here with its public descriptor helpers
- * (ap_pte_*), walking as the MMU would.
+ * A table image as the target loads it: descriptors in 4 KiB tables from a
+ * base address, adopted by the library (ap_mapping_open) so that its own
+ * walker, translate and dump read it. Descriptors are read in the host's
+ * byte order, which is the target's on the little-endian hosts the tool
+ * runs on.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aptables.h"
-
-uint64_t level_block_size(unsigned level)
-{
-	return (uint64_t)AP_PAGE_SIZE << (9 * (3 - level));
-}
-
-/* Bytes of input address space the root level covers. */
-static uint64_t space_size(unsigned root_level)
-{
-	return level_block_size(root_level) * 512;
-}
-
-uint64_t image_va_base(const image_t *img)
-{
-	if (img->va_range == AP_VA_RANGE_UPPER)
-		return 0 - space_size(img->root_level);
-	return 0;
-}
 
 bool image_load(image_t *img)
 {
@@ -78,51 +61,29 @@ bool image_has_table(const image_t *img, uint64_t pa)
 	return pa >= img->base && (pa - img->base) % AP_PAGE_SIZE == 0 && pa - img->base < img->size;
 }
 
-uint64_t image_entry(const image_t *img, uint64_t table, unsigned index)
+/* The translation of an image: a table's physical address is where it
+ * lies in the file; nothing outside the image translates. */
+static void *image_table(void *ctx, ap_pa_t pa)
 {
-	const unsigned char *p = img->bytes + (table - img->base) + (size_t)index * 8;
-	uint64_t bits = 0;
-	for (unsigned b = 0; b < 8; b++)
-		bits |= (uint64_t)p[b] << (8 * b);
-	return bits;
+	image_t *img = ctx;
+	return image_has_table(img, pa) ? img->bytes + (pa - img->base) : NULL;
 }
 
-static bool stop(walk_result_t *r, unsigned level, uint64_t bits, const char *why)
+bool image_open(image_t *img, ap_mapping_t **mapping)
 {
-	r->mapped = false;
-	r->level = level;
-	r->descriptor = bits;
-	r->fault = why;
-	return true;
-}
-
-bool image_walk(const image_t *img, uint64_t va, walk_result_t *r)
-{
-	memset(r, 0, sizeof(*r));
-	uint64_t offset = va - image_va_base(img);
-	if (offset >= space_size(img->root_level))
-		return false; /* outside the table's input range */
-	uint64_t table = img->base;
-	for (unsigned level = img->root_level; level <= 3; level++) {
-		unsigned index = (unsigned)((offset / level_block_size(level)) % 512);
-		uint64_t bits = image_entry(img, table, index);
-		if (!ap_pte_is_valid(bits))
-			return stop(r, level, bits, "translation fault");
-		if (ap_pte_is_table(bits, level)) {
-			table = ap_pte_output_address(bits, level);
-			if (!image_has_table(img, table))
-				return stop(r, level, bits, "table outside the image");
-			continue;
-		}
-		if (level == 0 || (level == 3 && !ap_pte_is_table_or_page(bits)))
-			return stop(r, level, bits, "translation fault (reserved encoding)");
-		r->mapped = true;
-		r->level = level;
-		r->descriptor = bits;
-		r->output_address = ap_pte_output_address(bits, level) + (offset % level_block_size(level));
-		return true;
-	}
-	return stop(r, 3, 0, "translation fault");
+	const ap_regime_t *regime;
+	ap_mapping_options_t options = AP_MAPPING_OPTIONS_INIT;
+	ap_translation_ops_t ops = AP_TRANSLATION_OPS_INIT;
+	ops.physical_to_virtual = image_table;
+	ap_status_t status = ap_regime_get(img->regime, &regime);
+	options.regime = regime;
+	options.root_level = img->root_level;
+	options.va_range = img->va_range;
+	if (status == AP_OK)
+		status = ap_mapping_open(&options, &ops, img, img->base, AP_OPEN_READ_ONLY, mapping);
+	if (status != AP_OK)
+		fprintf(stderr, "%s: %s\n", img->path, ap_strerror(status));
+	return status == AP_OK;
 }
 
 /* ------------------------------------------------------------ options */

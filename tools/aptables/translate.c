@@ -4,23 +4,32 @@
 
 #include "aptables.h"
 
-static void show(const image_t *img, uint64_t va)
+/* One address through the library's translate, as the MMU would walk it. */
+static void show(const image_t *img, const ap_mapping_t *m, uint64_t va)
 {
-	walk_result_t r;
-	if (!image_walk(img, va, &r)) {
+	ap_translate_result_t r = AP_TRANSLATE_RESULT_INIT;
+	ap_status_t status = ap_mapping_translate(m, va, &r);
+	if (status == AP_ERR_ADDRESS_RANGE) {
 		printf("0x%016llx: outside the table's input range\n", (unsigned long long)va);
 		return;
 	}
-	if (!r.mapped) {
-		printf("0x%016llx: %s at level %u\n", (unsigned long long)va, r.fault, r.level);
+	if (status == AP_ERR_BAD_TABLE_ADDRESS) {
+		printf("0x%016llx: table outside the image\n", (unsigned long long)va);
 		return;
 	}
-	char names[256];
-	attribute_names(img->regime, ap_pte_flags(r.descriptor, r.level), names, sizeof(names));
-	uint64_t size = level_block_size(r.level);
+	if (status != AP_OK) {
+		bool reserved = ap_pte_is_valid(r.descriptor);
+		printf("0x%016llx: translation fault%s at level %u\n", (unsigned long long)va,
+		       reserved ? " (reserved encoding)" : "", r.level);
+		return;
+	}
+	char names[512];
+	size_t needed;
+	if (ap_attrs_describe(img->regime, r.attributes, names, sizeof(names), &needed) != AP_OK)
+		names[0] = '\0';
 	printf("0x%016llx -> 0x%016llx level %u %s (%llu KiB) %s\n", (unsigned long long)va,
 	       (unsigned long long)r.output_address, r.level, r.level == 3 ? "page" : "block",
-	       (unsigned long long)(size >> 10), names);
+	       (unsigned long long)(r.block_size >> 10), names);
 }
 
 static bool takes_value(const char *option)
@@ -61,10 +70,16 @@ int command_translate(int argc, char **argv)
 		fprintf(stderr, "usage: aptables translate IMAGE --base ADDR [options] VA...\n");
 		return 2;
 	}
+	ap_mapping_t *m;
 	if (!image_load(&img))
 		return 1;
+	if (!image_open(&img, &m)) {
+		image_free(&img);
+		return 1;
+	}
 	for (int i = 0; i < count; i++)
-		show(&img, vas[i]);
+		show(&img, m, vas[i]);
+	ap_mapping_destroy(m);
 	image_free(&img);
 	return 0;
 }
