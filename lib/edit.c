@@ -146,6 +146,8 @@ void ap__compact(ap_mapping_t *m)
 	compact_t c;
 	error_detail_t detail;
 	ap__edit_begin(&c.e, m, &detail);
+	for (unsigned i = 0; i <= AP_LEAF_LEVEL; i++)
+		c.kept[i] = false; /* a root at level 3 is scanned before any descent */
 	span_t all = {m->va_base, m->va_base + (m->va_size - 1)};
 	/* A subtable that does not translate ends the walk: compaction only
 	 * ever removes, so stopping early leaves a correct table. */

@@ -46,6 +46,7 @@ build() {
 	"$CLANG" "$@" $common "$srcdir/fuzz/fuzz_api.c" $objs -o "$dir/fuzz_api" || return 1
 	"$CLANG" "$@" $common "$srcdir/fuzz/fuzz_mapfile.c" $objs "$dir/mapfile.o" \
 		-o "$dir/fuzz_mapfile" || return 1
+	"$CLANG" "$@" $common "$srcdir/fuzz/fuzz_adopt.c" $objs -o "$dir/fuzz_adopt" || return 1
 }
 
 echo "building the fuzzers with $($CLANG --version | head -1)"
@@ -55,22 +56,22 @@ build "$work/obj" -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all 
 }
 
 status=0
-for t in api mapfile; do
+for t in api mapfile adopt; do
 	cp -R "$srcdir/fuzz/corpus/$t" "$work/corpus/$t"
 	chmod -R u+w "$work/corpus/$t"
 	mask=0
 	test $t = mapfile && mask=2 # the parser's error messages
 	(cd "$work" && "$work/obj/fuzz_$t" -max_total_time="$seconds" -close_fd_mask=$mask \
-		-print_final_stats=1 -artifact_prefix="$work/crash-$t-" "$work/corpus/$t" \
+		-timeout=10 -print_final_stats=1 -artifact_prefix="$work/crash-$t-" "$work/corpus/$t" \
 		>"$work/$t.log" 2>&1; echo $? >"$work/$t.rc") &
 done
 wait
-for t in api mapfile; do
+for t in api mapfile adopt; do
 	rc=$(cat "$work/$t.rc")
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$t.log")
 	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/$t.log")
 	echo "fuzz_$t: exit $rc, ${runs:-?} executions in ${seconds}s (${speed:-?}/s), corpus $(ls "$work/corpus/$t" | wc -l) inputs"
-	if test "$rc" != 0 || grep -q "ERROR: \|runtime error:\|^fuzz_api: \|^fuzz_mapfile: " "$work/$t.log"; then
+	if test "$rc" != 0 || grep -q "ERROR: \|runtime error:\|^fuzz_api: \|^fuzz_mapfile: \|^fuzz_adopt: " "$work/$t.log"; then
 		echo "FAIL: fuzz_$t found a problem; its log ($work/$t.log) ends:"
 		tail -40 "$work/$t.log"
 		ls "$work"/crash-$t-* 2>/dev/null
@@ -83,14 +84,14 @@ profdata=$(command -v llvm-profdata-14 || command -v llvm-profdata)
 cov=$(command -v llvm-cov-14 || command -v llvm-cov)
 if test $status = 0 && test "${FUZZ_COVERAGE:-0}" != 0 && test -n "$profdata" && test -n "$cov"; then
 	if build "$work/cov" -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping; then
-		for t in api mapfile; do
+		for t in api mapfile adopt; do
 			LLVM_PROFILE_FILE="$work/cov/$t.profraw" "$work/cov/fuzz_$t" -runs=0 \
 				-close_fd_mask=2 "$work/corpus/$t" >/dev/null 2>&1
 		done
 		"$profdata" merge -o "$work/cov/all.profdata" "$work"/cov/*.profraw &&
-			"$cov" report "$work/cov/fuzz_api" -object "$work/cov/fuzz_mapfile" \
+			"$cov" report "$work/cov/fuzz_api" -object "$work/cov/fuzz_mapfile" -object "$work/cov/fuzz_adopt" \
 				-instr-profile="$work/cov/all.profdata" "$srcdir/lib" | tail -1 |
-			awk '{ print "line coverage of lib/ by both corpora: " $10 " (" $8 " lines, " $9 " missed)" }'
+			awk '{ print "line coverage of lib/ by the three corpora: " $10 " (" $8 " lines, " $9 " missed)" }'
 	fi
 else
 	echo "coverage: not measured (llvm-profdata/llvm-cov missing, FUZZ_COVERAGE=0, or a failure)"
