@@ -195,6 +195,8 @@ const char *ap_version_string(void);
 #define AP_EL1_NS_TABLE ((ap_attrs_t)1 << 63)         /**< Table attribute: NSTable. */
 #define AP_EL1_SHAREABILITY_MASK AP_EL1_INNER_SHAREABLE /**< Bits holding the shareability. */
 #define AP_EL1_ATTRIBUTE_INDEX_MASK AP_EL1_ATTRIBUTE_INDEX_7 /**< Bits holding the MAIR index. */
+/** Bits 7:6 holding AP[2:1], ::AP_EL1_READ_ONLY and ::AP_EL1_USER. */
+#define AP_EL1_AP_MASK (AP_EL1_READ_ONLY | AP_EL1_USER)
 /** @} */
 
 /** @name EL2 and EL3 stage 1 attributes
@@ -232,6 +234,9 @@ const char *ap_version_string(void);
 #define AP_EL23_NS_TABLE ((ap_attrs_t)1 << 63)         /**< Table attribute: NSTable. */
 #define AP_EL23_SHAREABILITY_MASK AP_EL23_INNER_SHAREABLE /**< Bits holding the shareability. */
 #define AP_EL23_ATTRIBUTE_INDEX_MASK AP_EL23_ATTRIBUTE_INDEX_7 /**< Bits holding the MAIR index. */
+/** Bits 7:6 holding AP[2:1]; AP[1] (::AP_EL23_USER_RES1) is RES1, so only
+ *  AP[2] (::AP_EL23_READ_ONLY) is a choice. */
+#define AP_EL23_AP_MASK (AP_EL23_READ_ONLY | AP_EL23_USER_RES1)
 /** @} */
 
 /** @name Stage 2 attributes
@@ -261,6 +266,13 @@ const char *ap_version_string(void);
 #define AP_S2_SWFLAG_1 ((ap_attrs_t)1 << 56)               /**< Software flag 1. */
 #define AP_S2_SWFLAG_2 ((ap_attrs_t)1 << 57)               /**< Software flag 2. */
 #define AP_S2_SWFLAG_3 ((ap_attrs_t)1 << 58)               /**< Software flag 3. */
+/** Bits 5:2 holding MemAttr[3:0]; the AP_S2_MEMATTR_* values are encodings of
+ *  this whole field (a device type, or an inner and an outer normal value). */
+#define AP_S2_MEMATTR_MASK ((ap_attrs_t)0xf << 2)
+/** Bits 7:6 holding S2AP[1:0]; the AP_S2_S2AP_ACCESS_* values are its encodings. */
+#define AP_S2_S2AP_MASK ((ap_attrs_t)3 << 6)
+/** Bits 9:8 holding SH[1:0]; the AP_S2_SH_* values are its encodings. */
+#define AP_S2_SH_MASK ((ap_attrs_t)3 << 8)
 /** @} */
 
 /* ------------------------------------------------------------------------ */
@@ -794,9 +806,18 @@ ap_status_t ap_descriptor_set(ap_descriptor_t *d, ap_pa_t pa, ap_attrs_t flags);
 /**
  * @brief Sets the bits @p set and clears the bits @p clear in the flags of
  *        @p d, keeping its output address.
+ *
+ * A bit may not be in both @p set and @p clear: that request has no single
+ * meaning, and for a multi-bit field such as S2AP it used to give neither
+ * the old nor the asked-for value. To store one value of a field, clear the
+ * field's other bits, e.g. to make a stage 2 page read-only:
+ * @code
+ * ap_descriptor_modify_flags(d, AP_S2_S2AP_ACCESS_RO, AP_S2_S2AP_MASK & ~AP_S2_S2AP_ACCESS_RO);
+ * @endcode
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT @p d is NULL.
- * @retval AP_ERR_INVALID_FLAGS the change would flip ::AP_ATTR_TABLE_OR_PAGE,
+ * @retval AP_ERR_INVALID_FLAGS @p set and @p clear share a bit (nothing is
+ *         changed), the change would flip ::AP_ATTR_TABLE_OR_PAGE,
  *         touches bits of the output-address field, or gives an encoding
  *         ap_descriptor_set() refuses (a valid level-0 entry, a valid
  *         level-3 entry without ::AP_ATTR_TABLE_OR_PAGE).

@@ -152,6 +152,10 @@ AP_EXPORT ap_status_t ap_descriptor_modify_flags(ap_descriptor_t *d, ap_attrs_t 
 {
 	if (!d)
 		return AP_ERR_INVALID_ARGUMENT;
+	/* A bit both set and cleared is ambiguous; whichever we applied last
+	 * would silently win (set-RO plus clear-RW gave S2AP none). */
+	if (set & clear)
+		return AP_ERR_INVALID_FLAGS;
 	uint64_t old = current_value(d);
 	uint64_t mask = oa_mask(old, d->level);
 	ap_attrs_t old_flags = old & ~mask;
