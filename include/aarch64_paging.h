@@ -154,6 +154,29 @@ const char *ap_version_string(void);
 
 /* ------------------------------------------------------------------------ */
 /** @name Attribute bits shared by all descriptor formats
+ *
+ * <b>Which attribute bits a map accepts.</b>
+ * ap_mapping_map() and ap_mapping_map_auto() write block and page
+ * descriptors, so they accept exactly the bits the Arm ARM (VMSAv8-64, 4 KiB
+ * granule, 48-bit output address) defines for a block or page descriptor of
+ * the mapping's format, and refuse any other with ::AP_ERR_INVALID_FLAGS:
+ * - every format: ::AP_ATTR_TABLE_OR_PAGE (the library chooses it), the
+ *   output-address bits 47:12 (except nT, bit 16, in a stage 1 block),
+ *   bits 49:48 (RES0 with 48-bit output addresses) and bit 63 (ignored in a
+ *   block or page; it has a name only as a table attribute, ::AP_EL1_NS_TABLE);
+ * - EL2 (::AP_REGIME_EL2): bit 11 (::AP_EL23_NON_GLOBAL: one VA range, no
+ *   ASID, RES0) and bit 53 (PXN: one privilege level, RES0; XN is bit 54);
+ * - EL3 (::AP_REGIME_EL3): bit 53 as at EL2. Bit 11 is accepted: it is
+ *   ::AP_EL23_NSE with FEAT_RME;
+ * - stage 2: bit 50 (GP exists only in stage 1).
+ *
+ * Bits that an optional feature defines are accepted, because the library
+ * cannot know what the PE implements: DBM (FEAT_HAFDBS), GP (FEAT_BTI), nT
+ * (FEAT_BBM), FnXS (FEAT_XS), XN[0] (FEAT_XNX), NSE (FEAT_RME) and PBHA
+ * (FEAT_HPDS2, bits 62:59, which share their positions with the table
+ * attributes ::AP_EL1_PXN_TABLE ... ::AP_EL1_AP_TABLE_NO_WRITE). So are the
+ * software bits 58:55. ap_descriptor_set() and ap_descriptor_modify_flags()
+ * keep their own, older rules: they edit raw descriptors.
  * @{ */
 #define AP_ATTR_VALID ((ap_attrs_t)1 << 0)         /**< The descriptor is valid. */
 #define AP_ATTR_TABLE_OR_PAGE ((ap_attrs_t)1 << 1) /**< Table (levels 0-2) or page (level 3) rather than block. */
@@ -197,6 +220,10 @@ const char *ap_version_string(void);
 #define AP_EL1_ATTRIBUTE_INDEX_MASK AP_EL1_ATTRIBUTE_INDEX_7 /**< Bits holding the MAIR index. */
 /** Bits 7:6 holding AP[2:1], ::AP_EL1_READ_ONLY and ::AP_EL1_USER. */
 #define AP_EL1_AP_MASK (AP_EL1_READ_ONLY | AP_EL1_USER)
+/** Bits 62:59 of a block or page: PBHA[3:0], page-based hardware attributes
+ *  (FEAT_HPDS2, IMPLEMENTATION DEFINED use). In a table descriptor the same
+ *  bits are the table attributes above. */
+#define AP_EL1_PBHA_MASK ((ap_attrs_t)0xf << 59)
 /** @} */
 
 /** @name EL2 and EL3 stage 1 attributes
@@ -237,6 +264,12 @@ const char *ap_version_string(void);
 /** Bits 7:6 holding AP[2:1]; AP[1] (::AP_EL23_USER_RES1) is RES1, so only
  *  AP[2] (::AP_EL23_READ_ONLY) is a choice. */
 #define AP_EL23_AP_MASK (AP_EL23_READ_ONLY | AP_EL23_USER_RES1)
+/** Bit 11 at EL3 with FEAT_RME: NSE, which with ::AP_EL23_NS selects the
+ *  Secure, Non-secure, Root or Realm physical address space. The same bit
+ *  as ::AP_EL23_NON_GLOBAL; RES0 at EL2, where a map refuses it. */
+#define AP_EL23_NSE ((ap_attrs_t)1 << 11)
+/** Bits 62:59 of a block or page: PBHA[3:0] (FEAT_HPDS2), as ::AP_EL1_PBHA_MASK. */
+#define AP_EL23_PBHA_MASK ((ap_attrs_t)0xf << 59)
 /** @} */
 
 /** @name Stage 2 attributes
@@ -261,7 +294,16 @@ const char *ap_version_string(void);
 #define AP_S2_SH_OUTER ((ap_attrs_t)2 << 8)                /**< Outer shareable. */
 #define AP_S2_SH_INNER ((ap_attrs_t)3 << 8)                /**< Inner shareable. */
 #define AP_S2_ACCESS_FLAG ((ap_attrs_t)1 << 10)            /**< Access flag. */
-#define AP_S2_XN ((ap_attrs_t)1 << 54)                     /**< Execute-never. */
+/** FnXS (FEAT_XS): accesses to this memory do not get the XS attribute. */
+#define AP_S2_FNXS ((ap_attrs_t)1 << 11)
+#define AP_S2_DBM ((ap_attrs_t)1 << 51)                    /**< Dirty bit modifier (FEAT_HAFDBS). */
+#define AP_S2_CONTIGUOUS ((ap_attrs_t)1 << 52)             /**< Contiguous hint. */
+/** XN[0], bit 53 (FEAT_XNX; RES0 without it). With ::AP_S2_XN (XN[1], bit 54)
+ *  it forms XN[1:0]: 00 executable at EL1 and EL0; 01 not at EL1 (PXN);
+ *  10 at neither; 11 not at EL0 (UXN). Without FEAT_XNX only XN[1] counts. */
+#define AP_S2_XN0 ((ap_attrs_t)1 << 53)
+/** Execute-never: XN[1], bit 54; see ::AP_S2_XN0 for XN[0]. */
+#define AP_S2_XN ((ap_attrs_t)1 << 54)
 #define AP_S2_SWFLAG_0 ((ap_attrs_t)1 << 55)               /**< Software flag 0. */
 #define AP_S2_SWFLAG_1 ((ap_attrs_t)1 << 56)               /**< Software flag 1. */
 #define AP_S2_SWFLAG_2 ((ap_attrs_t)1 << 57)               /**< Software flag 2. */
@@ -273,6 +315,10 @@ const char *ap_version_string(void);
 #define AP_S2_S2AP_MASK ((ap_attrs_t)3 << 6)
 /** Bits 9:8 holding SH[1:0]; the AP_S2_SH_* values are its encodings. */
 #define AP_S2_SH_MASK ((ap_attrs_t)3 << 8)
+/** Bits 54:53 holding XN[1:0] (::AP_S2_XN and ::AP_S2_XN0). */
+#define AP_S2_XN_MASK (AP_S2_XN | AP_S2_XN0)
+/** Bits 62:59: PBHA[3:0] (FEAT_HPDS2), as ::AP_EL1_PBHA_MASK. */
+#define AP_S2_PBHA_MASK ((ap_attrs_t)0xf << 59)
 /** @} */
 
 /* ------------------------------------------------------------------------ */
@@ -728,7 +774,11 @@ ap_status_t ap_mapping_destroy(ap_mapping_t *mapping);
  * @retval AP_ERR_INVALID_ARGUMENT NULL @p mapping or @p region, bad @p err->size, unknown constraint bits.
  * @retval AP_ERR_REGION_BACKWARDS the region wraps past 2^64.
  * @retval AP_ERR_ADDRESS_RANGE the region lies (partly) outside the table's VA range.
- * @retval AP_ERR_INVALID_FLAGS @p flags contain ::AP_ATTR_TABLE_OR_PAGE or bits of the output-address field.
+ * @retval AP_ERR_INVALID_FLAGS @p flags contain a bit a block or page of the
+ *         mapping's format cannot hold : ::AP_ATTR_TABLE_OR_PAGE, bits of the output-address
+ *         field, RES0 bits, or bits without a meaning in the format
+ *         (the rule is at ::AP_ATTR_VALID);
+ *         @c err->flags holds @p flags.
  * @retval AP_ERR_INVALID_VIRTUAL_ADDRESS the output range would pass 2^48 or wrap.
  * @retval AP_ERR_BREAK_BEFORE_MAKE the mapping is live and the change needs break-before-make.
  * @retval AP_ERR_NO_MEMORY a table could not be allocated; nothing changed.

@@ -95,6 +95,29 @@ static inline uint64_t ap__flags_allowed_in_oa_field(format_t format)
 	return format == FORMAT_STAGE2 ? 0 : AP_EL1_NT;
 }
 
+/* The flags a map may write into a block or page of a regime: the bits the
+ * Arm ARM gives a meaning there (including those of optional features, which
+ * the library cannot see), as the header documents at AP_ATTR_VALID.
+ * TABLE_OR_PAGE is the library's choice, the address field is pa's. */
+static inline ap_attrs_t ap__map_flags_allowed(ap_regime_kind_t kind)
+{
+	const ap_attrs_t lower = UINT64_C(0xffc);                 /* bits 11:2 */
+	const ap_attrs_t upper = UINT64_C(0x7ffc000000000000);    /* bits 62:50 */
+	ap_attrs_t allowed = AP_ATTR_VALID | lower | upper;
+	switch (kind) {
+	case AP_REGIME_STAGE2:
+		return allowed & ~AP_EL1_GP; /* no guarded pages in stage 2 */
+	case AP_REGIME_EL2:
+		/* One VA range: nG is RES0. One privilege level: PXN is RES0. */
+		return (allowed | AP_EL1_NT) & ~(AP_EL23_NON_GLOBAL | AP_EL1_PXN);
+	case AP_REGIME_EL3:
+		/* Bit 11 is NSE with FEAT_RME; PXN is RES0 as at EL2. */
+		return (allowed | AP_EL1_NT) & ~AP_EL1_PXN;
+	default:
+		return allowed | AP_EL1_NT;
+	}
+}
+
 /* Output-address field of a descriptor at a level (depends on whether it is
  * a table/page or a block). */
 static inline uint64_t oa_mask(uint64_t bits, unsigned level)

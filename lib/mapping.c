@@ -227,8 +227,10 @@ map_checked(ap_mapping_t *m, const ap_region_t *region, ap_pa_t pa, ap_attrs_t f
 	error_detail_t detail;
 	span_t s;
 	bool empty;
-	if (flags & AP_ATTR_TABLE_OR_PAGE ||
-	    (flags & OA_FIELD_MASK & ~ap__flags_allowed_in_oa_field(m->format))) {
+	/* One check for every bit a block or page of this regime cannot hold:
+	 * TABLE_OR_PAGE, the address field (nT aside), RES0 bits and bits the
+	 * format does not define. */
+	if (flags & ~ap__map_flags_allowed(m->regime->kind)) {
 		detail.flags = flags;
 		return report(err, &detail, AP_ERR_INVALID_FLAGS);
 	}

@@ -6,6 +6,7 @@
  */
 #include "test_util.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -122,6 +123,126 @@ START_TEST(field_masks)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* What a map accepts, per regime: every named bit of the format, and no
+ * bit without a meaning in a block or page of it. */
+
+struct map_format {
+	ap_regime_kind_t kind;
+	uint16_t asid;
+	ap_attrs_t named; /* the union of the format's names for leaf bits */
+};
+
+#define EL1_NAMED                                                                               \
+	(AP_EL1_VALID | AP_EL1_ATTRIBUTE_INDEX_MASK | AP_EL1_NS | AP_EL1_AP_MASK |              \
+	 AP_EL1_SHAREABILITY_MASK | AP_EL1_ACCESSED | AP_EL1_NON_GLOBAL | AP_EL1_NT | AP_EL1_GP | \
+	 AP_EL1_DBM | AP_EL1_CONTIGUOUS_OR_PROTECTED | AP_EL1_PXN | AP_EL1_UXN |                 \
+	 AP_EL1_SWFLAG_0 | AP_EL1_SWFLAG_1 | AP_EL1_SWFLAG_2 | AP_EL1_SWFLAG_3 | AP_EL1_PBHA_MASK)
+#define EL23_COMMON_NAMED                                                                       \
+	(AP_EL23_VALID | AP_EL23_ATTRIBUTE_INDEX_MASK | AP_EL23_NS | AP_EL23_AP_MASK |          \
+	 AP_EL23_SHAREABILITY_MASK | AP_EL23_ACCESSED | AP_EL23_NT | AP_EL23_GP | AP_EL23_DBM |  \
+	 AP_EL23_CONTIGUOUS_OR_PROTECTED | AP_EL23_XN | AP_EL23_SWFLAG_0 | AP_EL23_SWFLAG_1 |    \
+	 AP_EL23_SWFLAG_2 | AP_EL23_SWFLAG_3 | AP_EL23_PBHA_MASK)
+#define S2_NAMED                                                                                \
+	(AP_S2_VALID | AP_S2_MEMATTR_MASK | AP_S2_S2AP_MASK | AP_S2_SH_MASK | AP_S2_ACCESS_FLAG | \
+	 AP_S2_FNXS | AP_S2_DBM | AP_S2_CONTIGUOUS | AP_S2_XN_MASK | AP_S2_SWFLAG_0 |             \
+	 AP_S2_SWFLAG_1 | AP_S2_SWFLAG_2 | AP_S2_SWFLAG_3 | AP_S2_PBHA_MASK)
+
+static const struct map_format map_formats[] = {
+	{AP_REGIME_EL1AND0, 1, EL1_NAMED},
+	{AP_REGIME_EL2AND0, 1, EL1_NAMED},
+	/* EL2 has no nG; EL3 calls bit 11 NSE (FEAT_RME). */
+	{AP_REGIME_EL2, 0, EL23_COMMON_NAMED},
+	{AP_REGIME_EL3, 0, EL23_COMMON_NAMED | AP_EL23_NSE},
+	{AP_REGIME_STAGE2, 0, S2_NAMED},
+};
+
+static ap_status_t map_one_page(const struct map_format *f, ap_attrs_t flags, ap_error_t *err,
+				uint64_t *tables)
+{
+	ap_mapping_options_t o = opts(regime_of(f->kind), 1, f->asid, AP_VA_RANGE_LOWER);
+	ap_mapping_t *m = NULL;
+	ck_assert_int_eq(ap_mapping_create_identity(&o, &m), AP_OK);
+	ap_region_t r = RS(0x40000000, PAGE);
+	ap_status_t st = ap_mapping_map(m, &r, 0x40000000, flags, AP_CONSTRAINT_NONE, err);
+	*tables = 0;
+	ck_assert_int_eq(ap_mapping_size(m, tables), AP_OK);
+	ck_assert_int_eq(ap_mapping_destroy(m), AP_OK);
+	return st;
+}
+
+/* Loop test over map_formats: each of the 64 bits alone (with VALID), and
+ * all named bits at once. */
+START_TEST(map_bits_per_format)
+{
+	const struct map_format *f = &map_formats[_i];
+	uint64_t root_only = 0;
+	ap_error_t err = new_error();
+	ck_assert_int_eq(map_one_page(f, 0, &err, &root_only), AP_OK);
+	for (unsigned n = 1; n < 64; n++) {
+		ap_attrs_t flags = AP_ATTR_VALID | BIT(n);
+		bool named = (f->named & BIT(n)) != 0;
+		uint64_t tables = 0;
+		err = new_error();
+		ap_status_t st = map_one_page(f, flags, &err, &tables);
+		if (named) {
+			ck_assert_msg(st == AP_OK, "regime %d: named bit %u refused: %s", (int)f->kind,
+				      n, ap_strerror(st));
+		} else {
+			ck_assert_msg(st == AP_ERR_INVALID_FLAGS, "regime %d: bit %u accepted (%s)",
+				      (int)f->kind, n, ap_strerror(st));
+			ck_assert_int_eq(err.status, AP_ERR_INVALID_FLAGS);
+			ck_assert_uint_eq(err.flags, flags);
+			/* Refused before anything was allocated. */
+			ck_assert_uint_eq(tables, root_only);
+		}
+	}
+	uint64_t tables = 0;
+	ck_assert_int_eq(map_one_page(f, f->named, NULL, &tables), AP_OK);
+}
+END_TEST
+
+/* The bits each format refuses, spelled out (the loop above derives them
+ * from the names; this says what the header promises). */
+START_TEST(map_refused_bits_named)
+{
+	static const struct {
+		ap_regime_kind_t kind;
+		uint16_t asid;
+		ap_attrs_t bit;
+	} refused[] = {
+		{AP_REGIME_EL2, 0, AP_EL23_NON_GLOBAL}, {AP_REGIME_EL2, 0, AP_EL1_PXN},
+		{AP_REGIME_EL3, 0, AP_EL1_PXN},         {AP_REGIME_STAGE2, 0, AP_EL1_GP},
+		{AP_REGIME_EL1AND0, 1, BIT(48)},        {AP_REGIME_EL1AND0, 1, BIT(49)},
+		{AP_REGIME_EL1AND0, 1, AP_EL1_NS_TABLE}, {AP_REGIME_STAGE2, 0, BIT(63)},
+		{AP_REGIME_STAGE2, 0, BIT(16)},         {AP_REGIME_EL3, 0, AP_ATTR_TABLE_OR_PAGE},
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		struct map_format f = {refused[i].kind, refused[i].asid, 0};
+		ap_error_t err = new_error();
+		uint64_t tables;
+		ck_assert_int_eq(map_one_page(&f, AP_ATTR_VALID | refused[i].bit, &err, &tables),
+				 AP_ERR_INVALID_FLAGS);
+		ck_assert_uint_eq(err.flags, AP_ATTR_VALID | refused[i].bit);
+	}
+}
+END_TEST
+
+/* The new stage 2 names sit where the Arm ARM puts them. */
+START_TEST(stage2_names_positions)
+{
+	ck_assert_uint_eq(AP_S2_FNXS, BIT(11));
+	ck_assert_uint_eq(AP_S2_DBM, BIT(51));
+	ck_assert_uint_eq(AP_S2_CONTIGUOUS, BIT(52));
+	ck_assert_uint_eq(AP_S2_XN0, BIT(53));
+	ck_assert_uint_eq(AP_S2_XN_MASK, BIT(54) | BIT(53));
+	ck_assert_uint_eq(AP_S2_PBHA_MASK, BIT(62) | BIT(61) | BIT(60) | BIT(59));
+	ck_assert_uint_eq(AP_EL1_PBHA_MASK, AP_S2_PBHA_MASK);
+	ck_assert_uint_eq(AP_EL23_PBHA_MASK, AP_S2_PBHA_MASK);
+	ck_assert_uint_eq(AP_EL23_NSE, BIT(11));
+}
+END_TEST
+
 static Suite *attr_fields_suite(void)
 {
 	Suite *s = suite_create("attr_fields");
@@ -130,6 +251,14 @@ static Suite *attr_fields_suite(void)
 	tcase_add_test(modify, modify_masked_field);
 	tcase_add_test(modify, field_masks);
 	suite_add_tcase(s, modify);
+
+	TCase *map = tcase_create("map");
+	tcase_set_timeout(map, 30);
+	tcase_add_loop_test(map, map_bits_per_format, 0,
+			    (int)(sizeof(map_formats) / sizeof(map_formats[0])));
+	tcase_add_test(map, map_refused_bits_named);
+	tcase_add_test(map, stage2_names_positions);
+	suite_add_tcase(s, map);
 	return s;
 }
 

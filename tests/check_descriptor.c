@@ -382,11 +382,25 @@ static void try_change(struct live_table *t, uint64_t va, ap_attrs_t from, ap_at
 	}
 }
 
+/* Bits a map refuses in a format because they mean nothing there (see
+ * check_attr_fields): no live rule to check for them through a map. */
+static ap_attrs_t map_refuses(ap_regime_kind_t kind)
+{
+	switch (kind) {
+	case AP_REGIME_EL2: return BIT(11) | BIT(53);
+	case AP_REGIME_EL3: return BIT(53);
+	case AP_REGIME_STAGE2: return BIT(50);
+	default: return 0;
+	}
+}
+
 static void check_bit_rules(const struct bbm_format *f, bool live)
 {
 	char what[96];
 	for (size_t i = 0; i < sizeof(candidate_bits) / sizeof(candidate_bits[0]); i++) {
 		ap_attrs_t bit = BIT(candidate_bits[i]);
+		if (bit & map_refuses(f->kind))
+			continue;
 		ap_attrs_t without = f->base & ~bit, with = f->base | bit;
 		bool set_ok = !live || (f->may_set & bit) != 0;
 		bool clear_ok = !live || (f->may_clear & bit) != 0;
