@@ -1195,9 +1195,22 @@ bool ap_pte_is_table(uint64_t bits, unsigned level);
 /** @} */
 
 /**
- * @brief Names the bits of @p flags in the format of @p kind, as
- *        "VALID | TABLE_OR_PAGE | NON_GLOBAL"; bits without a name follow as
- *        one hexadecimal number ("0x..."); no bits gives "0x0".
+ * @brief Describes @p flags in the format of @p kind, field by field, as
+ *        "VALID | TABLE_OR_PAGE | ATTRIBUTE_INDEX_5 | INNER_SHAREABLE | NON_GLOBAL".
+ *
+ * Each multi-bit field is named once, by its value; single bits by their
+ * macro names without the prefix. Stage 1: the MAIR index as
+ * ATTRIBUTE_INDEX_1 ... ATTRIBUTE_INDEX_7 and the shareability as
+ * OUTER_SHAREABLE or INNER_SHAREABLE; a field at 0 (index 0, non-shareable)
+ * is left out. Stage 2 names all three fields, 0 included, in the words of
+ * the aptables map file (docs/map-format.md): MemAttr (read without
+ * FEAT_S2FWB) as device-ngnrne, device-ngnre, device-ngre, device-gre,
+ * normal-wb, normal-wt, normal-nc, or normal-outer-X-inner-Y when the
+ * halves differ; S2AP as none, ro, wo or rw; SH as non-shareable, outer or
+ * inner. For example "VALID | normal-wb | rw | inner | ACCESS_FLAG | XN".
+ * Bits without a name, reserved field values included (SH 0b01, a normal
+ * MemAttr with inner 0b00), follow as one hexadecimal number ("0x..."); no
+ * bits at all in a stage 1 format gives "0x0".
  * @param kind the regime whose descriptor format names the bits.
  * @param flags the attribute bits.
  * @param size bytes available at @p buf.

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
- * Attribute names per descriptor format, in the order the reference declares
- * them, and the naming rule of its bitflags Debug output: a name is printed
- * when all its bits are set and at least one of them is not yet named.
+ * Attribute text per descriptor format. A multi-bit field is named by its
+ * value, once: naming its bits as separate flags turned inner-shareable into
+ * "OUTER_SHAREABLE | INNER_SHAREABLE" and stage 2 normal write-back memory
+ * into a list of device and normal types. Single bits keep their names.
  */
 #include "text.h"
 
@@ -11,20 +12,10 @@ typedef struct flag_name {
 	ap_attrs_t bits;
 } flag_name_t;
 
-#define COMMON_STAGE1_HEAD                                                                \
-	{"VALID", AP_EL1_VALID}, {"TABLE_OR_PAGE", AP_EL1_TABLE_OR_PAGE},                 \
-	{"ATTRIBUTE_INDEX_0", AP_EL1_ATTRIBUTE_INDEX_0},                                  \
-	{"ATTRIBUTE_INDEX_1", AP_EL1_ATTRIBUTE_INDEX_1},                                  \
-	{"ATTRIBUTE_INDEX_2", AP_EL1_ATTRIBUTE_INDEX_2},                                  \
-	{"ATTRIBUTE_INDEX_3", AP_EL1_ATTRIBUTE_INDEX_3},                                  \
-	{"ATTRIBUTE_INDEX_4", AP_EL1_ATTRIBUTE_INDEX_4},                                  \
-	{"ATTRIBUTE_INDEX_5", AP_EL1_ATTRIBUTE_INDEX_5},                                  \
-	{"ATTRIBUTE_INDEX_6", AP_EL1_ATTRIBUTE_INDEX_6},                                  \
-	{"ATTRIBUTE_INDEX_7", AP_EL1_ATTRIBUTE_INDEX_7},                                  \
-	{"OUTER_SHAREABLE", AP_EL1_OUTER_SHAREABLE}, {"INNER_SHAREABLE", AP_EL1_INNER_SHAREABLE}, \
-	{"NS", AP_EL1_NS}
+/* Single-bit names, in the order the text lists them after the fields. */
+#define STAGE1_BITS_HEAD {"NS", AP_EL1_NS}
 
-#define COMMON_STAGE1_MIDDLE                                                              \
+#define STAGE1_BITS_MIDDLE                                                                \
 	{"READ_ONLY", AP_EL1_READ_ONLY}, {"ACCESSED", AP_EL1_ACCESSED},                   \
 	{"NON_GLOBAL", AP_EL1_NON_GLOBAL}, {"NT", AP_EL1_NT}, {"GP", AP_EL1_GP},          \
 	{"DBM", AP_EL1_DBM}, {"CONTIGUOUS_OR_PROTECTED", AP_EL1_CONTIGUOUS_OR_PROTECTED}
@@ -36,43 +27,105 @@ typedef struct flag_name {
 	{"AP_TABLE_NO_EL0", AP_EL1_AP_TABLE_NO_EL0},                                      \
 	{"AP_TABLE_NO_WRITE", AP_EL1_AP_TABLE_NO_WRITE}, {"NS_TABLE", AP_EL1_NS_TABLE}
 
-static const flag_name_t el1_names[] = {
-	COMMON_STAGE1_HEAD, {"USER", AP_EL1_USER}, COMMON_STAGE1_MIDDLE,
+static const flag_name_t el1_bits[] = {
+	STAGE1_BITS_HEAD, {"USER", AP_EL1_USER}, STAGE1_BITS_MIDDLE,
 	{"PXN", AP_EL1_PXN}, {"UXN", AP_EL1_UXN}, SOFTWARE_AND_TABLE_FLAGS,
 };
 
-static const flag_name_t el23_names[] = {
-	COMMON_STAGE1_HEAD, {"USER_RES1", AP_EL23_USER_RES1}, COMMON_STAGE1_MIDDLE,
+static const flag_name_t el23_bits[] = {
+	STAGE1_BITS_HEAD, {"USER_RES1", AP_EL23_USER_RES1}, STAGE1_BITS_MIDDLE,
 	{"XN", AP_EL23_XN}, SOFTWARE_AND_TABLE_FLAGS,
 };
 
-static const flag_name_t stage2_names[] = {
-	{"VALID", AP_S2_VALID},
-	{"TABLE_OR_PAGE", AP_S2_TABLE_OR_PAGE},
-	{"MEMATTR_DEVICE_nGnRnE", AP_S2_MEMATTR_DEVICE_nGnRnE},
-	{"MEMATTR_DEVICE_nGnRE", AP_S2_MEMATTR_DEVICE_nGnRE},
-	{"MEMATTR_DEVICE_nGRE", AP_S2_MEMATTR_DEVICE_nGRE},
-	{"MEMATTR_DEVICE_GRE", AP_S2_MEMATTR_DEVICE_GRE},
-	{"MEMATTR_NORMAL_INNER_NC", AP_S2_MEMATTR_NORMAL_INNER_NC},
-	{"MEMATTR_NORMAL_INNER_WT", AP_S2_MEMATTR_NORMAL_INNER_WT},
-	{"MEMATTR_NORMAL_INNER_WB", AP_S2_MEMATTR_NORMAL_INNER_WB},
-	{"MEMATTR_NORMAL_OUTER_NC", AP_S2_MEMATTR_NORMAL_OUTER_NC},
-	{"MEMATTR_NORMAL_OUTER_WT", AP_S2_MEMATTR_NORMAL_OUTER_WT},
-	{"MEMATTR_NORMAL_OUTER_WB", AP_S2_MEMATTR_NORMAL_OUTER_WB},
-	{"S2AP_ACCESS_NONE", AP_S2_S2AP_ACCESS_NONE},
-	{"S2AP_ACCESS_RO", AP_S2_S2AP_ACCESS_RO},
-	{"S2AP_ACCESS_WO", AP_S2_S2AP_ACCESS_WO},
-	{"S2AP_ACCESS_RW", AP_S2_S2AP_ACCESS_RW},
-	{"SH_NONE", AP_S2_SH_NONE},
-	{"SH_OUTER", AP_S2_SH_OUTER},
-	{"SH_INNER", AP_S2_SH_INNER},
+static const flag_name_t stage2_bits[] = {
 	{"ACCESS_FLAG", AP_S2_ACCESS_FLAG},
+	{"FNXS", AP_S2_FNXS},
+	{"DBM", AP_S2_DBM},
+	{"CONTIGUOUS", AP_S2_CONTIGUOUS},
+	{"XN0", AP_S2_XN0},
 	{"XN", AP_S2_XN},
 	{"SWFLAG_0", AP_S2_SWFLAG_0},
 	{"SWFLAG_1", AP_S2_SWFLAG_1},
 	{"SWFLAG_2", AP_S2_SWFLAG_2},
 	{"SWFLAG_3", AP_S2_SWFLAG_3},
 };
+
+/* The stage 1 values of a field by its macro name, index = field value. */
+static const char *const attribute_index_names[8] = {
+	NULL, "ATTRIBUTE_INDEX_1", "ATTRIBUTE_INDEX_2", "ATTRIBUTE_INDEX_3",
+	"ATTRIBUTE_INDEX_4", "ATTRIBUTE_INDEX_5", "ATTRIBUTE_INDEX_6", "ATTRIBUTE_INDEX_7",
+};
+/* SH 0b01 is reserved: no name, so it shows in the hexadecimal rest. */
+static const char *const stage1_sh_names[4] = {NULL, NULL, "OUTER_SHAREABLE", "INNER_SHAREABLE"};
+
+/* Stage 2 values in the map file's words (docs/map-format.md), so that
+ * aptables reports a region with the words that built it. */
+static const char *const s2ap_names[4] = {"none", "ro", "wo", "rw"};
+static const char *const stage2_sh_names[4] = {"non-shareable", NULL, "outer", "inner"};
+static const char *const device_names[4] = {"device-ngnrne", "device-ngnre", "device-ngre",
+					    "device-gre"};
+/* One half (inner or outer) of a normal MemAttr; 0b00 is not normal. */
+static const char *const cacheability_names[4] = {NULL, "nc", "wt", "wb"};
+
+typedef struct attr_text {
+	text_t *t;
+	bool first;
+} attr_text_t;
+
+static void put_item(attr_text_t *a, const char *name)
+{
+	if (!a->first)
+		ap__text_put(a->t, " | ");
+	ap__text_put(a->t, name);
+	a->first = false;
+}
+
+/* Names a field from @p names and takes its bits out of @p remaining; a
+ * value without a name leaves its bits for the hexadecimal rest. */
+static void put_field(attr_text_t *a, const char *const *names, ap_attrs_t mask, unsigned shift,
+		      ap_attrs_t flags, ap_attrs_t *remaining)
+{
+	const char *name = names[(flags & mask) >> shift];
+	if (name) {
+		put_item(a, name);
+		*remaining &= ~mask;
+	}
+}
+
+/* Stage 2 MemAttr[3:0], as without FEAT_S2FWB: 00dd is device memory;
+ * ooii with both halves non-zero is normal memory, one word when the halves
+ * agree ("normal-wb"), else "normal-outer-wb-inner-nc". Outer non-zero with
+ * inner 00 is reserved and stays in the hexadecimal rest. */
+static void put_memattr(attr_text_t *a, ap_attrs_t flags, ap_attrs_t *remaining)
+{
+	unsigned memattr = (unsigned)((flags & AP_S2_MEMATTR_MASK) >> 2);
+	unsigned outer = memattr >> 2, inner = memattr & 3;
+	if (outer == 0) {
+		put_item(a, device_names[inner]);
+	} else if (inner == 0) {
+		return;
+	} else if (outer == inner) {
+		put_item(a, "normal-");
+		ap__text_put(a->t, cacheability_names[inner]);
+	} else {
+		put_item(a, "normal-outer-");
+		ap__text_put(a->t, cacheability_names[outer]);
+		ap__text_put(a->t, "-inner-");
+		ap__text_put(a->t, cacheability_names[inner]);
+	}
+	*remaining &= ~AP_S2_MEMATTR_MASK;
+}
+
+static void put_bits(attr_text_t *a, const flag_name_t *names, size_t count, ap_attrs_t flags,
+		     ap_attrs_t *remaining)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (flags & names[i].bits) {
+			put_item(a, names[i].name);
+			*remaining &= ~names[i].bits;
+		}
+	}
+}
 
 const char *ap__format_type_name(format_t format)
 {
@@ -85,29 +138,34 @@ const char *ap__format_type_name(format_t format)
 
 void ap__attrs_text(text_t *t, format_t format, ap_attrs_t flags)
 {
-	const flag_name_t *names = el1_names;
-	size_t count = sizeof(el1_names) / sizeof(el1_names[0]);
-	if (format == FORMAT_EL23) {
-		names = el23_names;
-		count = sizeof(el23_names) / sizeof(el23_names[0]);
-	} else if (format == FORMAT_STAGE2) {
-		names = stage2_names;
-		count = sizeof(stage2_names) / sizeof(stage2_names[0]);
-	}
+	attr_text_t a = {t, true};
 	ap_attrs_t remaining = flags;
-	bool first = true;
-	for (size_t i = 0; i < count && remaining; i++) {
-		ap_attrs_t bits = names[i].bits;
-		if ((flags & bits) == bits && (remaining & bits)) {
-			if (!first)
-				ap__text_put(t, " | ");
-			ap__text_put(t, names[i].name);
-			remaining &= ~bits;
-			first = false;
-		}
+	put_bits(&a, (const flag_name_t[]){{"VALID", AP_ATTR_VALID},
+					   {"TABLE_OR_PAGE", AP_ATTR_TABLE_OR_PAGE}},
+		 2, flags, &remaining);
+	if (format == FORMAT_STAGE2) {
+		/* Every stage 2 field value means something, 0 included
+		 * (device-nGnRnE, no access), so all three are always named. */
+		put_memattr(&a, flags, &remaining);
+		put_field(&a, s2ap_names, AP_S2_S2AP_MASK, 6, flags, &remaining);
+		put_field(&a, stage2_sh_names, AP_S2_SH_MASK, 8, flags, &remaining);
+		put_bits(&a, stage2_bits, sizeof(stage2_bits) / sizeof(stage2_bits[0]), flags,
+			 &remaining);
+	} else {
+		/* Stage 1 fields at 0 (MAIR index 0, non-shareable) are left
+		 * out, as the map file and the reference's text leave them. */
+		put_field(&a, attribute_index_names, AP_EL1_ATTRIBUTE_INDEX_MASK, 2, flags,
+			  &remaining);
+		put_field(&a, stage1_sh_names, AP_EL1_SHAREABILITY_MASK, 8, flags, &remaining);
+		if (format == FORMAT_EL23)
+			put_bits(&a, el23_bits, sizeof(el23_bits) / sizeof(el23_bits[0]), flags,
+				 &remaining);
+		else
+			put_bits(&a, el1_bits, sizeof(el1_bits) / sizeof(el1_bits[0]), flags,
+				 &remaining);
 	}
-	if (remaining || first) {
-		if (!first)
+	if (remaining || a.first) {
+		if (!a.first)
 			ap__text_put(t, " | ");
 		ap__text_put(t, "0x");
 		ap__text_hex(t, remaining, 1);

@@ -471,7 +471,7 @@ START_TEST(dump_lines_are_never_cut)
 		line++;
 		const char *end = strchr(line, '\n');
 		ck_assert_ptr_nonnull(end);
-		ck_assert_msg(end - line > 320, "line of %d bytes", (int)(end - line));
+		ck_assert_msg(end - line > 200, "line of %d bytes", (int)(end - line));
 		ck_assert_msg(end[-1] == ')' && end[-2] == ')', "line cut: %.*s", (int)(end - line),
 			      line);
 		ck_assert_msg(strncmp(end + 1, "      2  -511: 0\n", 17) == 0, "next line: %s", end + 1);

@@ -220,8 +220,9 @@ START_TEST(attribute_names)
 	expect_names(AP_REGIME_EL1AND0, AP_EL1_USER | AP_EL1_SWFLAG_2, "USER | SWFLAG_2");
 	expect_names(AP_REGIME_EL2, AP_EL23_USER_RES1 | AP_EL23_XN, "USER_RES1 | XN");
 	expect_names(AP_REGIME_EL3, AP_EL23_READ_ONLY | AP_EL23_NS_TABLE, "READ_ONLY | NS_TABLE");
+	/* Stage 2 fields are always named: MemAttr 0 is device-nGnRnE, S2AP 0 no access. */
 	expect_names(AP_REGIME_STAGE2, AP_S2_VALID | AP_S2_ACCESS_FLAG | AP_S2_XN,
-		     "VALID | ACCESS_FLAG | XN");
+		     "VALID | device-ngnrne | none | non-shareable | ACCESS_FLAG | XN");
 	/* Bits without a name follow as one number; no bits at all is 0x0. */
 	expect_names(AP_REGIME_EL1AND0, AP_EL1_VALID | BIT(49), "VALID | 0x2000000000000");
 	expect_names(AP_REGIME_EL1AND0, 0, "0x0");

@@ -95,6 +95,9 @@ assert found, "no leaves"
 bad = [(hex(pa), hex(size)) for pa, size in found if pa < end and base < pa + size]
 assert not bad, "IPA-mapped host memory covers the tables: %s" % bad' \
 	"$out/s2-dump.json" "$out/s2.bin" || fail "stage 2: guest-mapped host memory overlaps the table image"
+# The attributes come back field by field, in the map file's words.
+expect_line "$out/s2-translate.txt" "^0x0000000040001234 -> .* VALID | normal-wb | rw | inner | ACCESS_FLAG$" "stage 2 translate: RAM words"
+expect_line "$out/s2-translate.txt" "^0x0000000050000010 -> 0x0000000090000010 .* normal-wb | ro | inner | ACCESS_FLAG | XN$" "stage 2 translate: read-only"
 
 # --- check: a good image, then planted corruptions
 "$aptables" check "$out/virt.bin" "${image[@]}" >"$out/check-good.txt" || fail "check finds problems in a good image"

@@ -66,21 +66,24 @@ static const named_bits_t el23_only[] = {
 	{"xn", AP_EL23_XN, 0},
 };
 
+/* Each word sets one value of a field and clears the rest of it. The same
+ * words name the fields in the library's stage 2 text (ap_attrs_describe),
+ * so what dump and translate print parses back. */
 static const named_bits_t stage2_names[] = {
-	{"device-ngnrne", AP_S2_MEMATTR_DEVICE_nGnRnE, 0x3c},
-	{"device-ngnre", AP_S2_MEMATTR_DEVICE_nGnRE, 0x3c},
-	{"device-ngre", AP_S2_MEMATTR_DEVICE_nGRE, 0x3c},
-	{"device-gre", AP_S2_MEMATTR_DEVICE_GRE, 0x3c},
-	{"normal-wb", AP_S2_MEMATTR_NORMAL_INNER_WB | AP_S2_MEMATTR_NORMAL_OUTER_WB, 0x3c},
-	{"normal-wt", AP_S2_MEMATTR_NORMAL_INNER_WT | AP_S2_MEMATTR_NORMAL_OUTER_WT, 0x3c},
-	{"normal-nc", AP_S2_MEMATTR_NORMAL_INNER_NC | AP_S2_MEMATTR_NORMAL_OUTER_NC, 0x3c},
-	{"none", AP_S2_S2AP_ACCESS_NONE, AP_S2_S2AP_ACCESS_RW},
-	{"ro", AP_S2_S2AP_ACCESS_RO, AP_S2_S2AP_ACCESS_RW},
-	{"wo", AP_S2_S2AP_ACCESS_WO, AP_S2_S2AP_ACCESS_RW},
-	{"rw", AP_S2_S2AP_ACCESS_RW, AP_S2_S2AP_ACCESS_RW},
-	{"inner", AP_S2_SH_INNER, AP_S2_SH_INNER},
-	{"outer", AP_S2_SH_OUTER, AP_S2_SH_INNER},
-	{"non-shareable", AP_S2_SH_NONE, AP_S2_SH_INNER},
+	{"device-ngnrne", AP_S2_MEMATTR_DEVICE_nGnRnE, AP_S2_MEMATTR_MASK},
+	{"device-ngnre", AP_S2_MEMATTR_DEVICE_nGnRE, AP_S2_MEMATTR_MASK},
+	{"device-ngre", AP_S2_MEMATTR_DEVICE_nGRE, AP_S2_MEMATTR_MASK},
+	{"device-gre", AP_S2_MEMATTR_DEVICE_GRE, AP_S2_MEMATTR_MASK},
+	{"normal-wb", AP_S2_MEMATTR_NORMAL_INNER_WB | AP_S2_MEMATTR_NORMAL_OUTER_WB, AP_S2_MEMATTR_MASK},
+	{"normal-wt", AP_S2_MEMATTR_NORMAL_INNER_WT | AP_S2_MEMATTR_NORMAL_OUTER_WT, AP_S2_MEMATTR_MASK},
+	{"normal-nc", AP_S2_MEMATTR_NORMAL_INNER_NC | AP_S2_MEMATTR_NORMAL_OUTER_NC, AP_S2_MEMATTR_MASK},
+	{"none", AP_S2_S2AP_ACCESS_NONE, AP_S2_S2AP_MASK},
+	{"ro", AP_S2_S2AP_ACCESS_RO, AP_S2_S2AP_MASK},
+	{"wo", AP_S2_S2AP_ACCESS_WO, AP_S2_S2AP_MASK},
+	{"rw", AP_S2_S2AP_ACCESS_RW, AP_S2_S2AP_MASK},
+	{"inner", AP_S2_SH_INNER, AP_S2_SH_MASK},
+	{"outer", AP_S2_SH_OUTER, AP_S2_SH_MASK},
+	{"non-shareable", AP_S2_SH_NONE, AP_S2_SH_MASK},
 	{"xn", AP_S2_XN, 0},
 	{"sw0", AP_S2_SWFLAG_0, 0}, {"sw1", AP_S2_SWFLAG_1, 0},
 	{"sw2", AP_S2_SWFLAG_2, 0}, {"sw3", AP_S2_SWFLAG_3, 0},
@@ -141,6 +144,8 @@ ap_attrs_t attribute_defaults(ap_regime_kind_t kind)
 	}
 }
 
+/* The library decodes field by field; stage 2 fields come out in the words
+ * of stage2_names above. */
 void attribute_names(ap_regime_kind_t kind, ap_attrs_t flags, char *buf, size_t size)
 {
 	if (ap_attrs_describe(kind, flags, buf, size, NULL) != AP_OK && size)
