@@ -49,8 +49,6 @@ const char *regime_name(ap_regime_kind_t kind);
 bool attribute_apply(const map_file_t *map, const char *name, ap_attrs_t *flags);
 /* The bits every region of the regime gets (valid, access flag, RES1). */
 ap_attrs_t attribute_defaults(ap_regime_kind_t kind);
-/* Fills @p buf with the library's names for @p flags. */
-void attribute_names(ap_regime_kind_t kind, ap_attrs_t flags, char *buf, size_t size);
 
 /* An image of tables, as the target will load it. */
 typedef struct image {

@@ -143,11 +143,3 @@ ap_attrs_t attribute_defaults(ap_regime_kind_t kind)
 		return AP_EL1_VALID | AP_EL1_ACCESSED;
 	}
 }
-
-/* The library decodes field by field; stage 2 fields come out in the words
- * of stage2_names above. */
-void attribute_names(ap_regime_kind_t kind, ap_attrs_t flags, char *buf, size_t size)
-{
-	if (ap_attrs_describe(kind, flags, buf, size, NULL) != AP_OK && size)
-		buf[0] = '\0';
-}
