@@ -129,6 +129,29 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The library's one-line message for this error with its detail
+    /// (`ap_error_describe`), e.g. "Virtual address 0x0000008000001000 out
+    /// of range". [`Display`](fmt::Display) gives the status's name and the
+    /// detail in a shorter form.
+    pub fn message(&self) -> String {
+        let raw = ffi::ap_error_t {
+            size: std::mem::size_of::<ffi::ap_error_t>(),
+            status: self.kind.status(),
+            address: self.address,
+            region: self.region.raw(),
+            descriptor: self.descriptor,
+            flags: self.flags,
+        };
+        // SAFETY: raw is a local with its size set; text::format passes a
+        // null buf with size 0, or a buffer of size bytes, and a valid needed.
+        crate::text::format(|buf, size, needed| unsafe { ffi::ap_error_describe(&raw, buf, size, needed) })
+            // The call fails only on bad arguments, which raw rules out;
+            // the shorter Display text is the fallback all the same.
+            .unwrap_or_else(|_| self.to_string())
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.kind.name())?;

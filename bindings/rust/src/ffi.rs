@@ -9,6 +9,14 @@ pub type ap_regime_kind_t = c_int;
 pub type ap_va_range_t = c_int;
 pub type ap_invalidation_kind_t = c_int;
 pub type ap_normal_memory_t = c_int;
+pub type ap_open_flags_t = u32;
+pub type ap_dump_format_t = c_int;
+
+pub const AP_OPEN_READ_ONLY: ap_open_flags_t = 0;
+pub const AP_OPEN_EDITABLE: ap_open_flags_t = 1;
+pub const AP_DUMP_REFERENCE: ap_dump_format_t = 0;
+pub const AP_DUMP_RANGES: ap_dump_format_t = 1;
+pub const AP_DUMP_JSON: ap_dump_format_t = 2;
 
 #[repr(C)]
 pub struct ap_mapping_t {
@@ -104,6 +112,8 @@ extern "C" {
     pub fn ap_version() -> u32;
     pub fn ap_version_string() -> *const c_char;
 
+    pub fn ap_error_describe(err: *const ap_error_t, buf: *mut c_char, size: usize, needed: *mut usize) -> ap_status_t;
+
     pub fn ap_region_from_range(start: u64, end: u64, out: *mut ap_region_t) -> ap_status_t;
     pub fn ap_region_from_size(start: u64, size: u64, out: *mut ap_region_t) -> ap_status_t;
     pub fn ap_region_format(r: *const ap_region_t, buf: *mut c_char, size: usize, needed: *mut usize) -> ap_status_t;
@@ -117,6 +127,7 @@ extern "C" {
     pub fn ap_mapping_create_identity(options: *const ap_mapping_options_t, out: *mut *mut ap_mapping_t) -> ap_status_t;
     pub fn ap_mapping_create_linear(options: *const ap_mapping_options_t, offset: i64, out: *mut *mut ap_mapping_t) -> ap_status_t;
     pub fn ap_mapping_create_target(options: *const ap_mapping_options_t, base: u64, out: *mut *mut ap_mapping_t) -> ap_status_t;
+    pub fn ap_mapping_open(options: *const ap_mapping_options_t, ops: *const ap_translation_ops_t, ctx: *mut c_void, root: u64, flags: ap_open_flags_t, out: *mut *mut ap_mapping_t) -> ap_status_t;
     pub fn ap_mapping_destroy(m: *mut ap_mapping_t) -> ap_status_t;
 
     pub fn ap_mapping_map(m: *mut ap_mapping_t, r: *const ap_region_t, pa: u64, flags: u64, constraints: u32, err: *mut ap_error_t) -> ap_status_t;
@@ -173,4 +184,5 @@ extern "C" {
     pub fn ap_mair_describe(mair: u64, buf: *mut c_char, size: usize, needed: *mut usize) -> ap_status_t;
 
     pub fn ap_mapping_dump(m: *const ap_mapping_t, write: ap_write_fn, ctx: *mut c_void) -> ap_status_t;
+    pub fn ap_mapping_dump_as(m: *const ap_mapping_t, format: ap_dump_format_t, write: ap_write_fn, ctx: *mut c_void) -> ap_status_t;
 }

@@ -75,6 +75,19 @@ impl MappingOptions {
     }
 }
 
+/// The layouts of [`Mapping::dump_as`] (`ap_dump_format_t`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DumpFormat {
+    /// The layout of [`Mapping::dump`], after the reference crate's Debug output.
+    #[default]
+    Reference = ffi::AP_DUMP_REFERENCE as isize,
+    /// One line per table and per run of entries, with input ranges,
+    /// output addresses and attributes by field.
+    Ranges = ffi::AP_DUMP_RANGES as isize,
+    /// The same as `Ranges`, as one JSON object.
+    Json = ffi::AP_DUMP_JSON as isize,
+}
+
 /// What [`Mapping::translate`] found.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TranslateResult {
@@ -380,22 +393,57 @@ impl<T: Translation + ?Sized> Mapping<T> {
     /// `T` is: pass a `Box<dyn Translation + Send>` or a boxed `Send` type
     /// to move it between threads.
     pub fn with_translation(options: &MappingOptions, translation: Box<T>) -> Result<Mapping<T>> {
-        let ctx = Box::into_raw(Box::new(translation));
-        let ops = translation::ops::<T>();
-        let created = Self::create(options, |o, out| {
+        Self::adopt_translation(options, translation, |o, ops, ctx, out| {
             // SAFETY: o, ops and out are valid for the call; ctx is the
             // Box<Box<T>> that ops::<T>() expects, and it outlives the C
             // mapping (Drop frees it only after the mapping is destroyed).
-            unsafe { ffi::ap_mapping_create(o, &ops, ctx.cast(), out) }
-        });
-        match created {
+            unsafe { ffi::ap_mapping_create(o, ops, ctx, out) }
+        })
+    }
+
+    /// Adopts a table hierarchy built elsewhere (`ap_mapping_open`): the
+    /// root table is at physical address `root_pa`, and `translation`'s
+    /// `physical_to_virtual` reaches it and every table below it.
+    ///
+    /// With `editable` false every edit (map, unmap, modify, compact) fails
+    /// with [`ErrorKind::ReadOnly`] and the translation's `allocate_table`
+    /// and `free_table` are never called. Walks over a hierarchy that
+    /// reaches a table twice (a loop, a shared subtable) fail with
+    /// [`ErrorKind::MalformedTable`]; [`translate`](Self::translate)
+    /// follows one address as the MMU would. Dropping the mapping frees
+    /// none of the tables, not even those an editable mapping added: they
+    /// stay the translation's.
+    pub fn open(options: &MappingOptions, translation: Box<T>, root_pa: u64, editable: bool) -> Result<Mapping<T>> {
+        let flags = if editable { ffi::AP_OPEN_EDITABLE } else { ffi::AP_OPEN_READ_ONLY };
+        Self::adopt_translation(options, translation, |o, ops, ctx, out| {
+            // SAFETY: as in `with_translation`; root_pa and flags are integers
+            // the C core checks.
+            unsafe { ffi::ap_mapping_open(o, ops, ctx, root_pa, flags, out) }
+        })
+    }
+
+    /// Makes a C mapping with `make`, which gets the translation's ops and
+    /// context; on failure the translation is dropped again.
+    fn adopt_translation(
+        options: &MappingOptions,
+        translation: Box<T>,
+        make: impl FnOnce(
+            &ffi::ap_mapping_options_t,
+            &ffi::ap_translation_ops_t,
+            *mut c_void,
+            &mut *mut ffi::ap_mapping_t,
+        ) -> i32,
+    ) -> Result<Mapping<T>> {
+        let ctx = Box::into_raw(Box::new(translation));
+        let ops = translation::ops::<T>();
+        match Self::create(options, |o, out| make(o, &ops, ctx.cast(), out)) {
             Ok(mut mapping) => {
                 mapping.translation = ctx;
                 Ok(mapping)
             }
             Err(e) => {
                 // SAFETY: ctx came from Box::into_raw above, and the C core
-                // failed to create the mapping, so nothing refers to it.
+                // failed to make the mapping, so nothing refers to it.
                 drop(unsafe { Box::from_raw(ctx) });
                 Err(e)
             }
@@ -611,6 +659,19 @@ impl<T: ?Sized> Mapping<T> {
         let ctx = (&mut out as *mut Vec<u8>).cast();
         // SAFETY: self.raw is the live mapping; ctx is &mut out, which outlives the call, as write_trampoline expects.
         check(unsafe { ffi::ap_mapping_dump(self.raw, write_trampoline, ctx) })?;
+        Ok(String::from_utf8_lossy(&out).into_owned())
+    }
+
+    /// The hierarchy written in `format` (`ap_mapping_dump_as`):
+    /// [`DumpFormat::Reference`] is the text of [`dump`](Self::dump).
+    /// A hierarchy opened with [`open`](Self::open) that reaches a table
+    /// twice prints that table once in the ranges and JSON layouts, and
+    /// fails with [`ErrorKind::MalformedTable`] in the reference layout.
+    pub fn dump_as(&self, format: DumpFormat) -> Result<String> {
+        let mut out: Vec<u8> = Vec::new();
+        let ctx = (&mut out as *mut Vec<u8>).cast();
+        // SAFETY: self.raw is the live mapping; ctx is &mut out, which outlives the call, as write_trampoline expects.
+        check(unsafe { ffi::ap_mapping_dump_as(self.raw, format as ffi::ap_dump_format_t, write_trampoline, ctx) })?;
         Ok(String::from_utf8_lossy(&out).into_owned())
     }
 

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use aarch64_paging_c::attrs::{attr, el1, el23, stage2};
 use aarch64_paging_c::{
-    bbm_safe, describe_flags, mair, pte, Constraints, Error, ErrorKind, Invalidation, InvalidationKind, Mapping,
+    bbm_safe, describe_flags, mair, pte, Constraints, DumpFormat, Error, ErrorKind, Invalidation, InvalidationKind, Mapping,
     MappingOptions, Regime, RegimeHooks, RegimeKind, Region, Translation, VaRange,
 };
 
@@ -21,9 +21,11 @@ fn region(start: u64, end: u64) -> Region {
     Region::from_range(start, end).unwrap()
 }
 
-/// Table pages from a Rust-owned arena, with a made-up physical base.
+/// Table pages from a Rust-owned arena, with a made-up physical base. A
+/// clone is another handle on the same pages and the same record of use.
+#[derive(Clone)]
 struct Arena {
-    _pages: Box<[Page]>,
+    _pages: Rc<Box<[Page]>>,
     base: *mut u8,
     used: Rc<RefCell<Vec<bool>>>,
 }
@@ -38,7 +40,7 @@ impl Arena {
         let mut pages: Box<[Page]> = (0..count).map(|_| Page([0; 4096])).collect();
         let base = pages.as_mut_ptr().cast::<u8>();
         used.borrow_mut().resize(count, false);
-        Arena { _pages: pages, base, used }
+        Arena { _pages: Rc::new(pages), base, used }
     }
 }
 
@@ -88,6 +90,7 @@ fn identity_map_translate_dump() {
     let dump = map.dump().unwrap();
     assert!(dump.contains("El1And0"), "{dump}");
     assert!(dump.ends_with("}\n"));
+    assert_eq!(map.dump_as(DumpFormat::Reference).unwrap(), dump);
     assert_eq!(map.size().unwrap(), 1 << 39);
     assert_eq!(map.root_level().unwrap(), 1);
     assert_eq!(map.asid().unwrap(), 1);
@@ -136,6 +139,64 @@ fn custom_translation_from_a_rust_arena() {
     assert!(runs >= 5);
     drop(map);
     assert_eq!(live_tables(&used), 0, "every table was freed");
+}
+
+#[test]
+fn open_adopts_tables_read_only() {
+    let used = Rc::new(RefCell::new(Vec::new()));
+    let arena = Arena::new(8, used.clone());
+    let mut built = Mapping::with_translation(&options(1), Box::new(arena.clone())).unwrap();
+    built.map(&region(0x4000_0000, 0x4000_3000), 0x2_0000_0000, NORMAL, Constraints::NONE).unwrap();
+    built.map(&region(0x8000_0000, 0x8020_0000), 0x3_0000_0000, NORMAL, Constraints::NONE).unwrap();
+    let tables = live_tables(&used);
+
+    // The same root through the same pages, read-only.
+    let mut opened = Mapping::open(&options(1), Box::new(arena), ARENA_PA, false).unwrap();
+    assert_eq!(opened.root_address().unwrap(), ARENA_PA);
+    for va in [0x4000_0000, 0x4000_2abc, 0x8012_3456, 0x4000_3000, 0x9000_0000] {
+        assert_eq!(opened.translate(va).unwrap(), built.translate(va).unwrap(), "{va:#x}");
+    }
+    assert_eq!(opened.table_count().unwrap(), built.table_count().unwrap());
+    let err = opened.map(&region(0x4000_3000, 0x4000_4000), 0x5000, NORMAL, Constraints::NONE).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::ReadOnly);
+    assert_eq!(opened.unmap(&region(0x4000_0000, 0x4000_1000)).unwrap_err().kind, ErrorKind::ReadOnly);
+    assert!(!opened.translate(0x4000_3000).unwrap().mapped, "the refused map wrote nothing");
+    // Dropping the opened mapping frees none of the tables.
+    drop(opened);
+    assert_eq!(live_tables(&used), tables);
+    assert!(built.translate(0x4000_1000).unwrap().mapped);
+    drop(built);
+    assert_eq!(live_tables(&used), 0);
+}
+
+#[test]
+fn open_refuses_to_walk_a_loop_but_translates() {
+    let used = Rc::new(RefCell::new(Vec::new()));
+    let mut arena = Arena::new(2, used);
+    let (root, level2) = (ARENA_PA, ARENA_PA + 0x1000);
+    let table = el1::VALID | attr::TABLE_OR_PAGE;
+    let entries = |arena: &mut Arena, pa| arena.physical_to_virtual(pa).cast::<u64>();
+    let (root_entries, level2_entries) = (entries(&mut arena, root), entries(&mut arena, level2));
+    // SAFETY: both pointers are 4 KiB pages of the arena, 512 entries each,
+    // that no mapping uses yet.
+    unsafe {
+        // Root entry 0 leads to a level 2 table whose entry 0 leads back
+        // to the root, and whose entry 1 is a 2 MiB block.
+        *root_entries = level2 | table;
+        *level2_entries = root | table;
+        *level2_entries.add(1) = 0x1_0000_0000 | NORMAL;
+    }
+    let map = Mapping::open(&options(1), Box::new(arena), root, false).unwrap();
+    let err = map.walk(&region(0, 0x40_0000), |_, _, _| Ok::<(), ()>(())).unwrap_err();
+    assert_eq!((err.kind, err.address), (ErrorKind::MalformedTable, root), "{err}");
+    // One address at a time, the MMU's way, still works.
+    let t = map.translate(0x21_2345).unwrap();
+    assert_eq!((t.mapped, t.output_address, t.level), (true, 0x1_0001_2345, 2));
+    // Through the loop, the root read as a level 3 table: its entry 0 is
+    // then a page descriptor for the level 2 table's page.
+    let t = map.translate(0x123).unwrap();
+    assert_eq!((t.mapped, t.output_address, t.level), (true, level2 + 0x123, 3));
+    assert_eq!(map.dump_as(DumpFormat::Reference).unwrap_err().kind, ErrorKind::MalformedTable);
 }
 
 #[test]
@@ -227,6 +288,7 @@ fn errors_carry_their_detail() {
     // As in the reference, the detail is the end of the region.
     assert_eq!((err.kind, err.address), (ErrorKind::AddressRange, (1 << 39) + 0x1000));
     assert!(err.to_string().contains("0x8000001000"), "{err}");
+    assert_eq!(err.message(), "Virtual address 0x0000008000001000 out of range");
     let err = map.map(&region(0, 0x1000), 0, NORMAL | attr::TABLE_OR_PAGE, Constraints::NONE).unwrap_err();
     assert_eq!((err.kind, err.flags & attr::TABLE_OR_PAGE), (ErrorKind::InvalidFlags, attr::TABLE_OR_PAGE));
     let boxed: Box<dyn std::error::Error> = Box::new(err);
@@ -239,6 +301,9 @@ fn errors_carry_their_detail() {
     let err = map.map(&region(0x20_0000, 0x20_1000), 0x50_0000, NORMAL, Constraints::NONE).unwrap_err();
     assert_eq!(err.kind, ErrorKind::BreakBeforeMake);
     assert_eq!(err.region.start, 0x20_0000);
+    let text = err.message();
+    assert!(text.contains("0x0000000000200000..0x0000000000201000"), "{text}");
+    assert!(text.contains("while translation is live"), "{text}");
     map.mark_inactive().unwrap();
     assert_eq!(map.mark_inactive().unwrap_err().kind, ErrorKind::NotActive);
 }
