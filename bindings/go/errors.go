@@ -73,6 +73,27 @@ func (e *Error) Error() string {
 	return text
 }
 
+// Message is the library's one-line text for the error with its detail
+// (ap_error_describe), e.g. "Virtual address 0x0000008000001000 out of
+// range". Error gives the status's name with the detail in a shorter form,
+// and the callback's error.
+func (e *Error) Message() string {
+	raw := newDetail()
+	raw.status = C.ap_status_t(e.Status)
+	raw.address = C.ap_va_t(e.Address)
+	raw.region = e.Region.raw()
+	raw.descriptor = C.uint64_t(e.Descriptor)
+	raw.flags = C.ap_attrs_t(e.Flags)
+	text, err := formatText(func(buf *C.char, size C.size_t, needed *C.size_t) C.ap_status_t {
+		return C.ap_error_describe(&raw, buf, size, needed)
+	})
+	if err != nil {
+		// Only bad arguments fail, which raw rules out.
+		return e.Error()
+	}
+	return text
+}
+
 // Unwrap gives the sentinel of the status (and so errors.Is works).
 func (e *Error) Unwrap() error { return StatusOf(e.Status) }
 

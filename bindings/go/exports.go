@@ -101,6 +101,23 @@ func goWrite(ctx unsafe.Pointer, text *C.char, length C.size_t) C.int {
 	return 0
 }
 
+//export goWriteTo
+func goWriteTo(ctx unsafe.Pointer, text *C.char, length C.size_t) C.int {
+	call := handleOf(ctx).Value().(*writeCall)
+	record := func(err error) {
+		if call.err == nil {
+			call.err = err
+		}
+	}
+	if failed(func() error {
+		_, err := call.w.Write(C.GoBytes(unsafe.Pointer(text), C.int(length)))
+		return err
+	}, record) {
+		return 1
+	}
+	return 0
+}
+
 //export goInvalidate
 func goInvalidate(ctx unsafe.Pointer, inv *C.ap_invalidation_t) {
 	hooks := handleOf(ctx).Value().(RegimeHooks)

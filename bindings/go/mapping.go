@@ -13,6 +13,7 @@ extern int goModify(void *ctx, ap_region_t *region, ap_descriptor_t *d);
 extern int goWalk(void *ctx, ap_region_t *region, uint64_t bits, unsigned int level);
 extern int goWalkRun(void *ctx, ap_region_t *region, uint64_t *bits, size_t count, unsigned int level);
 extern int goWrite(void *ctx, char *text, size_t length);
+extern int goWriteTo(void *ctx, char *text, size_t length);
 
 // The Go callbacks take non-const pointers; these adapt the signatures.
 static int modify_glue(void *ctx, const ap_region_t *r, ap_descriptor_t *d)
@@ -31,12 +32,22 @@ static int write_glue(void *ctx, const char *text, size_t length)
 {
 	return goWrite(ctx, (char *)text, length);
 }
+static int write_to_glue(void *ctx, const char *text, size_t length)
+{
+	return goWriteTo(ctx, (char *)text, length);
+}
 
 // Every ctx is a cgo.Handle, passed as an integer so Go never converts it.
 static ap_status_t create_custom(const ap_mapping_options_t *o, uintptr_t h, ap_mapping_t **out)
 {
 	ap_translation_ops_t ops = {sizeof(ops), goAllocateTable, goFreeTable, goPhysicalToVirtual};
 	return ap_mapping_create(o, &ops, (void *)h, out);
+}
+static ap_status_t open_custom(const ap_mapping_options_t *o, uintptr_t h, ap_pa_t root, int editable,
+			       ap_mapping_t **out)
+{
+	ap_translation_ops_t ops = {sizeof(ops), goAllocateTable, goFreeTable, goPhysicalToVirtual};
+	return ap_mapping_open(o, &ops, (void *)h, root, editable ? AP_OPEN_EDITABLE : AP_OPEN_READ_ONLY, out);
 }
 static ap_status_t modify_go(ap_mapping_t *m, ap_region_t r, uintptr_t h, ap_error_t *e)
 {
@@ -54,11 +65,16 @@ static ap_status_t dump_go(ap_mapping_t *m, uintptr_t h)
 {
 	return ap_mapping_dump(m, write_glue, (void *)h);
 }
+static ap_status_t dump_as_go(ap_mapping_t *m, ap_dump_format_t f, uintptr_t h)
+{
+	return ap_mapping_dump_as(m, f, write_to_glue, (void *)h);
+}
 */
 import "C"
 
 import (
 	"fmt"
+	"io"
 	"runtime"
 	"runtime/cgo"
 	"unsafe"
@@ -167,6 +183,27 @@ func NewCustom(o Options, t Translation) (*Mapping, error) {
 	})
 }
 
+// Open adopts a table hierarchy built elsewhere (ap_mapping_open): the root
+// table is at physical address rootPA, and t.PhysicalToVirtual reaches it
+// and every table below it.
+//
+// Unless editable, every edit (Map, MapAuto, Unmap, Modify, Compact) fails
+// with ErrReadOnly and t.AllocateTable and t.FreeTable are never called.
+// A walk over a hierarchy that reaches a table twice (a loop, a shared
+// subtable) fails with ErrMalformedTable; Translate follows one address as
+// the MMU would. Close frees none of the tables, not even those an
+// editable mapping added: they stay t's.
+func Open(o Options, t Translation, rootPA uint64, editable bool) (*Mapping, error) {
+	h := cgo.NewHandle(&translationCall{t})
+	e := C.int(0)
+	if editable {
+		e = 1
+	}
+	return newMapping(&o, h, func(raw *C.ap_mapping_options_t, out **C.ap_mapping_t) C.ap_status_t {
+		return C.open_custom(raw, C.uintptr_t(h), C.ap_pa_t(rootPA), e, out)
+	})
+}
+
 // Close destroys the mapping; ErrStillActive (nothing freed) if active.
 func (m *Mapping) Close() error {
 	if m.raw == nil {
@@ -250,6 +287,42 @@ func (m *Mapping) Dump() (string, error) {
 	defer h.Delete()
 	err := check(C.dump_go(m.raw, C.uintptr_t(h)))
 	return string(out), err
+}
+
+// DumpFormat is a layout of DumpAs (ap_dump_format_t).
+type DumpFormat int
+
+const (
+	// DumpReference is the layout of Dump, after the reference crate's
+	// Debug output.
+	DumpReference DumpFormat = C.AP_DUMP_REFERENCE
+	// DumpRanges has one line per table and per run of entries, with
+	// input ranges, output addresses and attributes by field.
+	DumpRanges DumpFormat = C.AP_DUMP_RANGES
+	// DumpJSON is the same as DumpRanges, as one JSON object.
+	DumpJSON DumpFormat = C.AP_DUMP_JSON
+)
+
+// writeCall carries the writer of DumpAs and the first error it returned.
+type writeCall struct {
+	w   io.Writer
+	err error
+}
+
+// DumpAs writes the hierarchy to w in format f (ap_mapping_dump_as). An
+// error from w stops the dump with ErrWriteFailed (the *Error's Callback
+// holds w's error). A hierarchy from Open that reaches a table twice
+// prints that table once in the ranges and JSON layouts, and fails with
+// ErrMalformedTable in the reference layout.
+func (m *Mapping) DumpAs(w io.Writer, f DumpFormat) error {
+	call := &writeCall{w: w}
+	h := cgo.NewHandle(call)
+	defer h.Delete()
+	err := check(C.dump_as_go(m.raw, C.ap_dump_format_t(f), C.uintptr_t(h)))
+	if e, ok := err.(*Error); ok {
+		e.Callback = call.err
+	}
+	return err
 }
 
 // Compact frees empty subtables.

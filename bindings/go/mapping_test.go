@@ -5,6 +5,7 @@ package aarch64paging
 import (
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"strings"
 	"syscall"
@@ -101,6 +102,15 @@ func TestIdentityMapTranslateDump(t *testing.T) {
 	if !strings.Contains(dump, "El1And0") || !strings.HasSuffix(dump, "}\n") {
 		t.Fatalf("dump: %q", dump)
 	}
+	var reference strings.Builder
+	if err := m.DumpAs(&reference, DumpReference); err != nil || reference.String() != dump {
+		t.Fatalf("reference dump: %v %q", err, reference.String())
+	}
+	full := errors.New("disk full")
+	err = m.DumpAs(failingWriter{full}, DumpReference)
+	if e := (*Error)(nil); !errors.Is(err, ErrWriteFailed) || !errors.As(err, &e) || e.Callback != full {
+		t.Fatalf("dump to a failing writer: %v", err)
+	}
 	size, _ := m.Size()
 	level, _ := m.RootLevel()
 	asid, _ := m.ASID()
@@ -160,6 +170,91 @@ func TestCustomTranslationFromAGoArena(t *testing.T) {
 	must(t, m.Close())
 	if a.live() != 0 {
 		t.Fatalf("%d tables not freed", a.live())
+	}
+}
+
+// failingWriter refuses every write with its error.
+type failingWriter struct{ err error }
+
+func (w failingWriter) Write([]byte) (int, error) { return 0, w.err }
+
+// entry points at the 64-bit entry i of the arena's page at pa.
+func (a *arena) entry(pa uint64, i int) *uint64 {
+	return (*uint64)(unsafe.Pointer(&a.memory[(pa-arenaPA)+uint64(i)*8]))
+}
+
+func TestOpenAdoptsTablesReadOnly(t *testing.T) {
+	a := newArena(t, 8)
+	built, err := NewCustom(Options{RootLevel: 1}, a)
+	must(t, err)
+	defer built.Close()
+	must(t, built.Map(region(t, 0x4000_0000, 0x4000_3000), 0x2_0000_0000, normal, NoConstraints))
+	must(t, built.Map(region(t, 0x8000_0000, 0x8020_0000), 0x3_0000_0000, normal, NoConstraints))
+	tables := a.live()
+
+	// The same root through the same translation, read-only.
+	opened, err := Open(Options{RootLevel: 1}, a, arenaPA, false)
+	must(t, err)
+	if root, _ := opened.RootAddress(); root != arenaPA {
+		t.Fatalf("root at %#x", root)
+	}
+	for _, va := range []uint64{0x4000_0000, 0x4000_2abc, 0x8012_3456, 0x4000_3000, 0x9000_0000} {
+		want, err := built.Translate(va)
+		must(t, err)
+		got, err := opened.Translate(va)
+		must(t, err)
+		if got != want {
+			t.Fatalf("%#x: opened %+v, built %+v", va, got, want)
+		}
+	}
+	if err := opened.Map(region(t, 0x4000_3000, 0x4000_4000), 0x5000, normal, NoConstraints); !errors.Is(err, ErrReadOnly) {
+		t.Fatalf("map on a read-only mapping: %v", err)
+	}
+	if err := opened.Unmap(region(t, 0x4000_0000, 0x4000_1000)); !errors.Is(err, ErrReadOnly) {
+		t.Fatalf("unmap on a read-only mapping: %v", err)
+	}
+	if r, _ := opened.Translate(0x4000_3000); r.Mapped {
+		t.Fatal("the refused map wrote an entry")
+	}
+	// Closing the opened mapping frees none of the tables.
+	must(t, opened.Close())
+	if a.live() != tables {
+		t.Fatalf("%d tables after closing the opened mapping, want %d", a.live(), tables)
+	}
+	must(t, built.Close())
+	if a.live() != 0 {
+		t.Fatalf("%d tables left", a.live())
+	}
+}
+
+func TestOpenRefusesToWalkALoopButTranslates(t *testing.T) {
+	a := newArena(t, 2)
+	root, level2 := uint64(arenaPA), uint64(arenaPA+0x1000)
+	table := uint64(EL1Valid | EL1TableOrPage)
+	// Root entry 0 leads to a level 2 table whose entry 0 leads back to the
+	// root, and whose entry 1 is a 2 MiB block.
+	*a.entry(root, 0) = level2 | table
+	*a.entry(level2, 0) = root | table
+	*a.entry(level2, 1) = 0x1_0000_0000 | normal
+	m, err := Open(Options{RootLevel: 1}, a, root, false)
+	must(t, err)
+	defer m.Close()
+	err = m.Walk(region(t, 0, 0x40_0000), func(Region, uint64, uint) error { return nil })
+	var e *Error
+	if !errors.Is(err, ErrMalformedTable) || !errors.As(err, &e) || e.Address != root {
+		t.Fatalf("walk over a loop: %v", err)
+	}
+	// One address at a time, the MMU's way, still works.
+	if r, err := m.Translate(0x21_2345); err != nil || !r.Mapped || r.OutputAddress != 0x1_0001_2345 || r.Level != 2 {
+		t.Fatalf("translate through the block: %+v %v", r, err)
+	}
+	// Through the loop the root is read as a level 3 table, whose entry 0
+	// is then a page descriptor for the level 2 table's page.
+	if r, err := m.Translate(0x123); err != nil || !r.Mapped || r.OutputAddress != level2+0x123 || r.Level != 3 {
+		t.Fatalf("translate through the loop: %+v %v", r, err)
+	}
+	if err := m.DumpAs(io.Discard, DumpReference); !errors.Is(err, ErrMalformedTable) {
+		t.Fatalf("reference dump of a loop: %v", err)
 	}
 }
 
@@ -277,6 +372,9 @@ func TestErrorsCarryTheirDetail(t *testing.T) {
 	if !errors.Is(err, ErrAddressRange) || !errors.As(err, &e) || e.Address != 1<<39+0x1000 {
 		t.Fatalf("out of range: %v", err)
 	}
+	if text := e.Message(); text != "Virtual address 0x0000008000001000 out of range" {
+		t.Fatalf("out of range message: %q", text)
+	}
 	err = m.Map(region(t, 0, 0x1000), 0, normal|AttrTableOrPage, NoConstraints)
 	if !errors.Is(err, ErrInvalidFlags) || !errors.As(err, &e) || e.Flags&AttrTableOrPage == 0 {
 		t.Fatalf("flags: %v", err)
@@ -292,6 +390,10 @@ func TestErrorsCarryTheirDetail(t *testing.T) {
 	err = m.Map(region(t, 0x20_0000, 0x20_1000), 0x50_0000, normal, NoConstraints)
 	if !errors.Is(err, ErrBreakBeforeMake) || !errors.As(err, &e) || e.Region.Start != 0x20_0000 {
 		t.Fatalf("bbm: %v", err)
+	}
+	if text := e.Message(); !strings.Contains(text, "0x0000000000200000..0x0000000000201000") ||
+		!strings.Contains(text, "while translation is live") {
+		t.Fatalf("bbm message: %q", text)
 	}
 	must(t, m.MarkInactive())
 	if err := m.MarkInactive(); !errors.Is(err, ErrNotActive) {
