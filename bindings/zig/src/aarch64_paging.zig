@@ -216,6 +216,24 @@ fn checkWithDetail(status: c.ap_status_t, raw: *const c.ap_error_t, detail: ?*Er
     };
 }
 
+/// The library's one-line message for `err` with its detail
+/// (`ap_error_describe()`), e.g. "Virtual address 0x0000008000001000 out of
+/// range", as a new string the caller frees. `detail` is what the failed
+/// call filled in (null: no detail). `error.Unexpected` has no C status and
+/// reads "unexpected status".
+pub fn describeError(allocator: Allocator, err: Error, detail: ?*const ErrorDetail) Error![:0]u8 {
+    const status = statusOf(err) orelse return allocator.dupeZ(u8, "unexpected status");
+    var raw = emptyCError();
+    raw.status = @intFromEnum(status);
+    if (detail) |d| {
+        raw.address = d.address;
+        raw.region = d.region.toC();
+        raw.descriptor = d.descriptor;
+        raw.flags = d.flags;
+    }
+    return describeAlloc(allocator, c.ap_error_describe, .{&raw});
+}
+
 // ---------------------------------------------------------------- regions
 
 /// A range of input addresses: `start` plus `size` bytes, so that the last
@@ -868,6 +886,17 @@ pub const TranslateResult = struct {
     block_size: u64,
 };
 
+/// The layouts of `Mapping.dumpAs` (`ap_dump_format_t`).
+pub const DumpFormat = enum(c.ap_dump_format_t) {
+    /// The layout of `Mapping.dump`, after the reference crate's Debug output.
+    reference = c.AP_DUMP_REFERENCE,
+    /// One line per table and per run of entries, with input ranges, output
+    /// addresses and attributes by field.
+    ranges = c.AP_DUMP_RANGES,
+    /// The same as `ranges`, as one JSON object.
+    json = c.AP_DUMP_JSON,
+};
+
 /// One translation table hierarchy and its state.
 pub const Mapping = struct {
     handle: *c.ap_mapping_t,
@@ -901,6 +930,37 @@ pub const Mapping = struct {
     /// Tables come from `translation`. `allocator` holds the small record the
     /// C core calls back through, freed by a successful `deinit`.
     pub fn initCustom(allocator: Allocator, options: Options, translation: Translation) Error!Mapping {
+        return withTranslation(allocator, options, translation, struct {
+            fn make(o: *const c.ap_mapping_options_t, ops: *const c.ap_translation_ops_t, ctx: *Translation, args: anytype, out: *?*c.ap_mapping_t) c.ap_status_t {
+                _ = args;
+                return c.ap_mapping_create(o, ops, ctx, out);
+            }
+        }.make, .{});
+    }
+
+    /// Adopts a table hierarchy built elsewhere (`ap_mapping_open()`): the
+    /// root table is at physical address `root_pa`, and `translation`'s
+    /// `physicalToVirtual` reaches it and every table below it. `allocator`
+    /// holds the record the C core calls back through, as for `initCustom`.
+    ///
+    /// Unless `editable`, every edit (map, mapAuto, unmap, modify, compact)
+    /// fails with `error.ReadOnly` and the translation's `allocate` and
+    /// `free` are never called. A walk over a hierarchy that reaches a table
+    /// twice (a loop, a shared subtable) fails with `error.MalformedTable`;
+    /// `translate` follows one address as the MMU would. `deinit` frees none
+    /// of the tables, not even those an editable mapping added.
+    pub fn open(allocator: Allocator, options: Options, translation: Translation, root_pa: Pa, editable: bool) Error!Mapping {
+        const flags: c.ap_open_flags_t = if (editable) c.AP_OPEN_EDITABLE else c.AP_OPEN_READ_ONLY;
+        return withTranslation(allocator, options, translation, struct {
+            fn make(o: *const c.ap_mapping_options_t, ops: *const c.ap_translation_ops_t, ctx: *Translation, args: anytype, out: *?*c.ap_mapping_t) c.ap_status_t {
+                return c.ap_mapping_open(o, ops, ctx, args[0], args[1], out);
+            }
+        }.make, .{ root_pa, flags });
+    }
+
+    /// Makes a C mapping with `make`, given the ops and context that lead
+    /// back to `translation`; the context is freed again on failure.
+    fn withTranslation(allocator: Allocator, options: Options, translation: Translation, comptime make: anytype, args: anytype) Error!Mapping {
         const box = try allocator.create(CustomTranslation);
         errdefer allocator.destroy(box);
         box.* = .{ .translation = translation, .allocator = allocator };
@@ -912,7 +972,7 @@ pub const Mapping = struct {
         };
         const raw_options = options.toC();
         var out: ?*c.ap_mapping_t = null;
-        try check(c.ap_mapping_create(&raw_options, &ops, &box.translation, &out));
+        try check(make(&raw_options, &ops, &box.translation, args, &out));
         return .{ .handle = out.?, .custom = box };
     }
 
@@ -1142,6 +1202,33 @@ pub const Mapping = struct {
         var detail = ErrorDetail{};
         self.dump(text.writer(), &detail) catch |err| {
             // The list's only failure is memory: report it as such.
+            if (detail.callback_error) |cause| if (cause == error.OutOfMemory) return error.OutOfMemory;
+            return err;
+        };
+        return text.toOwnedSlice();
+    }
+
+    /// Writes the tables to `writer` in `format` (`ap_mapping_dump_as()`).
+    /// A writer error stops the dump with `error.WriteFailed`;
+    /// `detail.callback_error` holds the writer's own error. A hierarchy
+    /// from `open` that reaches a table twice prints it once in the ranges
+    /// and JSON layouts, and fails with `error.MalformedTable` in the
+    /// reference layout.
+    pub fn dumpAs(self: Mapping, writer: anytype, format: DumpFormat, detail: ?*ErrorDetail) Error!void {
+        const Adapter = CallbackAdapter(@TypeOf(writer), writeAllTo);
+        var adapter = Adapter{ .context = writer };
+        check(c.ap_mapping_dump_as(self.handle, @intFromEnum(format), &Adapter.writeHook, &adapter)) catch |err| {
+            if (detail) |out| out.* = .{ .callback_error = adapter.failure };
+            return err;
+        };
+    }
+
+    /// `dumpAs` into a new string the caller frees.
+    pub fn dumpAsAlloc(self: Mapping, allocator: Allocator, format: DumpFormat) Error![]u8 {
+        var text = std.ArrayList(u8).init(allocator);
+        errdefer text.deinit();
+        var detail = ErrorDetail{};
+        self.dumpAs(text.writer(), format, &detail) catch |err| {
             if (detail.callback_error) |cause| if (cause == error.OutOfMemory) return error.OutOfMemory;
             return err;
         };

@@ -10,7 +10,7 @@ test {
         ap,         ap.Region,     ap.ErrorDetail, ap.Status,      ap.attr,
         ap.el1,     ap.el23,       ap.stage2,      ap.pte,         ap.mair,
         ap.Regime,  ap.UserRegime, ap.RegimeHooks, ap.Translation, ap.Descriptor,
-        ap.Mapping, ap.Options,    ap.Constraints,
+        ap.Mapping, ap.Options,    ap.Constraints, ap.DumpFormat,
     }) |namespace| std.testing.refAllDecls(namespace);
 
     _ = @import("errors_test.zig");

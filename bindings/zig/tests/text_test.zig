@@ -132,6 +132,11 @@ test "dump names the root, the regime and the entries" {
     defer streamed.deinit();
     try map.dump(streamed.writer(), null);
     try testing.expectEqualStrings(text, streamed.items);
+
+    // dumpAs in the reference layout is the same text again.
+    const reference = try map.dumpAsAlloc(testing.allocator, .reference);
+    defer testing.allocator.free(reference);
+    try testing.expectEqualStrings(text, reference);
 }
 
 test "dumpAlloc reports an allocator failure as OutOfMemory" {

@@ -139,3 +139,66 @@ test "target image: tables laid out from the load address, little-endian" {
     try testing.expectError(error.Unsupported, map.vaToPa(0));
     try testing.expectError(error.Unsupported, map.mapAuto(try ap.Region.fromSize(0, 0x1000), flags, .{}, null));
 }
+
+test "open adopts a custom translation's tables read-only" {
+    var arena = util.PageArena{ .base = fake_base };
+    var built = try ap.Mapping.initCustom(testing.allocator, .{ .root_level = 1 }, arena.translation());
+    defer built.deinit() catch unreachable;
+    try built.map(try ap.Region.fromSize(0x4000_0000, 0x3000), 0x2_0000_0000, util.normal_el1, .{}, null);
+    try built.map(try ap.Region.fromSize(0x8000_0000, 0x20_0000), 0x3_0000_0000, util.normal_el1, .{}, null);
+    const tables = arena.live;
+
+    // The same root through the same translation, read-only.
+    var opened = try ap.Mapping.open(testing.allocator, .{ .root_level = 1 }, arena.translation(), fake_base, false);
+    try testing.expectEqual(fake_base, try opened.rootAddress());
+    for ([_]ap.Va{ 0x4000_0000, 0x4000_2abc, 0x8012_3456 }) |va| {
+        try testing.expectEqual(try built.translate(va, null), try opened.translate(va, null));
+    }
+    try testing.expectError(error.NotMapped, opened.translate(0x4000_3000, null));
+    try testing.expectEqual(try built.tableCount(), try opened.tableCount());
+    const next_page = try ap.Region.fromSize(0x4000_3000, 0x1000);
+    try testing.expectError(error.ReadOnly, opened.map(next_page, 0x5000, util.normal_el1, .{}, null));
+    try testing.expectError(error.ReadOnly, opened.unmap(try ap.Region.fromSize(0x4000_0000, 0x1000), null));
+    try testing.expectError(error.NotMapped, opened.translate(0x4000_3000, null));
+
+    // deinit of the opened mapping frees none of the tables.
+    try opened.deinit();
+    try testing.expectEqual(tables, arena.live);
+    try testing.expectEqual(@as(usize, 0), arena.frees);
+    _ = try built.translate(0x4000_1000, null);
+}
+
+fn ignoreEntry(_: void, _: ap.Region, _: u64, _: u32) void {}
+
+test "open refuses to walk a loop in a hand-made hierarchy but translates" {
+    var arena = util.PageArena{ .base = fake_base };
+    const translation = arena.translation();
+    const root = try translation.vtable.allocate(translation.ptr);
+    const level2 = try translation.vtable.allocate(translation.ptr);
+    defer translation.vtable.free(translation.ptr, level2.table, level2.pa);
+    defer translation.vtable.free(translation.ptr, root.table, root.pa);
+    const table_bits = ap.el1.valid | ap.el1.table_or_page;
+    // Root entry 0 leads to a level 2 table whose entry 0 leads back to the
+    // root, and whose entry 1 is a 2 MiB block.
+    root.table[0] = level2.pa | table_bits;
+    level2.table[0] = root.pa | table_bits;
+    level2.table[1] = 0x1_0000_0000 | util.normal_el1;
+
+    var map = try ap.Mapping.open(testing.allocator, .{ .root_level = 1 }, translation, root.pa, false);
+    defer map.deinit() catch unreachable;
+    var detail = ap.ErrorDetail{};
+    try testing.expectError(error.MalformedTable, map.walk(try ap.Region.fromSize(0, 0x40_0000), {}, ignoreEntry, &detail));
+    try testing.expectEqual(root.pa, detail.address);
+
+    // One address at a time, the MMU's way, still works.
+    const block = try map.translate(0x21_2345, null);
+    try testing.expectEqual(@as(ap.Pa, 0x1_0001_2345), block.output_address);
+    try testing.expectEqual(@as(u32, 2), block.level);
+    // Through the loop the root is read as a level 3 table, whose entry 0 is
+    // then a page descriptor for the level 2 table's page.
+    const looped = try map.translate(0x123, null);
+    try testing.expectEqual(level2.pa + 0x123, looped.output_address);
+    try testing.expectEqual(@as(u32, 3), looped.level);
+    try testing.expectError(error.MalformedTable, map.dumpAs(std.io.null_writer, .reference, null));
+    try testing.expectEqual(@as(usize, 0), arena.frees);
+}
