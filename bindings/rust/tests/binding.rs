@@ -91,6 +91,12 @@ fn identity_map_translate_dump() {
     assert!(dump.contains("El1And0"), "{dump}");
     assert!(dump.ends_with("}\n"));
     assert_eq!(map.dump_as(DumpFormat::Reference).unwrap(), dump);
+    let ranges = map.dump_as(DumpFormat::Ranges).unwrap();
+    assert!(ranges.starts_with(&format!("table {:#x}, level 1\n", map.root_address().unwrap())), "{ranges}");
+    assert!(ranges.lines().any(|l| l.contains("-> 0x80200000") && l.contains("block")), "{ranges}");
+    let json = map.dump_as(DumpFormat::Json).unwrap();
+    assert!(json.starts_with('{') && json.trim_end().ends_with('}'), "{json}");
+    assert!(json.contains("\"root_level\": 1"), "{json}");
     assert_eq!(map.size().unwrap(), 1 << 39);
     assert_eq!(map.root_level().unwrap(), 1);
     assert_eq!(map.asid().unwrap(), 1);
@@ -137,6 +143,10 @@ fn custom_translation_from_a_rust_arena() {
     })
     .unwrap();
     assert!(runs >= 5);
+    let ranges = map.dump_as(DumpFormat::Ranges).unwrap();
+    assert!(ranges.lines().any(|l| l.contains("-> 0x200000000 page")), "{ranges}");
+    let json = map.dump_as(DumpFormat::Json).unwrap();
+    assert!(json.starts_with('{') && json.contains("\"root_level\""), "{json}");
     drop(map);
     assert_eq!(live_tables(&used), 0, "every table was freed");
 }
@@ -197,6 +207,10 @@ fn open_refuses_to_walk_a_loop_but_translates() {
     let t = map.translate(0x123).unwrap();
     assert_eq!((t.mapped, t.output_address, t.level), (true, level2 + 0x123, 3));
     assert_eq!(map.dump_as(DumpFormat::Reference).unwrap_err().kind, ErrorKind::MalformedTable);
+    // The other layouts print a table met again once, and so end.
+    let ranges = map.dump_as(DumpFormat::Ranges).unwrap();
+    assert!(ranges.contains("(shared: printed above)"), "{ranges}");
+    assert!(map.dump_as(DumpFormat::Json).unwrap().contains("\"shared\": true"));
 }
 
 #[test]
