@@ -3,6 +3,8 @@
 package aarch64paging
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -97,6 +99,8 @@ func TestIdentityMapTranslateDump(t *testing.T) {
 	if hole, _ := m.Translate(0x9000_0000); hole.Mapped {
 		t.Fatal("0x90000000 is not mapped")
 	}
+	root, err := m.RootAddress()
+	must(t, err)
 	dump, err := m.Dump()
 	must(t, err)
 	if !strings.Contains(dump, "El1And0") || !strings.HasSuffix(dump, "}\n") {
@@ -105,6 +109,29 @@ func TestIdentityMapTranslateDump(t *testing.T) {
 	var reference strings.Builder
 	if err := m.DumpAs(&reference, DumpReference); err != nil || reference.String() != dump {
 		t.Fatalf("reference dump: %v %q", err, reference.String())
+	}
+	var ranges strings.Builder
+	must(t, m.DumpAs(&ranges, DumpRanges))
+	if !containsLine(ranges.String(), "-> 0x80200000 block") {
+		t.Fatalf("ranges dump has no line for the block:\n%s", ranges.String())
+	}
+	var text bytes.Buffer
+	must(t, m.DumpAs(&text, DumpJSON))
+	var parsed struct {
+		Regime    string `json:"regime"`
+		RootLevel *int   `json:"root_level"`
+		Root      struct {
+			PA      string            `json:"pa"`
+			Level   int               `json:"level"`
+			Entries []json.RawMessage `json:"entries"`
+		} `json:"root"`
+	}
+	if err := json.Unmarshal(text.Bytes(), &parsed); err != nil {
+		t.Fatalf("JSON dump: %v\n%s", err, text.String())
+	}
+	if parsed.RootLevel == nil || *parsed.RootLevel != 1 || parsed.Root.Level != 1 ||
+		parsed.Root.PA != fmt.Sprintf("%#x", root) || len(parsed.Root.Entries) == 0 {
+		t.Fatalf("JSON dump: %+v", parsed)
 	}
 	full := errors.New("disk full")
 	err = m.DumpAs(failingWriter{full}, DumpReference)
@@ -117,7 +144,6 @@ func TestIdentityMapTranslateDump(t *testing.T) {
 	ttbr, _ := m.TTBR()
 	count, _ := m.TableCount()
 	pa, _ := m.VAToPA(0x1234_5000)
-	root, _ := m.RootAddress()
 	table, _ := m.PAToTable(root)
 	if size != 1<<39 || level != 1 || asid != 1 || ttbr>>48 != 1 || count != 2 || pa != 0x1234_5000 || table != root {
 		t.Fatalf("getters: %x %d %d %x %d %x", size, level, asid, ttbr, count, pa)
@@ -167,10 +193,29 @@ func TestCustomTranslationFromAGoArena(t *testing.T) {
 	if total < 5 {
 		t.Fatalf("runs cover %d descriptors", total)
 	}
+	var ranges strings.Builder
+	must(t, m.DumpAs(&ranges, DumpRanges))
+	if !containsLine(ranges.String(), "-> 0x200000000 page") {
+		t.Fatalf("ranges dump has no line for the pages:\n%s", ranges.String())
+	}
 	must(t, m.Close())
 	if a.live() != 0 {
 		t.Fatalf("%d tables not freed", a.live())
 	}
+}
+
+// containsLine reports whether a line of text contains every one of parts.
+func containsLine(text string, parts ...string) bool {
+	for _, line := range strings.Split(text, "\n") {
+		found := true
+		for _, part := range parts {
+			found = found && strings.Contains(line, part)
+		}
+		if found {
+			return true
+		}
+	}
+	return false
 }
 
 // failingWriter refuses every write with its error.
@@ -255,6 +300,17 @@ func TestOpenRefusesToWalkALoopButTranslates(t *testing.T) {
 	}
 	if err := m.DumpAs(io.Discard, DumpReference); !errors.Is(err, ErrMalformedTable) {
 		t.Fatalf("reference dump of a loop: %v", err)
+	}
+	// The other layouts print a table met again once, and so end.
+	var ranges strings.Builder
+	if err := m.DumpAs(&ranges, DumpRanges); err != nil || !strings.Contains(ranges.String(), "(shared: printed above)") {
+		t.Fatalf("ranges dump of a loop: %v\n%s", err, ranges.String())
+	}
+	var text bytes.Buffer
+	var parsed map[string]interface{}
+	if err := m.DumpAs(&text, DumpJSON); err != nil || json.Unmarshal(text.Bytes(), &parsed) != nil ||
+		!strings.Contains(text.String(), `"shared": true`) {
+		t.Fatalf("JSON dump of a loop: %v\n%s", err, text.String())
 	}
 }
 
