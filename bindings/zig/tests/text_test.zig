@@ -139,6 +139,46 @@ test "dump names the root, the regime and the entries" {
     try testing.expectEqualStrings(text, reference);
 }
 
+/// Whether some line of `text` contains every one of `parts`.
+fn hasLineWith(text: []const u8, parts: []const []const u8) bool {
+    var lines = std.mem.splitScalar(u8, text, '\n');
+    next_line: while (lines.next()) |line| {
+        for (parts) |part| {
+            if (std.mem.indexOf(u8, line, part) == null) continue :next_line;
+        }
+        return true;
+    }
+    return false;
+}
+
+test "dumpAs: the ranges layout names pages, the JSON layout parses" {
+    var map = try ap.Mapping.initIdentity(.{ .root_level = 1 });
+    defer map.deinit() catch unreachable;
+    try map.mapAuto(try ap.Region.fromSize(0x4000_0000, 0x3000), util.normal_el1, .{}, null);
+    const root = try map.rootAddress();
+
+    const ranges = try map.dumpAsAlloc(testing.allocator, .ranges);
+    defer testing.allocator.free(ranges);
+    const first_line = try std.fmt.allocPrint(testing.allocator, "table 0x{x}, level 1\n", .{root});
+    defer testing.allocator.free(first_line);
+    try testing.expect(std.mem.startsWith(u8, ranges, first_line));
+    try testing.expect(hasLineWith(ranges, &.{ "0x40000000..0x40002fff", "-> 0x40000000 page", "ACCESSED" }));
+
+    var json_text = std.ArrayList(u8).init(testing.allocator);
+    defer json_text.deinit();
+    try map.dumpAs(json_text.writer(), .json, null);
+    const parsed = try std.json.parseFromSlice(std.json.Value, testing.allocator, json_text.items, .{});
+    defer parsed.deinit();
+    const top = parsed.value.object;
+    try testing.expectEqual(@as(i64, 1), top.get("root_level").?.integer);
+    const root_table = top.get("root").?.object;
+    try testing.expectEqual(@as(i64, 1), root_table.get("level").?.integer);
+    const root_pa = try std.fmt.allocPrint(testing.allocator, "0x{x}", .{root});
+    defer testing.allocator.free(root_pa);
+    try testing.expectEqualStrings(root_pa, root_table.get("pa").?.string);
+    try testing.expect(root_table.get("entries").?.array.items.len > 0);
+}
+
 test "dumpAlloc reports an allocator failure as OutOfMemory" {
     var map = try ap.Mapping.initIdentity(.{});
     defer map.deinit() catch unreachable;

@@ -200,5 +200,14 @@ test "open refuses to walk a loop in a hand-made hierarchy but translates" {
     try testing.expectEqual(level2.pa + 0x123, looped.output_address);
     try testing.expectEqual(@as(u32, 3), looped.level);
     try testing.expectError(error.MalformedTable, map.dumpAs(std.io.null_writer, .reference, null));
+    // The other layouts print a table met again once, and so end.
+    const ranges = try map.dumpAsAlloc(testing.allocator, .ranges);
+    defer testing.allocator.free(ranges);
+    try testing.expect(std.mem.indexOf(u8, ranges, "(shared: printed above)") != null);
+    const json_text = try map.dumpAsAlloc(testing.allocator, .json);
+    defer testing.allocator.free(json_text);
+    const parsed = try std.json.parseFromSlice(std.json.Value, testing.allocator, json_text, .{});
+    defer parsed.deinit();
+    try testing.expect(std.mem.indexOf(u8, json_text, "\"shared\": true") != null);
     try testing.expectEqual(@as(usize, 0), arena.frees);
 }
