@@ -301,7 +301,9 @@ static ap_attrs_t safe_flags(const world_t *w, uint64_t r)
 	if (r & 0x20)
 		f |= (w->kind == AP_REGIME_EL1AND0 || w->kind == AP_REGIME_EL2AND0) ? AP_EL1_USER
 										  : AP_EL23_USER_RES1;
-	if (r & 0x40)
+	/* PXN (bit 53) exists only where there is an EL0: the EL2 and EL3
+	 * formats have one XN, and a map refuses bit 53 there. */
+	if ((r & 0x40) && (w->kind == AP_REGIME_EL1AND0 || w->kind == AP_REGIME_EL2AND0))
 		f |= AP_EL1_PXN;
 	if (r & 0x80)
 		f |= AP_EL1_UXN;
@@ -924,7 +926,7 @@ static void step(world_t *w, input_t *in)
 		CHECK(hash_tables(w) == h, "step %d: a walk changed the tables", w->step);
 		if (rc.inside) {
 			if (c.end_stop && c.calls >= c.end_stop)
-				CHECK(s == AP_ERR_PTE_UPDATE_FAULT, "step %d: stopped walk: %s", w->step, ap_strerror(s));
+				CHECK(s == AP_ERR_STOPPED, "step %d: stopped walk: %s", w->step, ap_strerror(s));
 			else
 				CHECK(s == AP_OK && c.next == (uint64_t)((rc.region.start + rc.region.size + PAGE - 1) & ~(PAGE - 1)),
 				      "step %d: walk of pages %u+%u: %s, ended at 0x%llx", w->step, rc.first, rc.count,

@@ -37,7 +37,9 @@ ar rcs "$work/libap.a" "$work"/lib/*.o
 clang "${flags[@]}" $(pkg-config --cflags check) -c "$src/tests/test_util.c" -o "$work/test_util.o"
 
 build_suite() { # suite name -> $work/name
-	clang "${flags[@]}" $(pkg-config --cflags check) -o "$work/$1" \
+	extra=() # check_attr_fields parses attributes with aptables' map-file words
+	[ "$1" = check_attr_fields ] && extra=(-I"$src/tools/aptables" "$src/tools/aptables/attrs.c")
+	clang "${flags[@]}" $(pkg-config --cflags check) -o "$work/$1" "${extra[@]}" \
 		"$src/tests/$1.c" "$work/test_util.o" "$work/libap.a" $(pkg-config --libs check)
 }
 
