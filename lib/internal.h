@@ -250,6 +250,7 @@ struct ap_mapping {
 	 * or looping), edits need `editable`, and destroy frees none of them. */
 	bool adopted;
 	bool editable;
+	ap_attrs_t map_flags_allowed; /* ap__map_flags_allowed() of the regime */
 };
 
 ap_status_t ap__mapping_create(const ap_mapping_options_t *options, const translation_t *translation,

@@ -40,9 +40,6 @@ static ap_status_t lookup_visit(walk_t *w, visit_t *v, step_t *step)
 	return AP_OK;
 }
 
-/* A whole walk for one address would check adopted tables for sharing;
- * the hardware does not, and one path cannot loop for ever (it ends at
- * level 3), so translate follows what the MMU would. */
 static const walker_ops_t lookup_ops = {lookup_visit, NULL, NULL, NULL};
 
 AP_EXPORT ap_status_t ap_mapping_translate(const ap_mapping_t *mapping, ap_va_t va,
@@ -57,8 +54,6 @@ AP_EXPORT ap_status_t ap_mapping_translate(const ap_mapping_t *mapping, ap_va_t 
 	error_detail_t detail;
 	l.walk.m = mapping;
 	l.walk.detail = &detail;
-	l.walk.seen = NULL;
-	l.walk.check_sharing = false;
 	l.table_attributes = 0;
 	ap_status_t status =
 		ap__walk_address(&l.walk, &lookup_ops, mapping->root, mapping->root_level, va);

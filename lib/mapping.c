@@ -36,6 +36,7 @@ static ap_status_t mapping_new(const ap_mapping_options_t *options, const transl
 		return AP_ERR_NO_MEMORY;
 	m->regime = regime;
 	m->format = ap__format_of(regime->kind);
+	m->map_flags_allowed = ap__map_flags_allowed(regime->kind); /* asked on every map */
 	m->root_level = o.root_level;
 	m->asid = o.asid;
 	m->va_range = o.va_range;
@@ -230,7 +231,7 @@ map_checked(ap_mapping_t *m, const ap_region_t *region, ap_pa_t pa, ap_attrs_t f
 	/* One check for every bit a block or page of this regime cannot hold:
 	 * TABLE_OR_PAGE, the address field (nT aside), RES0 bits and bits the
 	 * format does not define. */
-	if (flags & ~ap__map_flags_allowed(m->regime->kind)) {
+	if (flags & ~m->map_flags_allowed) {
 		detail.flags = flags;
 		return report(err, &detail, AP_ERR_INVALID_FLAGS);
 	}

@@ -58,6 +58,10 @@ static const walker_ops_t free_ops = {free_visit, free_no_leaves, free_post, NUL
 
 void ap__table_free_tree(ap_mapping_t *m, uint64_t *table, ap_pa_t pa, unsigned level)
 {
+	if (level == AP_LEAF_LEVEL) { /* nothing below: the common case of an unmap */
+		ap__table_free(m, table, pa);
+		return;
+	}
 	walk_t w;
 	error_detail_t detail;
 	ap__walk_begin(&w, m, &detail);

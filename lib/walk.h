@@ -122,62 +122,77 @@ static inline ap_status_t walk_enter(walk_t *w, uint64_t descriptor, uint64_t **
 
 /* ------------------------------------------------------------ the walk */
 
-/* Walks s (which must lie inside table, a table at level) with ops. */
+/* Walks s (which must lie inside table, a table at level) with ops. The
+ * entries of one table are visited in a tight loop, the visit held in
+ * registers; a frame per level keeps only what the way back up needs. */
 static inline __attribute__((always_inline)) ap_status_t
 ap__walk(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, span_t s)
 {
 	struct frame {
 		uint64_t *table; /* NULL: made up from parent */
 		uint64_t parent;
-		span_t s; /* the part of the walk inside this table */
-		span_t c; /* the chunk of the entry being visited */
-		visit_t v;
+		span_t s;      /* the part of the walk inside this table */
+		uint64_t next; /* the first address of it not visited yet */
+		visit_t v;     /* the entry gone down into */
 	} f[AP_LEAF_LEVEL + 1];
 	const unsigned top = level;
 	struct frame *fr = &f[level];
 	fr->table = table;
 	fr->parent = 0;
 	fr->s = s;
-	fr->c.start = s.start;
+	fr->next = s.start;
 	for (;;) {
-		ap_status_t status;
+		ap_status_t status = AP_OK;
+		bool down = false;
 		if (level == AP_LEAF_LEVEL && fr->table && ops->leaf_run) {
-			status = ops->leaf_run(w, fr->table, fr->s);
+			span_t rest = {fr->next, fr->s.last};
+			status = ops->leaf_run(w, fr->table, rest);
 			if (status != AP_OK)
 				return status;
-			fr->c.last = fr->s.last;
 		} else {
-			visit_t *v = &fr->v;
-			unsigned i = entry_index(fr->c.start, level);
-			fr->c.last = chunk_last(fr->c.start, fr->s.last, level);
-			v->entry = fr->table ? &fr->table[i] : NULL;
-			v->old = fr->table ? load_desc(v->entry) : split_value(fr->parent, level - 1, i);
-			v->sub = NULL;
-			v->chunk = fr->c;
-			v->level = level;
-			step_t step = STEP_NEXT;
-			status = ops->visit(w, v, &step);
-			if (status != AP_OK)
-				return status;
-			if (step != STEP_NEXT && level < AP_LEAF_LEVEL) {
-				if (step == STEP_DESCEND)
-					status = walk_enter(w, v->old, &v->sub);
-				else if (step == STEP_INTO)
-					v->sub = w->into;
+			uint64_t *entries = fr->table, parent = fr->parent, last = fr->s.last;
+			for (uint64_t start = fr->next;;) {
+				visit_t v;
+				unsigned i = entry_index(start, level);
+				v.chunk.start = start;
+				v.chunk.last = chunk_last(start, last, level);
+				v.entry = entries ? &entries[i] : NULL;
+				v.old = entries ? load_desc(v.entry) : split_value(parent, level - 1, i);
+				v.sub = NULL;
+				v.level = level;
+				step_t step = STEP_NEXT;
+				status = ops->visit(w, &v, &step);
 				if (status != AP_OK)
 					return status;
-				struct frame *child = &f[level + 1];
-				child->table = v->sub;
-				child->parent = v->old;
-				child->s = fr->c;
-				child->c.start = fr->c.start;
-				fr = child;
-				level++;
-				continue;
+				if (step != STEP_NEXT && level < AP_LEAF_LEVEL) {
+					if (step == STEP_DESCEND)
+						status = walk_enter(w, v.old, &v.sub);
+					else if (step == STEP_INTO)
+						v.sub = w->into;
+					if (status != AP_OK)
+						return status;
+					fr->v = v;
+					fr->next = v.chunk.last + 1;
+					down = true;
+					break;
+				}
+				if (v.chunk.last == last)
+					break;
+				start = v.chunk.last + 1;
 			}
 		}
-		/* Leave every table whose part of the walk is done. */
-		while (fr->c.last == fr->s.last) {
+		if (down) {
+			struct frame *child = &f[level + 1];
+			child->table = fr->v.sub;
+			child->parent = fr->v.old;
+			child->s = fr->v.chunk;
+			child->next = fr->v.chunk.start;
+			fr = child;
+			level++;
+			continue;
+		}
+		/* Leave this table, and every table whose last entry led here. */
+		for (;;) {
 			if (ops->table_end && (status = ops->table_end(w, level)) != AP_OK)
 				return status;
 			if (level == top)
@@ -185,15 +200,17 @@ ap__walk(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, sp
 			fr = &f[--level];
 			if (ops->post && fr->v.sub && (status = ops->post(w, &fr->v)) != AP_OK)
 				return status;
+			if (fr->v.chunk.last != fr->s.last)
+				break;
 		}
-		fr->c.start = fr->c.last + 1;
 	}
 }
 
 /* The walk of a single address: the same visits as ap__walk() over the
  * span [va, va], without the bookkeeping for ranges, frames and the way
  * back up (no post or table_end visits, no leaf runs, no planned splits),
- * which would double the cost of a lookup. */
+ * which would double the cost of a lookup. Tables met twice are not looked
+ * for: one path ends at level 3 whatever the tables hold, as the MMU's. */
 static inline __attribute__((always_inline)) ap_status_t
 ap__walk_address(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, uint64_t va)
 {
@@ -209,9 +226,12 @@ ap__walk_address(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned l
 		ap_status_t status = ops->visit(w, &v, &step);
 		if (status != AP_OK || step != STEP_DESCEND || level == AP_LEAF_LEVEL)
 			return status;
-		status = walk_enter(w, v.old, &table);
-		if (status != AP_OK)
-			return status;
+		ap_pa_t pa = v.old & OA_FIELD_MASK;
+		table = table_at(w->m, pa);
+		if (AP_UNLIKELY(!table)) {
+			w->detail->address = pa;
+			return AP_ERR_BAD_TABLE_ADDRESS;
+		}
 		level++;
 	}
 }
