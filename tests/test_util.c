@@ -67,6 +67,14 @@ static int append_text(void *ctx, const char *text, size_t length)
 	return 0;
 }
 
+int discard_text(void *ctx, const char *text, size_t length)
+{
+	(void)ctx;
+	(void)text;
+	(void)length;
+	return 0;
+}
+
 char *dump_string(const ap_mapping_t *m)
 {
 	struct string_sink sink = {NULL, 0};

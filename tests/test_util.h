@@ -40,6 +40,9 @@ const ap_regime_t *regime_of(ap_regime_kind_t kind);
 /* The dump as a malloc'ed string (caller frees). Fails the test on error. */
 char *dump_string(const ap_mapping_t *m);
 
+/* An ap_write_fn that takes any text and succeeds. */
+int discard_text(void *ctx, const char *text, size_t length);
+
 /* An ap_error_t ready to pass. */
 ap_error_t new_error(void);
 
