@@ -92,7 +92,15 @@ static ap_status_t map_plan_visit(walk_t *w, visit_t *v, step_t *step)
 		if (!may_write(me, v, value))
 			return ap__edit_refuse(&me->e, AP_ERR_BREAK_BEFORE_MAKE, v->chunk);
 		break;
-	case MAP_FREE_TABLE: /* walked, so that every table it frees is checked */
+	case MAP_FREE_TABLE:
+		/* Every table it frees must translate: a leaf table is checked
+		 * here, anything above by walking it. */
+		if (v->level + 1 == AP_LEAF_LEVEL) {
+			uint64_t *leaf;
+			return walk_enter(w, v->old, &leaf);
+		}
+		*step = STEP_DESCEND;
+		break;
 	case MAP_DESCEND:
 		*step = STEP_DESCEND;
 		break;

@@ -36,8 +36,14 @@ void ap__table_free(ap_mapping_t *m, uint64_t *table, ap_pa_t pa)
  * below it is done, the top table last. */
 static ap_status_t free_visit(walk_t *w, visit_t *v, step_t *step)
 {
+	if (!is_table(v->old, v->level))
+		return AP_OK;
 	/* A table that does not translate leaves nothing safe to free. */
-	if (is_table(v->old, v->level) && table_at(w->m, v->old & OA_FIELD_MASK))
+	ap_pa_t pa = v->old & OA_FIELD_MASK;
+	uint64_t *sub = table_at(w->m, pa);
+	if (sub && v->level + 1 == AP_LEAF_LEVEL)
+		ap__table_free((ap_mapping_t *)w->m, sub, pa); /* nothing below it */
+	else if (sub)
 		*step = STEP_DESCEND;
 	return AP_OK;
 }
