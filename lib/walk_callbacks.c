@@ -79,10 +79,15 @@ static ap_status_t callback_pages(walk_t *w, uint64_t *table, span_t s)
 	unsigned count = (unsigned)((s.last - s.start) >> AP_PAGE_SHIFT) + 1;
 	if (!cw->fn)
 		return hand_over(cw, &table[first], count, s, AP_LEAF_LEVEL);
+	/* The callback and its context in locals: registers across the calls,
+	 * not loads from the walk's state for every page. */
+	ap_walk_fn fn = cw->fn;
+	void *ctx = cw->ctx;
 	ap_region_t region = {s.start, AP_PAGE_SIZE};
-	for (unsigned i = first; i < first + count; i++, region.start += AP_PAGE_SIZE) {
-		uint64_t bits = load_desc(&table[i]);
-		if (cw->fn(cw->ctx, &region, bits, AP_LEAF_LEVEL) != 0)
+	const uint64_t *entry = &table[first], *end = entry + count;
+	for (; entry != end; entry++, region.start += AP_PAGE_SIZE) {
+		uint64_t bits = load_desc(entry);
+		if (AP_UNLIKELY(fn(ctx, &region, bits, AP_LEAF_LEVEL) != 0))
 			return stopped(w, bits);
 	}
 	return AP_OK;
