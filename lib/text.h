@@ -26,7 +26,10 @@ ap_status_t ap__text_finish(text_t *t, size_t *needed);
 /* Validates the buf/size pair of a describe function. */
 bool ap__text_args_ok(const char *buf, size_t size);
 
-/* Names attribute bits as the reference's bitflags Debug output does. */
+/* Names attributes field by field: a multi-bit field (memory type, access,
+ * shareability, MAIR index) by its value, single bits by name, the rest as
+ * hex. Stage 1 names match the reference's bitflags output for the
+ * attributes the reference dump shows. */
 void ap__attrs_text(text_t *t, format_t format, ap_attrs_t flags);
 const char *ap__format_type_name(format_t format);
 
