@@ -28,7 +28,8 @@ typedef enum map_action {
 
 /* What mapping chunk c (output address pa) does to an entry holding old;
  * for MAP_WRITE, *value is what to write. Pure: both passes ask it. */
-static map_action_t map_action(const map_request_t *r, uint64_t old, unsigned level, span_t c,
+static inline __attribute__((always_inline)) map_action_t
+map_action(const map_request_t *r, uint64_t old, unsigned level, span_t c,
 			       ap_pa_t pa, uint64_t *value)
 {
 	uint64_t mask = granule(level) - 1;
