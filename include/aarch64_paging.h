@@ -713,7 +713,11 @@ typedef uint32_t ap_open_flags_t;
  * An edit first checks the whole hierarchy, so that it never frees a table
  * that something outside the edited range still points to. The library
  * caches nothing from adopted tables between calls; the caller may change
- * them between calls, but not during one.
+ * them between calls, but not during one. A range walk keeps the set of
+ * tables it has met in library objects: in a freestanding build, whose
+ * object slots are small, that set holds 8 tables, and range walks over
+ * larger adopted hierarchies give ::AP_ERR_NO_MEMORY there (translate
+ * needs no set).
  * @param options regime, root level, ASID and VA range, as for ap_mapping_create().
  * @param ops copied; physical_to_virtual is required, allocate_table and
  *        free_table only with ::AP_OPEN_EDITABLE.

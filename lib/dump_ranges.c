@@ -183,7 +183,10 @@ static ap_status_t table_entry(range_dump_t *d, visit_t *v, step_t *step)
 	r.from = r.to = entry_index(v->chunk.start, v->level);
 	run_head(d, &r, v->level);
 	text_t *t = &d->line;
-	bool again = d->walk.seen && ap__walk_note_table(&d->walk, pa) == AP_ERR_MALFORMED_TABLE;
+	ap_status_t noted = d->walk.m->adopted ? ap__walk_note_table(&d->walk, pa) : AP_OK;
+	if (noted == AP_ERR_NO_MEMORY)
+		return noted;
+	bool again = noted == AP_ERR_MALFORMED_TABLE;
 	if (d->json) {
 		quoted_hex(t, "pa", pa);
 		ap__text_put(t, again ? ", \"shared\": true}" : ", \"table\": ");

@@ -77,8 +77,11 @@ void ap__walk_begin(walk_t *w, const ap_mapping_t *m, error_detail_t *detail)
 	w->into = NULL;
 	w->seen = NULL;
 	w->check_sharing = m->adopted;
+	/* A table pointing back at the root is met twice too. Should there be
+	 * no memory for the set now, the first table noted tries again and
+	 * reports it. */
 	if (w->check_sharing)
-		ap__walk_note_table(w, m->root_pa); /* a table pointing at the root */
+		(void)ap__walk_note_table(w, m->root_pa);
 }
 
 void ap__walk_end(walk_t *w)
