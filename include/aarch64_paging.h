@@ -714,9 +714,9 @@ typedef uint32_t ap_open_flags_t;
  * that something outside the edited range still points to. The library
  * caches nothing from adopted tables between calls; the caller may change
  * them between calls, but not during one. A range walk keeps the set of
- * tables it has met in library objects: in a freestanding build, whose
- * object slots are small, that set holds 8 tables, and range walks over
- * larger adopted hierarchies give ::AP_ERR_NO_MEMORY there (translate
+ * tables it has met in library memory: in a freestanding build that is
+ * one page of its table pool, enough for about 120 tables; range walks
+ * over larger adopted hierarchies give ::AP_ERR_NO_MEMORY there (translate
  * needs no set).
  * @param options regime, root level, ASID and VA range, as for ap_mapping_create().
  * @param ops copied; physical_to_virtual is required, allocate_table and

@@ -7,6 +7,7 @@
  * level, or forever in effect). A table met twice ends the walk instead.
  */
 #include "walk.h"
+#include "page_pool.h"
 
 /* An open-addressing hash set of table addresses (page aligned, never 0
  * since 0 marks a free slot: a table at physical 0 is kept apart). */
@@ -14,15 +15,33 @@ struct table_set {
 	size_t capacity; /* a power of two */
 	size_t count;
 	bool has_zero;
+	bool in_page; /* from the page pool, not the object allocator */
 	ap_pa_t slots[];
 };
 
+/* A set from the object allocator, or from a page of the page pool when
+ * that has no room (a freestanding build's objects are small), so that
+ * about 250 tables can be tracked there too. */
 static table_set_t *set_new(size_t capacity)
 {
-	table_set_t *set = ap__object_alloc(sizeof(*set) + capacity * sizeof(ap_pa_t));
-	if (set)
+	size_t bytes = sizeof(table_set_t) + capacity * sizeof(ap_pa_t);
+	table_set_t *set = ap__object_alloc(bytes);
+	bool in_page = !set && bytes <= AP_PAGE_SIZE;
+	if (in_page)
+		set = ap__page_alloc(); /* zeroed */
+	if (set) {
 		set->capacity = capacity;
+		set->in_page = in_page;
+	}
 	return set;
+}
+
+static void set_free(table_set_t *set)
+{
+	if (set->in_page)
+		ap__page_free(set);
+	else
+		ap__object_free(set);
 }
 
 static size_t slot_of(const table_set_t *set, ap_pa_t pa)
@@ -64,7 +83,7 @@ static bool set_grow(walk_t *w)
 		for (size_t i = 0; i < old->capacity; i++)
 			if (old->slots[i])
 				set_add(set, old->slots[i]);
-		ap__object_free(old);
+		set_free(old);
 	}
 	w->seen = set;
 	return true;
@@ -87,7 +106,7 @@ void ap__walk_begin(walk_t *w, const ap_mapping_t *m, error_detail_t *detail)
 void ap__walk_end(walk_t *w)
 {
 	if (w->seen)
-		ap__object_free(w->seen);
+		set_free(w->seen);
 	w->seen = NULL;
 }
 

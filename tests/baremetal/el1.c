@@ -47,10 +47,49 @@ static void check_no_stdio(void)
 	CHECK_EQ(ap_mapping_destroy(m), AP_OK);
 }
 
+/* Tables are at their own address here: physical is virtual. */
+static void *identity_table(void *ctx, ap_pa_t pa)
+{
+	(void)ctx;
+	return (void *)pa;
+}
+
+/* A hierarchy of 26 tables adopted with ap_mapping_open(): counting them
+ * walks the whole tree, and the set of tables met outgrows the small
+ * object slots of a freestanding build (it moves to a pool page). */
+static void check_adopted_count(void)
+{
+	ap_mapping_options_t options = AP_MAPPING_OPTIONS_INIT;
+	options.root_level = MMU_ROOT_LEVEL;
+	ap_mapping_t *built, *adopted;
+	CHECK_EQ(ap_mapping_create_identity(&options, &built), AP_OK);
+	ap_attrs_t page = AP_EL1_VALID | AP_EL1_ACCESSED | AP_EL1_ATTRIBUTE_INDEX_0;
+	for (uint64_t i = 0; i < 24; i++) {
+		ap_region_t r;
+		uint64_t va = (i % 2) * 0x40000000ull + (i / 2) * 0x200000ull;
+		CHECK_EQ(ap_region_from_size(va, 0x1000, &r), AP_OK);
+		CHECK_EQ(ap_mapping_map(built, &r, 0x40000000, page, AP_CONSTRAINT_NONE, 0), AP_OK);
+	}
+	size_t count, adopted_count;
+	CHECK_EQ(ap_mapping_table_count(built, &count), AP_OK);
+	CHECK_EQ(count, 27); /* root, two level 2 tables, 24 leaf tables */
+	ap_translation_ops_t ops = AP_TRANSLATION_OPS_INIT;
+	ops.physical_to_virtual = identity_table;
+	ap_pa_t root;
+	CHECK_EQ(ap_mapping_root_address(built, &root), AP_OK);
+	CHECK_EQ(ap_mapping_open(&options, &ops, 0, root, AP_OPEN_READ_ONLY, &adopted), AP_OK);
+	CHECK_EQ(ap_mapping_table_count(adopted, &adopted_count), AP_OK);
+	CHECK_EQ(adopted_count, count);
+	CHECK_EQ(ap_mapping_destroy(adopted), AP_OK);
+	CHECK_EQ(ap_mapping_destroy(built), AP_OK);
+	rt_puts("an adopted hierarchy of 27 tables is walked whole\n");
+}
+
 int test_main(void)
 {
 	CHECK_EQ(rt_current_el(), 1);
 	check_pools_run_out();
 	check_no_stdio();
+	check_adopted_count();
 	return run_stage1_suite(AP_REGIME_EL1AND0);
 }
