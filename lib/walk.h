@@ -151,11 +151,13 @@ ap__walk(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, sp
 				return status;
 		} else {
 			uint64_t *entries = fr->table, parent = fr->parent, last = fr->s.last;
-			for (uint64_t start = fr->next;;) {
+			const uint64_t size_mask = granule(level) - 1;
+			unsigned i = entry_index(fr->next, level);
+			for (uint64_t start = fr->next;; i++) {
 				visit_t v;
-				unsigned i = entry_index(start, level);
+				uint64_t entry_last = start | size_mask;
 				v.chunk.start = start;
-				v.chunk.last = chunk_last(start, last, level);
+				v.chunk.last = entry_last < last ? entry_last : last;
 				v.entry = entries ? &entries[i] : NULL;
 				v.old = entries ? load_desc(v.entry) : split_value(parent, level - 1, i);
 				v.sub = NULL;
