@@ -53,8 +53,9 @@ bool ap__live_change_ok(format_t format, unsigned level, uint64_t old, uint64_t 
 	 * the block and the table's entries at once, which is a TLB conflict. */
 	if (is_table(old, level) != is_table(value, level))
 		return false;
-	return ap_pte_output_address(old, level) == ap_pte_output_address(value, level) &&
-	       bbm_safe(format, ap_pte_flags(old, level), ap_pte_flags(value, level));
+	uint64_t old_oa = oa_mask(old, level), new_oa = oa_mask(value, level);
+	return (old & old_oa) == (value & new_oa) &&
+	       bbm_safe(format, old & ~old_oa, value & ~new_oa);
 }
 
 AP_EXPORT ap_status_t ap_bbm_safe(ap_regime_kind_t kind, unsigned level, uint64_t old,
