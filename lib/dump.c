@@ -114,7 +114,7 @@ static ap_status_t dump_visit(walk_t *w, visit_t *v, step_t *step)
 	return status;
 }
 
-static const walker_ops_t dump_ops = {dump_visit, NULL, NULL, dump_close_run};
+static const walker_ops_t dump_ops = {.visit = dump_visit, .table_end = dump_close_run};
 
 static const char *regime_type_name(ap_regime_kind_t kind)
 {

@@ -249,7 +249,7 @@ static ap_status_t range_post(walk_t *w, visit_t *v AP_UNUSED)
 	return flush_line(d);
 }
 
-static const walker_ops_t range_ops = {range_visit, NULL, range_post, range_table_end};
+static const walker_ops_t range_ops = {.visit = range_visit, .post = range_post, .table_end = range_table_end};
 
 static const char *regime_name(ap_regime_kind_t kind)
 {

@@ -139,7 +139,28 @@ static ap_status_t compact_post(walk_t *w, visit_t *v)
 	return AP_OK;
 }
 
-static const walker_ops_t compact_ops = {compact_visit, compact_leaves, compact_post, NULL};
+/* A table without subtables in one loop: only whether it keeps anything
+ * matters (the common case: the root or a level 2 table of pages). */
+static ap_status_t compact_scan(walk_t *w, uint64_t *table, unsigned level, span_t s AP_UNUSED,
+				bool *done)
+{
+	compact_t *c = (compact_t *)w;
+	bool kept = false;
+	for (unsigned i = 0; i < ENTRY_COUNT; i++) {
+		uint64_t bits = load_desc(&table[i]);
+		if (is_table(bits, level))
+			return AP_OK; /* the walker visits it entry by entry */
+		kept |= bits != 0;
+	}
+	c->kept[level] |= kept;
+	*done = true;
+	return AP_OK;
+}
+
+static const walker_ops_t compact_ops = {.visit = compact_visit,
+					 .leaf_run = compact_leaves,
+					 .post = compact_post,
+					 .scan = compact_scan};
 
 void ap__compact(ap_mapping_t *m)
 {

@@ -139,7 +139,7 @@ static ap_status_t map_plan_pages(walk_t *w, uint64_t *table, span_t s)
 	return AP_OK;
 }
 
-static const walker_ops_t map_plan_ops = {map_plan_visit, map_plan_pages, NULL, NULL};
+static const walker_ops_t map_plan_ops = {.visit = map_plan_visit, .leaf_run = map_plan_pages};
 
 /* ------------------------------------------------------------ apply */
 
@@ -204,7 +204,7 @@ static ap_status_t map_apply_visit(walk_t *w, visit_t *v, step_t *step)
 	return AP_OK;
 }
 
-static const walker_ops_t map_apply_ops = {map_apply_visit, map_apply_pages, NULL, NULL};
+static const walker_ops_t map_apply_ops = {.visit = map_apply_visit, .leaf_run = map_apply_pages};
 
 /* ------------------------------------------------------------ the edit */
 

@@ -99,7 +99,7 @@ static ap_status_t modify_plan_pages(walk_t *w, uint64_t *table, span_t s)
 	}
 }
 
-static const walker_ops_t modify_plan_ops = {modify_plan_visit, modify_plan_pages, NULL, NULL};
+static const walker_ops_t modify_plan_ops = {.visit = modify_plan_visit, .leaf_run = modify_plan_pages};
 
 /* ------------------------------------------------------------ apply */
 
@@ -163,7 +163,7 @@ static ap_status_t modify_apply_visit(walk_t *w, visit_t *v, step_t *step)
 	return AP_OK;
 }
 
-static const walker_ops_t modify_apply_ops = {modify_apply_visit, modify_apply_pages, NULL, NULL};
+static const walker_ops_t modify_apply_ops = {.visit = modify_apply_visit, .leaf_run = modify_apply_pages};
 
 ap_status_t ap__modify_span(ap_mapping_t *m, span_t s, ap_modify_fn fn, void *ctx,
 			    error_detail_t *detail)

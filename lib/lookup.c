@@ -40,7 +40,7 @@ static ap_status_t lookup_visit(walk_t *w, visit_t *v, step_t *step)
 	return AP_OK;
 }
 
-static const walker_ops_t lookup_ops = {lookup_visit, NULL, NULL, NULL};
+static const walker_ops_t lookup_ops = {.visit = lookup_visit};
 
 AP_EXPORT ap_status_t ap_mapping_translate(const ap_mapping_t *mapping, ap_va_t va,
 					   ap_translate_result_t *result)

@@ -38,12 +38,9 @@ static ap_status_t free_visit(walk_t *w, visit_t *v, step_t *step)
 {
 	if (!is_table(v->old, v->level))
 		return AP_OK;
-	/* A table that does not translate leaves nothing safe to free. */
-	ap_pa_t pa = v->old & OA_FIELD_MASK;
-	uint64_t *sub = table_at(w->m, pa);
-	if (sub && v->level + 1 == AP_LEAF_LEVEL)
-		ap__table_free((ap_mapping_t *)w->m, sub, pa); /* nothing below it */
-	else if (sub)
+	/* A table that does not translate leaves nothing safe to free. Tables
+	 * of leaf tables are freed whole by free_scan. */
+	if (table_at(w->m, v->old & OA_FIELD_MASK))
 		*step = STEP_DESCEND;
 	return AP_OK;
 }
@@ -60,7 +57,27 @@ static ap_status_t free_post(walk_t *w, visit_t *v)
 	return AP_OK;
 }
 
-static const walker_ops_t free_ops = {free_visit, free_no_leaves, free_post, NULL};
+/* A table whose entries point to leaf tables: those go in one loop. */
+static ap_status_t free_scan(walk_t *w, uint64_t *table, unsigned level, span_t s AP_UNUSED,
+			     bool *done)
+{
+	if (level + 1 != AP_LEAF_LEVEL)
+		return AP_OK;
+	for (unsigned i = 0; i < ENTRY_COUNT; i++) {
+		uint64_t bits = table[i];
+		ap_pa_t pa = bits & OA_FIELD_MASK;
+		uint64_t *leaf = is_table(bits, level) ? table_at(w->m, pa) : NULL;
+		if (leaf)
+			ap__table_free((ap_mapping_t *)w->m, leaf, pa);
+	}
+	*done = true;
+	return AP_OK;
+}
+
+static const walker_ops_t free_ops = {.visit = free_visit,
+				      .leaf_run = free_no_leaves,
+				      .post = free_post,
+				      .scan = free_scan};
 
 void ap__table_free_tree(ap_mapping_t *m, uint64_t *table, ap_pa_t pa, unsigned level)
 {

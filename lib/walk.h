@@ -63,6 +63,10 @@ typedef struct walker_ops {
 	ap_status_t (*post)(walk_t *w, visit_t *v);
 	/* When the walk leaves a table, with that table's level; NULL: none. */
 	ap_status_t (*table_end)(walk_t *w, unsigned level);
+	/* A real table above the leaves, before its entries are visited: the
+	 * visitor may do its part of the walk in one loop and set *done, and
+	 * the walker then visits none of its entries. NULL: never. */
+	ap_status_t (*scan)(walk_t *w, uint64_t *table, unsigned level, span_t s, bool *done);
 } walker_ops_t;
 
 /* Starts a walk of m's tables; detail must not be NULL. Tables the library
@@ -143,8 +147,15 @@ ap__walk(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, sp
 	fr->next = s.start;
 	for (;;) {
 		ap_status_t status = AP_OK;
-		bool down = false;
-		if (level == AP_LEAF_LEVEL && fr->table && ops->leaf_run) {
+		bool down = false, scanned = false;
+		if (ops->scan && fr->table && level < AP_LEAF_LEVEL && fr->next == fr->s.start) {
+			status = ops->scan(w, fr->table, level, fr->s, &scanned);
+			if (status != AP_OK)
+				return status;
+		}
+		if (scanned) {
+			/* the visitor did this table's part in one loop */
+		} else if (level == AP_LEAF_LEVEL && fr->table && ops->leaf_run) {
 			span_t rest = {fr->next, fr->s.last};
 			status = ops->leaf_run(w, fr->table, rest);
 			if (status != AP_OK)

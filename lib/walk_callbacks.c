@@ -93,7 +93,7 @@ static ap_status_t callback_pages(walk_t *w, uint64_t *table, span_t s)
 	return AP_OK;
 }
 
-static const walker_ops_t callback_ops = {callback_visit, callback_pages, NULL, close_run};
+static const walker_ops_t callback_ops = {.visit = callback_visit, .leaf_run = callback_pages, .table_end = close_run};
 
 ap_status_t ap__walk_span(const ap_mapping_t *m, span_t s, ap_walk_fn fn, ap_walk_run_fn run_fn,
 			  void *ctx, error_detail_t *detail)
@@ -132,7 +132,7 @@ static ap_status_t count_no_leaves(walk_t *w AP_UNUSED, uint64_t *table AP_UNUSE
 	return AP_OK;
 }
 
-static const walker_ops_t count_ops = {count_visit, count_no_leaves, NULL, NULL};
+static const walker_ops_t count_ops = {.visit = count_visit, .leaf_run = count_no_leaves};
 
 ap_status_t ap__count_tables(const ap_mapping_t *m, size_t *count, error_detail_t *detail)
 {
