@@ -81,6 +81,10 @@ pub mod el1 {
     pub const SHAREABILITY_MASK: u64 = 0x300;
     /// `AP_EL1_ATTRIBUTE_INDEX_MASK`.
     pub const ATTRIBUTE_INDEX_MASK: u64 = 0x1c;
+    /// `AP_EL1_AP_MASK`.
+    pub const AP_MASK: u64 = 0xc0;
+    /// `AP_EL1_PBHA_MASK`.
+    pub const PBHA_MASK: u64 = 0x7800000000000000;
 }
 
 /// EL2 and EL3 stage 1.
@@ -151,6 +155,12 @@ pub mod el23 {
     pub const SHAREABILITY_MASK: u64 = 0x300;
     /// `AP_EL23_ATTRIBUTE_INDEX_MASK`.
     pub const ATTRIBUTE_INDEX_MASK: u64 = 0x1c;
+    /// `AP_EL23_AP_MASK`.
+    pub const AP_MASK: u64 = 0xc0;
+    /// `AP_EL23_NSE`.
+    pub const NSE: u64 = 0x800;
+    /// `AP_EL23_PBHA_MASK`.
+    pub const PBHA_MASK: u64 = 0x7800000000000000;
 }
 
 /// Stage 2.
@@ -205,4 +215,22 @@ pub mod stage2 {
     pub const SWFLAG_2: u64 = 0x200000000000000;
     /// `AP_S2_SWFLAG_3`.
     pub const SWFLAG_3: u64 = 0x400000000000000;
+    /// `AP_S2_FNXS`.
+    pub const FNXS: u64 = 0x800;
+    /// `AP_S2_DBM`.
+    pub const DBM: u64 = 0x8000000000000;
+    /// `AP_S2_CONTIGUOUS`.
+    pub const CONTIGUOUS: u64 = 0x10000000000000;
+    /// `AP_S2_XN0`.
+    pub const XN0: u64 = 0x20000000000000;
+    /// `AP_S2_MEMATTR_MASK`.
+    pub const MEMATTR_MASK: u64 = 0x3c;
+    /// `AP_S2_S2AP_MASK`.
+    pub const S2AP_MASK: u64 = 0xc0;
+    /// `AP_S2_SH_MASK`.
+    pub const SH_MASK: u64 = 0x300;
+    /// `AP_S2_XN_MASK`.
+    pub const XN_MASK: u64 = 0x60000000000000;
+    /// `AP_S2_PBHA_MASK`.
+    pub const PBHA_MASK: u64 = 0x7800000000000000;
 }

@@ -329,6 +329,8 @@ pub const el1 = struct {
     pub const ns_table: Attrs = c.AP_EL1_NS_TABLE;
     pub const shareability_mask: Attrs = c.AP_EL1_SHAREABILITY_MASK;
     pub const attribute_index_mask: Attrs = c.AP_EL1_ATTRIBUTE_INDEX_MASK;
+    pub const ap_mask: Attrs = c.AP_EL1_AP_MASK;
+    pub const pbha_mask: Attrs = c.AP_EL1_PBHA_MASK;
 };
 
 /// EL2 and EL3 stage 1 attributes.
@@ -366,6 +368,9 @@ pub const el23 = struct {
     pub const ns_table: Attrs = c.AP_EL23_NS_TABLE;
     pub const shareability_mask: Attrs = c.AP_EL23_SHAREABILITY_MASK;
     pub const attribute_index_mask: Attrs = c.AP_EL23_ATTRIBUTE_INDEX_MASK;
+    pub const ap_mask: Attrs = c.AP_EL23_AP_MASK;
+    pub const nse: Attrs = c.AP_EL23_NSE;
+    pub const pbha_mask: Attrs = c.AP_EL23_PBHA_MASK;
 };
 
 /// Stage 2 attributes.
@@ -395,6 +400,15 @@ pub const stage2 = struct {
     pub const swflag_1: Attrs = c.AP_S2_SWFLAG_1;
     pub const swflag_2: Attrs = c.AP_S2_SWFLAG_2;
     pub const swflag_3: Attrs = c.AP_S2_SWFLAG_3;
+    pub const fnxs: Attrs = c.AP_S2_FNXS;
+    pub const dbm: Attrs = c.AP_S2_DBM;
+    pub const contiguous: Attrs = c.AP_S2_CONTIGUOUS;
+    pub const xn0: Attrs = c.AP_S2_XN0;
+    pub const memattr_mask: Attrs = c.AP_S2_MEMATTR_MASK;
+    pub const s2ap_mask: Attrs = c.AP_S2_S2AP_MASK;
+    pub const sh_mask: Attrs = c.AP_S2_SH_MASK;
+    pub const xn_mask: Attrs = c.AP_S2_XN_MASK;
+    pub const pbha_mask: Attrs = c.AP_S2_PBHA_MASK;
 };
 
 /// Names the bits of `flags` in the format of `kind` ("VALID | ACCESSED").
