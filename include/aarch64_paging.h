@@ -1095,6 +1095,43 @@ ap_status_t ap_mapping_root_address(const ap_mapping_t *mapping, ap_pa_t *root);
 ap_status_t ap_mapping_ttbr(const ap_mapping_t *mapping, uint64_t *ttbr);
 
 /**
+ * The translation control fields that depend on a mapping's tables, so that
+ * a caller never derives them by hand. For stage 1 they are fields of
+ * TCR_EL1, TCR_EL2 or TCR_EL3 (TCR_EL2 with HCR_EL2.E2H set has TCR_EL1's
+ * layout); for stage 2, of VTCR_EL2.
+ */
+typedef struct ap_translation_control {
+	size_t size;         /**< Set by the caller to sizeof(ap_translation_control_t). */
+	uint64_t tcr;        /**< TnSZ, TGn and (stage 2) SL0, each at its place in the register for this mapping's VA range; the other bits 0. */
+	uint64_t tcr_mask;   /**< The bits of the register those fields occupy: write (reg & ~tcr_mask) | tcr. */
+	uint64_t ttbr;       /**< The TTBR (VTTBR) value, as ap_mapping_ttbr() gives it. */
+	unsigned input_bits; /**< The input address size: 2^input_bits bytes of VA (IPA). */
+	unsigned tsz;        /**< The TnSZ (VTCR_EL2.T0SZ) value: 64 - input_bits. */
+	unsigned tg;         /**< The granule in the encoding of this range's field: TG0 (4 KiB 0b00, 64 KiB 0b01, 16 KiB 0b10) for the lower range and stage 2, TG1 (16 KiB 0b01, 4 KiB 0b10, 64 KiB 0b11) for the upper range. */
+	unsigned sl0;        /**< Stage 2: VTCR_EL2.SL0 for the root level (4 KiB: level 2 0b00, level 1 0b01, level 0 0b10); 0 for stage 1. */
+} ap_translation_control_t;
+
+/** An ::ap_translation_control_t ready to be filled. */
+#define AP_TRANSLATION_CONTROL_INIT { sizeof(ap_translation_control_t), 0, 0, 0, 0, 0, 0, 0 }
+
+/**
+ * @brief The TCR_ELx (or VTCR_EL2) fields and TTBR value that match
+ *        @p mapping's tables: input size, granule and, for stage 2, the
+ *        starting level.
+ *
+ * Stage 1: the fields are T0SZ/TG0 for the lower range (the only range of
+ * EL2 without E2H and of EL3) and T1SZ/TG1 (bits 21:16, 31:30) for the
+ * upper range. A root at level 3 gives TnSZ 43, which needs FEAT_TTST.
+ * Stage 2: T0SZ, SL0 and TG0 of VTCR_EL2; a root at level 3 has no SL0
+ * encoding without FEAT_TTST and is refused.
+ * @retval AP_OK success; fields beyond @p out->size are not written.
+ * @retval AP_ERR_INVALID_ARGUMENT NULL @p mapping or @p out, or a bad @p out->size.
+ * @retval AP_ERR_UNSUPPORTED a stage 2 mapping whose root is at level 3.
+ */
+ap_status_t ap_mapping_translation_control(const ap_mapping_t *mapping,
+					   ap_translation_control_t *out);
+
+/**
  * @brief Bytes of input address space the table covers (2^(48 - 9 * root level)).
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT a NULL argument.

@@ -6,6 +6,8 @@
  * anything else, a barrier after them, and compaction that invalidates and
  * waits before it frees.
  */
+#include <stddef.h>
+
 #include "test_util.h"
 
 #include <string.h>
@@ -736,6 +738,84 @@ START_TEST(stage2_and_el2_variants)
 }
 END_TEST
 
+/* ------------------------------------------------------------ TCR fields */
+
+static ap_translation_control_t control_of(ap_regime_kind_t kind, unsigned root_level,
+					   ap_va_range_t range, uint16_t asid)
+{
+	ap_mapping_options_t o = opts(regime_of(kind), root_level, asid, range);
+	ap_mapping_t *m = NULL;
+	ck_assert_int_eq(ap_mapping_create_identity(&o, &m), AP_OK);
+	ap_translation_control_t c = AP_TRANSLATION_CONTROL_INIT;
+	ck_assert_int_eq(ap_mapping_translation_control(m, &c), AP_OK);
+	uint64_t ttbr;
+	ck_assert_int_eq(ap_mapping_ttbr(m, &ttbr), AP_OK);
+	ck_assert_uint_eq(c.ttbr, ttbr);
+	ck_assert_int_eq(ap_mapping_destroy(m), AP_OK);
+	return c;
+}
+
+/* T0SZ/TG0 for the lower range, T1SZ/TG1 (TG1 encodes 4 KiB as 0b10) for
+ * the upper, and VTCR_EL2.SL0 for stage 2, for every root level. */
+START_TEST(translation_control_fields)
+{
+	static const unsigned bits[] = {48, 39, 30, 21};
+	for (unsigned level = 0; level <= 3; level++) {
+		ap_translation_control_t c = control_of(AP_REGIME_EL1AND0, level, AP_VA_RANGE_LOWER, 5);
+		ck_assert_uint_eq(c.input_bits, bits[level]);
+		ck_assert_uint_eq(c.tsz, 64 - bits[level]);
+		ck_assert_uint_eq(c.tg, 0);
+		ck_assert_uint_eq(c.tcr, 64 - bits[level]);
+		ck_assert_uint_eq(c.tcr_mask, 0x3f | (3u << 14));
+		ck_assert_uint_eq(c.ttbr >> 48, 5);
+		c = control_of(AP_REGIME_EL2AND0, level, AP_VA_RANGE_UPPER, 0);
+		ck_assert_uint_eq(c.tg, 2);
+		ck_assert_uint_eq(c.tcr, ((uint64_t)(64 - bits[level]) << 16) | (UINT64_C(2) << 30));
+		ck_assert_uint_eq(c.tcr_mask, (UINT64_C(0x3f) << 16) | (UINT64_C(3) << 30));
+		c = control_of(AP_REGIME_EL3, level, AP_VA_RANGE_LOWER, 0);
+		ck_assert_uint_eq(c.tcr, 64 - bits[level]);
+	}
+	static const unsigned sl0[] = {2, 1, 0};
+	for (unsigned level = 0; level <= 2; level++) {
+		ap_translation_control_t c = control_of(AP_REGIME_STAGE2, level, AP_VA_RANGE_LOWER, 0);
+		ck_assert_uint_eq(c.sl0, sl0[level]);
+		ck_assert_uint_eq(c.tcr, (uint64_t)(64 - bits[level]) | ((uint64_t)sl0[level] << 6));
+		ck_assert_uint_eq(c.tcr_mask, 0x3f | (3u << 6) | (3u << 14));
+	}
+}
+END_TEST
+
+START_TEST(translation_control_errors)
+{
+	ap_mapping_options_t o = opts(regime_of(AP_REGIME_STAGE2), 3, 0, AP_VA_RANGE_LOWER);
+	ap_mapping_t *m = NULL;
+	ck_assert_int_eq(ap_mapping_create_identity(&o, &m), AP_OK);
+	ap_translation_control_t c = AP_TRANSLATION_CONTROL_INIT;
+	ck_assert_int_eq(ap_mapping_translation_control(m, &c), AP_ERR_UNSUPPORTED);
+	ck_assert_uint_eq(c.tsz, 0);
+	ck_assert_int_eq(ap_mapping_translation_control(NULL, &c), AP_ERR_INVALID_ARGUMENT);
+	ck_assert_int_eq(ap_mapping_translation_control(m, NULL), AP_ERR_INVALID_ARGUMENT);
+	c.size = 0;
+	ck_assert_int_eq(ap_mapping_translation_control(m, &c), AP_ERR_INVALID_ARGUMENT);
+	c.size = sizeof(c) + 8;
+	ck_assert_int_eq(ap_mapping_translation_control(m, &c), AP_ERR_INVALID_ARGUMENT);
+	ck_assert_int_eq(ap_mapping_destroy(m), AP_OK);
+	/* A caller that knows only the first fields gets only those. */
+	o = opts(NULL, 1, 0, AP_VA_RANGE_LOWER);
+	ck_assert_int_eq(ap_mapping_create_identity(&o, &m), AP_OK);
+	struct {
+		ap_translation_control_t c;
+		uint64_t guard;
+	} small = {{0}, 0x5a5a};
+	small.c.size = offsetof(ap_translation_control_t, ttbr);
+	small.c.ttbr = 77;
+	ck_assert_int_eq(ap_mapping_translation_control(m, &small.c), AP_OK);
+	ck_assert_uint_eq(small.c.tcr, 25);
+	ck_assert_uint_eq(small.c.ttbr, 77);
+	ck_assert_int_eq(ap_mapping_destroy(m), AP_OK);
+}
+END_TEST
+
 static Suite *regime_suite(void)
 {
 	Suite *s = suite_create("regime");
@@ -754,6 +834,8 @@ static Suite *regime_suite(void)
 	tcase_add_test(tc, live_compaction_covers_every_freed_table);
 	tcase_add_test(tc, live_compaction_invalidates_then_frees);
 	tcase_add_test(tc, stage2_and_el2_variants);
+	tcase_add_test(tc, translation_control_fields);
+	tcase_add_test(tc, translation_control_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -36,6 +36,7 @@ expect_line "$out/build.txt" "^root table:  *0x401c0000$" "build summary: root"
 expect_line "$out/build.txt" "^TTBR:  *0x00000000401c0000$" "build summary: TTBR"
 expect_line "$out/build.txt" "^tables:  *6 (24576 bytes)$" "build summary: tables"
 expect_line "$out/build.txt" "^TCR T0SZ:  *25 " "build summary: T0SZ"
+expect_line "$out/build.txt" "^TCR fields:  *0x0000000000000019 under mask 0x000000000000c03f$" "build summary: TCR fields"
 expect_line "$out/build.txt" "^MAIR:  *0x00000000000000ff$" "build summary: MAIR"
 [ "$(stat -c %s "$out/virt.bin")" -eq 24576 ] || fail "the binary image is not 6 tables"
 "$aptables" build "$examples/qemu-virt.map" -o "$out/virt.c" -f c >/dev/null
@@ -74,6 +75,8 @@ expect_line "$out/translate.txt" "^0x0000008000000000: outside the table's input
 
 # --- stage 2
 "$aptables" build "$examples/stage2-guest.map" -o "$out/s2.bin" >"$out/s2.txt"
+expect_line "$out/s2.txt" "^VTCR TG0:  *0 (4 KiB), SL0 1$" "stage 2 build summary: SL0 for a level 1 root"
+expect_line "$out/s2.txt" "^VTCR fields: 0x0000000000000059 under mask 0x000000000000c0ff$" "stage 2 build summary: VTCR fields"
 expect_line "$out/s2.txt" "^VTTBR_EL2:  *0x0000000070000000$" "stage 2 summary"
 "$aptables" translate "$out/s2.bin" --base 0x70000000 --regime stage2 0x40001234 0x50000010 >"$out/s2-translate.txt"
 expect_line "$out/s2-translate.txt" "^0x0000000040001234 -> 0x0000000080001234 level 2 block" "stage 2 translate: RAM"

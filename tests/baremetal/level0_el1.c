@@ -131,7 +131,7 @@ int test_main(void)
 
 	uint64_t previous;
 	CHECK_EQ(ap_mapping_activate(map, &previous), AP_OK);
-	mmu_set_va_bits(48);
+	mmu_use_control(map); /* T0SZ 16 and TG0 from the library */
 	mmu_enable(AP_REGIME_EL1AND0, false);
 	rt_puts("MMU on, walks start at level 0\n");
 	unsigned checked = check_spread(map);

@@ -34,32 +34,37 @@ static uint64_t pa_range(void)
 	return range > 5 ? 5 : range;
 }
 
-/* The input address size mmu_enable() programs (T0SZ = T1SZ = 64 - bits). */
-static unsigned va_bits = MMU_VA_BITS;
+/* The size and granule fields mmu_enable() programs: T0SZ/TG0 and
+ * T1SZ/TG1 for 39 bits and 4 KiB pages, unless a test handed in the
+ * library's values for its table (mmu_use_control()). */
+#define TCR_SIZE_FIELDS_39 ((64ull - MMU_VA_BITS) | ((64ull - MMU_VA_BITS) << 16) | (2ull << 30))
+static uint64_t size_fields = TCR_SIZE_FIELDS_39;
 
-void mmu_set_va_bits(unsigned bits)
+void mmu_use_control(const ap_mapping_t *map)
 {
-	va_bits = bits;
+	ap_translation_control_t control = AP_TRANSLATION_CONTROL_INIT;
+	CHECK_EQ(ap_mapping_translation_control(map, &control), AP_OK);
+	size_fields = (size_fields & ~control.tcr_mask) | control.tcr;
 }
 
 /* Walks write-back cacheable, inner shareable. */
-#define TCR_T0SZ ((uint64_t)(64 - va_bits))
 #define TCR_WALK0 ((1ull << 8) | (1ull << 10) | (3ull << 12))
-#define TCR_T1SZ (TCR_T0SZ << 16)
-#define TCR_WALK1 ((1ull << 24) | (1ull << 26) | (3ull << 28) | (2ull << 30)) /* TG1 = 4 KiB */
+#define TCR_WALK1 ((1ull << 24) | (1ull << 26) | (3ull << 28))
 #define TCR_EPD1 (1ull << 23)
+#define TCR_LOWER_FIELDS 0xffffull /* T0SZ .. TG0 */
 
 /* TCR_EL1, and TCR_EL2 with E2H set, have the two-range layout. */
 static uint64_t tcr_two_ranges(bool upper)
 {
-	uint64_t tcr = TCR_T0SZ | TCR_WALK0 | TCR_T1SZ | TCR_WALK1 | (pa_range() << 32);
+	uint64_t tcr = size_fields | TCR_WALK0 | TCR_WALK1 | (pa_range() << 32);
 	return upper ? tcr : tcr | TCR_EPD1;
 }
 
 /* TCR_EL2 without E2H and TCR_EL3: one range, bits 31 and 23 RES1. */
 static uint64_t tcr_one_range(void)
 {
-	return TCR_T0SZ | TCR_WALK0 | (pa_range() << 16) | (1ull << 31) | (1ull << 23);
+	return (size_fields & TCR_LOWER_FIELDS) | TCR_WALK0 | (pa_range() << 16) | (1ull << 31) |
+	       (1ull << 23);
 }
 
 #define SCTLR_M (1ull << 0)
@@ -209,21 +214,24 @@ uint64_t mmu_read_ttbr(ap_regime_kind_t kind, ap_va_range_t range)
 #define HCR_VM (1ull << 0)
 #define HCR_RW (1ull << 31)
 
-/* VTCR_EL2: T0SZ 25 (39-bit IPA), SL0 = 1 (walks start at level 1), 4 KiB
- * granule, walks write-back cacheable and inner shareable, PS from the
- * CPU (at most 48 bits), RES1 bit 31. */
-static uint64_t stage2_vtcr(void)
+/* VTCR_EL2: walks write-back cacheable and inner shareable, PS from the
+ * CPU (at most 48 bits), RES1 bit 31; T0SZ, SL0 and TG0 come from the
+ * library's ap_mapping_translation_control() for the table, so that a
+ * wrong starting level or input size there stops the guest. */
+static uint64_t stage2_vtcr(const ap_mapping_t *stage2)
 {
 	uint64_t mmfr0;
 	__asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(mmfr0));
 	uint64_t ps = (mmfr0 & 0xf) > 5 ? 5 : (mmfr0 & 0xf);
-	return 25 | (1ull << 6) | (1ull << 8) | (1ull << 10) | (3ull << 12) | (ps << 16) |
-	       (1ull << 31);
+	ap_translation_control_t control = AP_TRANSLATION_CONTROL_INIT;
+	CHECK_EQ(ap_mapping_translation_control(stage2, &control), AP_OK);
+	uint64_t fixed = (1ull << 8) | (1ull << 10) | (3ull << 12) | (ps << 16) | (1ull << 31);
+	return (fixed & ~control.tcr_mask) | control.tcr;
 }
 
 void mmu_stage2_enable(ap_mapping_t *stage2, uint64_t *previous)
 {
-	__asm__ volatile("msr vtcr_el2, %0" : : "r"(stage2_vtcr()));
+	__asm__ volatile("msr vtcr_el2, %0" : : "r"(stage2_vtcr(stage2)));
 	CHECK_EQ(ap_mapping_activate(stage2, previous), AP_OK);
 	__asm__ volatile("msr hcr_el2, %0" : : "r"(HCR_VM | HCR_RW));
 	/* The guest's own MMU stays off: SCTLR_EL1 with only its RES1 bits. */

@@ -19,7 +19,7 @@
 /* The MAIR attribute at @p index. */
 #define MMU_MAIR_ATTR(index) ((unsigned)(MMU_MAIR >> (8 * (index))) & 0xffu)
 /* Test tables start at level 1, a 39-bit input address space, unless a
- * test calls mmu_set_va_bits() before mmu_enable(). */
+ * test calls mmu_use_control() before mmu_enable(). */
 #define MMU_ROOT_LEVEL 1u
 #define MMU_VA_BITS 39u
 
@@ -34,9 +34,10 @@ typedef struct mmu_attrs {
 
 mmu_attrs_t mmu_attrs_for(ap_regime_kind_t kind);
 
-/* The stage 1 input address size mmu_enable() programs from now on: 39
- * bits (walks from level 1) or 48 (walks from level 0). */
-void mmu_set_va_bits(unsigned bits);
+/* From now on mmu_enable() programs the input size and granule fields of
+ * TCR for @p map's range as ap_mapping_translation_control() gives them
+ * (before: 39 bits and 4 KiB pages in both ranges). */
+void mmu_use_control(const ap_mapping_t *map);
 
 /* Sets MAIR and TCR for the regime (both halves when @p upper), clears the
  * TLBs of the regime once, and turns the MMU on. */

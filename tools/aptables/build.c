@@ -54,20 +54,28 @@ static bool map_regions(ap_mapping_t *mapping, const map_file_t *map)
 /* What a firmware author needs beside the image. */
 static void summary(FILE *out, ap_mapping_t *mapping, const map_file_t *map, size_t bytes)
 {
-	uint64_t root, ttbr, size;
+	uint64_t root;
 	size_t tables;
+	ap_translation_control_t control = AP_TRANSLATION_CONTROL_INIT;
 	ap_mapping_root_address(mapping, &root);
-	ap_mapping_ttbr(mapping, &ttbr);
-	ap_mapping_size(mapping, &size);
 	ap_mapping_table_count(mapping, &tables);
-	unsigned bits = 64 - (unsigned)__builtin_clzll(size - 1);
-	bool stage2 = map->regime == AP_REGIME_STAGE2;
+	bool stage2 = map->regime == AP_REGIME_STAGE2, upper = map->va_range == AP_VA_RANGE_UPPER;
+	/* The register fields come from the library, never derived here. */
+	if (ap_mapping_translation_control(mapping, &control) != AP_OK)
+		fprintf(out, "%-12s none without FEAT_TTST (a stage 2 root at level 3)\n", "VTCR:");
 	fprintf(out, "%-12s 0x%llx\n", "root table:", (unsigned long long)root);
-	fprintf(out, "%-12s 0x%016llx\n", stage2 ? "VTTBR_EL2:" : "TTBR:", (unsigned long long)ttbr);
+	fprintf(out, "%-12s 0x%016llx\n", stage2 ? "VTTBR_EL2:" : "TTBR:",
+		(unsigned long long)control.ttbr);
 	fprintf(out, "%-12s %zu (%zu bytes)\n", "tables:", tables, bytes);
 	fprintf(out, "%-12s %u (%u-bit input addresses, start level %u)\n",
-		map->va_range == AP_VA_RANGE_UPPER ? "TCR T1SZ:" : stage2 ? "VTCR T0SZ:" : "TCR T0SZ:",
-		64 - bits, bits, map->root_level);
+		upper ? "TCR T1SZ:" : stage2 ? "VTCR T0SZ:" : "TCR T0SZ:", control.tsz,
+		control.input_bits, map->root_level);
+	fprintf(out, "%-12s %u (4 KiB)%s", upper ? "TCR TG1:" : stage2 ? "VTCR TG0:" : "TCR TG0:",
+		control.tg, stage2 ? "" : "\n");
+	if (stage2)
+		fprintf(out, ", SL0 %u\n", control.sl0);
+	fprintf(out, "%-12s 0x%016llx under mask 0x%016llx\n", stage2 ? "VTCR fields:" : "TCR fields:",
+		(unsigned long long)control.tcr, (unsigned long long)control.tcr_mask);
 	if (!stage2) {
 		ap_mair_t mair = 0;
 		for (unsigned i = 0; i < map->mair_count; i++)
