@@ -100,6 +100,19 @@ pub struct ap_translate_result_t {
     pub block_size: u64,
 }
 
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ap_translation_control_t {
+    pub size: usize,
+    pub tcr: u64,
+    pub tcr_mask: u64,
+    pub ttbr: u64,
+    pub input_bits: c_uint,
+    pub tsz: c_uint,
+    pub tg: c_uint,
+    pub sl0: c_uint,
+}
+
 pub type ap_modify_fn =
     unsafe extern "C" fn(*mut c_void, *const ap_region_t, *mut ap_descriptor_t) -> c_int;
 pub type ap_walk_fn = unsafe extern "C" fn(*mut c_void, *const ap_region_t, u64, c_uint) -> c_int;
@@ -158,6 +171,7 @@ extern "C" {
     pub fn ap_mapping_is_active(m: *const ap_mapping_t, active: *mut bool) -> ap_status_t;
     pub fn ap_mapping_root_address(m: *const ap_mapping_t, root: *mut u64) -> ap_status_t;
     pub fn ap_mapping_ttbr(m: *const ap_mapping_t, ttbr: *mut u64) -> ap_status_t;
+    pub fn ap_mapping_translation_control(m: *const ap_mapping_t, out: *mut ap_translation_control_t) -> ap_status_t;
     pub fn ap_mapping_size(m: *const ap_mapping_t, size: *mut u64) -> ap_status_t;
     pub fn ap_mapping_root_level(m: *const ap_mapping_t, level: *mut c_uint) -> ap_status_t;
     pub fn ap_mapping_asid(m: *const ap_mapping_t, asid: *mut u16) -> ap_status_t;

@@ -107,6 +107,28 @@ pub struct TranslateResult {
     pub block_size: u64,
 }
 
+/// The translation control register fields a mapping's tables need
+/// (`ap_translation_control_t`), from [`Mapping::translation_control`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TranslationControl {
+    /// TnSZ, TGn and (stage 2) SL0 in their places in TCR_ELx or
+    /// VTCR_EL2; every other bit is 0.
+    pub tcr: u64,
+    /// The register bits those fields take: write `(reg & !tcr_mask) | tcr`.
+    pub tcr_mask: u64,
+    /// The TTBR (VTTBR) value, the same as [`Mapping::ttbr`].
+    pub ttbr: u64,
+    /// Size of the input address space: 2^`input_bits` bytes.
+    pub input_bits: u32,
+    /// TnSZ (VTCR_EL2.T0SZ): 64 - `input_bits`.
+    pub tsz: u32,
+    /// The granule in the encoding of this range's field (TG0 for the
+    /// lower range and stage 2, TG1 for the upper range).
+    pub tg: u32,
+    /// VTCR_EL2.SL0 for the root level (stage 2); 0 for stage 1.
+    pub sl0: u32,
+}
+
 /// A descriptor handed to a [`Mapping::modify`] closure.
 pub struct Descriptor<'a> {
     raw: *mut ffi::ap_descriptor_t,
@@ -596,6 +618,27 @@ impl<T: ?Sized> Mapping<T> {
     pub fn ttbr(&self) -> Result<u64> {
         // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
         self.get(|m, v| unsafe { ffi::ap_mapping_ttbr(m, v) })
+    }
+    /// The TCR_ELx (VTCR_EL2 for stage 2) fields and TTBR value that fit
+    /// this mapping's tables (`ap_mapping_translation_control`).
+    /// [`ErrorKind::Unsupported`] for a stage 2 mapping whose root is at
+    /// level 3, which SL0 cannot encode without FEAT_TTST.
+    pub fn translation_control(&self) -> Result<TranslationControl> {
+        let mut raw = ffi::ap_translation_control_t {
+            size: std::mem::size_of::<ffi::ap_translation_control_t>(),
+            ..Default::default()
+        };
+        // SAFETY: self.raw is the live mapping this value owns (null only inside Drop); raw is a local whose size field names its full size.
+        check(unsafe { ffi::ap_mapping_translation_control(self.raw, &mut raw) })?;
+        Ok(TranslationControl {
+            tcr: raw.tcr,
+            tcr_mask: raw.tcr_mask,
+            ttbr: raw.ttbr,
+            input_bits: raw.input_bits,
+            tsz: raw.tsz,
+            tg: raw.tg,
+            sl0: raw.sl0,
+        })
     }
     /// Bytes of input address space covered.
     pub fn size(&self) -> Result<u64> {

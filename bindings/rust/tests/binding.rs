@@ -339,6 +339,28 @@ fn target_image_for_stage2() {
 }
 
 #[test]
+fn translation_control_for_el1_and_stage2() {
+    let el1_map = Mapping::identity(&options(1)).unwrap();
+    let control = el1_map.translation_control().unwrap();
+    assert_eq!((control.input_bits, control.tsz, control.tg, control.sl0), (39, 25, 0, 0));
+    assert_eq!((control.tcr, control.tcr_mask), (25, 0xc03f));
+    assert_eq!(control.ttbr, el1_map.ttbr().unwrap());
+
+    let stage2_options = |root_level| MappingOptions {
+        regime: Some(Regime::builtin(RegimeKind::Stage2).unwrap()),
+        ..options(root_level)
+    };
+    let s2_map = Mapping::identity(&stage2_options(1)).unwrap();
+    let control = s2_map.translation_control().unwrap();
+    assert_eq!((control.sl0, control.tcr, control.tcr_mask), (1, 0x59, 0xc0ff));
+    assert_eq!(control.ttbr, s2_map.ttbr().unwrap());
+
+    // SL0 has no encoding for a level 3 root without FEAT_TTST.
+    let level3 = Mapping::identity(&stage2_options(3)).unwrap();
+    assert_eq!(level3.translation_control().unwrap_err().kind, ErrorKind::Unsupported);
+}
+
+#[test]
 fn el2and0_with_asid_in_the_upper_range() {
     let opts = MappingOptions {
         regime: Some(Regime::builtin(RegimeKind::El2And0).unwrap()),
