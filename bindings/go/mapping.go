@@ -410,6 +410,33 @@ func (m *Mapping) PAToTable(pa uint64) (uint64, error) {
 	return m.get64(func(v *C.uint64_t) C.ap_status_t { return C.ap_mapping_pa_to_table(m.raw, C.ap_pa_t(pa), v) })
 }
 
+// TranslationControl holds the TCR_ELx (VTCR_EL2 for stage 2) fields and
+// the TTBR value that a mapping's tables need.
+type TranslationControl struct {
+	TCR       uint64 // TnSZ, TGn and (stage 2) SL0 in place; other bits 0
+	TCRMask   uint64 // the bits those fields take: (reg &^ TCRMask) | TCR
+	TTBR      uint64 // the same value TTBR gives
+	InputBits uint   // the input address space is 2^InputBits bytes
+	TSZ       uint   // TnSZ (VTCR_EL2.T0SZ), 64 - InputBits
+	TG        uint   // granule in this range's encoding: TG0 (lower, stage 2) or TG1 (upper)
+	SL0       uint   // VTCR_EL2.SL0 for the root level; 0 for stage 1
+}
+
+// TranslationControl gives the translation control fields for the mapping's
+// tables. A stage 2 mapping whose root is at level 3 has no SL0 encoding
+// without FEAT_TTST and gets ErrUnsupported.
+func (m *Mapping) TranslationControl() (TranslationControl, error) {
+	var c C.ap_translation_control_t
+	c.size = C.size_t(C.sizeof_ap_translation_control_t)
+	if err := check(C.ap_mapping_translation_control(m.raw, &c)); err != nil {
+		return TranslationControl{}, err
+	}
+	return TranslationControl{
+		TCR: uint64(c.tcr), TCRMask: uint64(c.tcr_mask), TTBR: uint64(c.ttbr),
+		InputBits: uint(c.input_bits), TSZ: uint(c.tsz), TG: uint(c.tg), SL0: uint(c.sl0),
+	}, nil
+}
+
 // RootLevel is the root table's level.
 func (m *Mapping) RootLevel() (uint, error) {
 	var v C.uint

@@ -457,6 +457,39 @@ func TestErrorsCarryTheirDetail(t *testing.T) {
 	}
 }
 
+func TestTranslationControl(t *testing.T) {
+	el1, err := NewIdentity(Options{RootLevel: 1})
+	must(t, err)
+	defer el1.Close()
+	c, err := el1.TranslationControl()
+	must(t, err)
+	ttbr, err := el1.TTBR()
+	must(t, err)
+	want := TranslationControl{TCR: 25, TCRMask: 0xc03f, TTBR: ttbr, InputBits: 39, TSZ: 25}
+	if c != want {
+		t.Fatalf("EL1&0 level 1: %+v, want %+v", c, want)
+	}
+
+	regime, err := BuiltinRegime(Stage2)
+	must(t, err)
+	s2, err := NewIdentity(Options{Regime: regime, RootLevel: 1})
+	must(t, err)
+	defer s2.Close()
+	c, err = s2.TranslationControl()
+	must(t, err)
+	if c.SL0 != 1 || c.TCR != 0x59 || c.TCRMask != 0xc0ff {
+		t.Fatalf("stage 2 level 1: %+v", c)
+	}
+
+	// SL0 cannot name a level 3 root without FEAT_TTST.
+	level3, err := NewIdentity(Options{Regime: regime, RootLevel: 3})
+	must(t, err)
+	defer level3.Close()
+	if _, err := level3.TranslationControl(); !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("stage 2 level 3: %v", err)
+	}
+}
+
 func TestStage2TargetImage(t *testing.T) {
 	regime, err := BuiltinRegime(Stage2)
 	must(t, err)
