@@ -900,6 +900,27 @@ pub const TranslateResult = struct {
     block_size: u64,
 };
 
+/// What `Mapping.translationControl` gives: the TCR_ELx (VTCR_EL2 for
+/// stage 2) fields and TTBR value that fit a mapping's tables.
+pub const TranslationControl = struct {
+    /// TnSZ, TGn and (stage 2) SL0 at their places in the register; every
+    /// other bit is 0.
+    tcr: u64,
+    /// The register bits those fields take: write `(reg & ~tcr_mask) | tcr`.
+    tcr_mask: u64,
+    /// The TTBR (VTTBR) value, the one `Mapping.ttbr` gives.
+    ttbr: u64,
+    /// The input address space is 2^input_bits bytes.
+    input_bits: u32,
+    /// TnSZ (VTCR_EL2.T0SZ): 64 - input_bits.
+    tsz: u32,
+    /// The granule in this range's field encoding: TG0 for the lower range
+    /// and stage 2, TG1 for the upper range.
+    tg: u32,
+    /// VTCR_EL2.SL0 for the root level; 0 for stage 1.
+    sl0: u32,
+};
+
 /// The layouts of `Mapping.dumpAs` (`ap_dump_format_t`).
 pub const DumpFormat = enum(c.ap_dump_format_t) {
     /// The layout of `Mapping.dump`, after the reference crate's Debug output.
@@ -1135,6 +1156,24 @@ pub const Mapping = struct {
     /// The TTBR value activation writes: root address | ASID << 48.
     pub fn ttbr(self: Mapping) Error!u64 {
         return self.get(u64, c.ap_mapping_ttbr);
+    }
+
+    /// The translation control fields and TTBR value for this mapping's
+    /// tables. `error.Unsupported` for a stage 2 mapping whose root is at
+    /// level 3: SL0 cannot encode it without FEAT_TTST.
+    pub fn translationControl(self: Mapping) Error!TranslationControl {
+        var raw = std.mem.zeroes(c.ap_translation_control_t);
+        raw.size = @sizeOf(c.ap_translation_control_t);
+        try check(c.ap_mapping_translation_control(self.handle, &raw));
+        return .{
+            .tcr = raw.tcr,
+            .tcr_mask = raw.tcr_mask,
+            .ttbr = raw.ttbr,
+            .input_bits = raw.input_bits,
+            .tsz = raw.tsz,
+            .tg = raw.tg,
+            .sl0 = raw.sl0,
+        };
     }
 
     /// Bytes of input address space the table covers.

@@ -238,6 +238,33 @@ test "activate, refuse deinit while active, deactivate, then deinit" {
     try map.deinit();
 }
 
+test "translation control fields for EL1&0 and stage 2" {
+    var el1 = try ap.Mapping.initIdentity(.{ .root_level = 1 });
+    defer el1.deinit() catch unreachable;
+    try testing.expectEqual(ap.TranslationControl{
+        .tcr = 25,
+        .tcr_mask = 0xc03f,
+        .ttbr = try el1.ttbr(),
+        .input_bits = 39,
+        .tsz = 25,
+        .tg = 0,
+        .sl0 = 0,
+    }, try el1.translationControl());
+
+    const s2 = try ap.Regime.builtin(.stage2);
+    var level1 = try ap.Mapping.initIdentity(.{ .regime = s2, .root_level = 1 });
+    defer level1.deinit() catch unreachable;
+    const control = try level1.translationControl();
+    try testing.expectEqual(@as(u32, 1), control.sl0);
+    try testing.expectEqual(@as(u64, 0x59), control.tcr);
+    try testing.expectEqual(@as(u64, 0xc0ff), control.tcr_mask);
+
+    // No SL0 encoding names a level 3 root without FEAT_TTST.
+    var level3 = try ap.Mapping.initIdentity(.{ .regime = s2, .root_level = 3 });
+    defer level3.deinit() catch unreachable;
+    try testing.expectError(error.Unsupported, level3.translationControl());
+}
+
 test "EL2 and EL3 tables cannot be deactivated" {
     for ([_]ap.RegimeKind{ .el2, .el3 }) |kind| {
         var map = try ap.Mapping.initIdentity(.{ .regime = try ap.Regime.builtin(kind) });
