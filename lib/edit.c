@@ -119,15 +119,6 @@ static ap_status_t compact_visit(walk_t *w, visit_t *v, step_t *step)
 	return AP_OK;
 }
 
-static ap_status_t compact_leaves(walk_t *w, uint64_t *table, span_t s AP_UNUSED)
-{
-	compact_t *c = (compact_t *)w;
-	for (unsigned i = 0; i < ENTRY_COUNT && !c->kept[AP_LEAF_LEVEL]; i++)
-		if (load_desc(&table[i]) != 0)
-			c->kept[AP_LEAF_LEVEL] = true;
-	return AP_OK;
-}
-
 /* After a subtable's walk: it goes if nothing in it was kept. */
 static ap_status_t compact_post(walk_t *w, visit_t *v)
 {
@@ -140,7 +131,7 @@ static ap_status_t compact_post(walk_t *w, visit_t *v)
 }
 
 /* A table without subtables in one loop: only whether it keeps anything
- * matters (the common case: the root or a level 2 table of pages). */
+ * matters (every leaf table, and the root or a level 2 table of blocks). */
 static ap_status_t compact_scan(walk_t *w, uint64_t *table, unsigned level, span_t s AP_UNUSED,
 				bool *done)
 {
@@ -151,6 +142,8 @@ static ap_status_t compact_scan(walk_t *w, uint64_t *table, unsigned level, span
 		if (is_table(bits, level))
 			return AP_OK; /* the walker visits it entry by entry */
 		kept |= bits != 0;
+		if (kept && level == AP_LEAF_LEVEL)
+			break; /* no subtable can follow */
 	}
 	c->kept[level] |= kept;
 	*done = true;
@@ -158,7 +151,6 @@ static ap_status_t compact_scan(walk_t *w, uint64_t *table, unsigned level, span
 }
 
 static const walker_ops_t compact_ops = {.visit = compact_visit,
-					 .leaf_run = compact_leaves,
 					 .post = compact_post,
 					 .scan = compact_scan};
 

@@ -45,12 +45,6 @@ static ap_status_t free_visit(walk_t *w, visit_t *v, step_t *step)
 	return AP_OK;
 }
 
-static ap_status_t free_no_leaves(walk_t *w AP_UNUSED, uint64_t *table AP_UNUSED,
-				  span_t s AP_UNUSED)
-{
-	return AP_OK;
-}
-
 static ap_status_t free_post(walk_t *w, visit_t *v)
 {
 	ap__table_free((ap_mapping_t *)w->m, v->sub, v->old & OA_FIELD_MASK);
@@ -75,7 +69,7 @@ static ap_status_t free_scan(walk_t *w, uint64_t *table, unsigned level, span_t 
 }
 
 static const walker_ops_t free_ops = {.visit = free_visit,
-				      .leaf_run = free_no_leaves,
+				      .leaf_run = walk_skip_leaves,
 				      .post = free_post,
 				      .scan = free_scan};
 

@@ -63,7 +63,7 @@ typedef struct walker_ops {
 	ap_status_t (*post)(walk_t *w, visit_t *v);
 	/* When the walk leaves a table, with that table's level; NULL: none. */
 	ap_status_t (*table_end)(walk_t *w, unsigned level);
-	/* A real table above the leaves, before its entries are visited: the
+	/* A real table, before its entries are visited (or its leaf run): the
 	 * visitor may do its part of the walk in one loop and set *done, and
 	 * the walker then visits none of its entries. NULL: never. */
 	ap_status_t (*scan)(walk_t *w, uint64_t *table, unsigned level, span_t s, bool *done);
@@ -113,7 +113,9 @@ static inline uint64_t split_value(uint64_t parent, unsigned parent_level, unsig
 
 /* The table a table descriptor points to, checked: it must translate back,
  * and in adopted tables it must not have been met before in this walk. */
-static inline ap_status_t walk_enter(walk_t *w, uint64_t descriptor, uint64_t **sub)
+/* The table a table descriptor points to; BAD_TABLE_ADDRESS (detail: its
+ * address) when the translation has none. */
+static inline ap_status_t walk_table_at(walk_t *w, uint64_t descriptor, uint64_t **sub)
 {
 	ap_pa_t pa = descriptor & OA_FIELD_MASK;
 	*sub = table_at(w->m, pa);
@@ -121,7 +123,23 @@ static inline ap_status_t walk_enter(walk_t *w, uint64_t descriptor, uint64_t **
 		w->detail->address = pa;
 		return AP_ERR_BAD_TABLE_ADDRESS;
 	}
-	return AP_UNLIKELY(w->check_sharing) ? ap__walk_note_table(w, pa) : AP_OK;
+	return AP_OK;
+}
+
+static inline ap_status_t walk_enter(walk_t *w, uint64_t descriptor, uint64_t **sub)
+{
+	ap_status_t status = walk_table_at(w, descriptor, sub);
+	if (status != AP_OK || AP_LIKELY(!w->check_sharing))
+		return status;
+	return ap__walk_note_table(w, descriptor & OA_FIELD_MASK);
+}
+
+/* A leaf_run for walks that have nothing to do in leaf tables: the walker
+ * still checks that each of them translates before handing it over. */
+static inline ap_status_t walk_skip_leaves(walk_t *w AP_UNUSED, uint64_t *table AP_UNUSED,
+					   span_t s AP_UNUSED)
+{
+	return AP_OK;
 }
 
 /* ------------------------------------------------------------ the walk */
@@ -148,7 +166,7 @@ ap__walk(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, sp
 	for (;;) {
 		ap_status_t status = AP_OK;
 		bool down = false, scanned = false;
-		if (ops->scan && fr->table && level < AP_LEAF_LEVEL && fr->next == fr->s.start) {
+		if (ops->scan && fr->table && fr->next == fr->s.start) {
 			status = ops->scan(w, fr->table, level, fr->s, &scanned);
 			if (status != AP_OK)
 				return status;
@@ -239,12 +257,9 @@ ap__walk_address(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned l
 		ap_status_t status = ops->visit(w, &v, &step);
 		if (status != AP_OK || step != STEP_DESCEND || level == AP_LEAF_LEVEL)
 			return status;
-		ap_pa_t pa = v.old & OA_FIELD_MASK;
-		table = table_at(w->m, pa);
-		if (AP_UNLIKELY(!table)) {
-			w->detail->address = pa;
-			return AP_ERR_BAD_TABLE_ADDRESS;
-		}
+		status = walk_table_at(w, v.old, &table);
+		if (status != AP_OK)
+			return status;
 		level++;
 	}
 }

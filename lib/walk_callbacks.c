@@ -126,13 +126,7 @@ static ap_status_t count_visit(walk_t *w, visit_t *v, step_t *step)
 	return AP_OK;
 }
 
-static ap_status_t count_no_leaves(walk_t *w AP_UNUSED, uint64_t *table AP_UNUSED,
-				   span_t s AP_UNUSED)
-{
-	return AP_OK;
-}
-
-static const walker_ops_t count_ops = {.visit = count_visit, .leaf_run = count_no_leaves};
+static const walker_ops_t count_ops = {.visit = count_visit, .leaf_run = walk_skip_leaves};
 
 ap_status_t ap__count_tables(const ap_mapping_t *m, size_t *count, error_detail_t *detail)
 {
