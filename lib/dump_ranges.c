@@ -39,10 +39,7 @@ static run_kind_t kind_of(uint64_t bits, unsigned level)
 		return RUN_INVALID;
 	if (is_table(bits, level))
 		return RUN_TABLE;
-	/* No level-0 blocks with this granule; 0b01 is reserved at level 3. */
-	if (level == 0 || (level == AP_LEAF_LEVEL && !(bits & AP_ATTR_TABLE_OR_PAGE)))
-		return RUN_RESERVED;
-	return RUN_LEAF;
+	return leaf_maps(bits, level) ? RUN_LEAF : RUN_RESERVED;
 }
 
 static ap_status_t flush_line(range_dump_t *d)

@@ -151,6 +151,15 @@ static inline uint64_t encode_table(ap_pa_t pa)
 	return (pa & OA_FIELD_MASK) | AP_ATTR_TABLE_OR_PAGE | AP_ATTR_VALID;
 }
 
+/* Whether a valid non-table entry at level maps its range, as the MMU
+ * reads it: level 0 has no blocks with this granule, and at level 3 the
+ * encoding 0b01 is reserved. Both fault as an invalid entry would. */
+static inline bool leaf_maps(uint64_t bits, unsigned level)
+{
+	return is_valid(bits) && level != 0 &&
+	       (level != AP_LEAF_LEVEL || (bits & AP_ATTR_TABLE_OR_PAGE));
+}
+
 /* Whether value is an encoding a non-table entry at level may hold: no
  * table (bits[1:0] = 0b11 below level 3), no level-0 block, no reserved
  * 0b01 page, and no attribute bits inside a block's output-address field.

@@ -67,10 +67,7 @@ AP_EXPORT ap_status_t ap_mapping_translate(const ap_mapping_t *mapping, ap_va_t 
 	r.level = level;
 	r.block_size = granule(level);
 	r.table_attributes = l.table_attributes & TABLE_ATTRIBUTE_MASK;
-	/* Level 0 has no blocks with this granule, and at level 3 the
-	 * encoding 0b01 is reserved: both fault as an invalid entry would. */
-	bool mapped = is_valid(bits) && level != 0 &&
-		      (level != AP_LEAF_LEVEL || (bits & AP_ATTR_TABLE_OR_PAGE));
+	bool mapped = leaf_maps(bits, level);
 	uint64_t mask = oa_mask(bits, level);
 	r.attributes = mapped ? bits & ~mask : 0;
 	r.output_address = mapped ? (bits & mask) + (va & (r.block_size - 1)) : 0;
