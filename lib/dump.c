@@ -28,11 +28,7 @@ typedef struct dump {
 
 static ap_status_t emit(const dump_t *d, text_t *line)
 {
-	size_t length = line->length < line->size ? line->length : line->size;
-	if (d->write(d->ctx, line->buf, length) != 0)
-		return AP_ERR_WRITE_FAILED;
-	line->length = 0;
-	return AP_OK;
+	return ap__text_write(line, d->write, d->ctx);
 }
 
 static void descriptor_text(text_t *t, format_t format, uint64_t bits, unsigned level)
@@ -54,19 +50,13 @@ static void descriptor_text(text_t *t, format_t format, uint64_t bits, unsigned 
 	ap__text_put(t, "))");
 }
 
-static void indent(text_t *t, unsigned depth)
-{
-	for (unsigned i = 0; i < depth; i++)
-		ap__text_put(t, " ");
-}
-
 /* One line: "index[-index]: descriptor", indented by the table's depth. */
 static ap_status_t dump_line(const dump_t *d, unsigned level, unsigned from, unsigned to,
 			     uint64_t bits)
 {
 	char buf[LINE_MAX_BYTES];
 	text_t line = {buf, sizeof(buf), 0};
-	indent(&line, 2 * (level - d->walk.m->root_level));
+	ap__text_spaces(&line, 2 * (level - d->walk.m->root_level));
 	ap__text_dec(&line, from, 3);
 	if (to == from) {
 		ap__text_put(&line, "    : ");

@@ -44,10 +44,7 @@ static run_kind_t kind_of(uint64_t bits, unsigned level)
 
 static ap_status_t flush_line(range_dump_t *d)
 {
-	text_t *t = &d->line;
-	size_t length = t->length < t->size ? t->length : t->size;
-	t->length = 0;
-	return d->write(d->ctx, t->buf, length) != 0 ? AP_ERR_WRITE_FAILED : AP_OK;
+	return ap__text_write(&d->line, d->write, d->ctx);
 }
 
 static void hex(text_t *t, uint64_t value)
@@ -63,12 +60,6 @@ static void quoted_hex(text_t *t, const char *key, uint64_t value)
 	ap__text_put(t, "\": \"");
 	hex(t, value);
 	ap__text_put(t, "\"");
-}
-
-static void indent(text_t *t, unsigned spaces)
-{
-	for (unsigned i = 0; i < spaces; i++)
-		ap__text_put(t, " ");
 }
 
 /* The text of a leaf's attributes, by field, as ap_attrs_describe() has it. */
@@ -102,7 +93,7 @@ static ap_status_t open_table(range_dump_t *d, ap_pa_t pa, unsigned level)
 		ap__text_put(t, ", \"entries\": [");
 		return flush_line(d);
 	}
-	indent(t, 2 * (level - d->walk.m->root_level));
+	ap__text_spaces(t, 2 * (level - d->walk.m->root_level));
 	ap__text_put(t, "table ");
 	hex(t, pa);
 	ap__text_put(t, ", level ");
@@ -129,7 +120,7 @@ static void run_head(range_dump_t *d, const range_run_t *r, unsigned level)
 		ap__text_put(t, "\"");
 		quoted_hex(t, "descriptor", r->first);
 	} else {
-		indent(t, 2 * (level - d->walk.m->root_level) + 2);
+		ap__text_spaces(t, 2 * (level - d->walk.m->root_level) + 2);
 		ap__text_put(t, "[");
 		ap__text_dec(t, r->from, 0);
 		if (r->to != r->from) {

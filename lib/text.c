@@ -48,6 +48,19 @@ void ap__text_dec(text_t *t, uint64_t value, unsigned width_left_aligned)
 		ap__text_putn(t, " ", 1);
 }
 
+void ap__text_spaces(text_t *t, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		ap__text_putn(t, " ", 1);
+}
+
+ap_status_t ap__text_write(text_t *t, ap_write_fn write, void *ctx)
+{
+	size_t length = t->length < t->size ? t->length : t->size;
+	t->length = 0;
+	return write(ctx, t->buf, length) != 0 ? AP_ERR_WRITE_FAILED : AP_OK;
+}
+
 bool ap__text_args_ok(const char *buf, size_t size)
 {
 	return buf != NULL || size == 0;

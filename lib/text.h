@@ -21,6 +21,11 @@ void ap__text_put(text_t *t, const char *s);
 void ap__text_putn(text_t *t, const char *s, size_t n);
 void ap__text_hex(text_t *t, uint64_t value, unsigned min_digits);
 void ap__text_dec(text_t *t, uint64_t value, unsigned width_left_aligned);
+/* Appends n spaces. */
+void ap__text_spaces(text_t *t, unsigned n);
+/* Hands the text (cut at the buffer's size) to a dump's writer and empties
+ * it: AP_ERR_WRITE_FAILED when the writer reports an error. */
+ap_status_t ap__text_write(text_t *t, ap_write_fn write, void *ctx);
 /* Terminates the text and reports the outcome as the describe functions do. */
 ap_status_t ap__text_finish(text_t *t, size_t *needed);
 /* Validates the buf/size pair of a describe function. */
