@@ -120,6 +120,14 @@ expect_line "$out/misaligned.txt" "offset 0x28: block output address not aligned
 # Level 3 table (slot 2), entry 40: valid with bit 1 clear.
 plant reserved 0x2140 '\x01\x00\x00\x09\x00\x00\x00\x00'
 expect_line "$out/reserved.txt" "offset 0x2140: reserved level 3 encoding" "check: level 3"
+# A block at level 0 (a one-table image with root level 0): the library's
+# translate says it maps nothing, so check names it.
+python3 -c 'import sys; open(sys.argv[1], "wb").write((0x40000401).to_bytes(8, "little") + bytes(4088))' \
+	"$out/level0-block.bin"
+status=0
+"$aptables" check "$out/level0-block.bin" --base 0x80000000 --root-level 0 >"$out/level0.txt" || status=$?
+[ "$status" -eq 1 ] || fail "check of a level 0 block exits $status, not 1"
+expect_line "$out/level0.txt" "offset 0x0: block descriptor at level 0" "check: level 0 block"
 # Root entry 6: bits 51:48 set.
 plant highbits 0x30 '\x01\x00\x00\x00\x00\x00\x01\x00'
 expect_line "$out/highbits.txt" "offset 0x30: reserved output-address bits" "check: high bits"

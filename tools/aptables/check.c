@@ -10,6 +10,7 @@
 
 typedef struct checker {
 	const image_t *img;
+	const ap_mapping_t *mapping;
 	unsigned findings;
 	const uint64_t *last_group; /* the contiguous group checked last */
 } checker_t;
@@ -30,18 +31,19 @@ static void finding(checker_t *c, const uint64_t *entry, const char *what)
 /* Descriptors a contiguous run spans with 4 KiB pages, at every level. */
 #define CONTIGUOUS_ENTRIES 16u
 
-/* Checks one valid non-table descriptor. */
-static void check_leaf(checker_t *c, const uint64_t *entry, unsigned level, uint64_t block_size)
+/* Checks one valid non-table descriptor, the one @p va is walked to.
+ * Whether the MMU takes it as a mapping is the library's translate to say:
+ * a valid descriptor it does not map is a reserved encoding. */
+static void check_leaf(checker_t *c, const uint64_t *entry, uint64_t va, unsigned level,
+		       uint64_t block_size)
 {
 	uint64_t bits = *entry;
 	if (bits & HIGH_ADDRESS_BITS)
 		finding(c, entry, "reserved output-address bits 51:48 set");
-	if (level == 0) {
-		finding(c, entry, "block descriptor at level 0 (not allowed with 4 KiB pages)");
-		return;
-	}
-	if (level == 3 && !ap_pte_is_table_or_page(bits)) {
-		finding(c, entry, "reserved level 3 encoding (valid with bit 1 clear)");
+	ap_translate_result_t t = AP_TRANSLATE_RESULT_INIT;
+	if (ap_mapping_translate(c->mapping, va, &t) == AP_ERR_NOT_MAPPED) {
+		finding(c, entry, level == 0 ? "block descriptor at level 0 (not allowed with 4 KiB pages)"
+					     : "reserved level 3 encoding (valid with bit 1 clear)");
 		return;
 	}
 	if (ap_pte_output_address(bits, 3) % block_size)
@@ -82,7 +84,7 @@ static int check_run(void *ctx, const ap_region_t *region, const uint64_t *descr
 	for (size_t i = 0; i < count; i++) {
 		const uint64_t *entry = &descriptors[i];
 		if (ap_pte_is_valid(*entry))
-			check_leaf(c, entry, level, step);
+			check_leaf(c, entry, region->start + i * step, level, step);
 		/* The group this entry belongs to, once: its 16 entries lie in
 		 * the same table, aligned to 128 bytes. */
 		const uint64_t *group =
@@ -109,7 +111,7 @@ int command_check(int argc, char **argv)
 		image_free(&img);
 		return 1;
 	}
-	checker_t c = {&img, 0, NULL};
+	checker_t c = {&img, m, 0, NULL};
 	uint64_t size;
 	ap_mapping_size(m, &size);
 	uint64_t start = img.va_range == AP_VA_RANGE_UPPER ? 0 - size : 0;
