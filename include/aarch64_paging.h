@@ -91,6 +91,17 @@ extern "C" {
 #define AP_GRANULE_AT_LEVEL(level) ((uint64_t)AP_PAGE_SIZE << ((AP_LEAF_LEVEL - (level)) * AP_BITS_PER_LEVEL))
 /** @} */
 
+/**
+ * The translation granule: the page size and the size of every table.
+ * TCR_ELx.TGn / VTCR_EL2.TG0 select it; ap_mapping_translation_control()
+ * gives their encoding.
+ */
+typedef enum ap_granule {
+	AP_GRANULE_4K = 0,  /**< 4 KiB pages; 512-entry tables resolve 9 bits each; blocks at levels 1 (1 GiB) and 2 (2 MiB). */
+	AP_GRANULE_16K = 1, /**< 16 KiB pages; 2048-entry tables resolve 11 bits each; blocks at level 2 (32 MiB). */
+	AP_GRANULE_64K = 2, /**< 64 KiB pages; 8192-entry tables resolve 13 bits each; blocks at level 2 (512 MiB); no level 0. */
+} ap_granule_t;
+
 /** A virtual (stage 1) or intermediate physical (stage 2) input address. */
 typedef uint64_t ap_va_t;
 /** A physical (stage 1) or intermediate physical output address. */
@@ -496,6 +507,9 @@ typedef struct ap_invalidation {
 	/** Bytes of input address space the descriptor translated: the page
 	 *  or block size for a leaf, the whole range under a removed table. */
 	uint64_t range_size;
+	/** The mapping's granule (library 0.4.0 and later: when @c size
+	 *  reaches it): the TLBI operand's TG/TTL fields depend on it. */
+	ap_granule_t granule;
 } ap_invalidation_t;
 
 /**
@@ -589,13 +603,27 @@ typedef struct ap_translation_ops {
 	void (*free_table)(void *ctx, void *table, ap_pa_t pa);
 	/** Returns the pointer through which the table at @p pa is accessed, or NULL if none. */
 	void *(*physical_to_virtual)(void *ctx, ap_pa_t pa);
+	/**
+	 * Optional (library 0.4.0 and later; NULL or beyond @c size: absent).
+	 * Returns @p bytes of zeroed memory, physically contiguous and aligned
+	 * to @p bytes both as a pointer and as a physical address, for tables
+	 * larger than 4 KiB: every table of a 16 KiB or 64 KiB granule mapping
+	 * and concatenated stage 2 roots. @p bytes is a power of two from
+	 * 8 KiB to 1 MiB. physical_to_virtual() must return the start of the
+	 * block for @p pa and must reach all of it through that pointer.
+	 * Without this op such mappings are refused with ::AP_ERR_UNSUPPORTED.
+	 */
+	void *(*allocate_tables)(void *ctx, size_t bytes, ap_pa_t *pa);
+	/** Releases memory from allocate_tables (required with it). */
+	void (*free_tables)(void *ctx, void *tables, ap_pa_t pa, size_t bytes);
 } ap_translation_ops_t;
 
 /**
  * Initialises an ::ap_translation_ops_t: @c size set, every function NULL.
- * Assign the three functions afterwards; ap_mapping_create() needs them all.
+ * Assign the functions afterwards; ap_mapping_create() needs the first
+ * three, and 16 KiB, 64 KiB and concatenated mappings the last two as well.
  */
-#define AP_TRANSLATION_OPS_INIT { sizeof(ap_translation_ops_t), NULL, NULL, NULL }
+#define AP_TRANSLATION_OPS_INIT { sizeof(ap_translation_ops_t), NULL, NULL, NULL, NULL, NULL }
 
 /** A translation table hierarchy and its state (opaque). */
 typedef struct ap_mapping ap_mapping_t;
@@ -604,17 +632,40 @@ typedef struct ap_mapping ap_mapping_t;
 typedef struct ap_mapping_options {
 	size_t size;                /**< Set by the caller to sizeof(ap_mapping_options_t). */
 	const ap_regime_t *regime;  /**< The regime; NULL means the built-in EL1&0 regime. */
-	unsigned root_level;        /**< 0..3: the VA space covers 2^(48 - 9 * root_level) bytes. */
+	/** Used when @c input_bits is 0: the root is one whole table at this
+	 *  level, so the space covers 2^(48 - 9 * root_level) bytes with 4 KiB
+	 *  granules (the rule of library 0.3 and before), and
+	 *  min(2^48, 2^(page bits + (4 - root_level) * bits per level)) with
+	 *  16 and 64 KiB granules (64 KiB has no level 0). Must be 0 when
+	 *  @c input_bits is set. */
+	unsigned root_level;
 	uint16_t asid;              /**< ASID (EL1&0, EL2&0 only; must be 0 elsewhere). */
 	ap_va_range_t va_range;     /**< Lower or upper (upper for EL1&0, EL2&0 only). */
+	/* Library 0.4.0 and later; a caller with a smaller @c size gets zeros. */
+	ap_granule_t granule;       /**< Translation granule; 0 is 4 KiB. */
+	/** Input address size in bits (TnSZ = 64 - input_bits), or 0 for the
+	 *  @c root_level rule. Stage 1: 25 to 48 bits with any granule; the
+	 *  starting level is the one that resolves the top address bit, and
+	 *  its root table has 2^(input_bits - bits below that level) entries.
+	 *  Stage 2: 25 to 48 bits, where a starting level that VTCR_EL2.SL0
+	 *  can select resolves the top bit with at most @c max_root_tables
+	 *  concatenated tables. */
+	unsigned input_bits;
+	/** Stage 2 with @c input_bits: how many concatenated tables (1 to 16,
+	 *  a power of two) the root may be made of; the library starts at the
+	 *  deepest level that needs no more, saving lookups. 0 means 16 (the
+	 *  fewest levels, as KVM chooses); 1 means never concatenate. Must be
+	 *  0 or 1 for stage 1 and when @c input_bits is 0. */
+	unsigned max_root_tables;
 } ap_mapping_options_t;
 
 /**
  * Initialises an ::ap_mapping_options_t with @c size set and the zero
  * defaults: the built-in EL1&0 regime, root level 0 (48-bit VA), ASID 0,
- * lower VA range. Change members afterwards, e.g. `options.root_level = 1;`.
+ * lower VA range, 4 KiB granule. Change members afterwards, e.g.
+ * `options.granule = AP_GRANULE_64K; options.input_bits = 42;`.
  */
-#define AP_MAPPING_OPTIONS_INIT { sizeof(ap_mapping_options_t), NULL, 0, 0, AP_VA_RANGE_LOWER }
+#define AP_MAPPING_OPTIONS_INIT { sizeof(ap_mapping_options_t), NULL, 0, 0, AP_VA_RANGE_LOWER, AP_GRANULE_4K, 0, 0 }
 
 /**
  * @brief Creates an empty mapping whose tables come from caller-supplied @p ops.
@@ -627,7 +678,16 @@ typedef struct ap_mapping_options {
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT NULL pointer; bad @c size in @p options or
  *         @p ops; NULL op; root level above 3; bad VA range value; a non-zero
- *         ASID or the upper VA range on a regime without them.
+ *         ASID or the upper VA range on a regime without them; a bad
+ *         granule value; @c input_bits outside 25..48, or set together
+ *         with a non-zero @c root_level; @c max_root_tables not 0, 1, 2,
+ *         4, 8 or 16, or above 1 for stage 1 or without @c input_bits; a
+ *         stage 2 input size that no starting level of the granule can
+ *         resolve within @c max_root_tables tables; a root level the
+ *         granule cannot start at (level 0 with 64 KiB granules).
+ * @retval AP_ERR_UNSUPPORTED the mapping needs tables larger than 4 KiB
+ *         (16 or 64 KiB granule, concatenated root) and @p ops has no
+ *         allocate_tables/free_tables.
  * @retval AP_ERR_NO_MEMORY no memory for the mapping or its root table.
  * @retval AP_ERR_BAD_TABLE_ADDRESS the root table is misaligned, its physical
  *         address is misaligned or above 48 bits, or physical_to_virtual does
@@ -1108,11 +1168,16 @@ typedef struct ap_translation_control {
 	unsigned input_bits; /**< The input address size: 2^input_bits bytes of VA (IPA). */
 	unsigned tsz;        /**< The TnSZ (VTCR_EL2.T0SZ) value: 64 - input_bits. */
 	unsigned tg;         /**< The granule in the encoding of this range's field: TG0 (4 KiB 0b00, 64 KiB 0b01, 16 KiB 0b10) for the lower range and stage 2, TG1 (16 KiB 0b01, 4 KiB 0b10, 64 KiB 0b11) for the upper range. */
-	unsigned sl0;        /**< Stage 2: VTCR_EL2.SL0 for the root level (4 KiB: level 2 0b00, level 1 0b01, level 0 0b10); 0 for stage 1. */
+	unsigned sl0;        /**< Stage 2: VTCR_EL2.SL0 for the root level (4 KiB: level 2 0b00, level 1 0b01, level 0 0b10; 16 and 64 KiB: level 3 0b00, level 2 0b01, level 1 0b10); 0 for stage 1. */
+	/* Library 0.4.0 and later. */
+	ap_granule_t granule;  /**< The mapping's granule. */
+	unsigned root_level;   /**< The starting level of the walk. */
+	unsigned root_entries; /**< Entries of the root: fewer than a table's for a small top level, more for a concatenated stage 2 root. */
+	unsigned root_tables;  /**< Concatenated tables the root is made of (1 unless stage 2 concatenates). */
 } ap_translation_control_t;
 
 /** An ::ap_translation_control_t ready to be filled. */
-#define AP_TRANSLATION_CONTROL_INIT { sizeof(ap_translation_control_t), 0, 0, 0, 0, 0, 0, 0 }
+#define AP_TRANSLATION_CONTROL_INIT { sizeof(ap_translation_control_t), 0, 0, 0, 0, 0, 0, 0, AP_GRANULE_4K, 0, 0, 0 }
 
 /**
  * @brief The TCR_ELx (or VTCR_EL2) fields and TTBR value that match
@@ -1121,18 +1186,22 @@ typedef struct ap_translation_control {
  *
  * Stage 1: the fields are T0SZ/TG0 for the lower range (the only range of
  * EL2 without E2H and of EL3) and T1SZ/TG1 (bits 21:16, 31:30) for the
- * upper range. A root at level 3 gives TnSZ 43, which needs FEAT_TTST.
- * Stage 2: T0SZ, SL0 and TG0 of VTCR_EL2; a root at level 3 has no SL0
- * encoding without FEAT_TTST and is refused.
+ * upper range. A 4 KiB mapping made with root level 3 and no
+ * @c input_bits (21 bits) gives TnSZ 43, which needs FEAT_TTST.
+ * Stage 2: T0SZ, SL0 and TG0 of VTCR_EL2. The same 4 KiB mapping at level 3
+ * has no SL0 encoding without FEAT_TTST and is refused. The TTBR's root
+ * address is aligned as the register requires: to the root's size, which
+ * for a concatenated root is the size of all its tables.
  * @retval AP_OK success; fields beyond @p out->size are not written.
  * @retval AP_ERR_INVALID_ARGUMENT NULL @p mapping or @p out, or a bad @p out->size.
- * @retval AP_ERR_UNSUPPORTED a stage 2 mapping whose root is at level 3.
+ * @retval AP_ERR_UNSUPPORTED a stage 2 4 KiB mapping whose root is at level 3.
  */
 ap_status_t ap_mapping_translation_control(const ap_mapping_t *mapping,
 					   ap_translation_control_t *out);
 
 /**
- * @brief Bytes of input address space the table covers (2^(48 - 9 * root level)).
+ * @brief Bytes of input address space the table covers (2^input_bits; see
+ *        ::ap_mapping_options_t).
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT a NULL argument.
  */
