@@ -642,6 +642,10 @@ typedef struct ap_mapping_options {
 	uint16_t asid;              /**< ASID (EL1&0, EL2&0 only; must be 0 elsewhere). */
 	ap_va_range_t va_range;     /**< Lower or upper (upper for EL1&0, EL2&0 only). */
 	/* Library 0.4.0 and later; a caller with a smaller @c size gets zeros. */
+	/** Must be 0. It keeps the members after it clear of the bytes that
+	 *  ended the 0.3 struct as padding, which callers built against 0.3
+	 *  pass uninitialised within their @c size. */
+	uint64_t reserved;
 	ap_granule_t granule;       /**< Translation granule; 0 is 4 KiB. */
 	/** Input address size in bits (TnSZ = 64 - input_bits), or 0 for the
 	 *  @c root_level rule. Stage 1: 25 to 48 bits with any granule; the
@@ -665,7 +669,7 @@ typedef struct ap_mapping_options {
  * lower VA range, 4 KiB granule. Change members afterwards, e.g.
  * `options.granule = AP_GRANULE_64K; options.input_bits = 42;`.
  */
-#define AP_MAPPING_OPTIONS_INIT { sizeof(ap_mapping_options_t), NULL, 0, 0, AP_VA_RANGE_LOWER, AP_GRANULE_4K, 0, 0 }
+#define AP_MAPPING_OPTIONS_INIT { sizeof(ap_mapping_options_t), NULL, 0, 0, AP_VA_RANGE_LOWER, 0, AP_GRANULE_4K, 0, 0 }
 
 /**
  * @brief Creates an empty mapping whose tables come from caller-supplied @p ops.
@@ -678,8 +682,8 @@ typedef struct ap_mapping_options {
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT NULL pointer; bad @c size in @p options or
  *         @p ops; NULL op; root level above 3; bad VA range value; a non-zero
- *         ASID or the upper VA range on a regime without them; a bad
- *         granule value; @c input_bits outside 25..48, or set together
+ *         ASID or the upper VA range on a regime without them; a non-zero
+ *         @c reserved; a bad granule value; @c input_bits outside 25..48, or set together
  *         with a non-zero @c root_level; @c max_root_tables not 0, 1, 2,
  *         4, 8 or 16, or above 1 for stage 1 or without @c input_bits; a
  *         stage 2 input size that no starting level of the granule can

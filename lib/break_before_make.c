@@ -41,7 +41,8 @@ static bool bbm_safe(format_t format, ap_attrs_t old_flags, ap_attrs_t new_flags
 	return (set & ~may_set) == 0 && (cleared & ~may_clear) == 0;
 }
 
-bool ap__live_change_ok(format_t format, unsigned level, uint64_t old, uint64_t value)
+bool ap__live_change_ok(const geometry_t *g, format_t format, unsigned level, uint64_t old,
+			uint64_t value)
 {
 	/* Making an entry invalid is the "break"; filling an invalid one is
 	 * the "make" (translation faults are not cached). Between two valid
@@ -53,7 +54,7 @@ bool ap__live_change_ok(format_t format, unsigned level, uint64_t old, uint64_t 
 	 * the block and the table's entries at once, which is a TLB conflict. */
 	if (is_table(old, level) != is_table(value, level))
 		return false;
-	uint64_t old_oa = oa_mask(old, level), new_oa = oa_mask(value, level);
+	uint64_t old_oa = oa_mask(g, old, level), new_oa = oa_mask(g, value, level);
 	return (old & old_oa) == (value & new_oa) &&
 	       bbm_safe(format, old & ~old_oa, value & ~new_oa);
 }
@@ -63,6 +64,6 @@ AP_EXPORT ap_status_t ap_bbm_safe(ap_regime_kind_t kind, unsigned level, uint64_
 {
 	if (!safe || level > AP_LEAF_LEVEL || !ap__regime_kind_ok(kind))
 		return AP_ERR_INVALID_ARGUMENT;
-	*safe = ap__live_change_ok(ap__format_of(kind), level, old, value);
+	*safe = ap__live_change_ok(&ap__geometry_4k, ap__format_of(kind), level, old, value);
 	return AP_OK;
 }

@@ -10,17 +10,20 @@
 #include "internal.h"
 #include "page_pool.h"
 
-/* What the core needs to know about a built-in translation. */
-static translation_t builtin(translation_kind_t kind, void *(*allocate)(void *, ap_pa_t *),
-			    void (*free_table)(void *, void *, ap_pa_t),
-			    void *(*to_virtual)(void *, ap_pa_t), void *ctx,
-			    void (*release)(void *))
+/* What the core needs to know about a built-in translation: ops that
+ * allocate tables of any size (4 KiB tables and larger ones alike). */
+typedef void *(*allocate_fn)(void *ctx, size_t bytes, ap_pa_t *pa);
+typedef void (*free_fn)(void *ctx, void *table, ap_pa_t pa, size_t bytes);
+
+static translation_t builtin(translation_kind_t kind, allocate_fn allocate, free_fn free_tables,
+			     void *(*to_virtual)(void *, ap_pa_t), void *ctx,
+			     void (*release)(void *))
 {
 	translation_t t;
 	__builtin_memset(&t, 0, sizeof(t));
 	t.ops.size = sizeof(t.ops);
-	t.ops.allocate_table = allocate;
-	t.ops.free_table = free_table;
+	t.ops.allocate_tables = allocate;
+	t.ops.free_tables = free_tables;
 	t.ops.physical_to_virtual = to_virtual;
 	t.ctx = ctx;
 	t.kind = kind;
@@ -34,10 +37,23 @@ typedef struct linear {
 	int64_t offset;
 } linear_t;
 
-static void *linear_allocate(void *ctx, ap_pa_t *pa)
+static void *pool_alloc(size_t bytes)
+{
+	return bytes == AP_PAGE_SIZE ? ap__page_alloc() : ap__pages_alloc(bytes);
+}
+
+static void pool_free(void *table, size_t bytes)
+{
+	if (bytes == AP_PAGE_SIZE)
+		ap__page_free(table);
+	else
+		ap__pages_free(table, bytes);
+}
+
+static void *linear_allocate(void *ctx, size_t bytes, ap_pa_t *pa)
 {
 	const linear_t *l = ctx;
-	void *page = ap__page_alloc();
+	void *page = pool_alloc(bytes);
 	if (!page)
 		return NULL;
 	int64_t result;
@@ -50,9 +66,9 @@ static void *linear_allocate(void *ctx, ap_pa_t *pa)
 	return page;
 }
 
-static void linear_free(void *ctx AP_UNUSED, void *table, ap_pa_t pa AP_UNUSED)
+static void linear_free(void *ctx AP_UNUSED, void *table, ap_pa_t pa AP_UNUSED, size_t bytes)
 {
-	ap__page_free(table);
+	pool_free(table, bytes);
 }
 
 static void *linear_to_virtual(void *ctx, ap_pa_t pa)
@@ -64,7 +80,7 @@ static void *linear_to_virtual(void *ctx, ap_pa_t pa)
 static ap_status_t create_linear(const ap_mapping_options_t *options, int64_t offset,
 				 ap_mapping_t **out)
 {
-	if ((uint64_t)offset & PAGE_MASK)
+	if ((uint64_t)offset & (AP_PAGE_SIZE - 1))
 		return AP_ERR_INVALID_ARGUMENT;
 	linear_t *l = ap__object_alloc(sizeof(*l));
 	if (!l)
@@ -93,9 +109,11 @@ AP_EXPORT ap_status_t ap_mapping_create_linear(const ap_mapping_options_t *optio
 
 /* ------------------------------------------------------------ target */
 
+/* The image is a sequence of 4 KiB slots; a larger table takes as many
+ * consecutive slots as it has pages, aligned to its size on the target. */
 typedef struct target {
 	ap_pa_t base;
-	void **slots;      /* NULL where a slot is free */
+	void **slots;      /* each slot's 4 KiB of its table; NULL where free */
 	size_t slot_count; /* high-water mark: the image's length in tables */
 	size_t capacity;
 	size_t first_free; /* no free slot below this index */
@@ -116,38 +134,62 @@ static bool grow_slots(target_t *t)
 	return true;
 }
 
-static void *target_allocate(void *ctx, ap_pa_t *pa)
+/* Whether count slots from index are free (slots past the end are). */
+static bool slots_free(const target_t *t, size_t index, size_t count)
+{
+	for (size_t i = index; i < index + count && i < t->slot_count; i++)
+		if (t->slots[i])
+			return false;
+	return true;
+}
+
+/* The first run of count free slots whose target address is aligned to
+ * count slots (the base's own alignment counts too). */
+static size_t find_slots(const target_t *t, size_t count)
+{
+	size_t index = t->first_free;
+	for (;; index++) {
+		uint64_t pa = t->base + (uint64_t)index * AP_PAGE_SIZE;
+		if ((pa & ((uint64_t)count * AP_PAGE_SIZE - 1)) == 0 && slots_free(t, index, count))
+			return index;
+	}
+}
+
+static void *target_allocate(void *ctx, size_t bytes, ap_pa_t *pa)
 {
 	target_t *t = ctx;
-	size_t index = t->first_free;
-	while (index < t->slot_count && t->slots[index])
-		index++;
-	if (index == t->capacity) {
+	size_t count = bytes / AP_PAGE_SIZE;
+	size_t index = find_slots(t, count);
+	while (index + count > t->capacity) {
 		if (!grow_slots(t))
 			return NULL;
 	}
-	void *page = ap__page_alloc();
-	if (!page)
+	unsigned char *table = pool_alloc(bytes);
+	if (!table)
 		return NULL;
-	if (index == t->slot_count)
-		t->slot_count++;
-	t->slots[index] = page;
-	t->first_free = index + 1;
+	for (size_t i = 0; i < count; i++)
+		t->slots[index + i] = table + i * AP_PAGE_SIZE;
+	if (index + count > t->slot_count)
+		t->slot_count = index + count;
+	if (index == t->first_free)
+		t->first_free = index + count;
 	uint64_t offset = (uint64_t)index * AP_PAGE_SIZE;
 	/* Past the 48-bit field the core rejects the address (and frees it). */
 	*pa = offset > PA_LIMIT - t->base ? UINT64_MAX : t->base + offset;
-	return page;
+	return table;
 }
 
-static void target_free(void *ctx, void *table, ap_pa_t pa AP_UNUSED)
+static void target_free(void *ctx, void *table, ap_pa_t pa AP_UNUSED, size_t bytes)
 {
 	target_t *t = ctx;
+	size_t count = bytes / AP_PAGE_SIZE;
 	for (size_t i = 0; i < t->slot_count; i++) {
 		if (t->slots[i] == table) {
-			t->slots[i] = NULL;
+			for (size_t k = 0; k < count && i + k < t->slot_count; k++)
+				t->slots[i + k] = NULL;
 			if (i < t->first_free)
 				t->first_free = i;
-			ap__page_free(table);
+			pool_free(table, bytes);
 			return;
 		}
 	}
@@ -156,7 +198,7 @@ static void target_free(void *ctx, void *table, ap_pa_t pa AP_UNUSED)
 static void *target_to_virtual(void *ctx, ap_pa_t pa)
 {
 	const target_t *t = ctx;
-	if (pa < t->base || ((pa - t->base) & PAGE_MASK))
+	if (pa < t->base || ((pa - t->base) & (AP_PAGE_SIZE - 1)))
 		return NULL;
 	uint64_t index = (pa - t->base) / AP_PAGE_SIZE;
 	return index < t->slot_count ? t->slots[index] : NULL;
@@ -172,7 +214,7 @@ static void target_release(void *ctx)
 AP_EXPORT ap_status_t ap_mapping_create_target(const ap_mapping_options_t *options, ap_pa_t base,
 					       ap_mapping_t **out)
 {
-	if ((base & PAGE_MASK) || base >= PA_LIMIT)
+	if ((base & (AP_PAGE_SIZE - 1)) || base >= PA_LIMIT)
 		return AP_ERR_INVALID_ARGUMENT;
 	target_t *t = ap__object_alloc(sizeof(*t));
 	if (!t)
@@ -211,7 +253,7 @@ AP_EXPORT ap_status_t ap_target_image_write(const ap_mapping_t *mapping, void *b
 	unsigned char *out = buf;
 	for (size_t slot = 0; slot < t->slot_count; slot++) {
 		const uint64_t *table = t->slots[slot];
-		for (unsigned i = 0; i < ENTRY_COUNT; i++) {
+		for (unsigned i = 0; i < AP_ENTRIES_PER_TABLE; i++) {
 			uint64_t bits = table ? load_desc(&table[i]) : 0;
 			/* The target reads little-endian descriptors whatever
 			 * this host's byte order is. */

@@ -7,18 +7,23 @@
 
 /* ------------------------------------------------------------ raw helpers */
 
+/* Bits 47:12, the widest output-address field (4 KiB pages and tables):
+ * never flags, whatever the granule (with 64 KiB pages bits 15:12 are
+ * RES0). */
+#define ADDRESS_BITS UINT64_C(0x0000fffffffff000)
+
 AP_EXPORT ap_pa_t ap_pte_output_address(uint64_t bits, unsigned level)
 {
 	if (level > AP_LEAF_LEVEL)
 		return 0;
-	return bits & oa_mask(bits, level);
+	return bits & oa_mask(&ap__geometry_4k, bits, level);
 }
 
 AP_EXPORT ap_attrs_t ap_pte_flags(uint64_t bits, unsigned level)
 {
 	if (level > AP_LEAF_LEVEL)
 		return 0;
-	return bits & ~oa_mask(bits, level);
+	return bits & ~oa_mask(&ap__geometry_4k, bits, level);
 }
 
 AP_EXPORT bool ap_pte_is_valid(uint64_t bits)
@@ -57,12 +62,18 @@ AP_EXPORT uint64_t ap_descriptor_bits(const ap_descriptor_t *d)
 
 AP_EXPORT ap_pa_t ap_descriptor_output_address(const ap_descriptor_t *d)
 {
-	return d ? ap_pte_output_address(ap_descriptor_bits(d), d->level) : 0;
+	if (!d)
+		return 0;
+	uint64_t bits = ap_descriptor_bits(d);
+	return bits & oa_mask(d->geo, bits, d->level);
 }
 
 AP_EXPORT ap_attrs_t ap_descriptor_flags(const ap_descriptor_t *d)
 {
-	return d ? ap_pte_flags(ap_descriptor_bits(d), d->level) : 0;
+	if (!d)
+		return 0;
+	uint64_t bits = ap_descriptor_bits(d);
+	return bits & ~oa_mask(d->geo, bits, d->level);
 }
 
 AP_EXPORT bool ap_descriptor_is_valid(const ap_descriptor_t *d)
@@ -88,8 +99,8 @@ static bool live_value_ok(const ap_descriptor_t *d, uint64_t value)
 {
 	if (!d->live || d->held_or == 0)
 		return true;
-	return ap__live_change_ok(d->format, d->level, d->held_and, value) &&
-	       ap__live_change_ok(d->format, d->level, d->held_or, value);
+	return ap__live_change_ok(d->geo, d->format, d->level, d->held_and, value) &&
+	       ap__live_change_ok(d->geo, d->format, d->level, d->held_or, value);
 }
 
 /* Stores a new value after the rules every write by a callback obeys,
@@ -101,7 +112,7 @@ store_checked(ap_descriptor_t *d, uint64_t old, uint64_t value)
 {
 	if (value == old)
 		return AP_OK;
-	if (!leaf_encoding_ok(d->format, value, d->level))
+	if (!leaf_encoding_ok(d->geo, d->format, value, d->level))
 		return AP_ERR_INVALID_FLAGS;
 	if (!live_value_ok(d, value))
 		return AP_ERR_BREAK_BEFORE_MAKE;
@@ -139,12 +150,12 @@ AP_EXPORT ap_status_t ap_descriptor_set(ap_descriptor_t *d, ap_pa_t pa, ap_attrs
 	if (!d)
 		return AP_ERR_INVALID_ARGUMENT;
 	/* Flags never reach into the output-address field, as for a map. */
-	if (flags & OA_FIELD_MASK & ~oa_field_flags(d))
+	if (flags & ADDRESS_BITS & ~oa_field_flags(d))
 		return AP_ERR_INVALID_FLAGS;
 	/* Checked against the value the callback was handed (or last wrote):
 	 * a caller that built flags from it must not erase an access-flag or
 	 * dirty update the hardware made since. */
-	return store_checked(d, d->value, encode_leaf(d->level, pa, flags));
+	return store_checked(d, d->value, encode_leaf(d->geo, d->level, pa, flags));
 }
 
 AP_EXPORT ap_status_t ap_descriptor_modify_flags(ap_descriptor_t *d, ap_attrs_t set,
@@ -157,13 +168,13 @@ AP_EXPORT ap_status_t ap_descriptor_modify_flags(ap_descriptor_t *d, ap_attrs_t 
 	if (set & clear)
 		return AP_ERR_INVALID_FLAGS;
 	uint64_t old = current_value(d);
-	uint64_t mask = oa_mask(old, d->level);
+	uint64_t mask = oa_mask(d->geo, old, d->level);
 	ap_attrs_t old_flags = old & ~mask;
 	ap_attrs_t flags = (old_flags | set) & ~clear;
 	/* Turning a table into a block or the reverse would corrupt the
 	 * hierarchy, live or not; and no flag may land in the address field. */
 	if (((old_flags ^ flags) & AP_ATTR_TABLE_OR_PAGE) |
-	    ((set | clear) & mask & ~oa_field_flags(d)))
+	    ((set | clear) & (mask | ADDRESS_BITS) & ~oa_field_flags(d)))
 		return AP_ERR_INVALID_FLAGS;
 	/* The same mask applies: TABLE_OR_PAGE did not change. */
 	return store_checked(d, old, (old & mask) | (flags & ~mask));

@@ -20,6 +20,7 @@ struct ap_descriptor {
 	 * break-before-make in steps (valid A, invalid, valid B). */
 	uint64_t held_and;
 	uint64_t held_or;
+	const geometry_t *geo;
 	unsigned level;
 	format_t format;
 	bool live;
@@ -27,11 +28,12 @@ struct ap_descriptor {
 };
 
 /* A handle for entries of one level and mapping; point it at each entry. */
-static inline void ap__descriptor_init(ap_descriptor_t *d, unsigned level, format_t format,
+static inline void ap__descriptor_init(ap_descriptor_t *d, const ap_mapping_t *m, unsigned level,
 				       bool live)
 {
+	d->geo = &m->geo;
 	d->level = level;
-	d->format = format;
+	d->format = m->format;
 	d->live = live;
 }
 

@@ -31,8 +31,9 @@ static ap_status_t emit(const dump_t *d, text_t *line)
 	return ap__text_write(line, d->write, d->ctx);
 }
 
-static void descriptor_text(text_t *t, format_t format, uint64_t bits, unsigned level)
+static void descriptor_text(text_t *t, const ap_mapping_t *m, uint64_t bits, unsigned level)
 {
+	uint64_t mask = oa_mask(&m->geo, bits, level);
 	if (bits == 0) {
 		ap__text_put(t, "0");
 		return;
@@ -42,11 +43,11 @@ static void descriptor_text(text_t *t, format_t format, uint64_t bits, unsigned 
 	if (!is_valid(bits))
 		return;
 	ap__text_put(t, " (0x");
-	ap__text_hex(t, ap_pte_output_address(bits, level), 16);
+	ap__text_hex(t, bits & mask, 16);
 	ap__text_put(t, ", ");
-	ap__text_put(t, ap__format_type_name(format));
+	ap__text_put(t, ap__format_type_name(m->format));
 	ap__text_put(t, "(");
-	ap__attrs_text(t, format, ap_pte_flags(bits, level));
+	ap__attrs_text(t, m->format, bits & ~mask);
 	ap__text_put(t, "))");
 }
 
@@ -56,7 +57,7 @@ static ap_status_t dump_line(const dump_t *d, unsigned level, unsigned from, uns
 {
 	char buf[LINE_MAX_BYTES];
 	text_t line = {buf, sizeof(buf), 0};
-	ap__text_spaces(&line, 2 * (level - d->walk.m->root_level));
+	ap__text_spaces(&line, 2 * (level - d->walk.m->geo.root_level));
 	ap__text_dec(&line, from, 3);
 	if (to == from) {
 		ap__text_put(&line, "    : ");
@@ -65,7 +66,7 @@ static ap_status_t dump_line(const dump_t *d, unsigned level, unsigned from, uns
 		ap__text_dec(&line, to, 3);
 		ap__text_put(&line, ": ");
 	}
-	descriptor_text(&line, d->walk.m->format, bits, level);
+	descriptor_text(&line, d->walk.m, bits, level);
 	ap__text_put(&line, "\n");
 	return emit(d, &line);
 }
@@ -83,7 +84,8 @@ static ap_status_t dump_close_run(walk_t *w, unsigned level)
 static ap_status_t dump_visit(walk_t *w, visit_t *v, step_t *step)
 {
 	dump_t *d = (dump_t *)w;
-	unsigned i = entry_index(v->chunk.start, v->level);
+	const geometry_t *g = &w->m->geo;
+	unsigned i = entry_index(g, v->chunk.start, v->level);
 	dump_run_t *run = &d->runs[v->level];
 	if (is_table(v->old, v->level)) {
 		ap_status_t status = dump_close_run(w, v->level);
@@ -92,7 +94,7 @@ static ap_status_t dump_visit(walk_t *w, visit_t *v, step_t *step)
 		*step = STEP_DESCEND;
 		return status;
 	}
-	uint64_t stepped = run->first + granule(v->level) * (i - run->from);
+	uint64_t stepped = run->first + entry_size(g, v->level) * (i - run->from);
 	if (run->open && (v->old == run->first || (run->first != 0 && v->old == stepped))) {
 		run->to = i;
 		return AP_OK;
@@ -140,12 +142,12 @@ AP_EXPORT ap_status_t ap_mapping_dump(const ap_mapping_t *mapping, ap_write_fn w
 	else
 		ap__text_put(&line, mapping->va_range == AP_VA_RANGE_UPPER ? "Upper" : "Lower");
 	ap__text_put(&line, ", level: ");
-	ap__text_dec(&line, mapping->root_level, 0);
+	ap__text_dec(&line, mapping->geo.root_level, 0);
 	ap__text_put(&line, ", table:\n");
 	ap_status_t status = emit(&d, &line);
-	span_t all = {mapping->va_base, mapping->va_base + (mapping->va_size - 1)};
 	if (status == AP_OK)
-		status = ap__walk(&d.walk, &dump_ops, mapping->root, mapping->root_level, all);
+		status = ap__walk(&d.walk, &dump_ops, mapping->root, mapping->geo.root_level,
+				  whole_range(mapping));
 	ap__walk_end(&d.walk);
 	if (status == AP_OK) {
 		ap__text_put(&line, "}\n");

@@ -33,13 +33,13 @@ typedef struct range_dump {
 	char buf[LINE_BYTES];
 } range_dump_t;
 
-static run_kind_t kind_of(uint64_t bits, unsigned level)
+static run_kind_t kind_of(const geometry_t *g, uint64_t bits, unsigned level)
 {
 	if (!is_valid(bits))
 		return RUN_INVALID;
 	if (is_table(bits, level))
 		return RUN_TABLE;
-	return leaf_maps(bits, level) ? RUN_LEAF : RUN_RESERVED;
+	return leaf_maps(g, bits, level) ? RUN_LEAF : RUN_RESERVED;
 }
 
 static ap_status_t flush_line(range_dump_t *d)
@@ -68,7 +68,8 @@ static void attributes(range_dump_t *d, uint64_t bits, unsigned level)
 	char names[512];
 	size_t needed;
 	ap_regime_kind_t kind = d->walk.m->regime->kind;
-	if (ap_attrs_describe(kind, ap_pte_flags(bits, level), names, sizeof(names), &needed) != AP_OK)
+	ap_attrs_t flags = bits & ~oa_mask(&d->walk.m->geo, bits, level);
+	if (ap_attrs_describe(kind, flags, names, sizeof(names), &needed) != AP_OK)
 		names[0] = '\0';
 	if (!d->json) {
 		ap__text_put(&d->line, names);
@@ -93,7 +94,7 @@ static ap_status_t open_table(range_dump_t *d, ap_pa_t pa, unsigned level)
 		ap__text_put(t, ", \"entries\": [");
 		return flush_line(d);
 	}
-	ap__text_spaces(t, 2 * (level - d->walk.m->root_level));
+	ap__text_spaces(t, 2 * (level - d->walk.m->geo.root_level));
 	ap__text_put(t, "table ");
 	hex(t, pa);
 	ap__text_put(t, ", level ");
@@ -106,7 +107,7 @@ static ap_status_t open_table(range_dump_t *d, ap_pa_t pa, unsigned level)
 static void run_head(range_dump_t *d, const range_run_t *r, unsigned level)
 {
 	text_t *t = &d->line;
-	uint64_t size = granule(level) * (r->to - r->from + 1);
+	uint64_t size = entry_size(&d->walk.m->geo, level) * (r->to - r->from + 1);
 	static const char *const kinds[] = {"invalid", "leaf", "reserved", "table"};
 	if (d->json) {
 		ap__text_put(t, d->first_item[level] ? "{\"first\": " : ", {\"first\": ");
@@ -120,7 +121,7 @@ static void run_head(range_dump_t *d, const range_run_t *r, unsigned level)
 		ap__text_put(t, "\"");
 		quoted_hex(t, "descriptor", r->first);
 	} else {
-		ap__text_spaces(t, 2 * (level - d->walk.m->root_level) + 2);
+		ap__text_spaces(t, 2 * (level - d->walk.m->geo.root_level) + 2);
 		ap__text_put(t, "[");
 		ap__text_dec(t, r->from, 0);
 		if (r->to != r->from) {
@@ -140,6 +141,7 @@ static void run_head(range_dump_t *d, const range_run_t *r, unsigned level)
 static ap_status_t close_run(walk_t *w, unsigned level)
 {
 	range_dump_t *d = (range_dump_t *)w;
+	const geometry_t *g = &w->m->geo;
 	range_run_t *r = &d->runs[level];
 	if (!r->open)
 		return AP_OK;
@@ -148,10 +150,10 @@ static ap_status_t close_run(walk_t *w, unsigned level)
 	text_t *t = &d->line;
 	if (r->kind == RUN_LEAF) {
 		if (d->json) {
-			quoted_hex(t, "pa", ap_pte_output_address(r->first, level));
+			quoted_hex(t, "pa", r->first & oa_mask(g, r->first, level));
 		} else {
 			ap__text_put(t, "-> ");
-			hex(t, ap_pte_output_address(r->first, level));
+			hex(t, r->first & oa_mask(g, r->first, level));
 			ap__text_put(t, level == AP_LEAF_LEVEL ? " page " : " block ");
 		}
 		attributes(d, r->first, level);
@@ -166,9 +168,11 @@ static ap_status_t close_run(walk_t *w, unsigned level)
 /* A table entry: its run line, then (once per table) the table itself. */
 static ap_status_t table_entry(range_dump_t *d, visit_t *v, step_t *step)
 {
-	ap_pa_t pa = v->old & OA_FIELD_MASK;
-	range_run_t r = {true, RUN_TABLE, v->old, 0, 0, v->chunk.start & ~(granule(v->level) - 1)};
-	r.from = r.to = entry_index(v->chunk.start, v->level);
+	const geometry_t *g = &d->walk.m->geo;
+	ap_pa_t pa = table_address(g, v->old);
+	range_run_t r = {true, RUN_TABLE, v->old, 0, 0,
+			 v->chunk.start & ~(entry_size(g, v->level) - 1)};
+	r.from = r.to = entry_index(g, v->chunk.start, v->level);
 	run_head(d, &r, v->level);
 	text_t *t = &d->line;
 	ap_status_t noted = d->walk.m->adopted ? ap__walk_note_table(&d->walk, pa) : AP_OK;
@@ -194,10 +198,11 @@ static ap_status_t range_visit(walk_t *w, visit_t *v, step_t *step)
 {
 	range_dump_t *d = (range_dump_t *)w;
 	range_run_t *r = &d->runs[v->level];
-	run_kind_t kind = kind_of(v->old, v->level);
-	unsigned i = entry_index(v->chunk.start, v->level);
+	const geometry_t *g = &w->m->geo;
+	run_kind_t kind = kind_of(g, v->old, v->level);
+	unsigned i = entry_index(g, v->chunk.start, v->level);
 	if (r->open && kind == r->kind && kind != RUN_TABLE) {
-		uint64_t stepped = r->first + granule(v->level) * (i - r->from);
+		uint64_t stepped = r->first + entry_size(g, v->level) * (i - r->from);
 		if (v->old == r->first || (kind == RUN_LEAF && v->old == stepped)) {
 			r->to = i;
 			return AP_OK;
@@ -212,7 +217,7 @@ static ap_status_t range_visit(walk_t *w, visit_t *v, step_t *step)
 	r->kind = kind;
 	r->first = v->old;
 	r->from = r->to = i;
-	r->va = v->chunk.start & ~(granule(v->level) - 1);
+	r->va = v->chunk.start & ~(entry_size(g, v->level) - 1);
 	return AP_OK;
 }
 
@@ -267,15 +272,14 @@ static ap_status_t dump_ranges(const ap_mapping_t *m, bool json, ap_write_fn wri
 		ap__text_put(&d->line, "{\"regime\": \"");
 		ap__text_put(&d->line, regime_name(m->regime->kind));
 		ap__text_put(&d->line, "\", \"root_level\": ");
-		ap__text_dec(&d->line, m->root_level, 0);
+		ap__text_dec(&d->line, m->geo.root_level, 0);
 		ap__text_put(&d->line, ", \"root\": ");
 		status = flush_line(d);
 	}
 	if (status == AP_OK)
-		status = open_table(d, m->root_pa, m->root_level);
-	span_t all = {m->va_base, m->va_base + (m->va_size - 1)};
+		status = open_table(d, m->root_pa, m->geo.root_level);
 	if (status == AP_OK)
-		status = ap__walk(&d->walk, &range_ops, m->root, m->root_level, all);
+		status = ap__walk(&d->walk, &range_ops, m->root, m->geo.root_level, whole_range(m));
 	if (status == AP_OK && json) {
 		ap__text_put(&d->line, "}\n");
 		status = flush_line(d);

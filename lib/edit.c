@@ -53,7 +53,8 @@ void ap__edit_invalidate(edit_t *e, uint64_t va, unsigned level, uint64_t old)
 	inv.kind = is_table(old, level) ? AP_INVALIDATE_TABLE : AP_INVALIDATE_LEAF;
 	inv.asid = e->m->asid;
 	inv.va_range = e->m->va_range;
-	inv.range_size = granule(level);
+	inv.range_size = entry_size(&e->m->geo, level);
+	inv.granule = e->m->geo.granule;
 	inv.range_start = va & ~(inv.range_size - 1);
 	ap__regime_invalidate(e->m->regime, &inv);
 	e->needs_barrier = true;
@@ -72,7 +73,7 @@ void ap__edit_write(edit_t *e, uint64_t *entry, uint64_t old, uint64_t value, ui
 void ap__edit_remove_subtable(edit_t *e, uint64_t *entry, uint64_t old, uint64_t value,
 			      uint64_t va, unsigned level)
 {
-	ap_pa_t pa = old & OA_FIELD_MASK;
+	ap_pa_t pa = table_address(&e->m->geo, old);
 	uint64_t *sub = table_at(e->m, pa);
 	store_desc(entry, value);
 	/* On a live table the walk caches must drop the subtable before its
@@ -87,15 +88,17 @@ void ap__edit_remove_subtable(edit_t *e, uint64_t *entry, uint64_t old, uint64_t
 
 uint64_t *ap__edit_split(edit_t *e, uint64_t *entry, uint64_t old, uint64_t va, unsigned level)
 {
+	const geometry_t *g = &e->m->geo;
 	ap_pa_t pa;
 	uint64_t *sub = ap__prealloc_take(&e->tables, &pa);
 	if (old != 0 && !(old & AP_ATTR_TABLE_OR_PAGE)) {
-		uint64_t first = split_value(old, level, 0);
-		uint64_t step = is_valid(old) ? granule(level + 1) : 0;
-		for (unsigned i = 0; i < ENTRY_COUNT; i++)
+		uint64_t first = split_value(g, old, level, 0);
+		uint64_t step = is_valid(old) ? entry_size(g, level + 1) : 0;
+		unsigned count = table_entries(g, level + 1);
+		for (unsigned i = 0; i < count; i++)
 			sub[i] = first + (uint64_t)i * step;
 	}
-	ap__edit_write(e, entry, old, encode_table(pa), va, level);
+	ap__edit_write(e, entry, old, encode_table(g, pa), va, level);
 	return sub;
 }
 
@@ -137,7 +140,8 @@ static ap_status_t compact_scan(walk_t *w, uint64_t *table, unsigned level, span
 {
 	compact_t *c = (compact_t *)w;
 	bool kept = false;
-	for (unsigned i = 0; i < ENTRY_COUNT; i++) {
+	unsigned count = table_entries(&w->m->geo, level);
+	for (unsigned i = 0; i < count; i++) {
 		uint64_t bits = load_desc(&table[i]);
 		if (is_table(bits, level))
 			return AP_OK; /* the walker visits it entry by entry */
@@ -161,9 +165,8 @@ void ap__compact(ap_mapping_t *m)
 	ap__edit_begin(&c.e, m, &detail);
 	for (unsigned i = 0; i <= AP_LEAF_LEVEL; i++)
 		c.kept[i] = false; /* a root at level 3 is scanned before any descent */
-	span_t all = {m->va_base, m->va_base + (m->va_size - 1)};
 	/* A subtable that does not translate ends the walk: compaction only
 	 * ever removes, so stopping early leaves a correct table. */
-	(void)ap__walk(&c.e.walk, &compact_ops, m->root, m->root_level, all);
+	(void)ap__walk(&c.e.walk, &compact_ops, m->root, m->geo.root_level, whole_range(m));
 	ap__edit_end(&c.e);
 }

@@ -29,30 +29,31 @@ typedef enum map_action {
 /* What mapping chunk c (output address pa) does to an entry holding old;
  * for MAP_WRITE, *value is what to write. Pure: both passes ask it. */
 static inline __attribute__((always_inline)) map_action_t
-map_action(const map_request_t *r, uint64_t old, unsigned level, span_t c,
-			       ap_pa_t pa, uint64_t *value)
+map_action(const geometry_t *g, const map_request_t *r, uint64_t old, unsigned level, span_t c,
+	   ap_pa_t pa, uint64_t *value)
 {
-	uint64_t mask = granule(level) - 1;
+	uint64_t mask = entry_size(g, level) - 1;
 	if (is_table(old, level))
-		return !r->valid && covers_entry(c, level) ? MAP_FREE_TABLE : MAP_DESCEND;
+		return !r->valid && covers_entry(g, c, level) ? MAP_FREE_TABLE : MAP_DESCEND;
 	if (!r->valid) {
-		*value = encode_leaf(level, 0, r->flags);
+		*value = encode_leaf(g, level, 0, r->flags);
 		if (old == *value)
 			return MAP_SKIP; /* nothing to unmap: in particular no allocation */
-		return covers_entry(c, level) ? MAP_WRITE : MAP_SPLIT;
+		return covers_entry(g, c, level) ? MAP_WRITE : MAP_SPLIT;
 	}
 	/* A block that already maps this chunk as asked is left alone. The
 	 * output address of the block start must not wrap below zero. */
 	uint64_t offset = c.start & mask;
-	if (level > 0 && pa >= offset && ((pa - offset) & mask) == 0 &&
-	    old == encode_leaf(level, pa - offset, r->flags))
+	bool blocks_here = level >= g->first_block_level;
+	if (blocks_here && pa >= offset && ((pa - offset) & mask) == 0 &&
+	    old == encode_leaf(g, level, pa - offset, r->flags))
 		return MAP_SKIP;
 	if (level == AP_LEAF_LEVEL) {
-		*value = encode_leaf(level, pa, r->flags | AP_ATTR_TABLE_OR_PAGE);
+		*value = encode_leaf(g, level, pa, r->flags | AP_ATTR_TABLE_OR_PAGE);
 		return MAP_WRITE;
 	}
-	if (level > 0 && r->blocks && covers_entry(c, level) && (pa & mask) == 0) {
-		*value = encode_leaf(level, pa, r->flags);
+	if (blocks_here && r->blocks && covers_entry(g, c, level) && (pa & mask) == 0) {
+		*value = encode_leaf(g, level, pa, r->flags);
 		return MAP_WRITE;
 	}
 	return MAP_SPLIT;
@@ -64,12 +65,13 @@ static inline ap_pa_t pa_at(const map_request_t *r, uint64_t va)
 }
 
 /* The first page descriptor a map writes for s, and the step between them. */
-static inline uint64_t first_page_value(const map_request_t *r, span_t s, uint64_t *step)
+static inline uint64_t first_page_value(const geometry_t *g, const map_request_t *r, span_t s,
+					uint64_t *step)
 {
-	*step = r->valid ? AP_PAGE_SIZE : 0;
+	*step = r->valid ? page_size(g) : 0;
 	if (!r->valid)
-		return encode_leaf(AP_LEAF_LEVEL, 0, r->flags);
-	return encode_leaf(AP_LEAF_LEVEL, pa_at(r, s.start), r->flags | AP_ATTR_TABLE_OR_PAGE);
+		return encode_leaf(g, AP_LEAF_LEVEL, 0, r->flags);
+	return encode_leaf(g, AP_LEAF_LEVEL, pa_at(r, s.start), r->flags | AP_ATTR_TABLE_OR_PAGE);
 }
 
 /* Whether a live entry may go from old to value in place; entries of
@@ -77,7 +79,7 @@ static inline uint64_t first_page_value(const map_request_t *r, span_t s, uint64
 static inline bool may_write(const map_edit_t *me, const visit_t *v, uint64_t value)
 {
 	return !me->e.live || !v->entry ||
-	       ap__live_change_ok(me->e.m->format, v->level, v->old, value);
+	       ap__live_change_ok(&me->e.m->geo, me->e.m->format, v->level, v->old, value);
 }
 
 /* ------------------------------------------------------------ plan */
@@ -86,7 +88,8 @@ static ap_status_t map_plan_visit(walk_t *w, visit_t *v, step_t *step)
 {
 	map_edit_t *me = (map_edit_t *)w;
 	uint64_t value = 0;
-	switch (map_action(&me->r, v->old, v->level, v->chunk, pa_at(&me->r, v->chunk.start), &value)) {
+	switch (map_action(&w->m->geo, &me->r, v->old, v->level, v->chunk,
+			   pa_at(&me->r, v->chunk.start), &value)) {
 	case MAP_SKIP:
 		break;
 	case MAP_WRITE:
@@ -108,7 +111,7 @@ static ap_status_t map_plan_visit(walk_t *w, visit_t *v, step_t *step)
 	case MAP_SPLIT:
 		/* A walker may be using a live valid block right now: it
 		 * cannot become a table in place. */
-		if (!may_write(me, v, encode_table(0)))
+		if (!may_write(me, v, encode_table(&w->m->geo, 0)))
 			return ap__edit_refuse(&me->e, AP_ERR_BREAK_BEFORE_MAKE, v->chunk);
 		me->e.needed++;
 		/* A new leaf table needs nothing and its entries are not live. */
@@ -123,16 +126,18 @@ static ap_status_t map_plan_visit(walk_t *w, visit_t *v, step_t *step)
 static ap_status_t map_plan_pages(walk_t *w, uint64_t *table, span_t s)
 {
 	map_edit_t *me = (map_edit_t *)w;
+	const geometry_t *g = &w->m->geo;
 	if (!me->e.live)
 		return AP_OK;
-	uint64_t step, value = first_page_value(&me->r, s, &step);
-	unsigned first = entry_index(s.start, AP_LEAF_LEVEL);
-	unsigned count = (unsigned)((s.last - s.start) >> AP_PAGE_SHIFT) + 1;
+	uint64_t step, value = first_page_value(g, &me->r, s, &step);
+	unsigned first = entry_index(g, s.start, AP_LEAF_LEVEL);
+	unsigned count = (unsigned)((s.last - s.start) >> g->page_shift) + 1;
 	for (unsigned i = 0; i < count; i++, value += step) {
 		uint64_t old = load_desc(&table[first + i]);
-		if (old != value && !ap__live_change_ok(me->e.m->format, AP_LEAF_LEVEL, old, value)) {
-			span_t page = {s.start + ((uint64_t)i << AP_PAGE_SHIFT), 0};
-			page.last = page.start | PAGE_MASK;
+		if (old != value &&
+		    !ap__live_change_ok(g, me->e.m->format, AP_LEAF_LEVEL, old, value)) {
+			span_t page = {s.start + ((uint64_t)i << g->page_shift), 0};
+			page.last = page.start | page_mask(g);
 			return ap__edit_refuse(&me->e, AP_ERR_BREAK_BEFORE_MAKE, page);
 		}
 	}
@@ -144,19 +149,21 @@ static const walker_ops_t map_plan_ops = {.visit = map_plan_visit, .leaf_run = m
 /* ------------------------------------------------------------ apply */
 
 /* Pages of one leaf table nobody walks: plain stores in a tight loop. */
-static inline void fill_pages(const map_request_t *r, uint64_t *table, span_t s)
+static inline void fill_pages(const geometry_t *g, const map_request_t *r, uint64_t *table,
+			      span_t s)
 {
-	uint64_t step, value = first_page_value(r, s, &step);
-	uint64_t *entry = &table[entry_index(s.start, AP_LEAF_LEVEL)];
-	uint64_t *end = entry + ((s.last - s.start) >> AP_PAGE_SHIFT) + 1;
+	uint64_t step, value = first_page_value(g, r, s, &step);
+	uint64_t *entry = &table[entry_index(g, s.start, AP_LEAF_LEVEL)];
+	uint64_t *end = entry + ((s.last - s.start) >> g->page_shift) + 1;
 	for (; entry != end; entry++, value += step)
 		store_desc(entry, value);
 }
 
-/* Remembers the leaf table of this 2 MiB region for the next small edit. */
+/* Remembers the leaf table of this region (2 MiB with 4 KiB pages) for the
+ * next small edit. */
 static inline void remember_leaf(ap_mapping_t *m, uint64_t *table, span_t s)
 {
-	m->hint_va = s.start >> (AP_PAGE_SHIFT + AP_BITS_PER_LEVEL);
+	m->hint_va = s.start >> level_shift(&m->geo, AP_LEAF_LEVEL - 1);
 	m->hint_leaf = table;
 }
 
@@ -164,16 +171,17 @@ static inline void remember_leaf(ap_mapping_t *m, uint64_t *table, span_t s)
 static ap_status_t map_apply_pages(walk_t *w, uint64_t *table, span_t s)
 {
 	map_edit_t *me = (map_edit_t *)w;
+	const geometry_t *g = &w->m->geo;
 	remember_leaf(me->e.m, table, s);
 	if (!me->e.live) {
-		fill_pages(&me->r, table, s);
+		fill_pages(g, &me->r, table, s);
 		return AP_OK;
 	}
-	uint64_t step, value = first_page_value(&me->r, s, &step);
-	uint64_t *entry = &table[entry_index(s.start, AP_LEAF_LEVEL)];
-	for (uint64_t va = s.start;; va += AP_PAGE_SIZE, value += step, entry++) {
+	uint64_t step, value = first_page_value(g, &me->r, s, &step);
+	uint64_t *entry = &table[entry_index(g, s.start, AP_LEAF_LEVEL)];
+	for (uint64_t va = s.start;; va += page_size(g), value += step, entry++) {
 		ap__edit_write(&me->e, entry, load_desc(entry), value, va, AP_LEAF_LEVEL);
-		if (va == (s.last & ~PAGE_MASK))
+		if (va == (s.last & ~page_mask(g)))
 			break;
 	}
 	return AP_OK;
@@ -183,7 +191,8 @@ static ap_status_t map_apply_visit(walk_t *w, visit_t *v, step_t *step)
 {
 	map_edit_t *me = (map_edit_t *)w;
 	uint64_t value = 0, va = v->chunk.start;
-	switch (map_action(&me->r, v->old, v->level, v->chunk, pa_at(&me->r, va), &value)) {
+	switch (map_action(&w->m->geo, &me->r, v->old, v->level, v->chunk, pa_at(&me->r, va),
+			   &value)) {
 	case MAP_SKIP:
 		break;
 	case MAP_WRITE:
@@ -191,7 +200,8 @@ static ap_status_t map_apply_visit(walk_t *w, visit_t *v, step_t *step)
 		break;
 	case MAP_FREE_TABLE:
 		ap__edit_remove_subtable(&me->e, v->entry, v->old,
-					 encode_leaf(v->level, 0, me->r.flags), va, v->level);
+					 encode_leaf(&w->m->geo, v->level, 0, me->r.flags), va,
+					 v->level);
 		break;
 	case MAP_DESCEND:
 		*step = STEP_DESCEND;
@@ -236,17 +246,17 @@ ap_status_t ap__map_span(ap_mapping_t *m, span_t s, ap_pa_t pa, ap_attrs_t flags
 	/* The common small edit stays inside the leaf table the last edit
 	 * used. An unmap of a whole leaf table's range frees that table,
 	 * which the level above decides: no shortcut then. */
-	const unsigned leaf_shift = AP_PAGE_SHIFT + AP_BITS_PER_LEVEL;
+	const unsigned leaf_shift = level_shift(&m->geo, AP_LEAF_LEVEL - 1);
 	bool in_hint = m->hint_leaf && !m->adopted && !((s.start ^ s.last) >> leaf_shift) &&
 		       (s.start >> leaf_shift) == m->hint_va;
-	if (in_hint && (me.r.valid || !covers_entry(s, AP_LEAF_LEVEL - 1))) {
+	if (in_hint && (me.r.valid || !covers_entry(&m->geo, s, AP_LEAF_LEVEL - 1))) {
 		if (!mapping_live(m)) {
-			fill_pages(&me.r, m->hint_leaf, s); /* nothing to check or allocate */
+			fill_pages(&m->geo, &me.r, m->hint_leaf, s); /* nothing to check or allocate */
 			return AP_OK;
 		}
 		ap__edit_begin(&me.e, m, detail);
 		return map_general(&me, m->hint_leaf, AP_LEAF_LEVEL, s);
 	}
 	ap__edit_begin(&me.e, m, detail);
-	return map_general(&me, m->root, m->root_level, s);
+	return map_general(&me, m->root, m->geo.root_level, s);
 }

@@ -30,10 +30,11 @@ static modify_action_t modify_action(const modify_edit_t *me, const visit_t *v)
 {
 	if (is_table(v->old, v->level))
 		return MODIFY_DESCEND;
-	if (covers_entry(v->chunk, v->level))
+	const geometry_t *g = &me->e.m->geo;
+	if (covers_entry(g, v->chunk, v->level))
 		return MODIFY_CALL;
 	if (me->e.live && v->entry &&
-	    !ap__live_change_ok(me->e.m->format, v->level, v->old, encode_table(0)))
+	    !ap__live_change_ok(g, me->e.m->format, v->level, v->old, encode_table(g, 0)))
 		return MODIFY_KEEP_BLOCK;
 	return MODIFY_SPLIT;
 }
@@ -44,7 +45,7 @@ static int dry_run(const modify_edit_t *me, uint64_t old, unsigned level, span_t
 		   bool *updated)
 {
 	ap_descriptor_t d;
-	ap__descriptor_init(&d, level, me->e.m->format, true);
+	ap__descriptor_init(&d, me->e.m, level, true);
 	ap__descriptor_point(&d, NULL, old);
 	ap_region_t region = ap__span_to_region(c);
 	int result = me->fn(me->ctx, &region, &d);
@@ -85,17 +86,18 @@ static ap_status_t modify_plan_visit(walk_t *w, visit_t *v, step_t *step)
 static ap_status_t modify_plan_pages(walk_t *w, uint64_t *table, span_t s)
 {
 	modify_edit_t *me = (modify_edit_t *)w;
+	const geometry_t *g = &w->m->geo;
 	if (!me->e.live)
 		return AP_OK;
-	span_t page = {s.start, s.start | PAGE_MASK};
-	for (unsigned i = entry_index(s.start, AP_LEAF_LEVEL);; i++) {
+	span_t page = {s.start, s.start | page_mask(g)};
+	for (unsigned i = entry_index(g, s.start, AP_LEAF_LEVEL);; i++) {
 		bool updated;
 		if (dry_run(me, load_desc(&table[i]), AP_LEAF_LEVEL, page, &updated) != 0)
 			return ap__edit_refuse(&me->e, AP_ERR_BREAK_BEFORE_MAKE, page);
 		if (page.last >= s.last)
 			return AP_OK;
-		page.start += AP_PAGE_SIZE;
-		page.last += AP_PAGE_SIZE;
+		page.start += page_size(g);
+		page.last += page_size(g);
 	}
 }
 
@@ -127,12 +129,13 @@ static inline ap_status_t modify_entry(modify_edit_t *me, ap_descriptor_t *d, ui
 static ap_status_t modify_apply_pages(walk_t *w, uint64_t *table, span_t s)
 {
 	modify_edit_t *me = (modify_edit_t *)w;
-	unsigned first = entry_index(s.start, AP_LEAF_LEVEL);
-	unsigned count = (unsigned)((s.last - s.start) >> AP_PAGE_SHIFT) + 1;
-	ap_region_t region = {s.start, AP_PAGE_SIZE};
+	const geometry_t *g = &w->m->geo;
+	unsigned first = entry_index(g, s.start, AP_LEAF_LEVEL);
+	unsigned count = (unsigned)((s.last - s.start) >> g->page_shift) + 1;
+	ap_region_t region = {s.start, page_size(g)};
 	ap_descriptor_t d;
-	ap__descriptor_init(&d, AP_LEAF_LEVEL, me->e.m->format, me->e.live);
-	for (unsigned i = 0; i < count; i++, region.start += AP_PAGE_SIZE) {
+	ap__descriptor_init(&d, me->e.m, AP_LEAF_LEVEL, me->e.live);
+	for (unsigned i = 0; i < count; i++, region.start += region.size) {
 		ap_status_t status = modify_entry(me, &d, &table[first + i], &region);
 		if (status != AP_OK)
 			return status;
@@ -150,7 +153,7 @@ static ap_status_t modify_apply_visit(walk_t *w, visit_t *v, step_t *step)
 	case MODIFY_CALL: {
 		ap_region_t region = ap__span_to_region(v->chunk);
 		ap_descriptor_t d;
-		ap__descriptor_init(&d, v->level, me->e.m->format, me->e.live);
+		ap__descriptor_init(&d, me->e.m, v->level, me->e.live);
 		return modify_entry(me, &d, v->entry, &region);
 	}
 	case MODIFY_KEEP_BLOCK:
@@ -172,12 +175,12 @@ ap_status_t ap__modify_span(ap_mapping_t *m, span_t s, ap_modify_fn fn, void *ct
 	ap__edit_begin(&me.e, m, detail);
 	me.fn = fn;
 	me.ctx = ctx;
-	ap_status_t status = ap__walk(&me.e.walk, &modify_plan_ops, m->root, m->root_level, s);
+	ap_status_t status = ap__walk(&me.e.walk, &modify_plan_ops, m->root, m->geo.root_level, s);
 	if (status == AP_OK)
 		status = ap__edit_allocate(&me.e);
 	if (status == AP_OK) {
 		me.e.walk.check_sharing = false; /* the plan met every table */
-		status = ap__walk(&me.e.walk, &modify_apply_ops, m->root, m->root_level, s);
+		status = ap__walk(&me.e.walk, &modify_apply_ops, m->root, m->geo.root_level, s);
 	}
 	ap__edit_end(&me.e);
 	return status;

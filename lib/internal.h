@@ -21,15 +21,12 @@
 #define AP_LIKELY(x) __builtin_expect(!!(x), 1)
 #define AP_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
-#define PAGE_MASK ((uint64_t)AP_PAGE_SIZE - 1)
-#define ENTRY_COUNT 512u
-
-/* Bits 12..47: the widest output-address field (tables and pages). */
-#define OA_FIELD_MASK UINT64_C(0x0000fffffffff000)
 /* Largest physical address a descriptor can hold, plus one. */
 #define PA_LIMIT (UINT64_C(1) << 48)
 /* Table attributes (bits 59..63) that only table descriptors carry. */
 #define TABLE_ATTRIBUTE_MASK UINT64_C(0xf800000000000000)
+/* The largest table the library allocates: 16 concatenated 64 KiB tables. */
+#define MAX_TABLE_BYTES ((size_t)1 << 20)
 
 /* ---------------------------------------------------------------- regions */
 
@@ -40,31 +37,90 @@ typedef struct span {
 	uint64_t last;
 } span_t;
 
-/* Rounds a caller's region out to pages. Returns AP_OK with *empty set when
- * the region has no bytes, or AP_ERR_REGION_BACKWARDS when it wraps. */
-static inline ap_status_t ap__region_to_span(const ap_region_t *region, span_t *out, bool *empty)
+/* Rounds a caller's region out to pages of page_mask + 1 bytes. Returns
+ * AP_OK with *empty set when the region has no bytes, or
+ * AP_ERR_REGION_BACKWARDS when it wraps. */
+static inline ap_status_t ap__region_to_span(const ap_region_t *region, uint64_t page_mask,
+					     span_t *out, bool *empty)
 {
 	*empty = region->size == 0;
 	if (*empty)
 		return AP_OK;
 	if (region->size - 1 > UINT64_MAX - region->start)
 		return AP_ERR_REGION_BACKWARDS;
-	out->start = region->start & ~(uint64_t)(AP_PAGE_SIZE - 1);
-	out->last = (region->start + (region->size - 1)) | (AP_PAGE_SIZE - 1);
+	out->start = region->start & ~page_mask;
+	out->last = (region->start + (region->size - 1)) | page_mask;
 	return AP_OK;
 }
 /* The region a span describes. */
 ap_region_t ap__span_to_region(span_t s);
 
-static inline uint64_t granule(unsigned level)
+/* ---------------------------------------------------------------- geometry */
+
+/*
+ * The shape of a mapping's tables: its granule and where its walk starts.
+ * Every rule that depends on the granule reads it from here; the rules
+ * themselves (which sizes and starting levels the architecture allows) are
+ * in geometry.c. Level 3 holds pages with every granule.
+ */
+typedef struct geometry {
+	unsigned page_shift;        /* 12, 14 or 16 */
+	unsigned bits;              /* resolved per level: page_shift - 3 */
+	unsigned root_level;        /* where the walk starts */
+	unsigned first_block_level; /* the shallowest level with blocks */
+	unsigned input_bits;        /* 2^input_bits bytes of input space */
+	unsigned root_entries;      /* entries of the (maybe concatenated) root */
+	unsigned root_tables;       /* tables the root is made of */
+	ap_granule_t granule;
+} geometry_t;
+
+/* The geometry options ask for, checked against the architecture's rules. */
+ap_status_t ap__geometry_make(const ap_mapping_options_t *options, ap_regime_kind_t kind,
+			      geometry_t *g);
+/* The 4 KiB geometry, for the functions of the ABI that take a level but no
+ * mapping (ap_pte_*, ap_bbm_safe): they describe the 4 KiB granule. */
+extern const geometry_t ap__geometry_4k;
+/* log2 of a granule's page size, or 0 for a value that names none. */
+unsigned ap__granule_page_shift(ap_granule_t granule);
+
+static inline uint64_t page_size(const geometry_t *g)
 {
-	return (uint64_t)AP_PAGE_SIZE << ((AP_LEAF_LEVEL - level) * AP_BITS_PER_LEVEL);
+	return (uint64_t)1 << g->page_shift;
 }
 
-static inline unsigned entry_index(uint64_t va, unsigned level)
+static inline uint64_t page_mask(const geometry_t *g)
 {
-	return (unsigned)(va >> (AP_PAGE_SHIFT + (AP_LEAF_LEVEL - level) * AP_BITS_PER_LEVEL)) &
-	       (ENTRY_COUNT - 1);
+	return page_size(g) - 1;
+}
+
+/* log2 of the bytes one entry of a table at level covers. */
+static inline unsigned level_shift(const geometry_t *g, unsigned level)
+{
+	return g->page_shift + (AP_LEAF_LEVEL - level) * g->bits;
+}
+
+static inline uint64_t entry_size(const geometry_t *g, unsigned level)
+{
+	return (uint64_t)1 << level_shift(g, level);
+}
+
+/* Entries of a table at level: the root may have fewer (a small top
+ * level) or more (concatenated stage 2 tables) than a table's page. */
+static inline unsigned table_entries(const geometry_t *g, unsigned level)
+{
+	return level == g->root_level ? g->root_entries : 1u << g->bits;
+}
+
+static inline unsigned entry_index(const geometry_t *g, uint64_t va, unsigned level)
+{
+	return (unsigned)(va >> level_shift(g, level)) & (table_entries(g, level) - 1);
+}
+
+/* The output-address field of tables and pages: bits 47 down to the page
+ * size (with 64 KiB pages bits 15:12 are RES0, OA[51:48] with FEAT_LPA). */
+static inline uint64_t oa_field(const geometry_t *g)
+{
+	return (PA_LIMIT - 1) & ~page_mask(g);
 }
 
 /* ---------------------------------------------------------------- objects */
@@ -87,7 +143,8 @@ typedef enum format {
 format_t ap__format_of(ap_regime_kind_t kind);
 /* The one rule for live tables: whether an entry at level that walkers may
  * have cached as old may be overwritten with value without a break. */
-bool ap__live_change_ok(format_t format, unsigned level, uint64_t old, uint64_t value);
+bool ap__live_change_ok(const struct geometry *g, format_t format, unsigned level, uint64_t old,
+			uint64_t value);
 /* Bits a caller may pass as mapping flags in the output-address field:
  * nT (bit 16) is an attribute of stage 1 block descriptors. */
 static inline uint64_t ap__flags_allowed_in_oa_field(format_t format)
@@ -120,11 +177,11 @@ static inline ap_attrs_t ap__map_flags_allowed(ap_regime_kind_t kind)
 
 /* Output-address field of a descriptor at a level (depends on whether it is
  * a table/page or a block). */
-static inline uint64_t oa_mask(uint64_t bits, unsigned level)
+static inline uint64_t oa_mask(const geometry_t *g, uint64_t bits, unsigned level)
 {
 	if (level == AP_LEAF_LEVEL || (bits & AP_ATTR_TABLE_OR_PAGE))
-		return OA_FIELD_MASK;
-	return OA_FIELD_MASK & ~(granule(level) - 1);
+		return oa_field(g);
+	return oa_field(g) & ~(entry_size(g, level) - 1);
 }
 
 static inline bool is_valid(uint64_t bits)
@@ -140,31 +197,40 @@ static inline bool is_table(uint64_t bits, unsigned level)
 
 /* Encodings: the address is masked to the field of the level, and flags
  * never leak into it (so NT cannot shift a page's address). */
-static inline uint64_t encode_leaf(unsigned level, ap_pa_t pa, ap_attrs_t flags)
+static inline uint64_t encode_leaf(const geometry_t *g, unsigned level, ap_pa_t pa, ap_attrs_t flags)
 {
-	uint64_t mask = oa_mask(flags, level);
+	uint64_t mask = oa_mask(g, flags, level);
 	return (pa & mask) | (flags & ~mask);
 }
 
-static inline uint64_t encode_table(ap_pa_t pa)
+static inline uint64_t encode_table(const geometry_t *g, ap_pa_t pa)
 {
-	return (pa & OA_FIELD_MASK) | AP_ATTR_TABLE_OR_PAGE | AP_ATTR_VALID;
+	return (pa & oa_field(g)) | AP_ATTR_TABLE_OR_PAGE | AP_ATTR_VALID;
+}
+
+/* The table a table descriptor points to. */
+static inline ap_pa_t table_address(const geometry_t *g, uint64_t descriptor)
+{
+	return descriptor & oa_field(g);
 }
 
 /* Whether a valid non-table entry at level maps its range, as the MMU
- * reads it: level 0 has no blocks with this granule, and at level 3 the
- * encoding 0b01 is reserved. Both fault as an invalid entry would. */
-static inline bool leaf_maps(uint64_t bits, unsigned level)
+ * reads it: levels above the granule's first block level have no blocks
+ * (level 0 with 4 KiB, levels 0 and 1 with 16 and 64 KiB), and at level 3
+ * the encoding 0b01 is reserved. Both fault as an invalid entry would. */
+static inline bool leaf_maps(const geometry_t *g, uint64_t bits, unsigned level)
 {
-	return is_valid(bits) && level != 0 &&
+	return is_valid(bits) && level >= g->first_block_level &&
 	       (level != AP_LEAF_LEVEL || (bits & AP_ATTR_TABLE_OR_PAGE));
 }
 
 /* Whether value is an encoding a non-table entry at level may hold: no
- * table (bits[1:0] = 0b11 below level 3), no level-0 block, no reserved
- * 0b01 page, and no attribute bits inside a block's output-address field.
- * Inline: every descriptor write of a modify callback passes here. */
-static inline bool leaf_encoding_ok(format_t format, uint64_t value, unsigned level)
+ * table (bits[1:0] = 0b11 below level 3), no block where the granule has
+ * none, no reserved 0b01 page, and no attribute bits inside a block's
+ * output-address field. Inline: every descriptor write of a modify
+ * callback passes here. */
+static inline bool leaf_encoding_ok(const geometry_t *g, format_t format, uint64_t value,
+				    unsigned level)
 {
 	if (level > AP_LEAF_LEVEL)
 		return false;
@@ -173,13 +239,12 @@ static inline bool leaf_encoding_ok(format_t format, uint64_t value, unsigned le
 		 * only the library links tables. */
 		if (value & AP_ATTR_TABLE_OR_PAGE)
 			return false;
-		/* Bits 12 up to the block size are RES0 in a block (bit 16 is
-		 * nT in the stage 1 formats). */
-		uint64_t res0 = OA_FIELD_MASK & (granule(level) - 1);
+		/* Bits from the page size up to the block size are RES0 in a
+		 * block (bit 16 is nT in the stage 1 formats). */
+		uint64_t res0 = oa_field(g) & (entry_size(g, level) - 1);
 		if (value & res0 & ~ap__flags_allowed_in_oa_field(format))
 			return false;
-		/* With the 4 KiB granule level 0 has no blocks. */
-		return level != 0 || !is_valid(value);
+		return level >= g->first_block_level || !is_valid(value);
 	}
 	/* At level 3, 0b01 is reserved: a valid page has bit 1 set. */
 	return !is_valid(value) || (value & AP_ATTR_TABLE_OR_PAGE);
@@ -241,7 +306,7 @@ typedef struct translation {
 struct ap_mapping {
 	const ap_regime_t *regime;
 	format_t format;
-	unsigned root_level;
+	geometry_t geo;
 	uint16_t asid;
 	ap_va_range_t va_range;
 	uint64_t *root;
@@ -249,7 +314,7 @@ struct ap_mapping {
 	uint64_t va_base; /* lowest input address covered */
 	uint64_t va_size; /* bytes of input address space covered */
 	translation_t translation;
-	/* The leaf table of the 2 MiB region last edited, a hint that spares
+	/* The leaf table of the region last edited, a hint that spares
 	 * page-by-page edits the walk down; dropped whenever a table is freed. */
 	uint64_t hint_va;
 	uint64_t *hint_leaf;

@@ -56,7 +56,7 @@ AP_EXPORT ap_status_t ap_mapping_translate(const ap_mapping_t *mapping, ap_va_t 
 	l.walk.detail = &detail;
 	l.table_attributes = 0;
 	ap_status_t status =
-		ap__walk_address(&l.walk, &lookup_ops, mapping->root, mapping->root_level, va);
+		ap__walk_address(&l.walk, &lookup_ops, mapping->root, mapping->geo.root_level, va);
 	if (AP_UNLIKELY(status != AP_OK))
 		return status;
 	uint64_t bits = l.bits;
@@ -65,10 +65,11 @@ AP_EXPORT ap_status_t ap_mapping_translate(const ap_mapping_t *mapping, ap_va_t 
 	r.size = sizeof(r);
 	r.descriptor = bits;
 	r.level = level;
-	r.block_size = granule(level);
+	const geometry_t *g = &mapping->geo;
+	r.block_size = entry_size(g, level);
 	r.table_attributes = l.table_attributes & TABLE_ATTRIBUTE_MASK;
-	bool mapped = leaf_maps(bits, level);
-	uint64_t mask = oa_mask(bits, level);
+	bool mapped = leaf_maps(g, bits, level);
+	uint64_t mask = oa_mask(g, bits, level);
 	r.attributes = mapped ? bits & ~mask : 0;
 	r.output_address = mapped ? (bits & mask) + (va & (r.block_size - 1)) : 0;
 	store_result(result, &r);

@@ -7,19 +7,30 @@
 
 /* ------------------------------------------------------------ creation */
 
+/* Options from a caller built against an older header have a smaller
+ * size: ap__sized_copy leaves the newer fields zero, which asks for the
+ * 4 KiB granule and the root level rule, as those callers expect. */
 static ap_status_t check_options(const ap_mapping_options_t *options, ap_mapping_options_t *o,
-				 const ap_regime_t **regime)
+				 const ap_regime_t **regime, geometry_t *geo)
 {
 	if (!options || !ap__sized_copy(o, sizeof(*o), options))
 		return AP_ERR_INVALID_ARGUMENT;
 	*regime = o->regime;
 	if (!*regime && ap_regime_get(AP_REGIME_EL1AND0, regime) != AP_OK)
 		return AP_ERR_INVALID_ARGUMENT;
-	if (o->root_level > AP_LEAF_LEVEL || (unsigned)o->va_range > AP_VA_RANGE_UPPER)
+	if ((unsigned)o->va_range > AP_VA_RANGE_UPPER || o->reserved != 0)
 		return AP_ERR_INVALID_ARGUMENT;
 	if (!ap__regime_has_asid((*regime)->kind) && (o->asid != 0 || o->va_range != AP_VA_RANGE_LOWER))
 		return AP_ERR_INVALID_ARGUMENT;
-	return AP_OK;
+	return ap__geometry_make(o, (*regime)->kind, geo);
+}
+
+/* Tables larger than 4 KiB need the ops that allocate them (a read-only
+ * mapping allocates nothing: it has neither allocation op). */
+static bool ops_fit_geometry(const ap_translation_ops_t *ops, const geometry_t *g)
+{
+	bool large = g->page_shift != AP_PAGE_SHIFT || g->root_tables > 1;
+	return !large || !ops->allocate_table || (ops->allocate_tables && ops->free_tables);
 }
 
 /* A mapping without its root table, from checked options. */
@@ -28,19 +39,22 @@ static ap_status_t mapping_new(const ap_mapping_options_t *options, const transl
 {
 	ap_mapping_options_t o;
 	const ap_regime_t *regime;
-	ap_status_t status = check_options(options, &o, &regime);
+	geometry_t geo;
+	ap_status_t status = check_options(options, &o, &regime, &geo);
 	if (status != AP_OK)
 		return status;
+	if (!ops_fit_geometry(&translation->ops, &geo))
+		return AP_ERR_UNSUPPORTED;
 	ap_mapping_t *m = ap__object_alloc(sizeof(*m));
 	if (!m)
 		return AP_ERR_NO_MEMORY;
 	m->regime = regime;
 	m->format = ap__format_of(regime->kind);
 	m->map_flags_allowed = ap__map_flags_allowed(regime->kind); /* asked on every map */
-	m->root_level = o.root_level;
+	m->geo = geo;
 	m->asid = o.asid;
 	m->va_range = o.va_range;
-	m->va_size = granule(o.root_level) << AP_BITS_PER_LEVEL;
+	m->va_size = (uint64_t)1 << geo.input_bits;
 	m->va_base = o.va_range == AP_VA_RANGE_UPPER ? (uint64_t)0 - m->va_size : 0;
 	m->translation = *translation;
 	*out = m;
@@ -56,7 +70,7 @@ ap_status_t ap__mapping_create(const ap_mapping_options_t *options, const transl
 	ap_status_t status = mapping_new(options, translation, &m);
 	if (status != AP_OK)
 		return status;
-	status = ap__table_new(m, &m->root, &m->root_pa);
+	status = ap__root_new(m);
 	if (status != AP_OK) {
 		ap__object_free(m);
 		return status;
@@ -75,6 +89,10 @@ static ap_status_t custom_translation(const ap_translation_ops_t *ops, void *ctx
 		return AP_ERR_INVALID_ARGUMENT;
 	if (allocates && (!t->ops.allocate_table || !t->ops.free_table))
 		return AP_ERR_INVALID_ARGUMENT;
+	if (!allocates) {
+		t->ops.allocate_table = NULL;
+		t->ops.allocate_tables = NULL;
+	}
 	t->ctx = ctx;
 	t->kind = TRANSLATION_CUSTOM;
 	return AP_OK;
@@ -94,8 +112,7 @@ AP_EXPORT ap_status_t ap_mapping_open(const ap_mapping_options_t *options,
 				      ap_open_flags_t flags, ap_mapping_t **out)
 {
 	translation_t t;
-	if (!out || (flags & ~(ap_open_flags_t)AP_OPEN_EDITABLE) || (root & PAGE_MASK) ||
-	    root >= PA_LIMIT)
+	if (!out || (flags & ~(ap_open_flags_t)AP_OPEN_EDITABLE) || root >= PA_LIMIT)
 		return AP_ERR_INVALID_ARGUMENT;
 	bool editable = (flags & AP_OPEN_EDITABLE) != 0;
 	ap_status_t status = custom_translation(ops, ctx, editable, &t);
@@ -107,6 +124,12 @@ AP_EXPORT ap_status_t ap_mapping_open(const ap_mapping_options_t *options,
 	m->adopted = true;
 	m->editable = editable;
 	m->root_pa = root;
+	/* TTBR and VTTBR want the root aligned to its size, 64 bytes at least. */
+	uint64_t root_bytes = (uint64_t)m->geo.root_entries * sizeof(uint64_t);
+	if (root & ((root_bytes < 64 ? 64 : root_bytes) - 1)) {
+		ap__object_free(m);
+		return AP_ERR_INVALID_ARGUMENT;
+	}
 	m->root = table_at(m, root);
 	if (!m->root) {
 		ap__object_free(m);
@@ -129,7 +152,8 @@ AP_EXPORT ap_status_t ap_mapping_destroy(ap_mapping_t *mapping)
 		return (inactive & ACTIVE_DESTROYING) ? AP_ERR_INVALID_ARGUMENT : AP_ERR_STILL_ACTIVE;
 	/* Adopted tables stay the caller's, with the ones edits added. */
 	if (!mapping->adopted)
-		ap__table_free_tree(mapping, mapping->root, mapping->root_pa, mapping->root_level);
+		ap__table_free_tree(mapping, mapping->root, mapping->root_pa,
+				    mapping->geo.root_level);
 	if (mapping->translation.release)
 		mapping->translation.release(mapping->translation.ctx);
 	ap__regime_release(mapping->regime);
@@ -186,13 +210,13 @@ static inline __attribute__((always_inline)) ap_status_t
 prepare_span(const ap_mapping_t *m, const ap_region_t *region, span_t *s, bool *empty,
 	     error_detail_t *detail)
 {
-	ap_status_t status = ap__region_to_span(region, s, empty);
+	ap_status_t status = ap__region_to_span(region, page_mask(&m->geo), s, empty);
 	if (status != AP_OK) {
 		detail->region = *region;
 		return status;
 	}
 	uint64_t size = m->va_size;
-	uint64_t start = region->start & ~PAGE_MASK;
+	uint64_t start = region->start & ~page_mask(&m->geo);
 	if (m->va_range == AP_VA_RANGE_UPPER) {
 		if (start < m->va_base) {
 			detail->address = start;
@@ -240,7 +264,7 @@ map_checked(ap_mapping_t *m, const ap_region_t *region, ap_pa_t pa, ap_attrs_t f
 		status = adopted_edit_ok(m, &detail);
 	if (status != AP_OK || empty)
 		return report(err, &detail, status);
-	pa &= ~PAGE_MASK;
+	pa &= ~page_mask(&m->geo);
 	/* The output range must fit in the 48-bit output-address field. */
 	if (is_valid(flags) && (pa >= PA_LIMIT || s.last - s.start > PA_LIMIT - 1 - pa)) {
 		detail.address = s.start;
@@ -293,10 +317,11 @@ AP_EXPORT ap_status_t ap_mapping_map_auto(ap_mapping_t *mapping, const ap_region
 	if (mapping->translation.kind != TRANSLATION_LINEAR)
 		return AP_ERR_UNSUPPORTED;
 	ap_pa_t pa;
-	if (linear_va_to_pa(mapping, region->start & ~PAGE_MASK, &pa) != AP_OK) {
+	uint64_t start = region->start & ~page_mask(&mapping->geo);
+	if (linear_va_to_pa(mapping, start, &pa) != AP_OK) {
 		error_detail_t detail;
 		__builtin_memset(&detail, 0, sizeof(detail));
-		detail.address = region->start & ~PAGE_MASK;
+		detail.address = start;
 		return report(err, &detail, AP_ERR_INVALID_VIRTUAL_ADDRESS);
 	}
 	return map_checked(mapping, region, pa, flags, constraints, err);
@@ -396,7 +421,7 @@ AP_EXPORT ap_status_t ap_mapping_root_level(const ap_mapping_t *mapping, unsigne
 {
 	if (!mapping || !level)
 		return AP_ERR_INVALID_ARGUMENT;
-	*level = mapping->root_level;
+	*level = mapping->geo.root_level;
 	return AP_OK;
 }
 

@@ -12,5 +12,9 @@
 void *ap__page_alloc(void);
 /* Gives a page from ap__page_alloc() back. Thread-safe. */
 void ap__page_free(void *page);
+/* bytes (a power of two above 4 KiB) of zeroed memory aligned to bytes,
+ * or NULL; and its release. Thread-safe. */
+void *ap__pages_alloc(size_t bytes);
+void ap__pages_free(void *block, size_t bytes);
 
 #endif

@@ -2,6 +2,10 @@
 /* Regions: start + size, rounded out to pages, reaching up to 2^64. */
 #include "text.h"
 
+/* Regions of the ABI are in 4 KiB pages, whatever granule a mapping has
+ * (a mapping rounds them out to its own pages). */
+#define PAGE_MASK ((uint64_t)AP_PAGE_SIZE - 1)
+
 AP_EXPORT ap_status_t ap_region_from_range(uint64_t start, uint64_t end, ap_region_t *out)
 {
 	if (!out)
@@ -27,7 +31,7 @@ AP_EXPORT ap_status_t ap_region_from_size(uint64_t start, uint64_t size, ap_regi
 	ap_region_t raw = {start, size};
 	span_t s;
 	bool empty;
-	ap_status_t status = ap__region_to_span(&raw, &s, &empty);
+	ap_status_t status = ap__region_to_span(&raw, PAGE_MASK, &s, &empty);
 	if (status != AP_OK)
 		return status;
 	if (empty) {
@@ -52,7 +56,7 @@ AP_EXPORT ap_status_t ap_region_format(const ap_region_t *region, char *buf, siz
 		return AP_ERR_INVALID_ARGUMENT;
 	span_t s;
 	bool empty;
-	if (ap__region_to_span(region, &s, &empty) != AP_OK)
+	if (ap__region_to_span(region, PAGE_MASK, &s, &empty) != AP_OK)
 		return AP_ERR_REGION_BACKWARDS;
 	text_t t = {buf, size, 0};
 	ap__text_put(&t, "0x");

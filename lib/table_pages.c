@@ -1,21 +1,47 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * Getting and giving back table pages through the mapping's translation.
- * Every new table is checked: page-aligned pointer and physical address,
- * an address a descriptor can hold, and one that translates back.
+ * Every new table is checked: pointer and physical address aligned to its
+ * size, an address a descriptor can hold, and one that translates back.
+ * 4 KiB tables come from allocate_table, larger ones (16 and 64 KiB
+ * granules, concatenated roots) from allocate_tables; the built-in
+ * translations have only allocate_tables, for every size.
  */
 #include "table_pages.h"
 #include "walk.h"
 
-ap_status_t ap__table_new(ap_mapping_t *m, uint64_t **table, ap_pa_t *pa)
+static void *tables_alloc(const ap_mapping_t *m, size_t bytes, ap_pa_t *pa)
+{
+	const ap_translation_ops_t *ops = &m->translation.ops;
+	if (bytes == AP_PAGE_SIZE && ops->allocate_table)
+		return ops->allocate_table(m->translation.ctx, pa);
+	return ops->allocate_tables(m->translation.ctx, bytes, pa);
+}
+
+static void tables_free(const ap_mapping_t *m, void *table, ap_pa_t pa, size_t bytes)
+{
+	const ap_translation_ops_t *ops = &m->translation.ops;
+	if (bytes == AP_PAGE_SIZE && ops->free_table)
+		ops->free_table(m->translation.ctx, table, pa);
+	else
+		ops->free_tables(m->translation.ctx, table, pa, bytes);
+}
+
+size_t ap__root_bytes(const ap_mapping_t *m)
+{
+	return (size_t)m->geo.root_tables << m->geo.page_shift;
+}
+
+static ap_status_t tables_new(ap_mapping_t *m, size_t bytes, uint64_t **table, ap_pa_t *pa)
 {
 	ap_pa_t got_pa = 0;
-	void *got = m->translation.ops.allocate_table(m->translation.ctx, &got_pa);
+	void *got = tables_alloc(m, bytes, &got_pa);
 	if (!got)
 		return AP_ERR_NO_MEMORY;
-	if (((uintptr_t)got & PAGE_MASK) || (got_pa & PAGE_MASK) || got_pa >= PA_LIMIT ||
+	uint64_t misaligned = bytes - 1;
+	if (((uintptr_t)got & misaligned) || (got_pa & misaligned) || got_pa >= PA_LIMIT ||
 	    table_at(m, got_pa) != got) {
-		m->translation.ops.free_table(m->translation.ctx, got, got_pa);
+		tables_free(m, got, got_pa, bytes);
 		*pa = got_pa;
 		return AP_ERR_BAD_TABLE_ADDRESS;
 	}
@@ -25,10 +51,20 @@ ap_status_t ap__table_new(ap_mapping_t *m, uint64_t **table, ap_pa_t *pa)
 	return AP_OK;
 }
 
+ap_status_t ap__table_new(ap_mapping_t *m, uint64_t **table, ap_pa_t *pa)
+{
+	return tables_new(m, page_size(&m->geo), table, pa);
+}
+
+ap_status_t ap__root_new(ap_mapping_t *m)
+{
+	return tables_new(m, ap__root_bytes(m), &m->root, &m->root_pa);
+}
+
 void ap__table_free(ap_mapping_t *m, uint64_t *table, ap_pa_t pa)
 {
 	m->hint_leaf = NULL;
-	m->translation.ops.free_table(m->translation.ctx, table, pa);
+	tables_free(m, table, pa, table == m->root ? ap__root_bytes(m) : page_size(&m->geo));
 	m->table_count--;
 }
 
@@ -40,14 +76,14 @@ static ap_status_t free_visit(walk_t *w, visit_t *v, step_t *step)
 		return AP_OK;
 	/* A table that does not translate leaves nothing safe to free. Tables
 	 * of leaf tables are freed whole by free_scan. */
-	if (table_at(w->m, v->old & OA_FIELD_MASK))
+	if (table_at(w->m, table_address(&w->m->geo, v->old)))
 		*step = STEP_DESCEND;
 	return AP_OK;
 }
 
 static ap_status_t free_post(walk_t *w, visit_t *v)
 {
-	ap__table_free((ap_mapping_t *)w->m, v->sub, v->old & OA_FIELD_MASK);
+	ap__table_free((ap_mapping_t *)w->m, v->sub, table_address(&w->m->geo, v->old));
 	return AP_OK;
 }
 
@@ -57,9 +93,10 @@ static ap_status_t free_scan(walk_t *w, uint64_t *table, unsigned level, span_t 
 {
 	if (level + 1 != AP_LEAF_LEVEL)
 		return AP_OK;
-	for (unsigned i = 0; i < ENTRY_COUNT; i++) {
+	unsigned count = table_entries(&w->m->geo, level);
+	for (unsigned i = 0; i < count; i++) {
 		uint64_t bits = table[i];
-		ap_pa_t pa = bits & OA_FIELD_MASK;
+		ap_pa_t pa = table_address(&w->m->geo, bits);
 		uint64_t *leaf = is_table(bits, level) ? table_at(w->m, pa) : NULL;
 		if (leaf)
 			ap__table_free((ap_mapping_t *)w->m, leaf, pa);
@@ -83,7 +120,7 @@ void ap__table_free_tree(ap_mapping_t *m, uint64_t *table, ap_pa_t pa, unsigned 
 	error_detail_t detail;
 	ap__walk_begin(&w, m, &detail);
 	w.check_sharing = false; /* only trees the library built are freed */
-	(void)ap__walk(&w, &free_ops, table, level, whole_table(level));
+	(void)ap__walk(&w, &free_ops, table, level, whole_table(&m->geo, level));
 	ap__walk_end(&w);
 	ap__table_free(m, table, pa);
 }

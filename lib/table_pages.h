@@ -30,6 +30,10 @@ typedef struct prealloc {
 /* Gets a zeroed table from the translation; on AP_ERR_BAD_TABLE_ADDRESS *pa
  * holds the address that was refused (and the table went back). */
 ap_status_t ap__table_new(ap_mapping_t *m, uint64_t **table, ap_pa_t *pa);
+/* Gets the mapping's root: one table, or its concatenated tables. */
+ap_status_t ap__root_new(ap_mapping_t *m);
+size_t ap__root_bytes(const ap_mapping_t *m);
+/* Gives back a table (the root too) from ap__table_new or ap__root_new. */
 void ap__table_free(ap_mapping_t *m, uint64_t *table, ap_pa_t pa);
 /* Frees a table and every table below it. */
 void ap__table_free_tree(ap_mapping_t *m, uint64_t *table, ap_pa_t pa, unsigned level);

@@ -81,43 +81,43 @@ ap_status_t ap__walk_note_table(walk_t *w, ap_pa_t pa);
 
 /* The end of the chunk that starts at start, stays in one entry of level
  * and ends at last at the latest. */
-static inline uint64_t chunk_last(uint64_t start, uint64_t last, unsigned level)
+static inline uint64_t chunk_last(const geometry_t *g, uint64_t start, uint64_t last,
+				  unsigned level)
 {
-	uint64_t entry_last = start | (granule(level) - 1);
+	uint64_t entry_last = start | (entry_size(g, level) - 1);
 	return entry_last < last ? entry_last : last;
 }
 
 /* Whether a chunk covers its whole entry. last + 1 may wrap to 0 at the
  * top of the address space, which is aligned. */
-static inline bool covers_entry(span_t c, unsigned level)
+static inline bool covers_entry(const geometry_t *g, span_t c, unsigned level)
 {
-	uint64_t mask = granule(level) - 1;
+	uint64_t mask = entry_size(g, level) - 1;
 	return (c.start & mask) == 0 && ((c.last + 1) & mask) == 0;
 }
 
 /* Entry i of the table that splitting `parent` (a block or an invalid
  * entry at parent_level) produces: the same range, the same attributes. */
-static inline uint64_t split_value(uint64_t parent, unsigned parent_level, unsigned i)
+static inline uint64_t split_value(const geometry_t *g, uint64_t parent, unsigned parent_level,
+				   unsigned i)
 {
 	unsigned level = parent_level + 1;
 	if (parent == 0 || (parent & AP_ATTR_TABLE_OR_PAGE))
 		return 0;
-	ap_attrs_t flags = parent & ~oa_mask(parent, parent_level);
+	ap_attrs_t flags = parent & ~oa_mask(g, parent, parent_level);
 	if (!is_valid(parent))
-		return encode_leaf(level, 0, flags);
+		return encode_leaf(g, level, 0, flags);
 	if (level == AP_LEAF_LEVEL)
 		flags |= AP_ATTR_TABLE_OR_PAGE;
-	ap_pa_t pa = (parent & oa_mask(parent, parent_level)) + (uint64_t)i * granule(level);
-	return encode_leaf(level, pa, flags);
+	ap_pa_t pa = (parent & oa_mask(g, parent, parent_level)) + (uint64_t)i * entry_size(g, level);
+	return encode_leaf(g, level, pa, flags);
 }
 
-/* The table a table descriptor points to, checked: it must translate back,
- * and in adopted tables it must not have been met before in this walk. */
 /* The table a table descriptor points to; BAD_TABLE_ADDRESS (detail: its
  * address) when the translation has none. */
 static inline ap_status_t walk_table_at(walk_t *w, uint64_t descriptor, uint64_t **sub)
 {
-	ap_pa_t pa = descriptor & OA_FIELD_MASK;
+	ap_pa_t pa = table_address(&w->m->geo, descriptor);
 	*sub = table_at(w->m, pa);
 	if (AP_UNLIKELY(!*sub)) {
 		w->detail->address = pa;
@@ -126,12 +126,14 @@ static inline ap_status_t walk_table_at(walk_t *w, uint64_t descriptor, uint64_t
 	return AP_OK;
 }
 
+/* The same, checked: in adopted tables it must not have been met before in
+ * this walk. */
 static inline ap_status_t walk_enter(walk_t *w, uint64_t descriptor, uint64_t **sub)
 {
 	ap_status_t status = walk_table_at(w, descriptor, sub);
 	if (status != AP_OK || AP_LIKELY(!w->check_sharing))
 		return status;
-	return ap__walk_note_table(w, descriptor & OA_FIELD_MASK);
+	return ap__walk_note_table(w, table_address(&w->m->geo, descriptor));
 }
 
 /* A leaf_run for walks that have nothing to do in leaf tables: the walker
@@ -157,6 +159,7 @@ ap__walk(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, sp
 		uint64_t next; /* the first address of it not visited yet */
 		visit_t v;     /* the entry gone down into */
 	} f[AP_LEAF_LEVEL + 1];
+	const geometry_t *g = &w->m->geo;
 	const unsigned top = level;
 	struct frame *fr = &f[level];
 	fr->table = table;
@@ -180,15 +183,15 @@ ap__walk(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, sp
 				return status;
 		} else {
 			uint64_t *entries = fr->table, parent = fr->parent, last = fr->s.last;
-			const uint64_t size_mask = granule(level) - 1;
-			unsigned i = entry_index(fr->next, level);
+			const uint64_t size_mask = entry_size(g, level) - 1;
+			unsigned i = entry_index(g, fr->next, level);
 			for (uint64_t start = fr->next;; i++) {
 				visit_t v;
 				uint64_t entry_last = start | size_mask;
 				v.chunk.start = start;
 				v.chunk.last = entry_last < last ? entry_last : last;
 				v.entry = entries ? &entries[i] : NULL;
-				v.old = entries ? load_desc(v.entry) : split_value(parent, level - 1, i);
+				v.old = entries ? load_desc(v.entry) : split_value(g, parent, level - 1, i);
 				v.sub = NULL;
 				v.level = level;
 				step_t step = STEP_NEXT;
@@ -245,11 +248,12 @@ ap__walk(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, sp
 static inline __attribute__((always_inline)) ap_status_t
 ap__walk_address(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, uint64_t va)
 {
+	const geometry_t *g = &w->m->geo;
 	visit_t v;
 	v.chunk.start = va;
 	v.chunk.last = va;
 	for (;;) {
-		v.entry = &table[entry_index(va, level)];
+		v.entry = &table[entry_index(g, va, level)];
 		v.old = load_desc(v.entry);
 		v.sub = NULL;
 		v.level = level;
@@ -266,9 +270,16 @@ ap__walk_address(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned l
 
 /* The span of every entry of a table at level (its own addresses do not
  * matter to walks that only free or inspect it). */
-static inline span_t whole_table(unsigned level)
+static inline span_t whole_table(const geometry_t *g, unsigned level)
 {
-	span_t s = {0, ENTRY_COUNT * granule(level) - 1};
+	span_t s = {0, (uint64_t)table_entries(g, level) * entry_size(g, level) - 1};
+	return s;
+}
+
+/* The span of a mapping's whole input range. */
+static inline span_t whole_range(const ap_mapping_t *m)
+{
+	span_t s = {m->va_base, m->va_base + (m->va_size - 1)};
 	return s;
 }
 

@@ -75,17 +75,18 @@ static ap_status_t callback_visit(walk_t *w, visit_t *v, step_t *step)
 static ap_status_t callback_pages(walk_t *w, uint64_t *table, span_t s)
 {
 	callback_walk_t *cw = (callback_walk_t *)w;
-	unsigned first = entry_index(s.start, AP_LEAF_LEVEL);
-	unsigned count = (unsigned)((s.last - s.start) >> AP_PAGE_SHIFT) + 1;
+	const geometry_t *g = &w->m->geo;
+	unsigned first = entry_index(g, s.start, AP_LEAF_LEVEL);
+	unsigned count = (unsigned)((s.last - s.start) >> g->page_shift) + 1;
 	if (!cw->fn)
 		return hand_over(cw, &table[first], count, s, AP_LEAF_LEVEL);
 	/* The callback and its context in locals: registers across the calls,
 	 * not loads from the walk's state for every page. */
 	ap_walk_fn fn = cw->fn;
 	void *ctx = cw->ctx;
-	ap_region_t region = {s.start, AP_PAGE_SIZE};
+	ap_region_t region = {s.start, page_size(g)};
 	const uint64_t *entry = &table[first], *end = entry + count;
-	for (; entry != end; entry++, region.start += AP_PAGE_SIZE) {
+	for (; entry != end; entry++, region.start += region.size) {
 		uint64_t bits = load_desc(entry);
 		if (AP_UNLIKELY(fn(ctx, &region, bits, AP_LEAF_LEVEL) != 0))
 			return stopped(w, bits);
@@ -105,7 +106,7 @@ ap_status_t ap__walk_span(const ap_mapping_t *m, span_t s, ap_walk_fn fn, ap_wal
 	cw.ctx = ctx;
 	for (unsigned i = 0; i <= AP_LEAF_LEVEL; i++)
 		cw.runs[i].first = NULL;
-	ap_status_t status = ap__walk(&cw.walk, &callback_ops, m->root, m->root_level, s);
+	ap_status_t status = ap__walk(&cw.walk, &callback_ops, m->root, m->geo.root_level, s);
 	ap__walk_end(&cw.walk);
 	return status;
 }
@@ -133,8 +134,7 @@ ap_status_t ap__count_tables(const ap_mapping_t *m, size_t *count, error_detail_
 	counting_t c;
 	ap__walk_begin(&c.walk, m, detail);
 	c.tables = 1; /* the root */
-	span_t all = {m->va_base, m->va_base + (m->va_size - 1)};
-	ap_status_t status = ap__walk(&c.walk, &count_ops, m->root, m->root_level, all);
+	ap_status_t status = ap__walk(&c.walk, &count_ops, m->root, m->geo.root_level, whole_range(m));
 	ap__walk_end(&c.walk);
 	if (status == AP_OK && count)
 		*count = c.tables;

@@ -60,12 +60,18 @@ static uint64_t tlbi_operand(ap_va_t va, uint16_t asid)
  */
 #define TLBI_MAX_PAGES 512u
 
+/* The invalidation's pages are pages of its mapping's granule. */
+static unsigned page_shift_of(const ap_invalidation_t *inv)
+{
+	return ap__granule_page_shift(inv->granule);
+}
+
 static bool fits_page_tlbis(const ap_invalidation_t *inv)
 {
 	/* range_size is never 0 from the library; the wide path is the safe
 	 * answer for anything unexpected. */
-	return inv->range_size >= AP_PAGE_SIZE &&
-	       inv->range_size <= (uint64_t)TLBI_MAX_PAGES * AP_PAGE_SIZE;
+	uint64_t page = (uint64_t)1 << page_shift_of(inv);
+	return inv->range_size >= page && inv->range_size <= (uint64_t)TLBI_MAX_PAGES * page;
 }
 
 /*
@@ -100,54 +106,64 @@ static const tlbi_ops_t el2_ops = {tlbi_vae2is, tlbi_rvae2is};
 static const tlbi_ops_t el3_ops = {tlbi_vae3is, tlbi_rvae3is};
 static const tlbi_ops_t stage2_ops = {tlbi_ipas2e1is, tlbi_ripas2e1is};
 
-/* One TLBI per 4 KiB page of the range. Both operand layouts (VA[55:12] and
- * IPA[51:12]) hold the page number in their low bits, so the operand of
- * the next page is the previous one plus 1; an aligned range never carries
- * out of that field. */
+/* One TLBI per page of the range. Both operand layouts (VA[55:12] and
+ * IPA[51:12]) hold the address in 4 KiB units in their low bits whatever
+ * the granule, so the operand of the next page is the previous one plus
+ * the page size in those units; an aligned range never carries out of
+ * that field. */
 static void tlbi_each_page(const ap_invalidation_t *inv, uint64_t first_operand, tlbi_fn tlbi)
 {
-	uint64_t pages = inv->range_size / AP_PAGE_SIZE;
+	unsigned shift = page_shift_of(inv);
+	uint64_t pages = inv->range_size >> shift, step = (uint64_t)1 << (shift - 12);
 	__asm__ volatile("dsb ishst" : : : "memory");
 	for (uint64_t i = 0; i < pages; i++)
-		tlbi(first_operand + i);
+		tlbi(first_operand + i * step);
 }
 
 /*
  * FEAT_TLBIRANGE: ID_AA64ISAR0_EL1.TLB (bits 59:56) is 2. One range TLBI
  * covers (NUM + 1) << (5 * SCALE + 1) pages, NUM 0..31 and SCALE 0..3, so
- * at most 32 << 16 pages (8 GiB); like Linux (MAX_TLBI_RANGE_PAGES), larger
- * ranges are invalidated whole instead. Range operands hold only VA[48:12]
- * (4 KiB granule); rather than depend on how the upper bits of an
- * upper-range address are inferred, those keep the per-page path. The ID
- * register is read each time: only subtable removals get here.
+ * at most 32 << 16 pages; like Linux (MAX_TLBI_RANGE_PAGES), larger
+ * ranges are invalidated whole instead. The pages are pages of the
+ * operand's TG field (0b01 4 KiB, 0b10 16 KiB, 0b11 64 KiB) and BaseADDR is
+ * the first page's number, VA[48:12], VA[50:14] or VA[52:16]. Rather than
+ * depend on how the upper bits of an upper-range address are inferred,
+ * those keep the per-page path. The ID register is read each time: only
+ * subtable removals get here.
  */
 #define TLBI_RANGE_MAX_PAGES (UINT64_C(32) << 16)
-#define TLBI_RANGE_TG_4K (UINT64_C(1) << 46)
+#define TLBI_RANGE_TG_SHIFT 46
 #define TLBI_RANGE_BASE_MASK ((UINT64_C(1) << 37) - 1)
 
 static bool range_tlbis_fit(const ap_invalidation_t *inv)
 {
 	uint64_t isar0;
 	__asm__ volatile("mrs %0, id_aa64isar0_el1" : "=r"(isar0));
+	unsigned shift = page_shift_of(inv);
 	return ((isar0 >> 56) & 0xf) == 2 && inv->va_range == AP_VA_RANGE_LOWER &&
-	       inv->range_size >= AP_PAGE_SIZE &&
-	       inv->range_size / AP_PAGE_SIZE <= TLBI_RANGE_MAX_PAGES &&
+	       inv->range_size >> shift != 0 &&
+	       inv->range_size >> shift <= TLBI_RANGE_MAX_PAGES &&
 	       (inv->range_start + inv->range_size - 1) >> 49 == 0;
 }
 
 /* The range operand: ASID (or zero) from the page operand's bits 63:48, the
- * 4 KiB granule, SCALE, NUM and the first page. */
-static uint64_t range_operand(uint64_t page_operand, unsigned scale, uint64_t num)
+ * granule, SCALE, NUM and the first page's number. */
+static uint64_t range_operand(uint64_t page_operand, unsigned shift, unsigned scale, uint64_t num)
 {
-	return (page_operand & ~((UINT64_C(1) << 48) - 1)) | TLBI_RANGE_TG_4K |
-	       ((uint64_t)scale << 44) | ((num - 1) << 39) | (page_operand & TLBI_RANGE_BASE_MASK);
+	uint64_t tg = (shift - 12) / 2 + 1;
+	uint64_t base = (page_operand & ((UINT64_C(1) << 44) - 1)) >> (shift - 12);
+	return (page_operand & ~((UINT64_C(1) << 48) - 1)) | (tg << TLBI_RANGE_TG_SHIFT) |
+	       ((uint64_t)scale << 44) | ((num - 1) << 39) | (base & TLBI_RANGE_BASE_MASK);
 }
 
 /* Covers the pages with the fewest range TLBIs: the largest SCALE whose unit
- * fits, up to 32 units at a time; a last odd page gets a by-page TLBI. */
+ * fits, up to 32 units at a time; a last odd page gets a by-page TLBI. The
+ * by-page operand advances in 4 KiB units, the range's pages are the
+ * granule's. */
 static void tlbi_ranges(const ap_invalidation_t *inv, uint64_t operand, const tlbi_ops_t *ops)
 {
-	uint64_t pages = inv->range_size / AP_PAGE_SIZE;
+	unsigned shift = page_shift_of(inv);
+	uint64_t pages = inv->range_size >> shift;
 	__asm__ volatile("dsb ishst" : : : "memory");
 	while (pages > 1) {
 		unsigned scale = 3;
@@ -155,8 +171,8 @@ static void tlbi_ranges(const ap_invalidation_t *inv, uint64_t operand, const tl
 			scale--;
 		uint64_t num = pages >> (5 * scale + 1);
 		num = num > 32 ? 32 : num;
-		ops->range(range_operand(operand, scale, num));
-		operand += num << (5 * scale + 1);
+		ops->range(range_operand(operand, shift, scale, num));
+		operand += (num << (5 * scale + 1)) << (shift - 12);
 		pages -= num << (5 * scale + 1);
 	}
 	if (pages == 1)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 #define _DEFAULT_SOURCE
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -216,4 +217,23 @@ void ap__page_free(void *page)
 	if (was_full)
 		open_push(s);
 	pool_unlock();
+}
+
+/*
+ * Tables larger than 4 KiB (16 and 64 KiB granules, concatenated roots):
+ * few per mapping (a 1 GiB map of 64 KiB pages needs three), so the C
+ * library's aligned allocation serves them; valgrind tracks it itself.
+ */
+void *ap__pages_alloc(size_t bytes)
+{
+	void *block = NULL;
+	if (posix_memalign(&block, bytes, bytes) != 0)
+		return NULL;
+	memset(block, 0, bytes);
+	return block;
+}
+
+void ap__pages_free(void *block, size_t bytes AP_UNUSED)
+{
+	free(block);
 }
