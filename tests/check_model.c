@@ -16,21 +16,25 @@
  * mapping's ASID), nothing else may be, a barrier must follow, and no table
  * may be freed before its invalidation has been waited for.
  *
- * Variants: a window across a 1 GiB boundary and one at the very top of an
- * upper-range table; EL1&0, EL2 and stage 2; with allocation failures; and
- * live. AP_MODEL_STEPS in the environment sets the step count (default 80).
+ * The window is four level-2 entries wide, so its size follows the granule
+ * (8 MiB with 4 KiB pages, 128 MiB with 16 KiB, 2 GiB with 64 KiB). It lies
+ * across a level-1 boundary (or, with the root at level 2, in the middle of
+ * the space), or at the very top of an upper range.
+ *
+ * Variants: a matrix of granule x regime x input size (roots at levels 0, 1
+ * and 2, small top-level tables and concatenated stage 2 roots), each with
+ * and without allocation failures, and live. AP_MODEL_STEPS in the
+ * environment sets the step count (default 80).
  */
 #include "test_util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define WINDOW_PAGES 2048u /* 8 MiB */
-#define PAGES_PER_L2 512u
-#define WINDOW_L2 (WINDOW_PAGES / PAGES_PER_L2) /* level-2 entries in the window */
-#define WINDOW_L1 2u                              /* level-1 entries it may touch */
+#define WINDOW_L2 4u /* level-2 entries in the window */
+#define WINDOW_L1 2u /* level-1 entries it may touch */
 #define STEPS 80
-#define MAX_REMOVED (WINDOW_L2 + WINDOW_L1)
+#define MAX_REMOVED (WINDOW_L2 + WINDOW_L1 + 1)
 
 typedef struct page_state {
 	bool valid;
@@ -42,21 +46,40 @@ typedef struct page_state {
  * the steps never write invalid descriptors with attribute bits. */
 typedef enum entry_kind { ENTRY_EMPTY, ENTRY_BLOCK, ENTRY_TABLE } entry_kind_t;
 
-/* The shape of the hierarchy over the window. The root is level 1; the
- * window never covers a whole level-1 entry, so those are empty or tables. */
+/* The shape of the hierarchy over the window. The window never covers a
+ * whole level-1 entry, so those are empty or tables; with the root at
+ * level 0, so is the one level-0 entry above them. With the root at level
+ * 2 the level-1 "entries" are the root itself: always there. */
 typedef struct shape {
+	bool l0_table;
 	bool l1_table[WINDOW_L1];
 	entry_kind_t l2[WINDOW_L2];
 } shape_t;
 
+/* One combination of the matrix. */
+typedef struct variant {
+	ap_regime_kind_t kind;
+	bool upper;
+	ap_granule_t granule;
+	unsigned input_bits; /* 0: the old rule with root level 1 (4 KiB, 39 bits) */
+	unsigned max_root_tables;
+	unsigned root_level; /* what the library must choose */
+} variant_t;
+
 typedef struct world {
 	ap_regime_kind_t kind;
+	unsigned root_level;
+	uint64_t page, block_l2, block_l1, block_l0; /* bytes an entry maps per level */
+	unsigned ppl2;         /* pages per level-2 entry */
+	unsigned window_pages; /* WINDOW_L2 * ppl2 */
 	uint64_t base; /* first address of the window */
 	ap_mapping_t *m;
 	test_alloc_t alloc;
 	recorder_t rec; /* hooks, and 'F' for every free_table, in one event log */
 	ap_regime_t *regime;
-	page_state_t model[WINDOW_PAGES];
+	page_state_t *model; /* window_pages of them */
+	page_state_t *before;
+	bool *covered;
 	shape_t shape;
 	uint16_t asid;
 	ap_va_range_t va_range;
@@ -140,23 +163,71 @@ static void *world_p2v(void *ctx, ap_pa_t pa)
 	return test_alloc_ops()->physical_to_virtual(&w->alloc, pa);
 }
 
+static void *world_allocate_tables(void *ctx, size_t bytes, ap_pa_t *pa)
+{
+	world_t *w = ctx;
+	return test_alloc_ops()->allocate_tables(&w->alloc, bytes, pa);
+}
+
+static void world_free_tables(void *ctx, void *table, ap_pa_t pa, size_t bytes)
+{
+	world_t *w = ctx;
+	if (w->rec.event_count < RECORDER_MAX)
+		w->rec.events[w->rec.event_count++] = 'F';
+	test_alloc_ops()->free_tables(&w->alloc, table, pa, bytes);
+}
+
 static const ap_translation_ops_t world_ops = {
-	sizeof(ap_translation_ops_t), world_allocate, world_free_table, world_p2v,
+	sizeof(ap_translation_ops_t), world_allocate,	     world_free_table,
+	world_p2v,		      world_allocate_tables, world_free_tables,
 };
 
-static void world_init(world_t *w, ap_regime_kind_t kind, bool upper, unsigned seed)
+static unsigned page_shift_of(ap_granule_t granule)
+{
+	return granule == AP_GRANULE_4K ? 12 : granule == AP_GRANULE_16K ? 14 : 16;
+}
+
+static void world_init(world_t *w, const variant_t *v, unsigned seed)
 {
 	memset(w, 0, sizeof(*w));
-	w->kind = kind;
+	w->kind = v->kind;
 	w->rng = 0x9e3779b97f4a7c15u ^ seed;
-	w->base = upper ? (uint64_t)0 - WINDOW_PAGES * PAGE : BLOCK_L1 - WINDOW_PAGES * PAGE / 2;
+	unsigned shift = page_shift_of(v->granule), bits = shift - 3;
+	w->page = (uint64_t)1 << shift;
+	w->block_l2 = w->page << bits;
+	w->block_l1 = w->block_l2 << bits;
+	w->block_l0 = w->block_l1 << bits;
+	w->ppl2 = 1u << bits;
+	w->window_pages = WINDOW_L2 * w->ppl2;
+	w->root_level = v->input_bits ? v->root_level : 1;
+	uint64_t window = (uint64_t)w->window_pages * w->page;
+	uint64_t space = (uint64_t)1 << (v->input_bits ? v->input_bits : 39);
+	if (v->upper)
+		w->base = (uint64_t)0 - window;
+	else if (w->root_level <= 1)
+		w->base = w->block_l1 - window / 2; /* across a level-1 boundary */
+	else
+		w->base = space / 2 - window / 2;
+	w->model = calloc(w->window_pages, sizeof(page_state_t));
+	w->before = calloc(w->window_pages, sizeof(page_state_t));
+	w->covered = calloc(w->window_pages, sizeof(bool));
+	ck_assert(w->model && w->before && w->covered);
+	/* A root at level 2 is the level-1 "table" of both entries. */
+	for (unsigned k = 0; k < WINDOW_L1; k++)
+		w->shape.l1_table[k] = w->root_level == 2;
 	test_alloc_init(&w->alloc);
-	w->regime = recording_regime(kind, &w->rec);
-	bool asid = kind == AP_REGIME_EL1AND0;
+	w->regime = recording_regime(v->kind, &w->rec);
+	bool asid = v->kind == AP_REGIME_EL1AND0 || v->kind == AP_REGIME_EL2AND0;
 	w->asid = asid ? 3 : 0;
-	w->va_range = upper ? AP_VA_RANGE_UPPER : AP_VA_RANGE_LOWER;
-	ap_mapping_options_t o = opts(w->regime, 1, w->asid, w->va_range);
+	w->va_range = v->upper ? AP_VA_RANGE_UPPER : AP_VA_RANGE_LOWER;
+	ap_mapping_options_t o = v->input_bits
+		? granule_opts(w->regime, v->granule, v->input_bits, w->asid, w->va_range)
+		: opts(w->regime, 1, w->asid, w->va_range);
+	o.max_root_tables = v->max_root_tables;
 	ck_assert_int_eq(ap_mapping_create(&o, &world_ops, w, &w->m), AP_OK);
+	unsigned root_level;
+	ck_assert_int_eq(ap_mapping_root_level(w->m, &root_level), AP_OK);
+	ck_assert_uint_eq(root_level, w->root_level);
 }
 
 static void world_free(world_t *w)
@@ -166,24 +237,37 @@ static void world_free(world_t *w)
 	ck_assert_int_eq(ap_mapping_destroy(w->m), AP_OK);
 	ck_assert_uint_eq(w->alloc.allocations, w->alloc.frees);
 	ck_assert_int_eq(ap_regime_destroy(w->regime), AP_OK);
+	free(w->model);
+	free(w->before);
+	free(w->covered);
 }
 
 /* ---- Geometry of the window ---- */
 
 static uint64_t page_va(const world_t *w, unsigned i)
 {
-	return w->base + (uint64_t)i * PAGE;
+	return w->base + (uint64_t)i * w->page;
 }
 
 static unsigned l1_of(const world_t *w, unsigned l2)
 {
-	return (unsigned)(((w->base + (uint64_t)l2 * BLOCK_L2) >> 30) - (w->base >> 30));
+	return (unsigned)((w->base + (uint64_t)l2 * w->block_l2) / w->block_l1 -
+			  w->base / w->block_l1);
+}
+
+/* Bytes an entry at level maps. */
+static uint64_t entry_bytes(const world_t *w, unsigned level)
+{
+	const uint64_t sizes[] = {w->block_l0, w->block_l1, w->block_l2, w->page};
+	return sizes[level];
 }
 
 /* The level of the descriptor a walk of page i ends at. */
 static unsigned model_level(const world_t *w, unsigned i)
 {
-	unsigned j = i / PAGES_PER_L2;
+	unsigned j = i / w->ppl2;
+	if (w->root_level == 0 && !w->shape.l0_table)
+		return 0;
 	if (!w->shape.l1_table[l1_of(w, j)])
 		return 1;
 	return w->shape.l2[j] == ENTRY_TABLE ? 3 : 2;
@@ -194,8 +278,8 @@ static unsigned model_level(const world_t *w, unsigned i)
 static void check_model(world_t *w, int step)
 {
 	ap_translate_result_t t = {.size = sizeof(t)};
-	for (unsigned i = 0; i < WINDOW_PAGES; i++) {
-		uint64_t va = page_va(w, i) + (i * 8 % PAGE);
+	for (unsigned i = 0; i < w->window_pages; i++) {
+		uint64_t va = page_va(w, i) + (i * 8 % w->page);
 		ap_status_t status = ap_mapping_translate(w->m, va, &t);
 		const page_state_t *p = &w->model[i];
 		unsigned level = model_level(w, i);
@@ -204,7 +288,7 @@ static void check_model(world_t *w, int step)
 				      step, i);
 		} else {
 			ck_assert_msg(status == AP_OK, "step %d: page %u should be mapped", step, i);
-			ck_assert_uint_eq(t.output_address, p->pa + (va & (PAGE - 1)));
+			ck_assert_uint_eq(t.output_address, p->pa + (va & (w->page - 1)));
 			ck_assert_uint_eq(t.attributes & ~AP_ATTR_TABLE_OR_PAGE, p->flags);
 		}
 		ck_assert_msg(t.level == level, "step %d: page %u ends at level %u, model says %u",
@@ -227,20 +311,21 @@ static step_t random_step(world_t *w)
 	memset(&s, 0, sizeof(s));
 	uint64_t r = next_random(w);
 	s.kind = (int)(r % 10 < 5 ? 0 : r % 10 < 7 ? 1 : r % 10 < 9 ? 2 : 3);
-	/* Sizes from one page to a few 2 MiB blocks, often block-aligned. */
-	unsigned count = 1 + (unsigned)(next_random(w) % (r & 0x100 ? 8 : 1536));
-	unsigned first = (unsigned)(next_random(w) % WINDOW_PAGES);
+	/* Sizes from one page to a few level-2 blocks, often block-aligned. */
+	unsigned count = 1 + (unsigned)(next_random(w) % (r & 0x100 ? 8 : 3 * w->ppl2));
+	unsigned first = (unsigned)(next_random(w) % w->window_pages);
 	if (r & 0x200)
-		first &= ~511u;
-	if (first + count > WINDOW_PAGES)
-		count = WINDOW_PAGES - first;
+		first &= ~(w->ppl2 - 1);
+	if (first + count > w->window_pages)
+		count = w->window_pages - first;
 	s.first = first;
 	s.count = count;
-	s.region = RS(w->base + (uint64_t)first * PAGE, (uint64_t)count * PAGE);
+	s.region = RS(w->base + (uint64_t)first * w->page, (uint64_t)count * w->page);
 	/* Output addresses aligned like the input about half the time, so
 	 * blocks get used. */
-	uint64_t shift = (r & 0x400) ? (next_random(w) % 64) * PAGE : 0;
-	s.pa = (UINT64_C(0x80000000) + (uint64_t)first * PAGE + shift) & ((UINT64_C(1) << 40) - 1);
+	uint64_t shift = (r & 0x400) ? (next_random(w) % 64) * w->page : 0;
+	s.pa = (UINT64_C(0x80000000) + (uint64_t)first * w->page + shift) &
+	       ((UINT64_C(1) << 40) - 1);
 	s.flags = random_flags(w);
 	s.constraints = (r & 0x800) ? AP_CONSTRAINT_NO_BLOCK_MAPPINGS : 0;
 	return s;
@@ -304,7 +389,7 @@ static void write_pages(const world_t *w, page_state_t *pages, unsigned a, unsig
 {
 	for (unsigned i = a; i <= b; i++) {
 		page_state_t *p = &pages[i];
-		ap_pa_t pa = s->pa + (uint64_t)(i - s->first) * PAGE;
+		ap_pa_t pa = s->pa + (uint64_t)(i - s->first) * w->page;
 		if (s->kind == 1) {
 			p->valid = false;
 			continue;
@@ -329,6 +414,7 @@ static void simulate(const world_t *w, const step_t *s, page_state_t *pages, sha
 {
 	memset(o, 0, sizeof(*o));
 	if (s->kind == 3) {
+		bool all_empty = true;
 		for (unsigned k = 0; k < WINDOW_L1; k++) {
 			if (!sh->l1_table[k])
 				continue;
@@ -338,27 +424,32 @@ static void simulate(const world_t *w, const step_t *s, page_state_t *pages, sha
 					continue;
 				if (sh->l2[j] == ENTRY_TABLE) {
 					bool any = false;
-					for (unsigned i = j * PAGES_PER_L2; i < (j + 1) * PAGES_PER_L2; i++)
+					for (unsigned i = j * w->ppl2; i < (j + 1) * w->ppl2; i++)
 						any |= pages[i].valid;
 					if (!any) {
 						sh->l2[j] = ENTRY_EMPTY;
-						remove_table(o, 2, page_va(w, j * PAGES_PER_L2), BLOCK_L2);
+						remove_table(o, 2, page_va(w, j * w->ppl2), w->block_l2);
 					}
 				}
 				if (sh->l2[j] != ENTRY_EMPTY)
 					empty = false;
 			}
-			if (empty) {
+			if (empty && w->root_level < 2) {
 				sh->l1_table[k] = false;
-				uint64_t some = page_va(w, 0) + (uint64_t)k * BLOCK_L1;
-				remove_table(o, 1, some & ~(BLOCK_L1 - 1), BLOCK_L1);
+				uint64_t some = page_va(w, 0) + (uint64_t)k * w->block_l1;
+				remove_table(o, 1, some & ~(w->block_l1 - 1), w->block_l1);
 			}
+			all_empty &= !sh->l1_table[k];
+		}
+		if (w->root_level == 0 && sh->l0_table && all_empty) {
+			sh->l0_table = false;
+			remove_table(o, 0, w->base & ~(w->block_l0 - 1), w->block_l0);
 		}
 		return;
 	}
 	unsigned last = s->first + s->count - 1;
-	for (unsigned j = s->first / PAGES_PER_L2; j <= last / PAGES_PER_L2; j++) {
-		unsigned lo = j * PAGES_PER_L2, hi = lo + PAGES_PER_L2 - 1;
+	for (unsigned j = s->first / w->ppl2; j <= last / w->ppl2; j++) {
+		unsigned lo = j * w->ppl2, hi = lo + w->ppl2 - 1;
 		unsigned a = s->first > lo ? s->first : lo, b = last < hi ? last : hi;
 		bool full = a == lo && b == hi;
 		unsigned k = l1_of(w, j);
@@ -366,23 +457,28 @@ static void simulate(const world_t *w, const step_t *s, page_state_t *pages, sha
 		if (!sh->l1_table[k]) {
 			if (s->kind == 1)
 				continue; /* nothing to unmap */
-			/* A map or modify splits the empty level-1 entry. */
+			/* A map or modify splits the empty level-0 entry (a root
+			 * at level 0) and the empty level-1 entry. */
+			if (w->root_level == 0 && !sh->l0_table) {
+				sh->l0_table = true;
+				o->tables++;
+			}
 			sh->l1_table[k] = true;
 			o->tables++;
 		}
-		ap_pa_t pa = s->pa + (uint64_t)(a - s->first) * PAGE;
+		ap_pa_t pa = s->pa + (uint64_t)(a - s->first) * w->page;
 		if (*e == ENTRY_TABLE) {
 			if (s->kind == 1 && full) {
 				/* The whole subtable goes. */
 				*e = ENTRY_EMPTY;
-				remove_table(o, 2, page_va(w, lo), BLOCK_L2);
+				remove_table(o, 2, page_va(w, lo), w->block_l2);
 			}
 			write_pages(w, pages, a, b, s, o);
 			continue;
 		}
 		if (s->kind == 0) {
 			bool block_ok = full && !(s->constraints & AP_CONSTRAINT_NO_BLOCK_MAPPINGS) &&
-					(pa & (BLOCK_L2 - 1)) == 0;
+					(pa & (w->block_l2 - 1)) == 0;
 			if (*e == ENTRY_BLOCK && pages[a].pa == pa && pages[a].flags == s->flags)
 				continue; /* the same block already: left alone */
 			if (block_ok) {
@@ -418,9 +514,10 @@ static void simulate(const world_t *w, const step_t *s, page_state_t *pages, sha
 
 /* ---- Checks of the recorded maintenance ---- */
 
-static bool leaf_covers(const ap_invalidation_t *inv, uint64_t va, unsigned level)
+static bool leaf_covers(const world_t *w, const ap_invalidation_t *inv, uint64_t va,
+			unsigned level)
 {
-	uint64_t size = AP_GRANULE_AT_LEVEL(level);
+	uint64_t size = entry_bytes(w, level);
 	return inv->kind == AP_INVALIDATE_LEAF && inv->level == level && inv->range_size == size &&
 	       inv->range_start == (va & ~(size - 1)) && (inv->va & ~(size - 1)) == inv->range_start;
 }
@@ -454,6 +551,8 @@ static void check_maintenance(const world_t *w, int n, const page_state_t *befor
 			      "step %d: invalidation %zu has asid %u, range %d", n, k, inv->asid,
 			      inv->va_range);
 		ck_assert_msg(inv->size >= sizeof(ap_invalidation_t), "step %d: old-size invalidation", n);
+		ck_assert_msg((uint64_t)1 << page_shift_of(inv->granule) == w->page,
+			      "step %d: invalidation %zu names granule %d", n, k, inv->granule);
 	}
 	/* Every removed subtable: one TABLE invalidation of exactly its range. */
 	for (unsigned r = 0; r < o->removed_count; r++) {
@@ -470,28 +569,29 @@ static void check_maintenance(const world_t *w, int n, const page_state_t *befor
 	/* Every page whose valid mapping changed: a LEAF invalidation at the
 	 * level it was mapped at, or a TABLE one over it. Pages are marked
 	 * covered first, so the check stays linear in the invalidations. */
-	static bool covered[WINDOW_PAGES];
-	memset(covered, 0, sizeof(covered));
+	bool *covered = w->covered;
+	const uint64_t window_bytes = (uint64_t)w->window_pages * w->page;
+	memset(covered, 0, w->window_pages * sizeof(bool));
 	for (size_t k = 0; k < rec->invalidation_count; k++) {
 		const ap_invalidation_t *inv = &rec->invalidations[k];
-		unsigned lo = 0, hi = WINDOW_PAGES - 1;
+		unsigned lo = 0, hi = w->window_pages - 1;
 		if (inv->kind == AP_INVALIDATE_LEAF) {
-			if (inv->va - w->base >= WINDOW_PAGES * PAGE)
+			if (inv->va - w->base >= window_bytes)
 				continue;
-			lo = hi = (unsigned)((inv->va - w->base) / PAGE);
+			lo = hi = (unsigned)((inv->va - w->base) / w->page);
 			if (inv->level == 2) {
-				lo &= ~(PAGES_PER_L2 - 1);
-				hi = lo + PAGES_PER_L2 - 1;
+				lo &= ~(w->ppl2 - 1);
+				hi = lo + w->ppl2 - 1;
 			}
 		}
 		for (unsigned i = lo; i <= hi; i++) {
-			unsigned old_level = shape_before->l2[i / PAGES_PER_L2] == ENTRY_TABLE ? 3 : 2;
-			covered[i] |= leaf_covers(inv, page_va(w, i), old_level) ||
+			unsigned old_level = shape_before->l2[i / w->ppl2] == ENTRY_TABLE ? 3 : 2;
+			covered[i] |= leaf_covers(w, inv, page_va(w, i), old_level) ||
 				      table_covers(inv, page_va(w, i));
 		}
 	}
-	for (unsigned i = 0; i < WINDOW_PAGES; i++) {
-		unsigned j = i / PAGES_PER_L2;
+	for (unsigned i = 0; i < w->window_pages; i++) {
+		unsigned j = i / w->ppl2;
 		unsigned old_level = shape_before->l2[j] == ENTRY_TABLE ? 3 : 2;
 		unsigned new_level = now.l2[j] == ENTRY_TABLE ? 3 : 2;
 		ck_assert_msg(covered[i] || !page_changed(&before[i], &w->model[i], old_level, new_level),
@@ -508,12 +608,12 @@ static void check_maintenance(const world_t *w, int n, const page_state_t *befor
 				justified = inv->level == o->removed[r].level &&
 					    inv->range_start == o->removed[r].start &&
 					    inv->range_size == o->removed[r].size;
-		} else if (inv->va - w->base < WINDOW_PAGES * PAGE) {
-			unsigned i = (unsigned)((inv->va - w->base) / PAGE);
-			unsigned lo = inv->level == 3 ? i : i & ~(PAGES_PER_L2 - 1);
-			unsigned hi = inv->level == 3 ? i : lo + PAGES_PER_L2 - 1;
+		} else if (inv->va - w->base < window_bytes) {
+			unsigned i = (unsigned)((inv->va - w->base) / w->page);
+			unsigned lo = inv->level == 3 ? i : i & ~(w->ppl2 - 1);
+			unsigned hi = inv->level == 3 ? i : lo + w->ppl2 - 1;
 			for (unsigned p = lo; p <= hi && !justified; p++) {
-				unsigned j = p / PAGES_PER_L2;
+				unsigned j = p / w->ppl2;
 				unsigned old_level = shape_before->l2[j] == ENTRY_TABLE ? 3 : 2;
 				unsigned new_level = now.l2[j] == ENTRY_TABLE ? 3 : 2;
 				justified = old_level == inv->level &&
@@ -574,16 +674,17 @@ static unsigned count_events(const recorder_t *rec, char event)
 
 static void run_steps(world_t *w, unsigned steps)
 {
-	static page_state_t before[WINDOW_PAGES];
+	page_state_t *before = w->before;
+	const size_t model_bytes = w->window_pages * sizeof(page_state_t);
 	for (unsigned n = 0; n < steps; n++) {
 		step_t s = random_step(w);
-		memcpy(before, w->model, sizeof(before));
+		memcpy(before, w->model, model_bytes);
 		shape_t shape_before = w->shape;
 		outcome_t o;
 		simulate(w, &s, w->model, &w->shape, &o);
 		/* Only steps that may fail need the tables' bytes to compare. */
 		bool may_fail = o.refused || (w->alloc.fail_every > 0 && o.tables > 0);
-		table_snapshot_t snap = {0, NULL, NULL};
+		table_snapshot_t snap = {0, 0, NULL, NULL};
 		if (may_fail)
 			snap = snapshot_tables(&w->alloc);
 		recorder_reset(&w->rec);
@@ -619,7 +720,7 @@ static void run_steps(world_t *w, unsigned steps)
 					      "step %u: maintenance on an inactive mapping", n);
 		} else {
 			/* Refused or out of tables: nothing changed, nothing invalidated. */
-			memcpy(w->model, before, sizeof(before));
+			memcpy(w->model, before, model_bytes);
 			w->shape = shape_before;
 			table_snapshot_t after = snapshot_tables(&w->alloc);
 			ck_assert(snapshots_equal(&snap, &after));
@@ -635,21 +736,35 @@ static void run_steps(world_t *w, unsigned steps)
 	}
 }
 
-static const struct variant {
-	ap_regime_kind_t kind;
-	bool upper;
-} variants[] = {
-	{AP_REGIME_EL1AND0, false},
-	{AP_REGIME_EL1AND0, true},
-	{AP_REGIME_EL2, false},
-	{AP_REGIME_STAGE2, false},
+/* Granule x regime x input size. The first four are the 4 KiB variants
+ * of before granules could be chosen (root level 1 by the old rule). */
+static const variant_t variants[] = {
+	{AP_REGIME_EL1AND0, false, AP_GRANULE_4K, 0, 0, 1},
+	{AP_REGIME_EL1AND0, true, AP_GRANULE_4K, 0, 0, 1},
+	{AP_REGIME_EL2, false, AP_GRANULE_4K, 0, 0, 1},
+	{AP_REGIME_STAGE2, false, AP_GRANULE_4K, 0, 0, 1},
+	{AP_REGIME_EL1AND0, false, AP_GRANULE_4K, 48, 0, 0},
+	{AP_REGIME_EL2AND0, true, AP_GRANULE_4K, 36, 0, 1},  /* 64-entry root */
+	{AP_REGIME_STAGE2, false, AP_GRANULE_4K, 40, 0, 1},  /* 2 concatenated tables */
+	{AP_REGIME_EL3, false, AP_GRANULE_4K, 30, 0, 2},
+	{AP_REGIME_EL1AND0, false, AP_GRANULE_16K, 48, 0, 0}, /* 2-entry level 0 */
+	{AP_REGIME_EL1AND0, true, AP_GRANULE_16K, 47, 0, 1},
+	{AP_REGIME_EL2, false, AP_GRANULE_16K, 36, 0, 2},
+	{AP_REGIME_EL3, false, AP_GRANULE_16K, 40, 0, 1},     /* 16-entry root */
+	{AP_REGIME_STAGE2, false, AP_GRANULE_16K, 40, 0, 2},  /* 16 concatenated tables */
+	{AP_REGIME_STAGE2, false, AP_GRANULE_16K, 40, 1, 1},  /* no concatenation */
+	{AP_REGIME_EL1AND0, false, AP_GRANULE_64K, 48, 0, 1}, /* 64-entry level 1 */
+	{AP_REGIME_EL1AND0, true, AP_GRANULE_64K, 42, 0, 2},
+	{AP_REGIME_EL2AND0, false, AP_GRANULE_64K, 44, 0, 1}, /* 4-entry level 1 */
+	{AP_REGIME_STAGE2, false, AP_GRANULE_64K, 44, 0, 2},  /* 4 concatenated tables */
+	{AP_REGIME_EL2, false, AP_GRANULE_64K, 36, 0, 2},
 };
 
 START_TEST(random_steps_match_the_model)
 {
 	world_t *w = malloc(sizeof(*w));
 	ck_assert_ptr_nonnull(w);
-	world_init(w, variants[_i].kind, variants[_i].upper, (unsigned)_i);
+	world_init(w, &variants[_i], (unsigned)_i);
 	run_steps(w, steps_from_environment());
 	world_free(w);
 	free(w);
@@ -660,7 +775,7 @@ START_TEST(random_steps_with_allocation_failures)
 {
 	world_t *w = malloc(sizeof(*w));
 	ck_assert_ptr_nonnull(w);
-	world_init(w, variants[_i].kind, variants[_i].upper, 100u + (unsigned)_i);
+	world_init(w, &variants[_i], 100u + (unsigned)_i);
 	w->alloc.fail_every = 3 + _i * 2;
 	run_steps(w, steps_from_environment());
 	world_free(w);
@@ -672,7 +787,7 @@ START_TEST(random_live_steps)
 {
 	world_t *w = malloc(sizeof(*w));
 	ck_assert_ptr_nonnull(w);
-	world_init(w, variants[_i].kind, variants[_i].upper, 200u + (unsigned)_i);
+	world_init(w, &variants[_i], 200u + (unsigned)_i);
 	unsigned steps = steps_from_environment();
 	run_steps(w, steps / 3 + 1); /* something to change first */
 	ck_assert_int_eq(ap_mapping_mark_active(w->m), AP_OK);
@@ -688,7 +803,7 @@ START_TEST(random_live_steps_with_allocation_failures)
 {
 	world_t *w = malloc(sizeof(*w));
 	ck_assert_ptr_nonnull(w);
-	world_init(w, variants[_i].kind, variants[_i].upper, 300u + (unsigned)_i);
+	world_init(w, &variants[_i], 300u + (unsigned)_i);
 	unsigned steps = steps_from_environment();
 	run_steps(w, steps / 3 + 1);
 	ck_assert_int_eq(ap_mapping_mark_active(w->m), AP_OK);

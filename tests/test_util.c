@@ -41,6 +41,15 @@ ap_mapping_options_t opts(const ap_regime_t *regime, unsigned root_level, uint16
 	return o;
 }
 
+ap_mapping_options_t granule_opts(const ap_regime_t *regime, ap_granule_t granule,
+				  unsigned input_bits, uint16_t asid, ap_va_range_t va_range)
+{
+	ap_mapping_options_t o = opts(regime, 0, asid, va_range);
+	o.granule = granule;
+	o.input_bits = input_bits;
+	return o;
+}
+
 ap_error_t new_error(void)
 {
 	ap_error_t e;
@@ -92,7 +101,7 @@ void test_alloc_init(test_alloc_t *a)
 	a->fail_after = -1;
 }
 
-static void *test_allocate(void *ctx, ap_pa_t *pa)
+static void *test_allocate_tables(void *ctx, size_t bytes, ap_pa_t *pa)
 {
 	test_alloc_t *a = ctx;
 	a->calls++;
@@ -102,29 +111,45 @@ static void *test_allocate(void *ctx, ap_pa_t *pa)
 		return NULL;
 	if (a->live_count == TEST_ALLOC_MAX_TABLES)
 		return NULL;
+	ck_assert_msg(bytes >= AP_PAGE_SIZE && bytes <= (1u << 20) && (bytes & (bytes - 1)) == 0,
+		      "allocate_tables asked for %zu bytes", bytes);
 	void *table = NULL;
-	if (posix_memalign(&table, AP_PAGE_SIZE, AP_PAGE_SIZE) != 0)
+	if (posix_memalign(&table, bytes, bytes) != 0)
 		return NULL;
-	memset(table, 0, AP_PAGE_SIZE);
+	memset(table, 0, bytes);
+	a->live_bytes[a->live_count] = bytes;
 	a->live[a->live_count++] = table;
 	a->allocations++;
 	*pa = (uint64_t)(uintptr_t)table + a->pa_offset;
 	return table;
 }
 
-static void test_free(void *ctx, void *table, ap_pa_t pa)
+static void *test_allocate(void *ctx, ap_pa_t *pa)
+{
+	return test_allocate_tables(ctx, AP_PAGE_SIZE, pa);
+}
+
+static void test_free_tables(void *ctx, void *table, ap_pa_t pa, size_t bytes)
 {
 	test_alloc_t *a = ctx;
 	ck_assert_uint_eq(pa, (uint64_t)(uintptr_t)table + a->pa_offset);
 	for (size_t i = 0; i < a->live_count; i++) {
 		if (a->live[i] == table) {
-			a->live[i] = a->live[--a->live_count];
+			ck_assert_uint_eq(a->live_bytes[i], bytes);
+			a->live_count--;
+			a->live[i] = a->live[a->live_count];
+			a->live_bytes[i] = a->live_bytes[a->live_count];
 			a->frees++;
 			free(table);
 			return;
 		}
 	}
 	ck_abort_msg("free_table called for a table this translation does not own");
+}
+
+static void test_free(void *ctx, void *table, ap_pa_t pa)
+{
+	test_free_tables(ctx, table, pa, AP_PAGE_SIZE);
 }
 
 static void *test_p2v(void *ctx, ap_pa_t pa)
@@ -134,7 +159,8 @@ static void *test_p2v(void *ctx, ap_pa_t pa)
 }
 
 static const ap_translation_ops_t test_ops = {
-	sizeof(ap_translation_ops_t), test_allocate, test_free, test_p2v,
+	sizeof(ap_translation_ops_t), test_allocate,	    test_free,
+	test_p2v,		      test_allocate_tables, test_free_tables,
 };
 
 const ap_translation_ops_t *test_alloc_ops(void)
@@ -149,35 +175,48 @@ ap_mapping_t *test_alloc_mapping(test_alloc_t *a, const ap_mapping_options_t *o)
 	return m;
 }
 
+typedef struct live_table {
+	void *table;
+	size_t bytes;
+} live_table_t;
+
 static int compare_addresses(const void *x, const void *y)
 {
-	uintptr_t a = (uintptr_t) * (void *const *)x, b = (uintptr_t) * (void *const *)y;
+	uintptr_t a = (uintptr_t)((const live_table_t *)x)->table;
+	uintptr_t b = (uintptr_t)((const live_table_t *)y)->table;
 	return a < b ? -1 : a > b;
 }
 
 table_snapshot_t snapshot_tables(const test_alloc_t *a)
 {
 	table_snapshot_t s;
-	void *sorted[TEST_ALLOC_MAX_TABLES];
-	memcpy(sorted, a->live, a->live_count * sizeof(void *));
-	qsort(sorted, a->live_count, sizeof(void *), compare_addresses);
+	static live_table_t sorted[TEST_ALLOC_MAX_TABLES];
+	s.total = 0;
+	for (size_t i = 0; i < a->live_count; i++) {
+		sorted[i].table = a->live[i];
+		sorted[i].bytes = a->live_bytes[i];
+		s.total += a->live_bytes[i];
+	}
+	qsort(sorted, a->live_count, sizeof(sorted[0]), compare_addresses);
 	s.count = a->live_count;
 	s.addresses = malloc((s.count + 1) * sizeof(uint64_t));
-	s.bytes = malloc((s.count + 1) * AP_PAGE_SIZE);
+	s.bytes = malloc(s.total + 1);
 	ck_assert_ptr_nonnull(s.addresses);
 	ck_assert_ptr_nonnull(s.bytes);
+	size_t at = 0;
 	for (size_t i = 0; i < s.count; i++) {
-		s.addresses[i] = (uint64_t)(uintptr_t)sorted[i];
-		memcpy(s.bytes + i * AP_PAGE_SIZE, sorted[i], AP_PAGE_SIZE);
+		s.addresses[i] = (uint64_t)(uintptr_t)sorted[i].table;
+		memcpy(s.bytes + at, sorted[i].table, sorted[i].bytes);
+		at += sorted[i].bytes;
 	}
 	return s;
 }
 
 int snapshots_equal(const table_snapshot_t *x, const table_snapshot_t *y)
 {
-	return x->count == y->count &&
+	return x->count == y->count && x->total == y->total &&
 	       memcmp(x->addresses, y->addresses, x->count * sizeof(uint64_t)) == 0 &&
-	       memcmp(x->bytes, y->bytes, x->count * AP_PAGE_SIZE) == 0;
+	       memcmp(x->bytes, y->bytes, x->total) == 0;
 }
 
 void snapshot_free(table_snapshot_t *s)

@@ -49,18 +49,22 @@ ap_error_t new_error(void);
 /* ---- A translation that counts, can fail, and knows its live tables. ---- */
 #define TEST_ALLOC_MAX_TABLES 4096
 typedef struct test_alloc {
-	size_t allocations;     /* successful allocate_table calls */
-	size_t frees;           /* free_table calls */
+	size_t allocations;     /* successful allocate_table(s) calls */
+	size_t frees;           /* free_table(s) calls */
 	long fail_after;        /* fail every allocation once this many have succeeded; -1: never */
 	long fail_every;        /* if > 0: fail each call whose 1-based number is a multiple */
 	size_t calls;           /* allocate_table calls, failed ones included */
 	uint64_t pa_offset;     /* pa = host address + pa_offset */
 	void *live[TEST_ALLOC_MAX_TABLES];
+	size_t live_bytes[TEST_ALLOC_MAX_TABLES];
 	size_t live_count;
 } test_alloc_t;
 
 void test_alloc_init(test_alloc_t *a);
 const ap_translation_ops_t *test_alloc_ops(void);
+/* Options for a mapping with a granule and an input size (root_level 0). */
+ap_mapping_options_t granule_opts(const ap_regime_t *regime, ap_granule_t granule,
+				  unsigned input_bits, uint16_t asid, ap_va_range_t va_range);
 /* Creates a mapping over a test_alloc; fails the test on error. */
 ap_mapping_t *test_alloc_mapping(test_alloc_t *a, const ap_mapping_options_t *o);
 
@@ -68,6 +72,7 @@ ap_mapping_t *test_alloc_mapping(test_alloc_t *a, const ap_mapping_options_t *o)
  * hierarchy is unchanged. Caller frees. */
 typedef struct table_snapshot {
 	size_t count;
+	size_t total; /* bytes */
 	uint64_t *addresses;
 	uint8_t *bytes;
 } table_snapshot_t;
@@ -76,7 +81,7 @@ int snapshots_equal(const table_snapshot_t *x, const table_snapshot_t *y);
 void snapshot_free(table_snapshot_t *s);
 
 /* ---- A regime that records every hook call. ---- */
-#define RECORDER_MAX 4096
+#define RECORDER_MAX 32768 /* a live unmap of three 512 MiB blocks of 64 KiB pages */
 typedef struct recorder {
 	ap_invalidation_t invalidations[RECORDER_MAX];
 	size_t invalidation_count;
