@@ -63,11 +63,11 @@ extern "C" {
 /** Major version of this header. */
 #define AP_VERSION_MAJOR 0
 /** Minor version of this header. */
-#define AP_VERSION_MINOR 3
+#define AP_VERSION_MINOR 4
 /** Patch version of this header. */
 #define AP_VERSION_PATCH 0
 /** Version of this header as text. */
-#define AP_VERSION_STRING "0.3.0"
+#define AP_VERSION_STRING "0.4.0"
 /** Packs a version as `major << 16 | minor << 8 | patch`. */
 #define AP_VERSION_ENCODE(major, minor, patch) \
 	(((uint32_t)(major) << 16) | ((uint32_t)(minor) << 8) | (uint32_t)(patch))

@@ -220,20 +220,60 @@ void ap__page_free(void *page)
 }
 
 /*
- * Tables larger than 4 KiB (16 and 64 KiB granules, concatenated roots):
- * few per mapping (a 1 GiB map of 64 KiB pages needs three), so the C
- * library's aligned allocation serves them; valgrind tracks it itself.
+ * Tables larger than 4 KiB (16 and 64 KiB granules, concatenated roots)
+ * come from the C library's aligned allocation; few are needed (a 1 GiB
+ * map of 64 KiB pages takes three). Freed ones are kept per size, up to
+ * MAX_CACHED_LARGE_BYTES, for the same reason as freed pages: the C
+ * library would give them back to the kernel, and the next table would
+ * fault its pages in again (a map and unmap of 1 GiB of 64 KiB pages spent
+ * most of its time there).
  */
+#define LARGE_CLASSES 8 /* 8 KiB .. 1 MiB */
+#define MAX_CACHED_LARGE_BYTES ((size_t)16 << 20)
+
+static struct {
+	char lock;
+	free_page_t *free[LARGE_CLASSES];
+	size_t cached_bytes;
+} large;
+
+static unsigned large_class(size_t bytes)
+{
+	return (unsigned)__builtin_ctzl(bytes) - 13;
+}
+
 void *ap__pages_alloc(size_t bytes)
 {
-	void *block = NULL;
-	if (posix_memalign(&block, bytes, bytes) != 0)
+	unsigned c = large_class(bytes);
+	while (__atomic_test_and_set(&large.lock, __ATOMIC_ACQUIRE))
+		;
+	free_page_t *block = large.free[c];
+	if (block) {
+		large.free[c] = block->next;
+		large.cached_bytes -= bytes;
+	}
+	__atomic_clear(&large.lock, __ATOMIC_RELEASE);
+	if (!block && posix_memalign((void **)&block, bytes, bytes) != 0)
 		return NULL;
 	memset(block, 0, bytes);
 	return block;
 }
 
-void ap__pages_free(void *block, size_t bytes AP_UNUSED)
+void ap__pages_free(void *block, size_t bytes)
 {
-	free(block);
+	if (!block)
+		return;
+	unsigned c = large_class(bytes);
+	while (__atomic_test_and_set(&large.lock, __ATOMIC_ACQUIRE))
+		;
+	bool keep = large.cached_bytes + bytes <= MAX_CACHED_LARGE_BYTES;
+	if (keep) {
+		free_page_t *p = block;
+		p->next = large.free[c];
+		large.free[c] = p;
+		large.cached_bytes += bytes;
+	}
+	__atomic_clear(&large.lock, __ATOMIC_RELEASE);
+	if (!keep)
+		free(block);
 }
