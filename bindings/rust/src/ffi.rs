@@ -11,12 +11,16 @@ pub type ap_invalidation_kind_t = c_int;
 pub type ap_normal_memory_t = c_int;
 pub type ap_open_flags_t = u32;
 pub type ap_dump_format_t = c_int;
+pub type ap_granule_t = c_int;
 
 pub const AP_OPEN_READ_ONLY: ap_open_flags_t = 0;
 pub const AP_OPEN_EDITABLE: ap_open_flags_t = 1;
 pub const AP_DUMP_REFERENCE: ap_dump_format_t = 0;
 pub const AP_DUMP_RANGES: ap_dump_format_t = 1;
 pub const AP_DUMP_JSON: ap_dump_format_t = 2;
+pub const AP_GRANULE_4K: ap_granule_t = 0;
+pub const AP_GRANULE_16K: ap_granule_t = 1;
+pub const AP_GRANULE_64K: ap_granule_t = 2;
 
 #[repr(C)]
 pub struct ap_mapping_t {
@@ -60,6 +64,7 @@ pub struct ap_invalidation_t {
     pub va_range: ap_va_range_t,
     pub range_start: u64,
     pub range_size: u64,
+    pub granule: ap_granule_t,
 }
 
 #[repr(C)]
@@ -77,6 +82,8 @@ pub struct ap_translation_ops_t {
     pub allocate_table: Option<unsafe extern "C" fn(*mut c_void, *mut u64) -> *mut c_void>,
     pub free_table: Option<unsafe extern "C" fn(*mut c_void, *mut c_void, u64)>,
     pub physical_to_virtual: Option<unsafe extern "C" fn(*mut c_void, u64) -> *mut c_void>,
+    pub allocate_tables: Option<unsafe extern "C" fn(*mut c_void, usize, *mut u64) -> *mut c_void>,
+    pub free_tables: Option<unsafe extern "C" fn(*mut c_void, *mut c_void, u64, usize)>,
 }
 
 #[repr(C)]
@@ -86,6 +93,9 @@ pub struct ap_mapping_options_t {
     pub root_level: c_uint,
     pub asid: u16,
     pub va_range: ap_va_range_t,
+    pub granule: ap_granule_t,
+    pub input_bits: c_uint,
+    pub max_root_tables: c_uint,
 }
 
 #[repr(C)]
@@ -111,6 +121,10 @@ pub struct ap_translation_control_t {
     pub tsz: c_uint,
     pub tg: c_uint,
     pub sl0: c_uint,
+    pub granule: ap_granule_t,
+    pub root_level: c_uint,
+    pub root_entries: c_uint,
+    pub root_tables: c_uint,
 }
 
 pub type ap_modify_fn =

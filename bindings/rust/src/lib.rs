@@ -35,7 +35,7 @@ mod text;
 mod translation;
 
 pub use error::{Error, ErrorKind, Result};
-pub use mapping::{Constraints, Descriptor, DumpFormat, Mapping, MappingOptions, TranslateResult, TranslationControl, VaRange};
+pub use mapping::{Constraints, Descriptor, DumpFormat, Granule, Mapping, MappingOptions, TranslateResult, TranslationControl, VaRange};
 pub use regime::{Invalidation, InvalidationKind, Regime, RegimeHooks, RegimeKind};
 pub use region::Region;
 pub use translation::Translation;

@@ -30,6 +30,51 @@ impl VaRange {
     }
 }
 
+/// The translation granule (`ap_granule_t`): the page size and the size
+/// of every table.
+///
+/// ```
+/// use aarch64_paging_c::{attrs::el1, Constraints, Granule, Mapping, MappingOptions, Region};
+///
+/// let options = MappingOptions { granule: Granule::Size64KiB, input_bits: 42, ..Default::default() };
+/// let mut map = Mapping::identity(&options)?;
+/// let ram = Region::from_size(0x4000_0000, 0x2000_0000)?;
+/// map.map_auto(&ram, el1::VALID | el1::ACCESSED | el1::ATTRIBUTE_INDEX_1, Constraints::NONE)?;
+/// assert_eq!(map.translate(0x4123_4567)?.block_size, 512 << 20);
+/// let control = map.translation_control()?;
+/// assert_eq!((control.tsz, control.tg, control.root_level), (22, 1, 2));
+/// # Ok::<(), aarch64_paging_c::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Granule {
+    /// 4 KiB pages; 512-entry tables; blocks at levels 1 (1 GiB) and 2 (2 MiB).
+    #[default]
+    Size4KiB = ffi::AP_GRANULE_4K as isize,
+    /// 16 KiB pages; 2048-entry tables; blocks at level 2 (32 MiB).
+    Size16KiB = ffi::AP_GRANULE_16K as isize,
+    /// 64 KiB pages; 8192-entry tables; blocks at level 2 (512 MiB); no level 0.
+    Size64KiB = ffi::AP_GRANULE_64K as isize,
+}
+
+impl Granule {
+    /// The page size in bytes, which is also the size of a table.
+    pub fn page_size(self) -> u64 {
+        match self {
+            Granule::Size4KiB => 0x1000,
+            Granule::Size16KiB => 0x4000,
+            Granule::Size64KiB => 0x1_0000,
+        }
+    }
+
+    pub(crate) fn from_raw(raw: ffi::ap_granule_t) -> Granule {
+        match raw {
+            ffi::AP_GRANULE_16K => Granule::Size16KiB,
+            ffi::AP_GRANULE_64K => Granule::Size64KiB,
+            _ => Granule::Size4KiB,
+        }
+    }
+}
+
 /// `AP_CONSTRAINT_*` bits.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Constraints(pub u32);
@@ -55,12 +100,24 @@ impl std::ops::BitOr for Constraints {
 pub struct MappingOptions {
     /// The regime; `None` is the built-in EL1&0 regime.
     pub regime: Option<Regime>,
-    /// 0..=3: the table covers 2^(48 - 9 * root_level) bytes.
+    /// Used when `input_bits` is 0: the root is one whole table at this
+    /// level (0..=3), covering 2^(48 - 9 * root_level) bytes with 4 KiB
+    /// granules. Must be 0 when `input_bits` is set.
     pub root_level: u32,
     /// ASID (EL1&0 and EL2&0 only).
     pub asid: u16,
     /// Lower or upper (EL1&0 and EL2&0 only).
     pub va_range: VaRange,
+    /// The translation granule (library 0.4.0 and later).
+    pub granule: Granule,
+    /// The input address size in bits, 25..=48 (TnSZ = 64 - `input_bits`),
+    /// or 0 for the `root_level` rule. The library starts the walk at the
+    /// level that resolves the top address bit.
+    pub input_bits: u32,
+    /// Stage 2 with `input_bits`: at most this many concatenated root
+    /// tables (1, 2, 4, 8 or 16); 0 means up to 16, 1 never concatenates.
+    /// Must be 0 or 1 for stage 1 and without `input_bits`.
+    pub max_root_tables: u32,
 }
 
 impl MappingOptions {
@@ -71,6 +128,9 @@ impl MappingOptions {
             root_level: self.root_level,
             asid: self.asid,
             va_range: self.va_range as i32,
+            granule: self.granule as ffi::ap_granule_t,
+            input_bits: self.input_bits,
+            max_root_tables: self.max_root_tables,
         }
     }
 }
@@ -127,6 +187,16 @@ pub struct TranslationControl {
     pub tg: u32,
     /// VTCR_EL2.SL0 for the root level (stage 2); 0 for stage 1.
     pub sl0: u32,
+    /// The mapping's granule.
+    pub granule: Granule,
+    /// The starting level of the walk.
+    pub root_level: u32,
+    /// Entries of the root: fewer than a table's for a small top level,
+    /// more for a concatenated stage 2 root.
+    pub root_entries: u32,
+    /// Concatenated tables the root is made of (1 unless stage 2
+    /// concatenates).
+    pub root_tables: u32,
 }
 
 /// A descriptor handed to a [`Mapping::modify`] closure.
@@ -456,8 +526,8 @@ impl<T: Translation + ?Sized> Mapping<T> {
             &mut *mut ffi::ap_mapping_t,
         ) -> i32,
     ) -> Result<Mapping<T>> {
+        let ops = translation::ops::<T>(translation.provides_tables());
         let ctx = Box::into_raw(Box::new(translation));
-        let ops = translation::ops::<T>();
         match Self::create(options, |o, out| make(o, &ops, ctx.cast(), out)) {
             Ok(mut mapping) => {
                 mapping.translation = ctx;
@@ -638,6 +708,10 @@ impl<T: ?Sized> Mapping<T> {
             tsz: raw.tsz,
             tg: raw.tg,
             sl0: raw.sl0,
+            granule: Granule::from_raw(raw.granule),
+            root_level: raw.root_level,
+            root_entries: raw.root_entries,
+            root_tables: raw.root_tables,
         })
     }
     /// Bytes of input address space covered.

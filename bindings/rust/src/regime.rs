@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::error::{check, Result};
 use crate::ffi;
-use crate::mapping::VaRange;
+use crate::mapping::{Granule, VaRange};
 
 /// The five regimes (`ap_regime_kind_t`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -59,6 +59,9 @@ pub struct Invalidation {
     /// Bytes the descriptor translated: a page or block for a leaf, the
     /// whole range under a removed table.
     pub range_size: u64,
+    /// The mapping's granule, on which the TLBI operand's TG and TTL
+    /// fields depend (4 KiB from a library older than 0.4.0).
+    pub granule: Granule,
 }
 
 /// Maintenance and activation of a caller-defined regime, e.g. a VMM that
@@ -147,6 +150,11 @@ unsafe extern "C" fn hook_invalidate(ctx: *mut c_void, inv: *const ffi::ap_inval
         va_range: VaRange::from_raw(inv.va_range),
         range_start: inv.range_start,
         range_size: inv.range_size,
+        granule: if inv.size >= std::mem::offset_of!(ffi::ap_invalidation_t, granule) + std::mem::size_of::<ffi::ap_granule_t>() {
+            Granule::from_raw(inv.granule)
+        } else {
+            Granule::Size4KiB
+        },
     };
     // SAFETY: the C core passes the ctx of a live hooked regime.
     unsafe { with_hooks(ctx, (), |h| h.invalidate(&invalidation)) };

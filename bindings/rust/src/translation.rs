@@ -18,7 +18,31 @@ pub trait Translation {
     /// Gives back a page from `allocate_table`.
     fn free_table(&mut self, table: *mut u8, pa: u64);
     /// The pointer through which the table at `pa` is reached, or null.
+    /// For a block from `allocate_tables` it must return the block's start
+    /// for the block's address, through which all of the block is reached.
     fn physical_to_virtual(&mut self, pa: u64) -> *mut u8;
+
+    /// Whether this translation implements [`allocate_tables`] and
+    /// [`free_tables`] (`false` by default). Mappings with tables larger
+    /// than 4 KiB (16 KiB and 64 KiB granules, concatenated stage 2 roots)
+    /// need them; without them the library refuses such mappings with
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported). Asked once,
+    /// when the mapping is made.
+    ///
+    /// [`allocate_tables`]: Translation::allocate_tables
+    /// [`free_tables`]: Translation::free_tables
+    fn provides_tables(&self) -> bool {
+        false
+    }
+    /// `bytes` (a power of two from 8 KiB to 1 MiB) of zeroed, physically
+    /// contiguous memory aligned to `bytes` both as a pointer and as a
+    /// physical address, and that physical address; `None` when out of
+    /// memory. Called only when [`provides_tables`](Translation::provides_tables) says so.
+    fn allocate_tables(&mut self, _bytes: usize) -> Option<(*mut u8, u64)> {
+        None
+    }
+    /// Gives back a block of `bytes` from `allocate_tables`.
+    fn free_tables(&mut self, _tables: *mut u8, _pa: u64, _bytes: usize) {}
 }
 
 /// Runs `f` on the translation behind `ctx`.
@@ -62,13 +86,34 @@ unsafe extern "C" fn to_virtual<T: Translation + ?Sized>(ctx: *mut c_void, pa: u
     unsafe { with(ctx, std::ptr::null_mut(), |t: &mut T| t.physical_to_virtual(pa)) }.cast()
 }
 
+unsafe extern "C" fn allocate_blocks<T: Translation + ?Sized>(ctx: *mut c_void, bytes: usize, pa: *mut u64) -> *mut c_void {
+    // SAFETY: the ctx registered with ops::<T>() (see `with`).
+    match unsafe { with(ctx, None, |t: &mut T| t.allocate_tables(bytes)) } {
+        Some((tables, address)) => {
+            // SAFETY: the C core passes a valid, writable pointer for the
+            // block's physical address.
+            unsafe { *pa = address };
+            tables.cast()
+        }
+        None => std::ptr::null_mut(),
+    }
+}
+
+unsafe extern "C" fn free_blocks<T: Translation + ?Sized>(ctx: *mut c_void, tables: *mut c_void, pa: u64, bytes: usize) {
+    // SAFETY: the ctx registered with ops::<T>() (see `with`).
+    unsafe { with(ctx, (), |t: &mut T| t.free_tables(tables.cast(), pa, bytes)) };
+}
+
 /// The callbacks for a translation of type `T`; their ctx must be a
-/// `*mut Box<T>` as `with` describes.
-pub(crate) fn ops<T: Translation + ?Sized>() -> ffi::ap_translation_ops_t {
+/// `*mut Box<T>` as `with` describes. `large` adds allocate_tables and
+/// free_tables, which are otherwise left out (NULL), as in C.
+pub(crate) fn ops<T: Translation + ?Sized>(large: bool) -> ffi::ap_translation_ops_t {
     ffi::ap_translation_ops_t {
         size: std::mem::size_of::<ffi::ap_translation_ops_t>(),
         allocate_table: Some(allocate::<T>),
         free_table: Some(free::<T>),
         physical_to_virtual: Some(to_virtual::<T>),
+        allocate_tables: if large { Some(allocate_blocks::<T>) } else { None },
+        free_tables: if large { Some(free_blocks::<T>) } else { None },
     }
 }

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 //! The Rust binding against the library of this build tree.
 #![deny(clippy::undocumented_unsafe_blocks)]
+use std::alloc::{alloc_zeroed, dealloc, Layout};
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
 use aarch64_paging_c::attrs::{attr, el1, el23, stage2};
 use aarch64_paging_c::{
-    bbm_safe, describe_flags, mair, pte, Constraints, DumpFormat, Error, ErrorKind, Invalidation, InvalidationKind, Mapping,
+    bbm_safe, describe_flags, mair, pte, Constraints, DumpFormat, Error, ErrorKind, Granule, Invalidation, InvalidationKind, Mapping,
     MappingOptions, Regime, RegimeHooks, RegimeKind, Region, Translation, VaRange,
 };
 
@@ -367,6 +369,7 @@ fn el2and0_with_asid_in_the_upper_range() {
         root_level: 1,
         asid: 42,
         va_range: VaRange::Upper,
+        ..Default::default()
     };
     let mut map = Mapping::linear(&opts, 0x1000).unwrap();
     let top = Region::from_size(0xffff_ffff_fff0_0000, 0x10_0000).unwrap();
@@ -524,4 +527,229 @@ fn mair_pte_and_names() {
     assert_eq!(Region::from_size(0x1000, 0x1000).unwrap().to_string(), "0x0000000000001000..0x0000000000002000");
     assert_eq!(aarch64_paging_c::version() >> 16, 0);
     assert!(aarch64_paging_c::version_string().starts_with("0."));
+}
+
+fn granule_options(granule: Granule, input_bits: u32) -> MappingOptions {
+    MappingOptions { granule, input_bits, ..Default::default() }
+}
+
+#[test]
+fn identity_mappings_with_16k_and_64k_granules() {
+    // (granule, input bits, root level, root entries, page, level 2 block, TG0)
+    let cases = [
+        (Granule::Size16KiB, 36, 2, 2048, 0x4000, 0x200_0000, 0b10),
+        (Granule::Size16KiB, 42, 1, 64, 0x4000, 0x200_0000, 0b10),
+        (Granule::Size16KiB, 48, 0, 2, 0x4000, 0x200_0000, 0b10),
+        (Granule::Size64KiB, 36, 2, 128, 0x1_0000, 0x2000_0000, 0b01),
+        (Granule::Size64KiB, 42, 2, 8192, 0x1_0000, 0x2000_0000, 0b01),
+        (Granule::Size64KiB, 48, 1, 64, 0x1_0000, 0x2000_0000, 0b01),
+    ];
+    for (granule, bits, root_level, root_entries, page, block, tg) in cases {
+        let case = format!("{granule:?} {bits} bits");
+        assert_eq!(granule.page_size(), page, "{case}");
+        let mut map = Mapping::identity(&granule_options(granule, bits)).unwrap();
+        assert_eq!(map.size().unwrap(), 1 << bits, "{case}");
+        assert_eq!(map.root_level().unwrap(), root_level, "{case}");
+        let control = map.translation_control().unwrap();
+        assert_eq!(
+            (control.granule, control.input_bits, control.tsz, control.tg, control.sl0),
+            (granule, bits, 64 - bits, tg, 0),
+            "{case}"
+        );
+        assert_eq!((control.root_level, control.root_entries, control.root_tables), (root_level, root_entries, 1), "{case}");
+        assert_eq!(control.tcr, u64::from(64 - bits) | u64::from(tg) << 14, "{case}");
+
+        // Two level 2 blocks, and three pages.
+        map.map_auto(&Region::from_size(0x4000_0000, 2 * block).unwrap(), NORMAL, Constraints::NONE).unwrap();
+        map.map_auto(&Region::from_size(0x1000_0000, 3 * page).unwrap(), NORMAL, Constraints::NONE).unwrap();
+        let t = map.translate(0x4000_0000 + block + 0x12_3458).unwrap();
+        assert!(t.mapped, "{case}");
+        assert_eq!((t.output_address, t.level, t.block_size), (0x4000_0000 + block + 0x12_3458, 2, block), "{case}");
+        let t = map.translate(0x1000_0000 + 2 * page + 0x123).unwrap();
+        assert_eq!((t.output_address, t.level, t.block_size), (0x1000_0000 + 2 * page + 0x123, 3, page), "{case}");
+        assert!(!map.translate(0x1000_0000 + 3 * page).unwrap().mapped, "{case}");
+        // The top of the input range is reachable, one byte beyond it is not.
+        let top = Region::from_size((1 << bits) - page, page).unwrap();
+        map.map_auto(&top, NORMAL, Constraints::NONE).unwrap();
+        assert_eq!(map.translate((1 << bits) - 1).unwrap().output_address, (1 << bits) - 1, "{case}");
+        let beyond = Region::from_size(1 << bits, page).unwrap();
+        assert!(map.map_auto(&beyond, NORMAL, Constraints::NONE).is_err(), "{case}");
+        map.close().map_err(|(_, e)| e).unwrap();
+    }
+}
+
+#[test]
+fn translation_control_of_granules_and_concatenated_roots() {
+    // 64 KiB, 42 bits, lower range: TG0 64 KiB is 0b01.
+    let map = Mapping::identity(&granule_options(Granule::Size64KiB, 42)).unwrap();
+    let c = map.translation_control().unwrap();
+    assert_eq!((c.tsz, c.tg, c.root_level, c.granule), (22, 1, 2, Granule::Size64KiB));
+    // 16 KiB, upper range: TG1 16 KiB is 0b01, T1SZ in bits 21:16.
+    let upper = MappingOptions { va_range: VaRange::Upper, ..granule_options(Granule::Size16KiB, 42) };
+    let map = Mapping::identity(&upper).unwrap();
+    let c = map.translation_control().unwrap();
+    assert_eq!((c.tsz, c.tg, c.root_level, c.root_entries), (22, 1, 1, 64));
+    assert_eq!((c.tcr, c.tcr_mask), (22 << 16 | 1 << 30, 0x3f << 16 | 3 << 30));
+    // Stage 2, 4 KiB, 40 bits: two concatenated level 1 tables (SL0 0b01)
+    // rather than a level 0 root, unless concatenation is ruled out.
+    let stage2 = |max_root_tables| MappingOptions {
+        regime: Some(Regime::builtin(RegimeKind::Stage2).unwrap()),
+        input_bits: 40,
+        max_root_tables,
+        ..Default::default()
+    };
+    let map = Mapping::identity(&stage2(0)).unwrap();
+    let c = map.translation_control().unwrap();
+    assert_eq!((c.root_level, c.root_tables, c.root_entries, c.sl0, c.tsz, c.tg), (1, 2, 1024, 1, 24, 0));
+    assert_eq!(c.tcr, 24 | 1 << 6);
+    assert_eq!(c.ttbr % 0x2000, 0, "a concatenated root is aligned to its size");
+    let map = Mapping::identity(&stage2(1)).unwrap();
+    let c = map.translation_control().unwrap();
+    assert_eq!((c.root_level, c.root_tables, c.root_entries, c.sl0), (0, 1, 2, 2));
+}
+
+#[test]
+fn bad_granule_options_are_invalid_arguments() {
+    let invalid = |o: MappingOptions| Mapping::identity(&o).err().map(|e| e.kind);
+    let stage2 = || Some(Regime::builtin(RegimeKind::Stage2).unwrap());
+    for (what, o) in [
+        ("20 bits", granule_options(Granule::Size16KiB, 20)),
+        ("49 bits", granule_options(Granule::Size4KiB, 49)),
+        ("input bits with a root level", MappingOptions { root_level: 1, ..granule_options(Granule::Size4KiB, 40) }),
+        ("64 KiB at level 0", granule_options(Granule::Size64KiB, 0)),
+        ("3 root tables", MappingOptions { regime: stage2(), max_root_tables: 3, ..granule_options(Granule::Size4KiB, 40) }),
+        ("root tables at stage 1", MappingOptions { max_root_tables: 2, ..granule_options(Granule::Size4KiB, 40) }),
+    ] {
+        assert_eq!(invalid(o), Some(ErrorKind::InvalidArgument), "{what}");
+    }
+}
+
+/// Tables from the heap, each block aligned to its size, at physical
+/// addresses that differ from the pointers (bit 46 flipped), so that only
+/// this translation can find them. Records what it hands out.
+#[derive(Clone, Default)]
+struct BlockHeap {
+    live: Rc<RefCell<BTreeMap<u64, (*mut u8, usize)>>>,
+    sizes: Rc<RefCell<Vec<usize>>>,
+    large: bool,
+}
+
+const TWIST: u64 = 1 << 46;
+
+impl BlockHeap {
+    fn get(&mut self, bytes: usize) -> Option<(*mut u8, u64)> {
+        let layout = Layout::from_size_align(bytes, bytes).ok()?;
+        // SAFETY: bytes is at least 4 KiB, so the layout is not empty.
+        let block = unsafe { alloc_zeroed(layout) };
+        if block.is_null() {
+            return None;
+        }
+        let pa = block as u64 ^ TWIST;
+        self.live.borrow_mut().insert(pa, (block, bytes));
+        self.sizes.borrow_mut().push(bytes);
+        Some((block, pa))
+    }
+
+    fn put(&mut self, block: *mut u8, pa: u64, bytes: usize) {
+        let (recorded, size) = self.live.borrow_mut().remove(&pa).expect("a block this heap gave out");
+        assert_eq!((recorded, size), (block, bytes));
+        // SAFETY: block came from alloc_zeroed with this very layout.
+        unsafe { dealloc(block, Layout::from_size_align(bytes, bytes).unwrap()) };
+    }
+}
+
+impl Translation for BlockHeap {
+    fn allocate_table(&mut self) -> Option<(*mut u8, u64)> {
+        self.get(4096)
+    }
+    fn free_table(&mut self, table: *mut u8, pa: u64) {
+        self.put(table, pa, 4096)
+    }
+    fn physical_to_virtual(&mut self, pa: u64) -> *mut u8 {
+        let live = self.live.borrow();
+        match live.range(..=pa).next_back() {
+            // SAFETY: pa lies inside the block, so the offset stays in it.
+            Some((&start, &(block, bytes))) if pa - start < bytes as u64 => unsafe { block.add((pa - start) as usize) },
+            _ => std::ptr::null_mut(),
+        }
+    }
+    fn provides_tables(&self) -> bool {
+        self.large
+    }
+    fn allocate_tables(&mut self, bytes: usize) -> Option<(*mut u8, u64)> {
+        self.get(bytes)
+    }
+    fn free_tables(&mut self, tables: *mut u8, pa: u64, bytes: usize) {
+        self.put(tables, pa, bytes)
+    }
+}
+
+#[test]
+fn custom_translation_with_allocate_tables() {
+    // Without allocate_tables a 64 KiB mapping is refused.
+    let plain = BlockHeap::default();
+    let err = Mapping::with_translation(&granule_options(Granule::Size64KiB, 42), Box::new(plain.clone())).err().unwrap();
+    assert_eq!(err.kind, ErrorKind::Unsupported);
+    assert!(plain.live.borrow().is_empty());
+
+    for (granule, page, block) in [(Granule::Size16KiB, 0x4000, 0x200_0000u64), (Granule::Size64KiB, 0x1_0000, 0x2000_0000)] {
+        let heap = BlockHeap { large: true, ..Default::default() };
+        let mut map = Mapping::with_translation(&granule_options(granule, 42), Box::new(heap.clone())).unwrap();
+        let root = map.root_address().unwrap();
+        assert!(heap.live.borrow().contains_key(&root), "{granule:?}: the root comes from the heap");
+        map.map(&Region::from_size(0x4000_0000, block).unwrap(), 0x8_0000_0000, NORMAL, Constraints::NONE).unwrap();
+        map.map(&Region::from_size(0x1_0000_0000, 2 * page).unwrap(), 0x9_0000_0000, NORMAL, Constraints::NONE).unwrap();
+        let t = map.translate(0x4000_0000 + 0x12_3456).unwrap();
+        assert_eq!((t.output_address, t.level, t.block_size), (0x8_0012_3456, 2, block), "{granule:?}");
+        let t = map.translate(0x1_0000_0000 + page + 0x42).unwrap();
+        assert_eq!((t.output_address, t.level, t.block_size), (0x9_0000_0000 + page + 0x42, 3, page), "{granule:?}");
+        // Every table is one granule in size.
+        assert!(heap.sizes.borrow().iter().all(|&s| s as u64 == page), "{granule:?}: {:?}", heap.sizes.borrow());
+        assert_eq!(heap.live.borrow().len(), map.table_count().unwrap());
+        drop(map);
+        assert!(heap.live.borrow().is_empty(), "{granule:?}: every table freed");
+    }
+
+    // A concatenated 4 KiB stage 2 root: two tables in one 8 KiB block.
+    let heap = BlockHeap { large: true, ..Default::default() };
+    let s2 = MappingOptions {
+        regime: Some(Regime::builtin(RegimeKind::Stage2).unwrap()),
+        input_bits: 40,
+        ..Default::default()
+    };
+    let mut map = Mapping::with_translation(&s2, Box::new(heap.clone())).unwrap();
+    assert_eq!(heap.sizes.borrow()[0], 0x2000);
+    let high = Region::from_size(0xc0_0000_0000, 0x1000).unwrap(); // in the second root table
+    map.map(&high, 0x5000_0000, stage2::VALID | stage2::ACCESS_FLAG | stage2::S2AP_ACCESS_RW, Constraints::NONE).unwrap();
+    assert_eq!(map.translate(0xc0_0000_0abc).unwrap().output_address, 0x5000_0abc);
+    drop(map);
+    assert!(heap.live.borrow().is_empty());
+}
+
+#[derive(Default)]
+struct GranuleRecorder(Arc<Mutex<Vec<(Granule, u64, u32)>>>);
+
+impl RegimeHooks for GranuleRecorder {
+    fn invalidate(&mut self, i: &Invalidation) {
+        self.0.lock().unwrap().push((i.granule, i.range_size, i.level));
+    }
+}
+
+#[test]
+fn invalidations_carry_the_granule() {
+    for (granule, page) in [(Granule::Size4KiB, 0x1000), (Granule::Size16KiB, 0x4000), (Granule::Size64KiB, 0x1_0000)] {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let regime = Regime::with_hooks(RegimeKind::El1And0, Box::new(GranuleRecorder(seen.clone()))).unwrap();
+        let opts = MappingOptions { regime: Some(regime), ..granule_options(granule, 40) };
+        let heap = BlockHeap { large: true, ..Default::default() };
+        let mut map = Mapping::with_translation(&opts, Box::new(heap.clone())).unwrap();
+        let r = Region::from_size(0x10_0000 * page, page).unwrap();
+        map.map(&r, 0x4000_0000, NORMAL, Constraints::NONE).unwrap();
+        map.mark_active().unwrap();
+        map.unmap(&r).unwrap();
+        map.mark_inactive().unwrap();
+        assert_eq!(seen.lock().unwrap().first(), Some(&(granule, page, 3)), "{granule:?}");
+        drop(map);
+        assert!(heap.live.borrow().is_empty());
+    }
 }
