@@ -63,6 +63,30 @@ func goPhysicalToVirtual(ctx unsafe.Pointer, pa C.ap_pa_t) unsafe.Pointer {
 	return table
 }
 
+//export goAllocateTables
+func goAllocateTables(ctx unsafe.Pointer, bytes C.size_t, pa *C.ap_pa_t) unsafe.Pointer {
+	t := handleOf(ctx).Value().(*translationCall)
+	var tables unsafe.Pointer
+	failed(func() error {
+		var address uint64
+		var ok bool
+		tables, address, ok = t.translation.(TablesAllocator).AllocateTables(int(bytes))
+		if !ok {
+			tables = nil
+		}
+		*pa = C.ap_pa_t(address)
+		return nil
+	}, func(error) { tables = nil })
+	return tables
+}
+
+//export goFreeTables
+func goFreeTables(ctx unsafe.Pointer, tables unsafe.Pointer, pa C.ap_pa_t, bytes C.size_t) {
+	t := handleOf(ctx).Value().(*translationCall)
+	failed(func() error { t.translation.(TablesAllocator).FreeTables(tables, uint64(pa), int(bytes)); return nil },
+		func(error) {})
+}
+
 //export goModify
 func goModify(ctx unsafe.Pointer, region *C.ap_region_t, d *C.ap_descriptor_t) C.int {
 	call := handleOf(ctx).Value().(*callbackCall)
@@ -125,6 +149,10 @@ func goInvalidate(ctx unsafe.Pointer, inv *C.ap_invalidation_t) {
 		VA: uint64(inv.va), Level: uint(inv.level), Table: inv.kind == C.AP_INVALIDATE_TABLE,
 		ASID: uint16(inv.asid), VARange: VARange(inv.va_range),
 		RangeStart: uint64(inv.range_start), RangeSize: uint64(inv.range_size),
+	}
+	// A library older than 0.4.0 passes a smaller struct: 4 KiB then.
+	if uintptr(inv.size) >= unsafe.Offsetof(inv.granule)+unsafe.Sizeof(inv.granule) {
+		i.Granule = Granule(inv.granule)
 	}
 	failed(func() error { hooks.Invalidate(i); return nil }, func(error) {})
 }

@@ -9,6 +9,8 @@ package aarch64paging
 extern void *goAllocateTable(void *ctx, ap_pa_t *pa);
 extern void goFreeTable(void *ctx, void *table, ap_pa_t pa);
 extern void *goPhysicalToVirtual(void *ctx, ap_pa_t pa);
+extern void *goAllocateTables(void *ctx, size_t bytes, ap_pa_t *pa);
+extern void goFreeTables(void *ctx, void *tables, ap_pa_t pa, size_t bytes);
 extern int goModify(void *ctx, ap_region_t *region, ap_descriptor_t *d);
 extern int goWalk(void *ctx, ap_region_t *region, uint64_t bits, unsigned int level);
 extern int goWalkRun(void *ctx, ap_region_t *region, uint64_t *bits, size_t count, unsigned int level);
@@ -37,16 +39,25 @@ static int write_to_glue(void *ctx, const char *text, size_t length)
 	return goWriteTo(ctx, (char *)text, length);
 }
 
-// Every ctx is a cgo.Handle, passed as an integer so Go never converts it.
-static ap_status_t create_custom(const ap_mapping_options_t *o, uintptr_t h, ap_mapping_t **out)
+// The ops of a Go Translation; allocate_tables and free_tables only when
+// it implements TablesAllocator (large), NULL otherwise, as in C.
+static ap_translation_ops_t custom_ops(int large)
 {
-	ap_translation_ops_t ops = {sizeof(ops), goAllocateTable, goFreeTable, goPhysicalToVirtual};
+	ap_translation_ops_t ops = {sizeof(ops), goAllocateTable, goFreeTable, goPhysicalToVirtual,
+				    large ? goAllocateTables : NULL, large ? goFreeTables : NULL};
+	return ops;
+}
+
+// Every ctx is a cgo.Handle, passed as an integer so Go never converts it.
+static ap_status_t create_custom(const ap_mapping_options_t *o, uintptr_t h, int large, ap_mapping_t **out)
+{
+	ap_translation_ops_t ops = custom_ops(large);
 	return ap_mapping_create(o, &ops, (void *)h, out);
 }
-static ap_status_t open_custom(const ap_mapping_options_t *o, uintptr_t h, ap_pa_t root, int editable,
-			       ap_mapping_t **out)
+static ap_status_t open_custom(const ap_mapping_options_t *o, uintptr_t h, int large, ap_pa_t root,
+			       int editable, ap_mapping_t **out)
 {
-	ap_translation_ops_t ops = {sizeof(ops), goAllocateTable, goFreeTable, goPhysicalToVirtual};
+	ap_translation_ops_t ops = custom_ops(large);
 	return ap_mapping_open(o, &ops, (void *)h, root, editable ? AP_OPEN_EDITABLE : AP_OPEN_READ_ONLY, out);
 }
 static ap_status_t modify_go(ap_mapping_t *m, ap_region_t r, uintptr_t h, ap_error_t *e)
@@ -89,10 +100,35 @@ type Translation interface {
 	// FreeTable gives back a table from AllocateTable.
 	FreeTable(table unsafe.Pointer, pa uint64)
 	// PhysicalToVirtual returns the pointer to the table at pa, or nil.
+	// For a block from AllocateTables it returns the block's start for the
+	// block's address, through which all of the block is reached.
 	PhysicalToVirtual(pa uint64) unsafe.Pointer
 }
 
+// TablesAllocator is what a Translation also implements to provide memory
+// for tables larger than 4 KiB (allocate_tables and free_tables): every
+// table of a 16 KiB or 64 KiB granule mapping and concatenated stage 2
+// roots. Mappings that need them are refused with ErrUnsupported when the
+// Translation does not implement it.
+type TablesAllocator interface {
+	// AllocateTables returns bytes (a power of two from 8 KiB to 1 MiB)
+	// of zeroed, physically contiguous memory, aligned to bytes both as a
+	// pointer and as a physical address, and its physical address, or
+	// ok == false when out of memory.
+	AllocateTables(bytes int) (tables unsafe.Pointer, pa uint64, ok bool)
+	// FreeTables gives back a block of bytes from AllocateTables.
+	FreeTables(tables unsafe.Pointer, pa uint64, bytes int)
+}
+
 type translationCall struct{ translation Translation }
+
+// large tells the C glue whether t implements TablesAllocator.
+func large(t Translation) C.int {
+	if _, ok := t.(TablesAllocator); ok {
+		return 1
+	}
+	return 0
+}
 
 // callbackCall carries a Go callback and the first error it returned.
 type callbackCall struct {
@@ -112,12 +148,59 @@ type panicError struct{ value interface{} }
 
 func (p *panicError) Error() string { return fmt.Sprintf("callback panicked: %v", p.value) }
 
+// Granule is the translation granule (ap_granule_t): the page size and
+// the size of every table.
+type Granule int
+
+// The granules.
+const (
+	Granule4K  Granule = 0 // 4 KiB pages, 512-entry tables; blocks at levels 1 (1 GiB) and 2 (2 MiB)
+	Granule16K Granule = 1 // 16 KiB pages, 2048-entry tables; blocks at level 2 (32 MiB)
+	Granule64K Granule = 2 // 64 KiB pages, 8192-entry tables; blocks at level 2 (512 MiB); no level 0
+)
+
+// PageSize is the granule's page size in bytes, also the size of a table.
+func (g Granule) PageSize() uint64 {
+	switch g {
+	case Granule16K:
+		return 16 << 10
+	case Granule64K:
+		return 64 << 10
+	}
+	return 4 << 10
+}
+
+// String names the granule, e.g. "16K".
+func (g Granule) String() string {
+	switch g {
+	case Granule4K:
+		return "4K"
+	case Granule16K:
+		return "16K"
+	case Granule64K:
+		return "64K"
+	}
+	return fmt.Sprintf("Granule(%d)", int(g))
+}
+
 // Options say how to create a mapping.
 type Options struct {
-	Regime    *Regime // nil: the built-in EL1&0 regime
-	RootLevel uint    // 0..3: the table covers 2^(48 - 9*RootLevel) bytes
+	Regime *Regime // nil: the built-in EL1&0 regime
+	// RootLevel (0..3), used when InputBits is 0: the root is one whole
+	// table at this level, covering 2^(48 - 9*RootLevel) bytes with 4 KiB
+	// granules. It must be 0 when InputBits is set.
+	RootLevel uint
 	ASID      uint16  // EL1&0 and EL2&0 only
 	VARange   VARange // EL1&0 and EL2&0 only
+	Granule   Granule // the zero value is 4 KiB
+	// InputBits is the input address size, 25..48 bits (TnSZ = 64 -
+	// InputBits), or 0 for the RootLevel rule; the walk starts at the
+	// level that resolves the top address bit.
+	InputBits uint
+	// MaxRootTables (stage 2 with InputBits): at most this many
+	// concatenated root tables (1, 2, 4, 8 or 16); 0 means up to 16, 1
+	// never concatenates. It must be 0 or 1 for stage 1 and without InputBits.
+	MaxRootTables uint
 }
 
 func (o *Options) raw() C.ap_mapping_options_t {
@@ -129,6 +212,9 @@ func (o *Options) raw() C.ap_mapping_options_t {
 	raw.root_level = C.uint(o.RootLevel)
 	raw.asid = C.uint16_t(o.ASID)
 	raw.va_range = C.ap_va_range_t(o.VARange)
+	raw.granule = C.ap_granule_t(o.Granule)
+	raw.input_bits = C.uint(o.InputBits)
+	raw.max_root_tables = C.uint(o.MaxRootTables)
 	return raw
 }
 
@@ -175,11 +261,13 @@ func NewTarget(o Options, base uint64) (*Mapping, error) {
 	})
 }
 
-// NewCustom makes a mapping whose tables come from t.
+// NewCustom makes a mapping whose tables come from t. A 16 KiB or 64 KiB
+// granule, or a concatenated stage 2 root, needs t to be a TablesAllocator
+// too (ErrUnsupported otherwise).
 func NewCustom(o Options, t Translation) (*Mapping, error) {
 	h := cgo.NewHandle(&translationCall{t})
 	return newMapping(&o, h, func(raw *C.ap_mapping_options_t, out **C.ap_mapping_t) C.ap_status_t {
-		return C.create_custom(raw, C.uintptr_t(h), out)
+		return C.create_custom(raw, C.uintptr_t(h), large(t), out)
 	})
 }
 
@@ -200,7 +288,7 @@ func Open(o Options, t Translation, rootPA uint64, editable bool) (*Mapping, err
 		e = 1
 	}
 	return newMapping(&o, h, func(raw *C.ap_mapping_options_t, out **C.ap_mapping_t) C.ap_status_t {
-		return C.open_custom(raw, C.uintptr_t(h), C.ap_pa_t(rootPA), e, out)
+		return C.open_custom(raw, C.uintptr_t(h), large(t), C.ap_pa_t(rootPA), e, out)
 	})
 }
 
@@ -420,6 +508,12 @@ type TranslationControl struct {
 	TSZ       uint   // TnSZ (VTCR_EL2.T0SZ), 64 - InputBits
 	TG        uint   // granule in this range's encoding: TG0 (lower, stage 2) or TG1 (upper)
 	SL0       uint   // VTCR_EL2.SL0 for the root level; 0 for stage 1
+	Granule   Granule
+	RootLevel uint // the starting level of the walk
+	// RootEntries is the root's entries: fewer than a table's for a small
+	// top level, more for a concatenated stage 2 root.
+	RootEntries uint
+	RootTables  uint // concatenated tables the root is made of (1 unless stage 2 concatenates)
 }
 
 // TranslationControl gives the translation control fields for the mapping's
@@ -434,6 +528,8 @@ func (m *Mapping) TranslationControl() (TranslationControl, error) {
 	return TranslationControl{
 		TCR: uint64(c.tcr), TCRMask: uint64(c.tcr_mask), TTBR: uint64(c.ttbr),
 		InputBits: uint(c.input_bits), TSZ: uint(c.tsz), TG: uint(c.tg), SL0: uint(c.sl0),
+		Granule: Granule(c.granule), RootLevel: uint(c.root_level),
+		RootEntries: uint(c.root_entries), RootTables: uint(c.root_tables),
 	}, nil
 }
 

@@ -465,7 +465,8 @@ func TestTranslationControl(t *testing.T) {
 	must(t, err)
 	ttbr, err := el1.TTBR()
 	must(t, err)
-	want := TranslationControl{TCR: 25, TCRMask: 0xc03f, TTBR: ttbr, InputBits: 39, TSZ: 25}
+	want := TranslationControl{TCR: 25, TCRMask: 0xc03f, TTBR: ttbr, InputBits: 39, TSZ: 25,
+		Granule: Granule4K, RootLevel: 1, RootEntries: 512, RootTables: 1}
 	if c != want {
 		t.Fatalf("EL1&0 level 1: %+v, want %+v", c, want)
 	}

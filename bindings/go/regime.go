@@ -53,6 +53,9 @@ type Invalidation struct {
 	// translated: for a removed table, every TLB entry in that range must go.
 	RangeStart uint64
 	RangeSize  uint64
+	// Granule is the mapping's granule, on which the TLBI operand's TG
+	// and TTL fields depend.
+	Granule Granule
 }
 
 // RegimeHooks receives the maintenance and activation of a caller-defined
