@@ -37,6 +37,26 @@ pub const Table = [entries_per_table]u64;
 /// A pointer to a table as the library requires it: page-aligned.
 pub const TablePtr = *align(page_size) Table;
 
+/// The translation granule (`ap_granule_t`): the page size and the size of
+/// every table. `granuleAtLevel` and the geometry above are those of `.size_4k`.
+pub const Granule = enum(c.ap_granule_t) {
+    /// 4 KiB pages, 512-entry tables; blocks at levels 1 (1 GiB) and 2 (2 MiB).
+    size_4k = c.AP_GRANULE_4K,
+    /// 16 KiB pages, 2048-entry tables; blocks at level 2 (32 MiB).
+    size_16k = c.AP_GRANULE_16K,
+    /// 64 KiB pages, 8192-entry tables; blocks at level 2 (512 MiB); no level 0.
+    size_64k = c.AP_GRANULE_64K,
+
+    /// The page size in bytes, which is also the size of a table.
+    pub fn pageSize(self: Granule) u64 {
+        return switch (self) {
+            .size_4k => 4 << 10,
+            .size_16k => 16 << 10,
+            .size_64k => 64 << 10,
+        };
+    }
+};
+
 /// Bytes covered by one entry of a table at `level`.
 pub fn granuleAtLevel(level: u2) u64 {
     // The macro AP_GRANULE_AT_LEVEL does not translate for a runtime level,
@@ -593,6 +613,9 @@ pub const Invalidation = struct {
     /// every TLB entry in [range_start, range_start + range_size) must go.
     range_start: Va,
     range_size: u64,
+    /// The mapping's granule, on which the TLBI operand's TG and TTL fields
+    /// depend (`.size_4k` from a library older than 0.4.0).
+    granule: Granule = .size_4k,
 };
 
 /// A caller's TLB maintenance and activation, as a Zig interface. A null
@@ -666,6 +689,10 @@ pub const UserRegime = struct {
             .va_range = @enumFromInt(raw.*.va_range),
             .range_start = raw.*.range_start,
             .range_size = raw.*.range_size,
+            .granule = if (raw.*.size >= @offsetOf(c.ap_invalidation_t, "granule") + @sizeOf(c.ap_granule_t))
+                @enumFromInt(raw.*.granule)
+            else
+                .size_4k,
         });
     }
 
@@ -695,6 +722,15 @@ pub const AllocatedTable = struct {
     pa: Pa,
 };
 
+/// A block of tables handed out by `Translation.VTable.allocateTables`.
+pub const AllocatedTables = struct {
+    /// Where the library reads and writes the tables: zeroed, exactly the
+    /// requested bytes, aligned to them.
+    tables: []align(page_size) u8,
+    /// Its physical address, aligned to the block's size.
+    pa: Pa,
+};
+
 /// The caller's memory model for table pages, as a Zig interface. The C core
 /// calls it through `ap_translation_ops_t`. `vtable` must outlive the mapping.
 pub const Translation = struct {
@@ -706,8 +742,19 @@ pub const Translation = struct {
         allocate: *const fn (ptr: *anyopaque) error{OutOfMemory}!AllocatedTable,
         /// Gives back a table that `allocate` returned.
         free: *const fn (ptr: *anyopaque, table: TablePtr, pa: Pa) void,
-        /// The table at `pa`, or null if there is none.
+        /// The table at `pa`, or null if there is none. For a block from
+        /// `allocateTables` it is the block's start, through which all of
+        /// the block is reached.
         physicalToVirtual: *const fn (ptr: *anyopaque, pa: Pa) ?TablePtr,
+        /// Optional (`allocate_tables`): `bytes` (a power of two from 8 KiB
+        /// to 1 MiB) of zeroed, physically contiguous memory aligned to
+        /// `bytes` both as a pointer and as a physical address. Every table
+        /// of a 16 KiB or 64 KiB granule mapping and concatenated stage 2
+        /// roots come from it; without it such mappings fail with
+        /// `error.Unsupported`. Set `freeTables` with it.
+        allocateTables: ?*const fn (ptr: *anyopaque, bytes: usize) error{OutOfMemory}!AllocatedTables = null,
+        /// Gives back a block that `allocateTables` returned (`free_tables`).
+        freeTables: ?*const fn (ptr: *anyopaque, tables: []align(page_size) u8, pa: Pa) void = null,
     };
 
     fn of(ctx: ?*anyopaque) *const Translation {
@@ -730,6 +777,20 @@ pub const Translation = struct {
     fn physicalToVirtualHook(ctx: ?*anyopaque, pa: c.ap_pa_t) callconv(.C) ?*anyopaque {
         const self = of(ctx);
         return self.vtable.physicalToVirtual(self.ptr, pa);
+    }
+
+    fn allocateTablesHook(ctx: ?*anyopaque, bytes: usize, pa: [*c]c.ap_pa_t) callconv(.C) ?*anyopaque {
+        const self = of(ctx);
+        // As for allocateHook: NULL becomes AP_ERR_NO_MEMORY.
+        const allocated = self.vtable.allocateTables.?(self.ptr, bytes) catch return null;
+        pa.* = allocated.pa;
+        return allocated.tables.ptr;
+    }
+
+    fn freeTablesHook(ctx: ?*anyopaque, tables: ?*anyopaque, pa: c.ap_pa_t, bytes: usize) callconv(.C) void {
+        const self = of(ctx);
+        const start: [*]align(page_size) u8 = @ptrCast(@alignCast(tables.?));
+        self.vtable.freeTables.?(self.ptr, start[0..bytes], pa);
     }
 };
 
@@ -848,20 +909,36 @@ fn writeAllTo(writer: anytype, text: []const u8) !void {
 pub const Options = struct {
     /// null means the built-in EL1&0 regime.
     regime: ?Regime = null,
-    /// 0..3: the VA space covers 2^(48 - 9 * root_level) bytes.
-    root_level: u32 = 1,
+    /// 0..3, used when `input_bits` is 0: the root is one whole table at
+    /// this level, and with 4 KiB granules the VA space covers
+    /// 2^(48 - 9 * root_level) bytes. null means 1 without `input_bits`
+    /// and 0 (the only value allowed) with it.
+    root_level: ?u32 = null,
     /// EL1&0 and EL2&0 only; must be 0 elsewhere.
     asid: u16 = 0,
     /// `.upper` for EL1&0 and EL2&0 only.
     va_range: VaRange = .lower,
+    /// The translation granule.
+    granule: Granule = .size_4k,
+    /// The input address size, 25..48 bits (TnSZ = 64 - input_bits), or 0
+    /// for the `root_level` rule; the walk starts at the level that
+    /// resolves the top address bit.
+    input_bits: u32 = 0,
+    /// Stage 2 with `input_bits`: at most this many concatenated root
+    /// tables (1, 2, 4, 8 or 16); 0 means up to 16, 1 never concatenates.
+    /// Must be 0 or 1 for stage 1 and without `input_bits`.
+    max_root_tables: u32 = 0,
 
     fn toC(self: Options) c.ap_mapping_options_t {
         return .{
             .size = @sizeOf(c.ap_mapping_options_t),
             .regime = if (self.regime) |r| r.handle else null,
-            .root_level = self.root_level,
+            .root_level = self.root_level orelse @intFromBool(self.input_bits == 0),
             .asid = self.asid,
             .va_range = @intFromEnum(self.va_range),
+            .granule = @intFromEnum(self.granule),
+            .input_bits = self.input_bits,
+            .max_root_tables = self.max_root_tables,
         };
     }
 };
@@ -919,6 +996,15 @@ pub const TranslationControl = struct {
     tg: u32,
     /// VTCR_EL2.SL0 for the root level; 0 for stage 1.
     sl0: u32,
+    /// The mapping's granule.
+    granule: Granule,
+    /// The starting level of the walk.
+    root_level: u32,
+    /// Entries of the root: fewer than a table's for a small top level,
+    /// more for a concatenated stage 2 root.
+    root_entries: u32,
+    /// Concatenated tables the root is made of (1 unless stage 2 concatenates).
+    root_tables: u32,
 };
 
 /// The layouts of `Mapping.dumpAs` (`ap_dump_format_t`).
@@ -1004,6 +1090,9 @@ pub const Mapping = struct {
             .allocate_table = &Translation.allocateHook,
             .free_table = &Translation.freeHook,
             .physical_to_virtual = &Translation.physicalToVirtualHook,
+            // Absent (NULL) unless the translation has them, as in C.
+            .allocate_tables = if (translation.vtable.allocateTables != null) &Translation.allocateTablesHook else null,
+            .free_tables = if (translation.vtable.freeTables != null) &Translation.freeTablesHook else null,
         };
         const raw_options = options.toC();
         var out: ?*c.ap_mapping_t = null;
@@ -1173,6 +1262,10 @@ pub const Mapping = struct {
             .tsz = raw.tsz,
             .tg = raw.tg,
             .sl0 = raw.sl0,
+            .granule = @enumFromInt(raw.granule),
+            .root_level = raw.root_level,
+            .root_entries = raw.root_entries,
+            .root_tables = raw.root_tables,
         };
     }
 

@@ -10,7 +10,7 @@ test {
         ap,         ap.Region,     ap.ErrorDetail, ap.Status,      ap.attr,
         ap.el1,     ap.el23,       ap.stage2,      ap.pte,         ap.mair,
         ap.Regime,  ap.UserRegime, ap.RegimeHooks, ap.Translation, ap.Descriptor,
-        ap.Mapping, ap.Options,    ap.Constraints, ap.DumpFormat,
+        ap.Mapping, ap.Options,    ap.Constraints, ap.DumpFormat,  ap.Granule,
     }) |namespace| std.testing.refAllDecls(namespace);
 
     _ = @import("errors_test.zig");
@@ -18,4 +18,5 @@ test {
     _ = @import("translation_test.zig");
     _ = @import("regime_test.zig");
     _ = @import("text_test.zig");
+    _ = @import("granule_test.zig");
 }

@@ -249,6 +249,10 @@ test "translation control fields for EL1&0 and stage 2" {
         .tsz = 25,
         .tg = 0,
         .sl0 = 0,
+        .granule = .size_4k,
+        .root_level = 1,
+        .root_entries = 512,
+        .root_tables = 1,
     }, try el1.translationControl());
 
     const s2 = try ap.Regime.builtin(.stage2);
