@@ -28,11 +28,14 @@ void direct_api(api_t *api)
 	api->image_size = ap_target_image_size;
 	api->image_write = ap_target_image_write;
 	api->dump = ap_mapping_dump;
+	api->translation_control = ap_mapping_translation_control;
 
 	api->arena_ops.size = sizeof(api->arena_ops);
 	api->arena_ops.allocate_table = logic_allocate;
 	api->arena_ops.free_table = logic_free;
 	api->arena_ops.physical_to_virtual = logic_to_virtual;
+	api->arena_ops.allocate_tables = logic_allocate_tables;
+	api->arena_ops.free_tables = logic_free_tables;
 	api->make_read_only = logic_make_read_only;
 	api->refuse = logic_refuse;
 	api->record_walk = logic_record_walk;

@@ -224,6 +224,13 @@ static ap_status_t f_dump(const ap_mapping_t *m, ap_write_fn write, void *ctx)
 	return status_call("ap_mapping_dump", 3, t, v);
 }
 
+static ap_status_t f_translation_control(const ap_mapping_t *m, ap_translation_control_t *out)
+{
+	ffi_type *t[] = {P, P};
+	void *v[] = {&m, &out};
+	return status_call("ap_mapping_translation_control", 2, t, v);
+}
+
 /* ------------------------------------------------------------ closures */
 
 /* Generic handlers: each unpacks libffi's argument array and runs the
@@ -246,6 +253,18 @@ static void h_to_virtual(ffi_cif *cif, void *ret, void **args, void *user)
 {
 	(void)cif, (void)user;
 	*(void **)ret = logic_to_virtual(ARG(void *, 0), ARG(ap_pa_t, 1));
+}
+
+static void h_allocate_tables(ffi_cif *cif, void *ret, void **args, void *user)
+{
+	(void)cif, (void)user;
+	*(void **)ret = logic_allocate_tables(ARG(void *, 0), ARG(size_t, 1), ARG(ap_pa_t *, 2));
+}
+
+static void h_free_tables(ffi_cif *cif, void *ret, void **args, void *user)
+{
+	(void)cif, (void)ret, (void)user;
+	logic_free_tables(ARG(void *, 0), ARG(void *, 1), ARG(ap_pa_t, 2), ARG(size_t, 3));
 }
 
 /* The two modify callbacks share a signature; user data picks the logic. */
@@ -311,7 +330,7 @@ typedef struct closure {
 	void *code;
 } closure_t;
 
-static closure_t closures[16];
+static closure_t closures[20];
 static unsigned closure_count;
 
 static void *make_closure(void (*handler)(ffi_cif *, void *, void **, void *), void *user,
@@ -363,6 +382,7 @@ int ffi_api_open(api_t *api, const char *shared_object)
 	api->image_size = f_image_size;
 	api->image_write = f_image_write;
 	api->dump = f_dump;
+	api->translation_control = f_translation_control;
 
 	api->arena_ops.size = sizeof(api->arena_ops);
 	api->arena_ops.allocate_table = (void *(*)(void *, ap_pa_t *))make_closure(
@@ -371,6 +391,10 @@ int ffi_api_open(api_t *api, const char *shared_object)
 		h_free, NULL, &ffi_type_void, 3, P, P, U64, NULL, NULL);
 	api->arena_ops.physical_to_virtual = (void *(*)(void *, ap_pa_t))make_closure(
 		h_to_virtual, NULL, P, 2, P, U64, NULL, NULL, NULL);
+	api->arena_ops.allocate_tables = (void *(*)(void *, size_t, ap_pa_t *))make_closure(
+		h_allocate_tables, NULL, P, 3, P, SIZE, P, NULL, NULL);
+	api->arena_ops.free_tables = (void (*)(void *, void *, ap_pa_t, size_t))make_closure(
+		h_free_tables, NULL, &ffi_type_void, 4, P, P, U64, SIZE, NULL);
 	api->make_read_only = (ap_modify_fn)make_closure(h_modify, &modify_logic[0], SINT, 3, P,
 							 P, P, NULL, NULL);
 	api->refuse = (ap_modify_fn)make_closure(h_modify, &modify_logic[1], SINT, 3, P, P, P,

@@ -43,6 +43,7 @@ typedef struct api {
 	ap_status_t (*image_size)(const ap_mapping_t *, size_t *);
 	ap_status_t (*image_write)(const ap_mapping_t *, void *, size_t);
 	ap_status_t (*dump)(const ap_mapping_t *, ap_write_fn, void *);
+	ap_status_t (*translation_control)(const ap_mapping_t *, ap_translation_control_t *);
 
 	/* The callbacks handed to the library, made by each way of calling. */
 	ap_translation_ops_t arena_ops;
@@ -68,19 +69,23 @@ void trace_add(trace_t *trace, const char *format, ...)
 typedef struct context {
 	const api_t *api;
 	trace_t *trace;
-	unsigned char *arena;  /* 4 KiB-aligned pages, physical base ARENA_PA */
+	unsigned char *arena;  /* 4 KiB pages from a 1 MiB-aligned block, physical base ARENA_PA */
 	unsigned arena_pages;
-	unsigned char used[64];
-	unsigned live_tables;
+	unsigned char used[256];
+	unsigned live_tables;  /* tables from allocate_table plus blocks from allocate_tables */
+	int granule_seen;      /* the granule of the last invalidation, -1 for none */
 } context_t;
 
 #define ARENA_PA 0x80000000ull
-#define ARENA_PAGES 64u
+#define ARENA_PAGES 256u
+#define ARENA_ALIGN (1u << 20)
 
 /* The callbacks' logic, shared by both ways of calling. */
 void *logic_allocate(void *ctx, ap_pa_t *pa);
 void logic_free(void *ctx, void *table, ap_pa_t pa);
 void *logic_to_virtual(void *ctx, ap_pa_t pa);
+void *logic_allocate_tables(void *ctx, size_t bytes, ap_pa_t *pa);
+void logic_free_tables(void *ctx, void *tables, ap_pa_t pa, size_t bytes);
 int logic_make_read_only(void *ctx, const ap_region_t *region, ap_descriptor_t *d);
 int logic_refuse(void *ctx, const ap_region_t *region, ap_descriptor_t *d);
 int logic_record_walk(void *ctx, const ap_region_t *region, uint64_t descriptor, unsigned level);
