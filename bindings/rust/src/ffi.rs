@@ -93,6 +93,7 @@ pub struct ap_mapping_options_t {
     pub root_level: c_uint,
     pub asid: u16,
     pub va_range: ap_va_range_t,
+    pub reserved: u64,
     pub granule: ap_granule_t,
     pub input_bits: c_uint,
     pub max_root_tables: c_uint,

@@ -128,6 +128,7 @@ impl MappingOptions {
             root_level: self.root_level,
             asid: self.asid,
             va_range: self.va_range as i32,
+            reserved: 0,
             granule: self.granule as ffi::ap_granule_t,
             input_bits: self.input_bits,
             max_root_tables: self.max_root_tables,
