@@ -936,6 +936,7 @@ pub const Options = struct {
             .root_level = self.root_level orelse @intFromBool(self.input_bits == 0),
             .asid = self.asid,
             .va_range = @intFromEnum(self.va_range),
+            .reserved = 0,
             .granule = @intFromEnum(self.granule),
             .input_bits = self.input_bits,
             .max_root_tables = self.max_root_tables,

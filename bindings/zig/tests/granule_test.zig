@@ -122,14 +122,16 @@ test "bad granule options are invalid arguments" {
     }
 }
 
-/// Tables from the page allocator, each block aligned to its size, at
-/// physical addresses that differ from the pointers (bit 46 flipped), so
-/// only this translation finds them. Counts what it hands out.
+/// Tables from the page allocator, each block aligned to its size (carved
+/// out of twice as much), at physical addresses that differ from the
+/// pointers (bit 46 flipped), so only this translation finds them. Counts
+/// what it hands out.
 const BlockHeap = struct {
     const twist: ap.Pa = 1 << 46;
     const capacity = 32;
+    const Block = struct { block: []align(ap.page_size) u8, whole: []align(ap.page_size) u8 };
 
-    blocks: [capacity]?[]align(ap.page_size) u8 = [_]?[]align(ap.page_size) u8{null} ** capacity,
+    blocks: [capacity]?Block = [_]?Block{null} ** capacity,
     live: usize = 0,
     /// Blocks handed out of a size other than `expected`, when set.
     expected: ?usize = null,
@@ -161,11 +163,12 @@ const BlockHeap = struct {
         const slot = for (self.blocks, 0..) |b, i| {
             if (b == null) break i;
         } else return error.OutOfMemory;
-        const raw = std.heap.page_allocator.rawAlloc(bytes, std.math.log2_int(usize, bytes), @returnAddress()) orelse
-            return error.OutOfMemory;
-        const block: []align(ap.page_size) u8 = @alignCast(raw[0..bytes]);
+        // The page allocator aligns to pages only.
+        const whole = try std.heap.page_allocator.alignedAlloc(u8, ap.page_size, 2 * bytes);
+        const offset = std.mem.alignForward(usize, @intFromPtr(whole.ptr), bytes) - @intFromPtr(whole.ptr);
+        const block: []align(ap.page_size) u8 = @alignCast(whole[offset .. offset + bytes]);
         @memset(block, 0);
-        self.blocks[slot] = block;
+        self.blocks[slot] = .{ .block = block, .whole = whole };
         self.live += 1;
         if (self.first_size == 0) self.first_size = bytes;
         if (self.expected) |e| {
@@ -177,8 +180,8 @@ const BlockHeap = struct {
     fn put(self: *BlockHeap, block: []align(ap.page_size) u8, pa: ap.Pa) void {
         for (&self.blocks) |*slot| {
             if (slot.*) |b| {
-                if (b.ptr == block.ptr and b.len == block.len and @intFromPtr(b.ptr) ^ twist == pa) {
-                    std.heap.page_allocator.rawFree(b, std.math.log2_int(usize, b.len), @returnAddress());
+                if (b.block.ptr == block.ptr and b.block.len == block.len and @intFromPtr(b.block.ptr) ^ twist == pa) {
+                    std.heap.page_allocator.free(b.whole);
                     slot.* = null;
                     self.live -= 1;
                     return;
@@ -200,7 +203,7 @@ const BlockHeap = struct {
 
     fn physicalToVirtual(ptr: *anyopaque, pa: ap.Pa) ?ap.TablePtr {
         for (from(ptr).blocks) |slot| {
-            const b = slot orelse continue;
+            const b = (slot orelse continue).block;
             const start = @intFromPtr(b.ptr) ^ twist;
             if (pa >= start and pa - start < b.len and (pa - start) % ap.page_size == 0)
                 return @ptrCast(@alignCast(b.ptr + (pa - start)));
