@@ -18,6 +18,12 @@ out=$abs_top_builddir/bindings/go
 mkdir -p "$out/tmp"
 export GOCACHE=$out/cache GOPATH=$out/gopath GOTMPDIR=$out/tmp HOME=$out
 export GOPROXY=off GOFLAGS=-buildvcs=false GO111MODULE=on GOTOOLCHAIN=local
+# Go's build cache hashes the package's own files, not the headers its cgo
+# preamble includes from elsewhere: after a change to <aarch64_paging.h>
+# (a struct gaining a member) it would link cgo code of the old layout.
+# The header's checksum in CGO_CFLAGS makes it part of every cache key.
+header_sum=$(cksum <"$abs_top_srcdir/include/aarch64_paging.h" | cut -d' ' -f1)
+export CGO_CFLAGS="${CGO_CFLAGS:--g -O2} -DAP_HEADER_CKSUM=$header_sum"
 cd "$abs_top_srcdir/bindings/go"
 
 go vet ./...
