@@ -351,7 +351,7 @@ static void recording_regime(context_t *c)
 /* ------------------------------------------------------------ granules */
 
 /* ap_mapping_options_t as library 0.3 and its callers knew it: the size
- * such a caller passes. Its tail padding is where granule now lies. */
+ * such a caller passes, whose last bytes are padding. */
 typedef struct options_0_3 {
 	size_t size;
 	const ap_regime_t *regime;
@@ -419,19 +419,21 @@ static void expect_translate(context_t *c, const ap_mapping_t *m, ap_va_t va, ap
 }
 
 /* An identity mapping from options of the 0.3 size gets the 4 KiB granule
- * and the root_level rule, whatever lies past that size; with the tail
- * padding zeroed and with a 64 KiB granule in it, as an old caller's stack
- * may hold. */
+ * and the root_level rule, whatever lies in the old struct's padding and
+ * past its end: zeros, or garbage (0xa5 bytes) with a 64 KiB granule, as
+ * an old caller's stack may hold. */
 static void old_size_options(context_t *c)
 {
 	for (int garbage = 0; garbage < 2; garbage++) {
 		ap_mapping_options_t options;
-		memset(&options, 0, sizeof(options));
+		memset(&options, garbage ? 0xa5 : 0, sizeof(options));
 		options.size = sizeof(options_0_3_t);
+		options.regime = NULL;
 		options.root_level = 1;
+		options.asid = 0;
 		options.va_range = AP_VA_RANGE_LOWER;
 		if (garbage) {
-			/* In the 0.3 struct's padding, or beyond its end. */
+			/* Past the 0.3 struct's end, with reserved left 0xa5...: */
 			options.granule = AP_GRANULE_64K;
 			options.input_bits = 42;
 			options.max_root_tables = 2;
