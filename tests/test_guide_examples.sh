@@ -6,7 +6,9 @@
 #   the table pool, outside the host memory the guest's RAM maps to, and
 #   guest RAM must translate to host RAM; a pool overlapping guest RAM
 #   must be refused;
-# - the build-tool guide's build_image(): the image must hold its tables.
+# - the build-tool guide's build_image(): the image must hold its tables;
+# - the granules guide's stage2_registers(): VTCR_EL2 keeps the caller's
+#   other fields and gets T0SZ, SL0 and TG0 of a 64 KiB 40-bit stage 2.
 # Runs from the top build directory under `make check`.
 set -eu
 srcdir=${srcdir:-.}
@@ -88,3 +90,32 @@ int main(void)
 }
 EOF
 build_and_run build_tool
+
+extract guide-granules.md >"$work/granules.c"
+grep -q 'stage2_registers' "$work/granules.c" || { echo "no stage2_registers() in the guide" >&2; exit 1; }
+cat >>"$work/granules.c" <<'EOF2'
+
+#include <stdio.h>
+
+int main(void)
+{
+	/* Other fields as a hypervisor might keep them: PS (bits 18:16) 2,
+	 * SH0 inner, and stale T0SZ/SL0/TG0 bits that must be replaced. */
+	uint64_t other = UINT64_C(2) << 16 | UINT64_C(3) << 12 | 0x3f | UINT64_C(3) << 6 |
+			 UINT64_C(3) << 14;
+	ap_mapping_t *m;
+	uint64_t vtcr, vttbr;
+	int ok = stage2_registers(other, &m, &vtcr, &vttbr) == AP_OK;
+	uint64_t expected = UINT64_C(2) << 16 | UINT64_C(3) << 12 | 24 | UINT64_C(1) << 6 |
+			    UINT64_C(1) << 14;
+	ap_pa_t root = 0;
+	ok = ok && vtcr == expected && ap_mapping_root_address(m, &root) == AP_OK &&
+	     vttbr == root && (root & 0xffff) == 0;
+	unsigned level = 9;
+	ok = ok && ap_mapping_root_level(m, &level) == AP_OK && level == 2;
+	printf("granules guide: %s (vtcr 0x%llx)\n", ok ? "ok" : "FAIL", (unsigned long long)vtcr);
+	ap_mapping_destroy(m);
+	return !ok;
+}
+EOF2
+build_and_run granules
