@@ -8,7 +8,9 @@
  *
  * @par Model
  * - A **mapping** (::ap_mapping_t) owns one translation table hierarchy with
- *   a 4 KiB granule and 64-bit descriptors, starting at a root level 0..3.
+ *   64-bit descriptors, a 4, 16 or 64 KiB granule (::ap_granule_t) and an
+ *   input size of 25 to 48 bits; its walk starts at the level the
+ *   architecture gives that size (see ::ap_mapping_options_t).
  * - A **regime** (::ap_regime_t) says which descriptor format applies, whether
  *   ASIDs and the upper VA range exist, which break-before-make (BBM) rules
  *   hold, and how TLB maintenance and activation are performed.
@@ -76,6 +78,9 @@ extern "C" {
 /** @} */
 
 /** @name Geometry of the 4 KiB granule
+ * The granule of mappings made without choosing one, and of the functions
+ * that take a level but no mapping (ap_pte_output_address(),
+ * ap_pte_flags(), ap_bbm_safe()), and the unit of ::ap_region_t rounding.
  * @{ */
 /** log2 of the page size. */
 #define AP_PAGE_SHIFT 12
@@ -716,7 +721,8 @@ ap_status_t ap_mapping_create_identity(const ap_mapping_options_t *options, ap_m
  *        address @c va maps to @c va + @p offset, and so do the table pages.
  * @param options regime, root level, ASID and VA range.
  * @param[out] out the new mapping.
- * @param offset signed, a multiple of ::AP_PAGE_SIZE.
+ * @param offset signed, a multiple of ::AP_PAGE_SIZE (with 16 and 64 KiB
+ *        granules, of the granule, or the tables' addresses are misaligned).
  * @retval AP_OK success.
  * @retval AP_ERR_INVALID_ARGUMENT as for ap_mapping_create(), or @p offset is not page-aligned.
  * @retval AP_ERR_NO_MEMORY no memory (in a freestanding build: the library's
@@ -730,8 +736,11 @@ ap_status_t ap_mapping_create_linear(const ap_mapping_options_t *options, int64_
  * @brief Creates a mapping that builds a table image for another machine,
  *        which will load it at physical address @p base.
  *
- * The n-th table slot lies at @p base + n * 4096; freed slots are reused. The
- * image is read with ap_target_image_size() and ap_target_image_write().
+ * The n-th table slot lies at @p base + n * 4096; freed slots are reused. A
+ * table larger than 4 KiB (16 or 64 KiB granule, concatenated root) takes
+ * consecutive slots starting at an address aligned to its size, so slots
+ * before it may stay empty. The image is read with ap_target_image_size()
+ * and ap_target_image_write().
  * @param options regime, root level, ASID and VA range.
  * @param[out] out the new mapping.
  * @param base page-aligned load address of the image on the target.
@@ -786,7 +795,9 @@ typedef uint32_t ap_open_flags_t;
  * @param ops copied; physical_to_virtual is required, allocate_table and
  *        free_table only with ::AP_OPEN_EDITABLE.
  * @param ctx passed to every op.
- * @param root physical address of the root table (4 KiB aligned, below 2^48).
+ * @param root physical address of the root table, below 2^48 and aligned to
+ *        the root's size (entries x 8 bytes, at least 64: the TTBR rule; a
+ *        whole 4 KiB table needs 4 KiB).
  * @param flags ::AP_OPEN_READ_ONLY or ::AP_OPEN_EDITABLE.
  * @param[out] out the new mapping.
  * @retval AP_OK success.
@@ -911,9 +922,10 @@ bool ap_descriptor_updated(const ap_descriptor_t *d);
  * @retval AP_ERR_INVALID_FLAGS @p flags contain bits of the output-address
  *         field (bit 16, nT, is allowed in a stage 1 block), or the result is
  *         not a block, page or invalid entry of its level:
- *         ::AP_ATTR_TABLE_OR_PAGE at levels 0-2, ::AP_ATTR_VALID at level 0
- *         (no level-0 blocks with the 4 KiB granule), or ::AP_ATTR_VALID
- *         without ::AP_ATTR_TABLE_OR_PAGE at level 3 (reserved).
+ *         ::AP_ATTR_TABLE_OR_PAGE at levels 0-2, ::AP_ATTR_VALID at a level
+ *         the granule has no blocks at (level 0; with 16 and 64 KiB also
+ *         level 1), or ::AP_ATTR_VALID without ::AP_ATTR_TABLE_OR_PAGE at
+ *         level 3 (reserved).
  * @retval AP_ERR_BREAK_BEFORE_MAKE the mapping is live and the change needs break-before-make.
  *         Also when the hardware updated a live descriptor (access flag, dirty
  *         state) after the callback last saw it: nothing was written, and a
@@ -1090,8 +1102,8 @@ typedef struct ap_translate_result {
  * @param[out] result filled on AP_OK and on AP_ERR_NOT_MAPPED.
  * @retval AP_OK the address is mapped.
  * @retval AP_ERR_NOT_MAPPED the walk ends at an invalid descriptor (or a
- *         level-0 block, which the 4 KiB granule does not allow); @c level
- *         tells where, as a translation fault would.
+ *         block at a level the granule has none: level 0, and level 1 with
+ *         16 and 64 KiB); @c level tells where, as a translation fault would.
  * @retval AP_ERR_INVALID_ARGUMENT NULL argument or bad @c result->size.
  * @retval AP_ERR_ADDRESS_RANGE @p va is outside the table's VA range.
  * @retval AP_ERR_BAD_TABLE_ADDRESS a table's address does not translate back.
