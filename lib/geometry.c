@@ -34,6 +34,11 @@ const geometry_t ap__geometry_4k = {
 	.root_entries = 512,
 	.root_tables = 1,
 	.granule = AP_GRANULE_4K,
+	.shift = {39, 30, 21, 12},
+	.index_mask = {511, 511, 511, 511},
+	.oa_field = UINT64_C(0x0000fffffffff000),
+	.block_oa = {UINT64_C(0x0000ff8000000000), UINT64_C(0x0000ffffc0000000),
+		     UINT64_C(0x0000ffffffe00000), UINT64_C(0x0000fffffffff000)},
 };
 
 unsigned ap__granule_page_shift(ap_granule_t granule)
@@ -66,11 +71,29 @@ static unsigned shallowest_stage2_start(ap_granule_t granule)
 	return granule == AP_GRANULE_4K ? 0 : 1;
 }
 
+/* log2 of the bytes an entry at level covers (before derive() has filled
+ * the table of them). */
+static unsigned shift_of(const geometry_t *g, unsigned level)
+{
+	return g->page_shift + (AP_LEAF_LEVEL - level) * g->bits;
+}
+
+/* The per-level values the walks read. */
+static void derive(geometry_t *g)
+{
+	g->oa_field = (PA_LIMIT - 1) & ~(((uint64_t)1 << g->page_shift) - 1);
+	for (unsigned level = 0; level <= AP_LEAF_LEVEL; level++) {
+		g->shift[level] = (uint8_t)shift_of(g, level);
+		g->index_mask[level] = (level == g->root_level ? g->root_entries : 1u << g->bits) - 1;
+		g->block_oa[level] = g->oa_field & ~(((uint64_t)1 << g->shift[level]) - 1);
+	}
+}
+
 /* Stage 1: the level whose entries hold the top input bit. */
 static unsigned stage1_start(const geometry_t *g)
 {
 	unsigned level = AP_LEAF_LEVEL;
-	while (g->input_bits > level_shift(g, level) + g->bits)
+	while (g->input_bits > shift_of(g, level) + g->bits)
 		level--;
 	return level;
 }
@@ -81,7 +104,7 @@ static bool stage2_start(const geometry_t *g, unsigned max_tables, unsigned *sta
 {
 	unsigned extra = (unsigned)__builtin_ctz(max_tables); /* log2 */
 	for (unsigned level = deepest_stage2_start(g->granule);; level--) {
-		unsigned shift = level_shift(g, level);
+		unsigned shift = shift_of(g, level);
 		if (g->input_bits > shift && g->input_bits <= shift + g->bits + extra) {
 			*start = level;
 			return true;
@@ -104,7 +127,7 @@ static ap_status_t root_level_rule(const ap_mapping_options_t *o, geometry_t *g)
 	    o->root_level < shallowest_start(g->granule))
 		return AP_ERR_INVALID_ARGUMENT;
 	g->root_level = o->root_level;
-	unsigned bits = level_shift(g, o->root_level) + g->bits;
+	unsigned bits = shift_of(g, o->root_level) + g->bits;
 	g->input_bits = bits < MAX_INPUT_BITS ? bits : MAX_INPUT_BITS;
 	return AP_OK;
 }
@@ -140,8 +163,9 @@ ap_status_t ap__geometry_make(const ap_mapping_options_t *o, ap_regime_kind_t ki
 						: input_size_rule(o, kind, g);
 	if (status != AP_OK)
 		return status;
-	g->root_entries = 1u << (g->input_bits - level_shift(g, g->root_level));
+	g->root_entries = 1u << (g->input_bits - shift_of(g, g->root_level));
 	unsigned per_table = 1u << g->bits;
 	g->root_tables = g->root_entries > per_table ? g->root_entries / per_table : 1;
+	derive(g);
 	return AP_OK;
 }

@@ -72,6 +72,12 @@ typedef struct geometry {
 	unsigned root_entries;      /* entries of the (maybe concatenated) root */
 	unsigned root_tables;       /* tables the root is made of */
 	ap_granule_t granule;
+	/* Derived per level, so that the walks' index and mask arithmetic is
+	 * a load instead of a computation: */
+	uint8_t shift[AP_LEAF_LEVEL + 1];       /* level_shift() */
+	uint32_t index_mask[AP_LEAF_LEVEL + 1]; /* table_entries() - 1 */
+	uint64_t oa_field;                      /* oa_field() */
+	uint64_t block_oa[AP_LEAF_LEVEL + 1];   /* a block's output-address field */
 } geometry_t;
 
 /* The geometry options ask for, checked against the architecture's rules. */
@@ -93,10 +99,20 @@ static inline uint64_t page_mask(const geometry_t *g)
 	return page_size(g) - 1;
 }
 
+/* Levels inside the library are 0..3 by construction (the ABI's entry
+ * points check theirs); saying so lets the compiler drop bounds it cannot
+ * prove, such as a split's level + 1. */
+static inline unsigned known_level(unsigned level)
+{
+	if (level > AP_LEAF_LEVEL)
+		__builtin_unreachable();
+	return level;
+}
+
 /* log2 of the bytes one entry of a table at level covers. */
 static inline unsigned level_shift(const geometry_t *g, unsigned level)
 {
-	return g->page_shift + (AP_LEAF_LEVEL - level) * g->bits;
+	return g->shift[known_level(level)];
 }
 
 static inline uint64_t entry_size(const geometry_t *g, unsigned level)
@@ -108,19 +124,19 @@ static inline uint64_t entry_size(const geometry_t *g, unsigned level)
  * level) or more (concatenated stage 2 tables) than a table's page. */
 static inline unsigned table_entries(const geometry_t *g, unsigned level)
 {
-	return level == g->root_level ? g->root_entries : 1u << g->bits;
+	return g->index_mask[known_level(level)] + 1;
 }
 
 static inline unsigned entry_index(const geometry_t *g, uint64_t va, unsigned level)
 {
-	return (unsigned)(va >> level_shift(g, level)) & (table_entries(g, level) - 1);
+	return (unsigned)(va >> level_shift(g, level)) & g->index_mask[known_level(level)];
 }
 
 /* The output-address field of tables and pages: bits 47 down to the page
  * size (with 64 KiB pages bits 15:12 are RES0, OA[51:48] with FEAT_LPA). */
 static inline uint64_t oa_field(const geometry_t *g)
 {
-	return (PA_LIMIT - 1) & ~page_mask(g);
+	return g->oa_field;
 }
 
 /* ---------------------------------------------------------------- objects */
@@ -181,7 +197,7 @@ static inline uint64_t oa_mask(const geometry_t *g, uint64_t bits, unsigned leve
 {
 	if (level == AP_LEAF_LEVEL || (bits & AP_ATTR_TABLE_OR_PAGE))
 		return oa_field(g);
-	return oa_field(g) & ~(entry_size(g, level) - 1);
+	return g->block_oa[known_level(level)];
 }
 
 static inline bool is_valid(uint64_t bits)
