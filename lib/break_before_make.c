@@ -64,6 +64,6 @@ AP_EXPORT ap_status_t ap_bbm_safe(ap_regime_kind_t kind, unsigned level, uint64_
 {
 	if (!safe || level > AP_LEAF_LEVEL || !ap__regime_kind_ok(kind))
 		return AP_ERR_INVALID_ARGUMENT;
-	*safe = ap__live_change_ok(&ap__geometry_4k, ap__format_of(kind), level, old, value);
+	*safe = ap__live_change_ok(&GEOMETRY_4K, ap__format_of(kind), level, old, value);
 	return AP_OK;
 }

@@ -16,14 +16,14 @@ AP_EXPORT ap_pa_t ap_pte_output_address(uint64_t bits, unsigned level)
 {
 	if (level > AP_LEAF_LEVEL)
 		return 0;
-	return bits & oa_mask(&ap__geometry_4k, bits, level);
+	return bits & oa_mask(&GEOMETRY_4K, bits, level);
 }
 
 AP_EXPORT ap_attrs_t ap_pte_flags(uint64_t bits, unsigned level)
 {
 	if (level > AP_LEAF_LEVEL)
 		return 0;
-	return bits & ~oa_mask(&ap__geometry_4k, bits, level);
+	return bits & ~oa_mask(&GEOMETRY_4K, bits, level);
 }
 
 AP_EXPORT bool ap_pte_is_valid(uint64_t bits)
@@ -65,7 +65,7 @@ AP_EXPORT ap_pa_t ap_descriptor_output_address(const ap_descriptor_t *d)
 	if (!d)
 		return 0;
 	uint64_t bits = ap_descriptor_bits(d);
-	return bits & oa_mask(d->geo, bits, d->level);
+	return bits & ap__descriptor_oa_mask(d, bits);
 }
 
 AP_EXPORT ap_attrs_t ap_descriptor_flags(const ap_descriptor_t *d)
@@ -73,7 +73,7 @@ AP_EXPORT ap_attrs_t ap_descriptor_flags(const ap_descriptor_t *d)
 	if (!d)
 		return 0;
 	uint64_t bits = ap_descriptor_bits(d);
-	return bits & ~oa_mask(d->geo, bits, d->level);
+	return bits & ~ap__descriptor_oa_mask(d, bits);
 }
 
 AP_EXPORT bool ap_descriptor_is_valid(const ap_descriptor_t *d)
@@ -103,6 +103,29 @@ static bool live_value_ok(const ap_descriptor_t *d, uint64_t value)
 	       ap__live_change_ok(d->geo, d->format, d->level, d->held_or, value);
 }
 
+/* Whether value is an encoding a non-table entry of the handle's level may
+ * hold: no table (bits[1:0] = 0b11 below level 3), no block where the
+ * granule has none, no reserved 0b01 page, and no attribute bits inside a
+ * block's output-address field. Inline: every descriptor write of a
+ * modify callback passes here. */
+static inline bool encoding_ok(const ap_descriptor_t *d, uint64_t value)
+{
+	if (d->level < AP_LEAF_LEVEL) {
+		/* Bit 1 would make the entry a table pointer once it is valid:
+		 * only the library links tables. */
+		if (value & AP_ATTR_TABLE_OR_PAGE)
+			return false;
+		/* Bits from the page size up to the block size are RES0 in a
+		 * block (bit 16 is nT in the stage 1 formats). */
+		uint64_t res0 = d->page_oa & ~d->block_oa;
+		if (value & res0 & ~ap__flags_allowed_in_oa_field(d->format))
+			return false;
+		return d->blocks_here || !is_valid(value);
+	}
+	/* At level 3, 0b01 is reserved: a valid page has bit 1 set. */
+	return !is_valid(value) || (value & AP_ATTR_TABLE_OR_PAGE);
+}
+
 /* Stores a new value after the rules every write by a callback obeys,
  * keeping a hardware update of the access or dirty state that raced with
  * us on a live descriptor out of the picture: the compare-exchange only
@@ -112,7 +135,7 @@ store_checked(ap_descriptor_t *d, uint64_t old, uint64_t value)
 {
 	if (value == old)
 		return AP_OK;
-	if (!leaf_encoding_ok(d->geo, d->format, value, d->level))
+	if (!encoding_ok(d, value))
 		return AP_ERR_INVALID_FLAGS;
 	if (!live_value_ok(d, value))
 		return AP_ERR_BREAK_BEFORE_MAKE;
@@ -155,7 +178,8 @@ AP_EXPORT ap_status_t ap_descriptor_set(ap_descriptor_t *d, ap_pa_t pa, ap_attrs
 	/* Checked against the value the callback was handed (or last wrote):
 	 * a caller that built flags from it must not erase an access-flag or
 	 * dirty update the hardware made since. */
-	return store_checked(d, d->value, encode_leaf(d->geo, d->level, pa, flags));
+	uint64_t mask = ap__descriptor_oa_mask(d, flags);
+	return store_checked(d, d->value, (pa & mask) | (flags & ~mask));
 }
 
 AP_EXPORT ap_status_t ap_descriptor_modify_flags(ap_descriptor_t *d, ap_attrs_t set,
@@ -168,7 +192,7 @@ AP_EXPORT ap_status_t ap_descriptor_modify_flags(ap_descriptor_t *d, ap_attrs_t 
 	if (set & clear)
 		return AP_ERR_INVALID_FLAGS;
 	uint64_t old = current_value(d);
-	uint64_t mask = oa_mask(d->geo, old, d->level);
+	uint64_t mask = ap__descriptor_oa_mask(d, old);
 	ap_attrs_t old_flags = old & ~mask;
 	ap_attrs_t flags = (old_flags | set) & ~clear;
 	/* Turning a table into a block or the reverse would corrupt the

@@ -21,6 +21,11 @@ struct ap_descriptor {
 	uint64_t held_and;
 	uint64_t held_or;
 	const geometry_t *geo;
+	/* From geo, for this level, so that the calls a callback makes per
+	 * descriptor compute nothing from it: */
+	uint64_t page_oa;   /* output-address field of a page or table */
+	uint64_t block_oa;  /* ... of a block at this level */
+	bool blocks_here;   /* the granule has blocks at this level */
 	unsigned level;
 	format_t format;
 	bool live;
@@ -28,13 +33,22 @@ struct ap_descriptor {
 };
 
 /* A handle for entries of one level and mapping; point it at each entry. */
-static inline void ap__descriptor_init(ap_descriptor_t *d, const ap_mapping_t *m, unsigned level,
-				       bool live)
+static inline void ap__descriptor_init(ap_descriptor_t *d, const geometry_t *g, format_t format,
+				       unsigned level, bool live)
 {
-	d->geo = &m->geo;
+	d->geo = g;
+	d->page_oa = oa_field(g);
+	d->block_oa = oa_mask(g, 0, level);
+	d->blocks_here = level >= g->first_block_level;
 	d->level = level;
-	d->format = m->format;
+	d->format = format;
 	d->live = live;
+}
+
+/* The output-address field of value at the handle's level. */
+static inline uint64_t ap__descriptor_oa_mask(const ap_descriptor_t *d, uint64_t value)
+{
+	return value & AP_ATTR_TABLE_OR_PAGE ? d->page_oa : d->block_oa;
 }
 
 /* Points the handle at value, read from entry (or a copy when entry is

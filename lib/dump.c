@@ -84,7 +84,7 @@ static ap_status_t dump_close_run(walk_t *w, unsigned level)
 static ap_status_t dump_visit(walk_t *w, visit_t *v, step_t *step)
 {
 	dump_t *d = (dump_t *)w;
-	const geometry_t *g = &w->m->geo;
+	const geometry_t *g = v->geo;
 	unsigned i = entry_index(g, v->chunk.start, v->level);
 	dump_run_t *run = &d->runs[v->level];
 	if (is_table(v->old, v->level)) {
@@ -146,7 +146,8 @@ AP_EXPORT ap_status_t ap_mapping_dump(const ap_mapping_t *mapping, ap_write_fn w
 	ap__text_put(&line, ", table:\n");
 	ap_status_t status = emit(&d, &line);
 	if (status == AP_OK)
-		status = ap__walk(&d.walk, &dump_ops, mapping->root, mapping->geo.root_level,
+		status = ap__walk(&d.walk, &dump_ops, &mapping->geo, mapping->root,
+				  mapping->geo.root_level,
 				  whole_range(mapping));
 	ap__walk_end(&d.walk);
 	if (status == AP_OK) {

@@ -279,7 +279,8 @@ static ap_status_t dump_ranges(const ap_mapping_t *m, bool json, ap_write_fn wri
 	if (status == AP_OK)
 		status = open_table(d, m->root_pa, m->geo.root_level);
 	if (status == AP_OK)
-		status = ap__walk(&d->walk, &range_ops, m->root, m->geo.root_level, whole_range(m));
+		status = ap__walk(&d->walk, &range_ops, &m->geo, m->root, m->geo.root_level,
+				  whole_range(m));
 	if (status == AP_OK && json) {
 		ap__text_put(&d->line, "}\n");
 		status = flush_line(d);

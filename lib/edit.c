@@ -135,12 +135,12 @@ static ap_status_t compact_post(walk_t *w, visit_t *v)
 
 /* A table without subtables in one loop: only whether it keeps anything
  * matters (every leaf table, and the root or a level 2 table of blocks). */
-static ap_status_t compact_scan(walk_t *w, uint64_t *table, unsigned level, span_t s AP_UNUSED,
-				bool *done)
+static ap_status_t compact_scan(walk_t *w, const geometry_t *g, uint64_t *table, unsigned level,
+				span_t s AP_UNUSED, bool *done)
 {
 	compact_t *c = (compact_t *)w;
 	bool kept = false;
-	unsigned count = table_entries(&w->m->geo, level);
+	unsigned count = table_entries(g, level);
 	for (unsigned i = 0; i < count; i++) {
 		uint64_t bits = load_desc(&table[i]);
 		if (is_table(bits, level))
@@ -167,6 +167,6 @@ void ap__compact(ap_mapping_t *m)
 		c.kept[i] = false; /* a root at level 3 is scanned before any descent */
 	/* A subtable that does not translate ends the walk: compaction only
 	 * ever removes, so stopping early leaves a correct table. */
-	(void)ap__walk(&c.e.walk, &compact_ops, m->root, m->geo.root_level, whole_range(m));
+	(void)ap__walk(&c.e.walk, &compact_ops, &m->geo, m->root, m->geo.root_level, whole_range(m));
 	ap__edit_end(&c.e);
 }

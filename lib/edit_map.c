@@ -79,7 +79,7 @@ static inline uint64_t first_page_value(const geometry_t *g, const map_request_t
 static inline bool may_write(const map_edit_t *me, const visit_t *v, uint64_t value)
 {
 	return !me->e.live || !v->entry ||
-	       ap__live_change_ok(&me->e.m->geo, me->e.m->format, v->level, v->old, value);
+	       ap__live_change_ok(v->geo, me->e.m->format, v->level, v->old, value);
 }
 
 /* ------------------------------------------------------------ plan */
@@ -88,7 +88,7 @@ static ap_status_t map_plan_visit(walk_t *w, visit_t *v, step_t *step)
 {
 	map_edit_t *me = (map_edit_t *)w;
 	uint64_t value = 0;
-	switch (map_action(&w->m->geo, &me->r, v->old, v->level, v->chunk,
+	switch (map_action(v->geo, &me->r, v->old, v->level, v->chunk,
 			   pa_at(&me->r, v->chunk.start), &value)) {
 	case MAP_SKIP:
 		break;
@@ -101,7 +101,7 @@ static ap_status_t map_plan_visit(walk_t *w, visit_t *v, step_t *step)
 		 * here, anything above by walking it. */
 		if (v->level + 1 == AP_LEAF_LEVEL) {
 			uint64_t *leaf;
-			return walk_enter(w, v->old, &leaf);
+			return walk_enter(w, v->geo, v->old, &leaf);
 		}
 		*step = STEP_DESCEND;
 		break;
@@ -111,7 +111,7 @@ static ap_status_t map_plan_visit(walk_t *w, visit_t *v, step_t *step)
 	case MAP_SPLIT:
 		/* A walker may be using a live valid block right now: it
 		 * cannot become a table in place. */
-		if (!may_write(me, v, encode_table(&w->m->geo, 0)))
+		if (!may_write(me, v, encode_table(v->geo, 0)))
 			return ap__edit_refuse(&me->e, AP_ERR_BREAK_BEFORE_MAKE, v->chunk);
 		me->e.needed++;
 		/* A new leaf table needs nothing and its entries are not live. */
@@ -123,10 +123,9 @@ static ap_status_t map_plan_visit(walk_t *w, visit_t *v, step_t *step)
 }
 
 /* Pages of a live leaf table: each change must be allowed in place. */
-static ap_status_t map_plan_pages(walk_t *w, uint64_t *table, span_t s)
+static ap_status_t map_plan_pages(walk_t *w, const geometry_t *g, uint64_t *table, span_t s)
 {
 	map_edit_t *me = (map_edit_t *)w;
-	const geometry_t *g = &w->m->geo;
 	if (!me->e.live)
 		return AP_OK;
 	uint64_t step, value = first_page_value(g, &me->r, s, &step);
@@ -161,18 +160,17 @@ static inline void fill_pages(const geometry_t *g, const map_request_t *r, uint6
 
 /* Remembers the leaf table of this region (2 MiB with 4 KiB pages) for the
  * next small edit. */
-static inline void remember_leaf(ap_mapping_t *m, uint64_t *table, span_t s)
+static inline void remember_leaf(ap_mapping_t *m, const geometry_t *g, uint64_t *table, span_t s)
 {
-	m->hint_va = s.start >> level_shift(&m->geo, AP_LEAF_LEVEL - 1);
+	m->hint_va = s.start >> level_shift(g, AP_LEAF_LEVEL - 1);
 	m->hint_leaf = table;
 }
 
 /* Pages of one leaf table: the hot loop of every large map. */
-static ap_status_t map_apply_pages(walk_t *w, uint64_t *table, span_t s)
+static ap_status_t map_apply_pages(walk_t *w, const geometry_t *g, uint64_t *table, span_t s)
 {
 	map_edit_t *me = (map_edit_t *)w;
-	const geometry_t *g = &w->m->geo;
-	remember_leaf(me->e.m, table, s);
+	remember_leaf(me->e.m, g, table, s);
 	if (!me->e.live) {
 		fill_pages(g, &me->r, table, s);
 		return AP_OK;
@@ -191,7 +189,7 @@ static ap_status_t map_apply_visit(walk_t *w, visit_t *v, step_t *step)
 {
 	map_edit_t *me = (map_edit_t *)w;
 	uint64_t value = 0, va = v->chunk.start;
-	switch (map_action(&w->m->geo, &me->r, v->old, v->level, v->chunk, pa_at(&me->r, va),
+	switch (map_action(v->geo, &me->r, v->old, v->level, v->chunk, pa_at(&me->r, va),
 			   &value)) {
 	case MAP_SKIP:
 		break;
@@ -200,7 +198,7 @@ static ap_status_t map_apply_visit(walk_t *w, visit_t *v, step_t *step)
 		break;
 	case MAP_FREE_TABLE:
 		ap__edit_remove_subtable(&me->e, v->entry, v->old,
-					 encode_leaf(&w->m->geo, v->level, 0, me->r.flags), va,
+					 encode_leaf(v->geo, v->level, 0, me->r.flags), va,
 					 v->level);
 		break;
 	case MAP_DESCEND:
@@ -219,23 +217,45 @@ static const walker_ops_t map_apply_ops = {.visit = map_apply_visit, .leaf_run =
 /* ------------------------------------------------------------ the edit */
 
 /* Plan, allocate, apply, starting at table (a leaf table or the root). */
-static __attribute__((noinline)) ap_status_t map_general(map_edit_t *me, uint64_t *table,
-							 unsigned level, span_t s)
+static inline __attribute__((always_inline)) ap_status_t
+map_walks(map_edit_t *me, const geometry_t *g, uint64_t *table, unsigned level, span_t s)
 {
-	ap_status_t status = ap__walk(&me->e.walk, &map_plan_ops, table, level, s);
+	ap_status_t status = ap__walk(&me->e.walk, &map_plan_ops, g, table, level, s);
 	if (status == AP_OK)
 		status = ap__edit_allocate(&me->e);
 	if (status == AP_OK) {
 		/* The plan met every table already: nothing left to refuse. */
 		me->e.walk.check_sharing = false;
-		status = ap__walk(&me->e.walk, &map_apply_ops, table, level, s);
+		status = ap__walk(&me->e.walk, &map_apply_ops, g, table, level, s);
 	}
 	ap__edit_end(&me->e);
 	return status;
 }
 
-ap_status_t ap__map_span(ap_mapping_t *m, span_t s, ap_pa_t pa, ap_attrs_t flags,
-			 ap_constraints_t constraints, error_detail_t *detail)
+/* The walks out of line, once per geometry, so that the common small edit
+ * above them stays small. */
+static __attribute__((noinline)) ap_status_t map_general_4k(map_edit_t *me, uint64_t *table,
+							    unsigned level, span_t s)
+{
+	return map_walks(me, &GEOMETRY_4K, table, level, s);
+}
+
+static __attribute__((noinline)) ap_status_t map_general_any(map_edit_t *me, uint64_t *table,
+							     unsigned level, span_t s)
+{
+	return map_walks(me, &me->e.m->geo, table, level, s);
+}
+
+static inline __attribute__((always_inline)) ap_status_t
+map_general(map_edit_t *me, const geometry_t *g, uint64_t *table, unsigned level, span_t s)
+{
+	return g == &GEOMETRY_4K ? map_general_4k(me, table, level, s)
+				 : map_general_any(me, table, level, s);
+}
+
+static inline __attribute__((always_inline)) ap_status_t
+map_span(ap_mapping_t *m, const geometry_t *g, span_t s, ap_pa_t pa, ap_attrs_t flags,
+	 ap_constraints_t constraints, error_detail_t *detail)
 {
 	map_edit_t me;
 	me.r.va = s.start;
@@ -246,17 +266,25 @@ ap_status_t ap__map_span(ap_mapping_t *m, span_t s, ap_pa_t pa, ap_attrs_t flags
 	/* The common small edit stays inside the leaf table the last edit
 	 * used. An unmap of a whole leaf table's range frees that table,
 	 * which the level above decides: no shortcut then. */
-	const unsigned leaf_shift = level_shift(&m->geo, AP_LEAF_LEVEL - 1);
+	const unsigned leaf_shift = level_shift(g, AP_LEAF_LEVEL - 1);
 	bool in_hint = m->hint_leaf && !m->adopted && !((s.start ^ s.last) >> leaf_shift) &&
 		       (s.start >> leaf_shift) == m->hint_va;
-	if (in_hint && (me.r.valid || !covers_entry(&m->geo, s, AP_LEAF_LEVEL - 1))) {
+	if (in_hint && (me.r.valid || !covers_entry(g, s, AP_LEAF_LEVEL - 1))) {
 		if (!mapping_live(m)) {
-			fill_pages(&m->geo, &me.r, m->hint_leaf, s); /* nothing to check or allocate */
+			fill_pages(g, &me.r, m->hint_leaf, s); /* nothing to check or allocate */
 			return AP_OK;
 		}
 		ap__edit_begin(&me.e, m, detail);
-		return map_general(&me, m->hint_leaf, AP_LEAF_LEVEL, s);
+		return map_general(&me, g, m->hint_leaf, AP_LEAF_LEVEL, s);
 	}
 	ap__edit_begin(&me.e, m, detail);
-	return map_general(&me, m->root, m->geo.root_level, s);
+	return map_general(&me, g, m->root, m->geo.root_level, s);
+}
+
+ap_status_t ap__map_span(ap_mapping_t *m, span_t s, ap_pa_t pa, ap_attrs_t flags,
+			 ap_constraints_t constraints, error_detail_t *detail)
+{
+	if (geometry_is_4k(&m->geo))
+		return map_span(m, &GEOMETRY_4K, s, pa, flags, constraints, detail);
+	return map_span(m, &m->geo, s, pa, flags, constraints, detail);
 }

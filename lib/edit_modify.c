@@ -30,7 +30,7 @@ static modify_action_t modify_action(const modify_edit_t *me, const visit_t *v)
 {
 	if (is_table(v->old, v->level))
 		return MODIFY_DESCEND;
-	const geometry_t *g = &me->e.m->geo;
+	const geometry_t *g = v->geo;
 	if (covers_entry(g, v->chunk, v->level))
 		return MODIFY_CALL;
 	if (me->e.live && v->entry &&
@@ -41,11 +41,11 @@ static modify_action_t modify_action(const modify_edit_t *me, const visit_t *v)
 
 /* Runs the callback on a copy: what would it do to this descriptor? The
  * copy obeys the live rules, so a change they forbid never lands in it. */
-static int dry_run(const modify_edit_t *me, uint64_t old, unsigned level, span_t c,
-		   bool *updated)
+static int dry_run(const modify_edit_t *me, const geometry_t *g, uint64_t old, unsigned level,
+		   span_t c, bool *updated)
 {
 	ap_descriptor_t d;
-	ap__descriptor_init(&d, me->e.m, level, true);
+	ap__descriptor_init(&d, g, me->e.m->format, level, true);
 	ap__descriptor_point(&d, NULL, old);
 	ap_region_t region = ap__span_to_region(c);
 	int result = me->fn(me->ctx, &region, &d);
@@ -64,11 +64,11 @@ static ap_status_t modify_plan_visit(walk_t *w, visit_t *v, step_t *step)
 		*step = STEP_DESCEND;
 		break;
 	case MODIFY_CALL:
-		if (me->e.live && dry_run(me, v->old, v->level, v->chunk, &updated) != 0)
+		if (me->e.live && dry_run(me, v->geo, v->old, v->level, v->chunk, &updated) != 0)
 			return ap__edit_refuse(&me->e, AP_ERR_BREAK_BEFORE_MAKE, v->chunk);
 		break;
 	case MODIFY_KEEP_BLOCK:
-		if (dry_run(me, v->old, v->level, v->chunk, &updated) != 0 || updated)
+		if (dry_run(me, v->geo, v->old, v->level, v->chunk, &updated) != 0 || updated)
 			return ap__edit_refuse(&me->e, AP_ERR_BREAK_BEFORE_MAKE, v->chunk);
 		break;
 	case MODIFY_SPLIT:
@@ -83,16 +83,15 @@ static ap_status_t modify_plan_visit(walk_t *w, visit_t *v, step_t *step)
 }
 
 /* The pages of a live leaf table, dry-run one by one. */
-static ap_status_t modify_plan_pages(walk_t *w, uint64_t *table, span_t s)
+static ap_status_t modify_plan_pages(walk_t *w, const geometry_t *g, uint64_t *table, span_t s)
 {
 	modify_edit_t *me = (modify_edit_t *)w;
-	const geometry_t *g = &w->m->geo;
 	if (!me->e.live)
 		return AP_OK;
 	span_t page = {s.start, s.start | page_mask(g)};
 	for (unsigned i = entry_index(g, s.start, AP_LEAF_LEVEL);; i++) {
 		bool updated;
-		if (dry_run(me, load_desc(&table[i]), AP_LEAF_LEVEL, page, &updated) != 0)
+		if (dry_run(me, g, load_desc(&table[i]), AP_LEAF_LEVEL, page, &updated) != 0)
 			return ap__edit_refuse(&me->e, AP_ERR_BREAK_BEFORE_MAKE, page);
 		if (page.last >= s.last)
 			return AP_OK;
@@ -126,15 +125,14 @@ static inline ap_status_t modify_entry(modify_edit_t *me, ap_descriptor_t *d, ui
 }
 
 /* The pages of one leaf table: the hot loop of every large modify. */
-static ap_status_t modify_apply_pages(walk_t *w, uint64_t *table, span_t s)
+static ap_status_t modify_apply_pages(walk_t *w, const geometry_t *g, uint64_t *table, span_t s)
 {
 	modify_edit_t *me = (modify_edit_t *)w;
-	const geometry_t *g = &w->m->geo;
 	unsigned first = entry_index(g, s.start, AP_LEAF_LEVEL);
 	unsigned count = (unsigned)((s.last - s.start) >> g->page_shift) + 1;
 	ap_region_t region = {s.start, page_size(g)};
 	ap_descriptor_t d;
-	ap__descriptor_init(&d, me->e.m, AP_LEAF_LEVEL, me->e.live);
+	ap__descriptor_init(&d, g, me->e.m->format, AP_LEAF_LEVEL, me->e.live);
 	for (unsigned i = 0; i < count; i++, region.start += region.size) {
 		ap_status_t status = modify_entry(me, &d, &table[first + i], &region);
 		if (status != AP_OK)
@@ -153,7 +151,7 @@ static ap_status_t modify_apply_visit(walk_t *w, visit_t *v, step_t *step)
 	case MODIFY_CALL: {
 		ap_region_t region = ap__span_to_region(v->chunk);
 		ap_descriptor_t d;
-		ap__descriptor_init(&d, me->e.m, v->level, me->e.live);
+		ap__descriptor_init(&d, v->geo, me->e.m->format, v->level, me->e.live);
 		return modify_entry(me, &d, v->entry, &region);
 	}
 	case MODIFY_KEEP_BLOCK:
@@ -168,20 +166,29 @@ static ap_status_t modify_apply_visit(walk_t *w, visit_t *v, step_t *step)
 
 static const walker_ops_t modify_apply_ops = {.visit = modify_apply_visit, .leaf_run = modify_apply_pages};
 
-ap_status_t ap__modify_span(ap_mapping_t *m, span_t s, ap_modify_fn fn, void *ctx,
-			    error_detail_t *detail)
+static inline __attribute__((always_inline)) ap_status_t
+modify_span(ap_mapping_t *m, const geometry_t *g, span_t s, ap_modify_fn fn, void *ctx,
+	    error_detail_t *detail)
 {
 	modify_edit_t me;
 	ap__edit_begin(&me.e, m, detail);
 	me.fn = fn;
 	me.ctx = ctx;
-	ap_status_t status = ap__walk(&me.e.walk, &modify_plan_ops, m->root, m->geo.root_level, s);
+	ap_status_t status = ap__walk(&me.e.walk, &modify_plan_ops, g, m->root, m->geo.root_level, s);
 	if (status == AP_OK)
 		status = ap__edit_allocate(&me.e);
 	if (status == AP_OK) {
 		me.e.walk.check_sharing = false; /* the plan met every table */
-		status = ap__walk(&me.e.walk, &modify_apply_ops, m->root, m->geo.root_level, s);
+		status = ap__walk(&me.e.walk, &modify_apply_ops, g, m->root, m->geo.root_level, s);
 	}
 	ap__edit_end(&me.e);
 	return status;
+}
+
+ap_status_t ap__modify_span(ap_mapping_t *m, span_t s, ap_modify_fn fn, void *ctx,
+			    error_detail_t *detail)
+{
+	if (geometry_is_4k(&m->geo))
+		return modify_span(m, &GEOMETRY_4K, s, fn, ctx, detail);
+	return modify_span(m, &m->geo, s, fn, ctx, detail);
 }

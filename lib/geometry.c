@@ -25,21 +25,6 @@
 #define MAX_INPUT_BITS 48u
 #define MAX_CONCATENATED 16u
 
-const geometry_t ap__geometry_4k = {
-	.page_shift = 12,
-	.bits = 9,
-	.root_level = 0,
-	.first_block_level = 1,
-	.input_bits = 48,
-	.root_entries = 512,
-	.root_tables = 1,
-	.granule = AP_GRANULE_4K,
-	.shift = {39, 30, 21, 12},
-	.index_mask = {511, 511, 511, 511},
-	.oa_field = UINT64_C(0x0000fffffffff000),
-	.block_oa = {UINT64_C(0x0000ff8000000000), UINT64_C(0x0000ffffc0000000),
-		     UINT64_C(0x0000ffffffe00000), UINT64_C(0x0000fffffffff000)},
-};
 
 unsigned ap__granule_page_shift(ap_granule_t granule)
 {
@@ -81,7 +66,9 @@ static unsigned shift_of(const geometry_t *g, unsigned level)
 /* The per-level values the walks read. */
 static void derive(geometry_t *g)
 {
-	g->oa_field = (PA_LIMIT - 1) & ~(((uint64_t)1 << g->page_shift) - 1);
+	g->page_mask = ((uint64_t)1 << g->page_shift) - 1;
+	g->is_4k = g->page_shift == 12 && g->root_entries == 512;
+	g->oa_field = (PA_LIMIT - 1) & ~g->page_mask;
 	for (unsigned level = 0; level <= AP_LEAF_LEVEL; level++) {
 		g->shift[level] = (uint8_t)shift_of(g, level);
 		g->index_mask[level] = (level == g->root_level ? g->root_entries : 1u << g->bits) - 1;

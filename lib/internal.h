@@ -72,8 +72,10 @@ typedef struct geometry {
 	unsigned root_entries;      /* entries of the (maybe concatenated) root */
 	unsigned root_tables;       /* tables the root is made of */
 	ap_granule_t granule;
-	/* Derived per level, so that the walks' index and mask arithmetic is
-	 * a load instead of a computation: */
+	/* Derived, so that the walks' index and mask arithmetic is a load
+	 * instead of a computation: */
+	bool is_4k;                             /* geometry_is_4k() */
+	uint64_t page_mask;                     /* page_size() - 1 */
 	uint8_t shift[AP_LEAF_LEVEL + 1];       /* level_shift() */
 	uint32_t index_mask[AP_LEAF_LEVEL + 1]; /* table_entries() - 1 */
 	uint64_t oa_field;                      /* oa_field() */
@@ -83,20 +85,51 @@ typedef struct geometry {
 /* The geometry options ask for, checked against the architecture's rules. */
 ap_status_t ap__geometry_make(const ap_mapping_options_t *options, ap_regime_kind_t kind,
 			      geometry_t *g);
-/* The 4 KiB geometry, for the functions of the ABI that take a level but no
- * mapping (ap_pte_*, ap_bbm_safe): they describe the 4 KiB granule. */
-extern const geometry_t ap__geometry_4k;
+/*
+ * The 4 KiB geometry with a whole table at the root, as a constant the
+ * compiler can see: the hot operations (map, modify, walk, translate) are
+ * compiled once with it, for every mapping made without choosing a granule
+ * or size, and once with the mapping's own geometry for the rest, so that
+ * 4 KiB walks keep constant shifts and masks. Its root_level and
+ * input_bits describe no mapping: code handed it reads those from the
+ * mapping. The functions of the ABI that take a level but no mapping
+ * (ap_pte_*, ap_bbm_safe) use it too: they describe the 4 KiB granule.
+ */
+static const geometry_t GEOMETRY_4K = {
+	.page_shift = 12,
+	.bits = 9,
+	.root_level = 0,
+	.first_block_level = 1,
+	.input_bits = 48,
+	.root_entries = 512,
+	.root_tables = 1,
+	.granule = AP_GRANULE_4K,
+	.is_4k = true,
+	.page_mask = 4095,
+	.shift = {39, 30, 21, 12},
+	.index_mask = {511, 511, 511, 511},
+	.oa_field = UINT64_C(0x0000fffffffff000),
+	.block_oa = {UINT64_C(0x0000ff8000000000), UINT64_C(0x0000ffffc0000000),
+		     UINT64_C(0x0000ffffffe00000), UINT64_C(0x0000fffffffff000)},
+};
+
+/* Whether g walks exactly as GEOMETRY_4K does: 4 KiB pages, and a root
+ * that is one whole table. */
+static inline bool geometry_is_4k(const geometry_t *g)
+{
+	return g->is_4k;
+}
 /* log2 of a granule's page size, or 0 for a value that names none. */
 unsigned ap__granule_page_shift(ap_granule_t granule);
 
-static inline uint64_t page_size(const geometry_t *g)
-{
-	return (uint64_t)1 << g->page_shift;
-}
-
 static inline uint64_t page_mask(const geometry_t *g)
 {
-	return page_size(g) - 1;
+	return g->page_mask;
+}
+
+static inline uint64_t page_size(const geometry_t *g)
+{
+	return page_mask(g) + 1;
 }
 
 /* Levels inside the library are 0..3 by construction (the ABI's entry
@@ -238,32 +271,6 @@ static inline bool leaf_maps(const geometry_t *g, uint64_t bits, unsigned level)
 {
 	return is_valid(bits) && level >= g->first_block_level &&
 	       (level != AP_LEAF_LEVEL || (bits & AP_ATTR_TABLE_OR_PAGE));
-}
-
-/* Whether value is an encoding a non-table entry at level may hold: no
- * table (bits[1:0] = 0b11 below level 3), no block where the granule has
- * none, no reserved 0b01 page, and no attribute bits inside a block's
- * output-address field. Inline: every descriptor write of a modify
- * callback passes here. */
-static inline bool leaf_encoding_ok(const geometry_t *g, format_t format, uint64_t value,
-				    unsigned level)
-{
-	if (level > AP_LEAF_LEVEL)
-		return false;
-	if (level < AP_LEAF_LEVEL) {
-		/* Bit 1 would make the entry a table pointer once it is valid:
-		 * only the library links tables. */
-		if (value & AP_ATTR_TABLE_OR_PAGE)
-			return false;
-		/* Bits from the page size up to the block size are RES0 in a
-		 * block (bit 16 is nT in the stage 1 formats). */
-		uint64_t res0 = oa_field(g) & (entry_size(g, level) - 1);
-		if (value & res0 & ~ap__flags_allowed_in_oa_field(format))
-			return false;
-		return level >= g->first_block_level || !is_valid(value);
-	}
-	/* At level 3, 0b01 is reserved: a valid page has bit 1 set. */
-	return !is_valid(value) || (value & AP_ATTR_TABLE_OR_PAGE);
 }
 
 /* Single-copy-atomic descriptor accesses. Stores use release ordering so a

@@ -42,21 +42,16 @@ static ap_status_t lookup_visit(walk_t *w, visit_t *v, step_t *step)
 
 static const walker_ops_t lookup_ops = {.visit = lookup_visit};
 
-AP_EXPORT ap_status_t ap_mapping_translate(const ap_mapping_t *mapping, ap_va_t va,
-					   ap_translate_result_t *result)
+static inline __attribute__((always_inline)) ap_status_t
+translate(const ap_mapping_t *mapping, const geometry_t *g, ap_va_t va, ap_translate_result_t *result)
 {
-	if (AP_UNLIKELY(!mapping || !result || result->size < sizeof(size_t) ||
-			result->size > sizeof(*result)))
-		return AP_ERR_INVALID_ARGUMENT;
-	if (AP_UNLIKELY(!ap__va_in_range(mapping, va)))
-		return AP_ERR_ADDRESS_RANGE;
 	lookup_t l;
 	error_detail_t detail;
 	l.walk.m = mapping;
 	l.walk.detail = &detail;
 	l.table_attributes = 0;
 	ap_status_t status =
-		ap__walk_address(&l.walk, &lookup_ops, mapping->root, mapping->geo.root_level, va);
+		ap__walk_address(&l.walk, &lookup_ops, g, mapping->root, mapping->geo.root_level, va);
 	if (AP_UNLIKELY(status != AP_OK))
 		return status;
 	uint64_t bits = l.bits;
@@ -65,7 +60,6 @@ AP_EXPORT ap_status_t ap_mapping_translate(const ap_mapping_t *mapping, ap_va_t 
 	r.size = sizeof(r);
 	r.descriptor = bits;
 	r.level = level;
-	const geometry_t *g = &mapping->geo;
 	r.block_size = entry_size(g, level);
 	r.table_attributes = l.table_attributes & TABLE_ATTRIBUTE_MASK;
 	bool mapped = leaf_maps(g, bits, level);
@@ -74,4 +68,17 @@ AP_EXPORT ap_status_t ap_mapping_translate(const ap_mapping_t *mapping, ap_va_t 
 	r.output_address = mapped ? (bits & mask) + (va & (r.block_size - 1)) : 0;
 	store_result(result, &r);
 	return mapped ? AP_OK : AP_ERR_NOT_MAPPED;
+}
+
+AP_EXPORT ap_status_t ap_mapping_translate(const ap_mapping_t *mapping, ap_va_t va,
+					   ap_translate_result_t *result)
+{
+	if (AP_UNLIKELY(!mapping || !result || result->size < sizeof(size_t) ||
+			result->size > sizeof(*result)))
+		return AP_ERR_INVALID_ARGUMENT;
+	if (AP_UNLIKELY(!ap__va_in_range(mapping, va)))
+		return AP_ERR_ADDRESS_RANGE;
+	if (geometry_is_4k(&mapping->geo))
+		return translate(mapping, &GEOMETRY_4K, va, result);
+	return translate(mapping, &mapping->geo, va, result);
 }

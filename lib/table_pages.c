@@ -76,27 +76,27 @@ static ap_status_t free_visit(walk_t *w, visit_t *v, step_t *step)
 		return AP_OK;
 	/* A table that does not translate leaves nothing safe to free. Tables
 	 * of leaf tables are freed whole by free_scan. */
-	if (table_at(w->m, table_address(&w->m->geo, v->old)))
+	if (table_at(w->m, table_address(v->geo, v->old)))
 		*step = STEP_DESCEND;
 	return AP_OK;
 }
 
 static ap_status_t free_post(walk_t *w, visit_t *v)
 {
-	ap__table_free((ap_mapping_t *)w->m, v->sub, table_address(&w->m->geo, v->old));
+	ap__table_free((ap_mapping_t *)w->m, v->sub, table_address(v->geo, v->old));
 	return AP_OK;
 }
 
 /* A table whose entries point to leaf tables: those go in one loop. */
-static ap_status_t free_scan(walk_t *w, uint64_t *table, unsigned level, span_t s AP_UNUSED,
-			     bool *done)
+static ap_status_t free_scan(walk_t *w, const geometry_t *g, uint64_t *table, unsigned level,
+			     span_t s AP_UNUSED, bool *done)
 {
 	if (level + 1 != AP_LEAF_LEVEL)
 		return AP_OK;
-	unsigned count = table_entries(&w->m->geo, level);
+	unsigned count = table_entries(g, level);
 	for (unsigned i = 0; i < count; i++) {
 		uint64_t bits = table[i];
-		ap_pa_t pa = table_address(&w->m->geo, bits);
+		ap_pa_t pa = table_address(g, bits);
 		uint64_t *leaf = is_table(bits, level) ? table_at(w->m, pa) : NULL;
 		if (leaf)
 			ap__table_free((ap_mapping_t *)w->m, leaf, pa);
@@ -120,7 +120,7 @@ void ap__table_free_tree(ap_mapping_t *m, uint64_t *table, ap_pa_t pa, unsigned 
 	error_detail_t detail;
 	ap__walk_begin(&w, m, &detail);
 	w.check_sharing = false; /* only trees the library built are freed */
-	(void)ap__walk(&w, &free_ops, table, level, whole_table(&m->geo, level));
+	(void)ap__walk(&w, &free_ops, &m->geo, table, level, whole_table(&m->geo, level));
 	ap__walk_end(&w);
 	ap__table_free(m, table, pa);
 }

@@ -27,6 +27,7 @@
 
 /* One entry, as the walker shows it to a visitor. */
 typedef struct visit {
+	const geometry_t *geo; /* the walk's geometry (see ap__walk) */
 	uint64_t *entry; /* NULL in a table that a planned split would create */
 	uint64_t old;    /* the entry's value, read once (or made up) */
 	uint64_t *sub;   /* after going down into a real table: that table */
@@ -58,7 +59,7 @@ typedef struct walker_ops {
 	ap_status_t (*visit)(walk_t *w, visit_t *v, step_t *step);
 	/* A real leaf table's part of the range in one call; NULL: the
 	 * walker visits its entries one by one. */
-	ap_status_t (*leaf_run)(walk_t *w, uint64_t *table, span_t s);
+	ap_status_t (*leaf_run)(walk_t *w, const geometry_t *g, uint64_t *table, span_t s);
 	/* After the walk below a real table (post-order); NULL: none. */
 	ap_status_t (*post)(walk_t *w, visit_t *v);
 	/* When the walk leaves a table, with that table's level; NULL: none. */
@@ -66,7 +67,8 @@ typedef struct walker_ops {
 	/* A real table, before its entries are visited (or its leaf run): the
 	 * visitor may do its part of the walk in one loop and set *done, and
 	 * the walker then visits none of its entries. NULL: never. */
-	ap_status_t (*scan)(walk_t *w, uint64_t *table, unsigned level, span_t s, bool *done);
+	ap_status_t (*scan)(walk_t *w, const geometry_t *g, uint64_t *table, unsigned level, span_t s,
+			    bool *done);
 } walker_ops_t;
 
 /* Starts a walk of m's tables; detail must not be NULL. Tables the library
@@ -115,9 +117,10 @@ static inline uint64_t split_value(const geometry_t *g, uint64_t parent, unsigne
 
 /* The table a table descriptor points to; BAD_TABLE_ADDRESS (detail: its
  * address) when the translation has none. */
-static inline ap_status_t walk_table_at(walk_t *w, uint64_t descriptor, uint64_t **sub)
+static inline ap_status_t walk_table_at(walk_t *w, const geometry_t *g, uint64_t descriptor,
+					uint64_t **sub)
 {
-	ap_pa_t pa = table_address(&w->m->geo, descriptor);
+	ap_pa_t pa = table_address(g, descriptor);
 	*sub = table_at(w->m, pa);
 	if (AP_UNLIKELY(!*sub)) {
 		w->detail->address = pa;
@@ -128,18 +131,19 @@ static inline ap_status_t walk_table_at(walk_t *w, uint64_t descriptor, uint64_t
 
 /* The same, checked: in adopted tables it must not have been met before in
  * this walk. */
-static inline ap_status_t walk_enter(walk_t *w, uint64_t descriptor, uint64_t **sub)
+static inline ap_status_t walk_enter(walk_t *w, const geometry_t *g, uint64_t descriptor,
+				     uint64_t **sub)
 {
-	ap_status_t status = walk_table_at(w, descriptor, sub);
+	ap_status_t status = walk_table_at(w, g, descriptor, sub);
 	if (status != AP_OK || AP_LIKELY(!w->check_sharing))
 		return status;
-	return ap__walk_note_table(w, table_address(&w->m->geo, descriptor));
+	return ap__walk_note_table(w, table_address(g, descriptor));
 }
 
 /* A leaf_run for walks that have nothing to do in leaf tables: the walker
  * still checks that each of them translates before handing it over. */
-static inline ap_status_t walk_skip_leaves(walk_t *w AP_UNUSED, uint64_t *table AP_UNUSED,
-					   span_t s AP_UNUSED)
+static inline ap_status_t walk_skip_leaves(walk_t *w AP_UNUSED, const geometry_t *g AP_UNUSED,
+					   uint64_t *table AP_UNUSED, span_t s AP_UNUSED)
 {
 	return AP_OK;
 }
@@ -148,9 +152,15 @@ static inline ap_status_t walk_skip_leaves(walk_t *w AP_UNUSED, uint64_t *table 
 
 /* Walks s (which must lie inside table, a table at level) with ops. The
  * entries of one table are visited in a tight loop, the visit held in
- * registers; a frame per level keeps only what the way back up needs. */
+ * registers; a frame per level keeps only what the way back up needs.
+ *
+ * g is the mapping's geometry, passed apart from it so that the hot
+ * operations can pass walk_geometry()'s constant for 4 KiB mappings: the
+ * walk and its inlined visitors are then compiled with constant shifts
+ * and masks, as before granules could be chosen. */
 static inline __attribute__((always_inline)) ap_status_t
-ap__walk(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, span_t s)
+ap__walk(walk_t *w, const walker_ops_t *ops, const geometry_t *g, uint64_t *table, unsigned level,
+	 span_t s)
 {
 	struct frame {
 		uint64_t *table; /* NULL: made up from parent */
@@ -159,7 +169,6 @@ ap__walk(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, sp
 		uint64_t next; /* the first address of it not visited yet */
 		visit_t v;     /* the entry gone down into */
 	} f[AP_LEAF_LEVEL + 1];
-	const geometry_t *g = &w->m->geo;
 	const unsigned top = level;
 	struct frame *fr = &f[level];
 	fr->table = table;
@@ -170,7 +179,7 @@ ap__walk(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, sp
 		ap_status_t status = AP_OK;
 		bool down = false, scanned = false;
 		if (ops->scan && fr->table && fr->next == fr->s.start) {
-			status = ops->scan(w, fr->table, level, fr->s, &scanned);
+			status = ops->scan(w, g, fr->table, level, fr->s, &scanned);
 			if (status != AP_OK)
 				return status;
 		}
@@ -178,7 +187,7 @@ ap__walk(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, sp
 			/* the visitor did this table's part in one loop */
 		} else if (level == AP_LEAF_LEVEL && fr->table && ops->leaf_run) {
 			span_t rest = {fr->next, fr->s.last};
-			status = ops->leaf_run(w, fr->table, rest);
+			status = ops->leaf_run(w, g, fr->table, rest);
 			if (status != AP_OK)
 				return status;
 		} else {
@@ -187,6 +196,7 @@ ap__walk(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, sp
 			unsigned i = entry_index(g, fr->next, level);
 			for (uint64_t start = fr->next;; i++) {
 				visit_t v;
+				v.geo = g;
 				uint64_t entry_last = start | size_mask;
 				v.chunk.start = start;
 				v.chunk.last = entry_last < last ? entry_last : last;
@@ -200,7 +210,7 @@ ap__walk(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, sp
 					return status;
 				if (step != STEP_NEXT && level < AP_LEAF_LEVEL) {
 					if (step == STEP_DESCEND)
-						status = walk_enter(w, v.old, &v.sub);
+						status = walk_enter(w, g, v.old, &v.sub);
 					else if (step == STEP_INTO)
 						v.sub = w->into;
 					if (status != AP_OK)
@@ -246,10 +256,11 @@ ap__walk(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, sp
  * which would double the cost of a lookup. Tables met twice are not looked
  * for: one path ends at level 3 whatever the tables hold, as the MMU's. */
 static inline __attribute__((always_inline)) ap_status_t
-ap__walk_address(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned level, uint64_t va)
+ap__walk_address(walk_t *w, const walker_ops_t *ops, const geometry_t *g, uint64_t *table,
+		 unsigned level, uint64_t va)
 {
-	const geometry_t *g = &w->m->geo;
 	visit_t v;
+	v.geo = g;
 	v.chunk.start = va;
 	v.chunk.last = va;
 	for (;;) {
@@ -261,7 +272,7 @@ ap__walk_address(walk_t *w, const walker_ops_t *ops, uint64_t *table, unsigned l
 		ap_status_t status = ops->visit(w, &v, &step);
 		if (status != AP_OK || step != STEP_DESCEND || level == AP_LEAF_LEVEL)
 			return status;
-		status = walk_table_at(w, v.old, &table);
+		status = walk_table_at(w, g, v.old, &table);
 		if (status != AP_OK)
 			return status;
 		level++;

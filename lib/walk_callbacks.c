@@ -72,10 +72,9 @@ static ap_status_t callback_visit(walk_t *w, visit_t *v, step_t *step)
 }
 
 /* The entries of one leaf table: no subtables, so no per-entry branching. */
-static ap_status_t callback_pages(walk_t *w, uint64_t *table, span_t s)
+static ap_status_t callback_pages(walk_t *w, const geometry_t *g, uint64_t *table, span_t s)
 {
 	callback_walk_t *cw = (callback_walk_t *)w;
-	const geometry_t *g = &w->m->geo;
 	unsigned first = entry_index(g, s.start, AP_LEAF_LEVEL);
 	unsigned count = (unsigned)((s.last - s.start) >> g->page_shift) + 1;
 	if (!cw->fn)
@@ -96,8 +95,9 @@ static ap_status_t callback_pages(walk_t *w, uint64_t *table, span_t s)
 
 static const walker_ops_t callback_ops = {.visit = callback_visit, .leaf_run = callback_pages, .table_end = close_run};
 
-ap_status_t ap__walk_span(const ap_mapping_t *m, span_t s, ap_walk_fn fn, ap_walk_run_fn run_fn,
-			  void *ctx, error_detail_t *detail)
+static inline __attribute__((always_inline)) ap_status_t
+walk_span(const ap_mapping_t *m, const geometry_t *g, span_t s, ap_walk_fn fn,
+	  ap_walk_run_fn run_fn, void *ctx, error_detail_t *detail)
 {
 	callback_walk_t cw;
 	ap__walk_begin(&cw.walk, m, detail);
@@ -106,9 +106,17 @@ ap_status_t ap__walk_span(const ap_mapping_t *m, span_t s, ap_walk_fn fn, ap_wal
 	cw.ctx = ctx;
 	for (unsigned i = 0; i <= AP_LEAF_LEVEL; i++)
 		cw.runs[i].first = NULL;
-	ap_status_t status = ap__walk(&cw.walk, &callback_ops, m->root, m->geo.root_level, s);
+	ap_status_t status = ap__walk(&cw.walk, &callback_ops, g, m->root, m->geo.root_level, s);
 	ap__walk_end(&cw.walk);
 	return status;
+}
+
+ap_status_t ap__walk_span(const ap_mapping_t *m, span_t s, ap_walk_fn fn, ap_walk_run_fn run_fn,
+			  void *ctx, error_detail_t *detail)
+{
+	if (geometry_is_4k(&m->geo))
+		return walk_span(m, &GEOMETRY_4K, s, fn, run_fn, ctx, detail);
+	return walk_span(m, &m->geo, s, fn, run_fn, ctx, detail);
 }
 
 /* ------------------------------------------------------------ counting */
@@ -134,7 +142,8 @@ ap_status_t ap__count_tables(const ap_mapping_t *m, size_t *count, error_detail_
 	counting_t c;
 	ap__walk_begin(&c.walk, m, detail);
 	c.tables = 1; /* the root */
-	ap_status_t status = ap__walk(&c.walk, &count_ops, m->root, m->geo.root_level, whole_range(m));
+	ap_status_t status =
+		ap__walk(&c.walk, &count_ops, &m->geo, m->root, m->geo.root_level, whole_range(m));
 	ap__walk_end(&c.walk);
 	if (status == AP_OK && count)
 		*count = c.tables;
