@@ -31,6 +31,12 @@ typedef struct map_file {
 	uint16_t asid;
 	ap_va_range_t va_range;
 	uint64_t base;
+	ap_granule_t granule;
+	unsigned input_bits;      /* 0: the root-level rule */
+	unsigned max_root_tables; /* 0: the library's default (up to 16) */
+	/* The line of each setting that shapes the tables (0: not given), so
+	 * that a refusal is reported where the value was written. */
+	int root_level_line, base_line, granule_line, input_bits_line, root_tables_line;
 	ap_constraints_t constraints;
 	char mair_names[MAIR_SLOTS][32];
 	uint8_t mair_values[MAIR_SLOTS];
@@ -42,9 +48,14 @@ typedef struct map_file {
 /* mapfile.c: parses @p path; on error prints "FILE:LINE: ..." and returns false. */
 bool map_file_read(const char *path, map_file_t *map);
 
-/* attrs.c: names of attributes and regimes. */
+/* attrs.c: names of attributes, regimes and granules. */
 bool regime_from_name(const char *name, ap_regime_kind_t *kind);
 const char *regime_name(ap_regime_kind_t kind);
+/* "4k", "16k" or "64k" (or in capitals). */
+bool granule_from_name(const char *name, ap_granule_t *granule);
+const char *granule_name(ap_granule_t granule);
+/* The page size, which is also the size of every table. */
+uint64_t granule_bytes(ap_granule_t granule);
 /* Adds the bits of attribute @p name to @p flags; false for an unknown name. */
 bool attribute_apply(const map_file_t *map, const char *name, ap_attrs_t *flags);
 /* The bits every region of the regime gets (valid, access flag, RES1). */
@@ -59,6 +70,9 @@ typedef struct image {
 	unsigned root_level;
 	ap_regime_kind_t regime;
 	ap_va_range_t va_range;
+	ap_granule_t granule;
+	unsigned input_bits;      /* 0: the root-level rule */
+	unsigned max_root_tables; /* 0: the library's default */
 } image_t;
 
 /* image.c */
@@ -70,9 +84,10 @@ bool image_has_table(const image_t *img, uint64_t pa);
 bool image_open(image_t *img, ap_mapping_t **mapping);
 
 /* output.c: writes @p bytes to @p path in @p format ("bin", "c", "asm")
- * through a temporary file, so nothing is left on failure. */
+ * through a temporary file, so nothing is left on failure. The C and
+ * assembler images are aligned to @p align bytes (the root's size). */
 bool output_write(const char *path, const char *format, const unsigned char *bytes, size_t size,
-		  const map_file_t *map, uint64_t ttbr);
+		  const map_file_t *map, uint64_t ttbr, uint64_t align);
 
 /* The subcommands (build.c, dump.c, translate.c, check.c). */
 int command_build(int argc, char **argv);

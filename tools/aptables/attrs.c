@@ -36,6 +36,44 @@ const char *regime_name(ap_regime_kind_t kind)
 	return "?";
 }
 
+static const struct {
+	const char *name;
+	ap_granule_t granule;
+	uint64_t bytes;
+} granules[] = {
+	{"4k", AP_GRANULE_4K, 4096}, {"16k", AP_GRANULE_16K, 16384}, {"64k", AP_GRANULE_64K, 65536},
+};
+
+bool granule_from_name(const char *name, ap_granule_t *granule)
+{
+	for (size_t i = 0; i < sizeof(granules) / sizeof(granules[0]); i++) {
+		if (strcmp(name, granules[i].name) == 0 ||
+		    (strlen(name) == strlen(granules[i].name) &&
+		     strncmp(name, granules[i].name, strlen(name) - 1) == 0 &&
+		     name[strlen(name) - 1] == 'K')) {
+			*granule = granules[i].granule;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *granule_name(ap_granule_t granule)
+{
+	for (size_t i = 0; i < sizeof(granules) / sizeof(granules[0]); i++)
+		if (granules[i].granule == granule)
+			return granules[i].name;
+	return "?";
+}
+
+uint64_t granule_bytes(ap_granule_t granule)
+{
+	for (size_t i = 0; i < sizeof(granules) / sizeof(granules[0]); i++)
+		if (granules[i].granule == granule)
+			return granules[i].bytes;
+	return AP_PAGE_SIZE;
+}
+
 typedef struct named_bits {
 	const char *name;
 	ap_attrs_t set, clear;

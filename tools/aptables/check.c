@@ -6,6 +6,8 @@
  * outside the image or one reached twice; each run of descriptors it hands
  * over is checked here.
  */
+#include <stdio.h>
+
 #include "aptables.h"
 
 typedef struct checker {
@@ -28,8 +30,17 @@ static void finding(checker_t *c, const uint64_t *entry, const char *what)
 /* The contiguous hint, bit 52 in every format; AP[1], bit 6, RES1 at EL2/EL3. */
 #define CONTIGUOUS (UINT64_C(1) << 52)
 #define AP1 (UINT64_C(1) << 6)
-/* Descriptors a contiguous run spans with 4 KiB pages, at every level. */
-#define CONTIGUOUS_ENTRIES 16u
+
+/* Descriptors a contiguous run spans: 16 at every level with 4 KiB pages;
+ * 128 pages or 32 blocks with 16 KiB; 32 with 64 KiB (Arm ARM D8.6.1). */
+static unsigned contiguous_entries(ap_granule_t granule, unsigned level)
+{
+	switch (granule) {
+	case AP_GRANULE_16K: return level == 3 ? 128 : 32;
+	case AP_GRANULE_64K: return 32;
+	default: return 16;
+	}
+}
 
 /* Checks one valid non-table descriptor, the one @p va is walked to.
  * Whether the MMU takes it as a mapping is the library's translate to say:
@@ -42,8 +53,15 @@ static void check_leaf(checker_t *c, const uint64_t *entry, uint64_t va, unsigne
 		finding(c, entry, "reserved output-address bits 51:48 set");
 	ap_translate_result_t t = AP_TRANSLATE_RESULT_INIT;
 	if (ap_mapping_translate(c->mapping, va, &t) == AP_ERR_NOT_MAPPED) {
-		finding(c, entry, level == 0 ? "block descriptor at level 0 (not allowed with 4 KiB pages)"
-					     : "reserved level 3 encoding (valid with bit 1 clear)");
+		char what[80];
+		/* Blocks exist at levels 1 and 2 with 4 KiB pages, level 2 only
+		 * with 16 and 64 KiB pages. */
+		if (level < 3)
+			snprintf(what, sizeof(what), "block descriptor at level %u (not allowed with %llu KiB pages)",
+				 level, (unsigned long long)(granule_bytes(c->img->granule) >> 10));
+		else
+			snprintf(what, sizeof(what), "reserved level 3 encoding (valid with bit 1 clear)");
+		finding(c, entry, what);
 		return;
 	}
 	if (ap_pte_output_address(bits, 3) % block_size)
@@ -53,27 +71,31 @@ static void check_leaf(checker_t *c, const uint64_t *entry, uint64_t va, unsigne
 }
 
 /*
- * A contiguous hint promises the walker 16 aligned entries that map one
- * aligned range with the same attributes; if any entry breaks that, the
- * TLB may hold a wrong translation.
+ * A contiguous hint promises the walker an aligned group of entries (16
+ * with 4 KiB pages) that map one aligned range with the same attributes;
+ * if any entry breaks that, the TLB may hold a wrong translation.
  */
-static void check_contiguous_group(checker_t *c, const uint64_t *group, unsigned level,
-				   uint64_t step)
+static void check_contiguous_group(checker_t *c, const uint64_t *group, unsigned entries,
+				   unsigned level, uint64_t step)
 {
 	bool any = false;
-	for (unsigned i = 0; i < CONTIGUOUS_ENTRIES; i++)
+	for (unsigned i = 0; i < entries; i++)
 		any |= (group[i] & CONTIGUOUS) != 0;
 	if (!any)
 		return;
 	uint64_t head = group[0], base = ap_pte_output_address(head, level);
 	bool ok = ap_pte_is_valid(head) && !ap_pte_is_table(head, level) &&
-		  base % (step * CONTIGUOUS_ENTRIES) == 0;
-	for (unsigned i = 0; ok && i < CONTIGUOUS_ENTRIES; i++)
+		  base % (step * entries) == 0;
+	for (unsigned i = 0; ok && i < entries; i++)
 		ok = (group[i] & CONTIGUOUS) && ap_pte_is_valid(group[i]) &&
 		     ap_pte_output_address(group[i], level) == base + i * step &&
 		     ap_pte_flags(group[i], level) == ap_pte_flags(head, level);
-	if (!ok)
-		finding(c, group, "contiguous hint on 16 entries that are not one aligned, uniform range");
+	if (!ok) {
+		char what[96];
+		snprintf(what, sizeof(what),
+			 "contiguous hint on %u entries that are not one aligned, uniform range", entries);
+		finding(c, group, what);
+	}
 }
 
 static int check_run(void *ctx, const ap_region_t *region, const uint64_t *descriptors,
@@ -85,13 +107,16 @@ static int check_run(void *ctx, const ap_region_t *region, const uint64_t *descr
 		const uint64_t *entry = &descriptors[i];
 		if (ap_pte_is_valid(*entry))
 			check_leaf(c, entry, region->start + i * step, level, step);
-		/* The group this entry belongs to, once: its 16 entries lie in
-		 * the same table, aligned to 128 bytes. */
+		/* The group this entry belongs to, once: its entries lie in
+		 * the same table, aligned to their size from the table's start
+		 * (tables lie at multiples of their size from the image's). */
+		unsigned entries = contiguous_entries(c->img->granule, level);
+		size_t offset = (size_t)((const unsigned char *)entry - c->img->bytes);
 		const uint64_t *group =
-			(const uint64_t *)((uintptr_t)entry & ~(uintptr_t)(CONTIGUOUS_ENTRIES * 8 - 1));
+			(const uint64_t *)(c->img->bytes + (offset & ~((size_t)entries * 8 - 1)));
 		if (level > 0 && group != c->last_group) {
 			c->last_group = group;
-			check_contiguous_group(c, group, level, step);
+			check_contiguous_group(c, group, entries, level, step);
 		}
 	}
 	return 0;

@@ -50,9 +50,17 @@ int command_dump(int argc, char **argv)
 		json_string(img.path);
 		printf(", \"base\": \"0x%llx\", \"dump\": ", (unsigned long long)img.base);
 	} else {
-		printf("%s: regime %s, root level %u, %zu tables at 0x%llx\n", img.path,
-		       regime_name(img.regime), img.root_level, img.size / AP_PAGE_SIZE,
-		       (unsigned long long)img.base);
+		ap_translation_control_t control = AP_TRANSLATION_CONTROL_INIT;
+		unsigned root_level = img.root_level;
+		/* With --input-bits the library says where the walk starts. */
+		if (img.input_bits && ap_mapping_translation_control(m, &control) == AP_OK)
+			root_level = control.root_level;
+		printf("%s: regime %s, root level %u, %zu tables at 0x%llx", img.path,
+		       regime_name(img.regime), root_level,
+		       img.size / (size_t)granule_bytes(img.granule), (unsigned long long)img.base);
+		if (img.granule != AP_GRANULE_4K)
+			printf(", granule %s", granule_name(img.granule));
+		printf("\n");
 	}
 	ap_status_t dumped = ap_mapping_dump_as(m, json ? AP_DUMP_JSON : AP_DUMP_RANGES, to_stdout, NULL);
 	if (json)

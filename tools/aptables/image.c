@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
- * A table image as the target loads it: descriptors in 4 KiB tables from a
+ * A table image as the target loads it: descriptors in tables of the
+ * granule's size (4, 16 or 64 KiB; the image does not record which) from a
  * base address, adopted by the library (ap_mapping_open) so that its own
  * walker, translate and dump read it. Descriptors are read in the host's
  * byte order, which is the target's on the little-endian hosts the tool
@@ -41,9 +42,10 @@ bool image_load(image_t *img)
 	}
 	img->bytes = bytes;
 	img->size = size;
-	if (size == 0 || size % AP_PAGE_SIZE) {
-		fprintf(stderr, "%s: offset 0x%zx: truncated table (an image is whole 4096-byte tables)\n",
-			img->path, size - size % AP_PAGE_SIZE);
+	size_t table = (size_t)granule_bytes(img->granule);
+	if (size == 0 || size % table) {
+		fprintf(stderr, "%s: offset 0x%zx: truncated table (an image is whole %zu-byte tables)\n",
+			img->path, size - size % table, table);
 		image_free(img);
 		return false;
 	}
@@ -58,7 +60,8 @@ void image_free(image_t *img)
 
 bool image_has_table(const image_t *img, uint64_t pa)
 {
-	return pa >= img->base && (pa - img->base) % AP_PAGE_SIZE == 0 && pa - img->base < img->size;
+	return pa >= img->base && (pa - img->base) % granule_bytes(img->granule) == 0 &&
+	       pa - img->base < img->size;
 }
 
 /* The translation of an image: a table's physical address is where it
@@ -79,6 +82,9 @@ bool image_open(image_t *img, ap_mapping_t **mapping)
 	options.regime = regime;
 	options.root_level = img->root_level;
 	options.va_range = img->va_range;
+	options.granule = img->granule;
+	options.input_bits = img->input_bits;
+	options.max_root_tables = img->max_root_tables;
 	if (status == AP_OK)
 		status = ap_mapping_open(&options, &ops, img, img->base, AP_OPEN_READ_ONLY, mapping);
 	if (status != AP_OK)
@@ -90,8 +96,9 @@ bool image_open(image_t *img, ap_mapping_t **mapping)
 
 static void usage_image(const char *command)
 {
-	fprintf(stderr, "usage: aptables %s IMAGE --base ADDR [--root-level N] [--regime R] "
-		"[--va-range lower|upper]%s\n", command,
+	fprintf(stderr, "usage: aptables %s IMAGE --base ADDR [--root-level N | --input-bits N] "
+		"[--granule 4k|16k|64k] [--root-tables N] [--regime R] [--va-range lower|upper]%s\n",
+		command,
 		strcmp(command, "translate") == 0 ? " VA..." : strcmp(command, "dump") == 0 ? " [--json]" : "");
 }
 
@@ -100,7 +107,7 @@ int image_options(int argc, char **argv, image_t *img, bool *json, int *first_op
 {
 	memset(img, 0, sizeof(*img));
 	img->root_level = 1;
-	bool have_base = false;
+	bool have_base = false, have_root_level = false;
 	int operands = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -109,10 +116,21 @@ int image_options(int argc, char **argv, image_t *img, bool *json, int *first_op
 		if (strcmp(a, "--json") == 0 && json) {
 			*json = true;
 		} else if (strcmp(a, "--base") == 0 && value && parse_u64(value, &img->base)) {
-			have_base = (img->base % AP_PAGE_SIZE) == 0;
+			have_base = true;
 			i++;
 		} else if (strcmp(a, "--root-level") == 0 && value && parse_u64(value, &n) && n <= 3) {
 			img->root_level = (unsigned)n;
+			have_root_level = true;
+			i++;
+		} else if (strcmp(a, "--granule") == 0 && value && granule_from_name(value, &img->granule)) {
+			i++;
+		} else if (strcmp(a, "--input-bits") == 0 && value && parse_u64(value, &n) && n >= 25 &&
+			   n <= 48) {
+			img->input_bits = (unsigned)n;
+			i++;
+		} else if (strcmp(a, "--root-tables") == 0 && value && parse_u64(value, &n) && n >= 1 &&
+			   n <= 16 && (n & (n - 1)) == 0) {
+			img->max_root_tables = (unsigned)n;
 			i++;
 		} else if (strcmp(a, "--regime") == 0 && value && regime_from_name(value, &img->regime)) {
 			i++;
@@ -136,5 +154,22 @@ int image_options(int argc, char **argv, image_t *img, bool *json, int *first_op
 		usage_image(argv[0]);
 		return 2;
 	}
+	if (img->base % granule_bytes(img->granule)) {
+		fprintf(stderr, "aptables: --base 0x%llx is not a multiple of the %s granule's %llu bytes\n",
+			(unsigned long long)img->base, granule_name(img->granule),
+			(unsigned long long)granule_bytes(img->granule));
+		return 2;
+	}
+	if (img->input_bits && have_root_level) {
+		fprintf(stderr, "aptables: --input-bits and --root-level exclude each other\n");
+		return 2;
+	}
+	if (img->max_root_tables && !img->input_bits) {
+		fprintf(stderr, "aptables: --root-tables needs --input-bits\n");
+		return 2;
+	}
+	/* The input size sets the start level, as in the map file. */
+	if (img->input_bits)
+		img->root_level = 0;
 	return 0;
 }

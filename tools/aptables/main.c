@@ -11,7 +11,7 @@ static void help(FILE *out)
 		"\n"
 		"  build MAPFILE -o OUTPUT [-f bin|c|asm]\n"
 		"        translation tables for a memory map, as an image for the target\n"
-		"  dump IMAGE --base ADDR [--root-level N] [--regime R] [--va-range lower|upper] [--json]\n"
+		"  dump IMAGE --base ADDR [image options] [--json]\n"
 		"        the hierarchy of an image, runs of entries grouped\n"
 		"  translate IMAGE --base ADDR [image options] VA...\n"
 		"        walk addresses as the MMU would\n"
@@ -19,8 +19,11 @@ static void help(FILE *out)
 		"        find what the MMU would reject; exit status 1 on findings\n"
 		"  --help, --version\n"
 		"\n"
-		"Regimes: el1 (the default), el2and0, el2, el3, stage2. Root level: 0-3\n"
-		"(default 1). The map file format: man aptables, or docs/map-format.md.\n");
+		"Image options: --root-level N (0-3, default 1) or --input-bits N (25-48),\n"
+		"--granule 4k|16k|64k (default 4k), --root-tables N (stage 2 with --input-bits:\n"
+		"at most N concatenated root tables), --regime R (el1, the default, el2and0,\n"
+		"el2, el3, stage2), --va-range lower|upper. The image does not record them.\n"
+		"The map file format: man aptables, or docs/map-format.md.\n");
 }
 
 int main(int argc, char **argv)

@@ -46,10 +46,18 @@ static bool number(const cursor_t *c, const char *text, uint64_t *value)
 	return parse_u64(text, value) || fail(c, "'%s' is not a number", text);
 }
 
+/* Addresses and sizes are whole pages of the map's granule; the settings
+ * come first, so the granule is known by the first region. */
 static bool page_aligned(const cursor_t *c, const char *what, uint64_t value)
 {
-	return (value & (AP_PAGE_SIZE - 1)) == 0 ||
-	       fail(c, "%s 0x%llx is not a multiple of 4096", what, (unsigned long long)value);
+	ap_granule_t granule = c->map->granule;
+	uint64_t page = granule_bytes(granule);
+	if ((value & (page - 1)) == 0)
+		return true;
+	if (granule == AP_GRANULE_4K)
+		return fail(c, "%s 0x%llx is not a multiple of 4096", what, (unsigned long long)value);
+	return fail(c, "%s 0x%llx is not a multiple of %llu (granule %s)", what,
+		    (unsigned long long)value, (unsigned long long)page, granule_name(granule));
 }
 
 /* ------------------------------------------------------------ settings */
@@ -107,11 +115,28 @@ static bool setting(cursor_t *c, char **w, int n)
 	}
 	if (strcmp(w[0], "constraints") == 0)
 		return set_constraints(c, w[1]);
+	if (strcmp(w[0], "granule") == 0) {
+		m->granule_line = c->line;
+		return granule_from_name(w[1], &m->granule) ||
+		       fail(c, "unknown granule '%s' (4k, 16k, 64k)", w[1]);
+	}
 	if (!number(c, w[1], &value))
 		return false;
 	if (strcmp(w[0], "root-level") == 0) {
 		m->root_level = (unsigned)value;
+		m->root_level_line = c->line;
 		return value <= 3 || fail(c, "root-level must be 0 to 3");
+	}
+	if (strcmp(w[0], "input-bits") == 0) {
+		m->input_bits = (unsigned)value;
+		m->input_bits_line = c->line;
+		return (value >= 25 && value <= 48) || fail(c, "input-bits must be 25 to 48");
+	}
+	if (strcmp(w[0], "root-tables") == 0) {
+		m->max_root_tables = (unsigned)value;
+		m->root_tables_line = c->line;
+		return (value >= 1 && value <= 16 && (value & (value - 1)) == 0) ||
+		       fail(c, "root-tables must be 1, 2, 4, 8 or 16");
 	}
 	if (strcmp(w[0], "asid") == 0) {
 		m->asid = (uint16_t)value;
@@ -119,9 +144,34 @@ static bool setting(cursor_t *c, char **w, int n)
 	}
 	if (strcmp(w[0], "base") == 0) {
 		m->base = value;
-		return page_aligned(c, "base", value);
+		m->base_line = c->line;
+		return true;
 	}
 	return fail(c, "unknown setting '%s'", w[0]);
+}
+
+/* What the settings mean together, once all are read (at the first
+ * region); each error names the line of the setting to change. */
+static bool settings_done(map_file_t *m)
+{
+	cursor_t c = {m, m->base_line};
+	if (!page_aligned(&c, "base", m->base))
+		return false;
+	if (m->input_bits_line && m->root_level_line) {
+		bool later = m->input_bits_line > m->root_level_line;
+		c.line = later ? m->input_bits_line : m->root_level_line;
+		return fail(&c, "input-bits and root-level (line %d) exclude each other: input-bits "
+			    "sets the start level", later ? m->root_level_line : m->input_bits_line);
+	}
+	if (m->root_tables_line && (m->regime != AP_REGIME_STAGE2 || !m->input_bits_line)) {
+		c.line = m->root_tables_line;
+		return fail(&c, "root-tables needs regime stage2 and input-bits");
+	}
+	/* The input-bits rule has no root level of its own: the library
+	 * starts at the level that resolves the top bit. */
+	if (m->input_bits_line)
+		m->root_level = 0;
+	return true;
 }
 
 /* ------------------------------------------------------------ regions */
@@ -226,7 +276,8 @@ static int split(char *line, char **words)
 static bool is_setting(const char *word)
 {
 	static const char *const names[] = {"regime", "root-level", "asid", "va-range",
-					    "base", "mair", "constraints"};
+					    "base", "mair", "constraints", "granule",
+					    "input-bits", "root-tables"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(word, names[i]) == 0)
 			return true;
@@ -258,8 +309,9 @@ bool map_file_read(const char *path, map_file_t *map)
 		} else if (words[0][0] < '0' || words[0][0] > '9') {
 			ok = fail(&c, "unknown setting '%s'", words[0]);
 		} else {
+			ok = seen_region || settings_done(map);
 			seen_region = true;
-			ok = region_line(&c, words, n);
+			ok = ok && region_line(&c, words, n);
 		}
 	}
 	fclose(f);

@@ -51,11 +51,12 @@ static void write_header(FILE *f, const map_file_t *map, uint64_t ttbr)
 }
 
 static void write_c(FILE *f, const unsigned char *bytes, size_t size, const map_file_t *map,
-		    uint64_t ttbr)
+		    uint64_t ttbr, uint64_t align)
 {
 	write_header(f, map, ttbr);
 	fprintf(f, "#include <stdint.h>\n\n");
-	fprintf(f, "const uint64_t aptables_image[%zu] __attribute__((aligned(4096))) = {\n", size / 8);
+	fprintf(f, "const uint64_t aptables_image[%zu] __attribute__((aligned(%llu))) = {\n", size / 8,
+		(unsigned long long)align);
 	for (size_t i = 0; i < size / 8; i++)
 		fprintf(f, "\t0x%016llxull,%s", (unsigned long long)word_at(bytes, i),
 			i % 4 == 3 ? "\n" : "");
@@ -63,10 +64,10 @@ static void write_c(FILE *f, const unsigned char *bytes, size_t size, const map_
 }
 
 static void write_asm(FILE *f, const unsigned char *bytes, size_t size, const map_file_t *map,
-		      uint64_t ttbr)
+		      uint64_t ttbr, uint64_t align)
 {
 	write_header(f, map, ttbr);
-	fprintf(f, "\t.section .rodata.aptables, \"a\"\n\t.balign 4096\n");
+	fprintf(f, "\t.section .rodata.aptables, \"a\"\n\t.balign %llu\n", (unsigned long long)align);
 	fprintf(f, "\t.global aptables_image\naptables_image:\n");
 	for (size_t i = 0; i < size / 8; i++)
 		fprintf(f, "\t.quad 0x%016llx\n", (unsigned long long)word_at(bytes, i));
@@ -74,7 +75,7 @@ static void write_asm(FILE *f, const unsigned char *bytes, size_t size, const ma
 }
 
 bool output_write(const char *path, const char *format, const unsigned char *bytes, size_t size,
-		  const map_file_t *map, uint64_t ttbr)
+		  const map_file_t *map, uint64_t ttbr, uint64_t align)
 {
 	size_t length = strlen(path);
 	char *temporary = malloc(length + 16);
@@ -91,9 +92,9 @@ bool output_write(const char *path, const char *format, const unsigned char *byt
 		return false;
 	}
 	if (strcmp(format, "c") == 0)
-		write_c(f, bytes, size, map, ttbr);
+		write_c(f, bytes, size, map, ttbr, align);
 	else if (strcmp(format, "asm") == 0)
-		write_asm(f, bytes, size, map, ttbr);
+		write_asm(f, bytes, size, map, ttbr, align);
 	else
 		fwrite(bytes, 1, size, f);
 	bool ok = !ferror(f);
