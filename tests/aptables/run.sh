@@ -209,6 +209,145 @@ bounded shared-check.txt "$aptables" check "$out/shared.bin" "${shared[@]}"
 [ "$status" -eq 1 ] || fail "check of looping tables exits $status, not 1"
 expect_line "$out/shared-check.txt" "offset 0x1000: table reached twice" "check: a loop"
 
+# --- granules: 16 KiB and 64 KiB pages, and a 40-bit stage 2 with a
+# concatenated root. The image does not record the granule or the input
+# size, so dump, translate and check are told them.
+# The offset of the first leaf descriptor whose output address is $2.
+leaf_offset() { # file pa
+	python3 -c 'import sys
+data = open(sys.argv[1], "rb").read()
+pa = int(sys.argv[2], 0)
+for i in range(0, len(data), 8):
+	w = int.from_bytes(data[i:i + 8], "little")
+	if w & 1 and w & 0x0000fffffffff000 == pa:
+		print(hex(i)); break' "$@"
+}
+check_planted() { # name image options...: check must exit 1
+	status=0
+	"$aptables" check "$2" "${@:3}" >"$out/$1.txt" || status=$?
+	[ "$status" -eq 1 ] || fail "check of $1 exits $status, not 1"
+}
+
+"$aptables" build "$examples/granule-16k.map" -o "$out/g16.bin" >"$out/g16.txt"
+expect_line "$out/g16.txt" "^TTBR:  *0x0000000048000000$" "16K build summary: TTBR"
+expect_line "$out/g16.txt" "^tables:  *4 (65536 bytes)$" "16K build summary: four 16 KiB tables"
+expect_line "$out/g16.txt" "^TCR T0SZ:  *25 (39-bit input addresses, start level 1)$" "16K build summary: T0SZ"
+expect_line "$out/g16.txt" "^TCR TG0:  *2 (16 KiB)$" "16K build summary: TG0"
+expect_line "$out/g16.txt" "^root:  *level 1, 8 entries in 1 table$" "16K build summary: root"
+expect_line "$out/g16.txt" "^TCR fields:  *0x0000000000008019 under mask 0x000000000000c03f$" "16K build summary: TCR fields"
+[ "$(stat -c %s "$out/g16.bin")" -eq 65536 ] || fail "the 16K image is not four 16 KiB tables"
+g16=(--base 0x48000000 --granule 16k --input-bits 39)
+"$aptables" dump "$out/g16.bin" "${g16[@]}" >"$out/g16-dump.txt"
+expect_line "$out/g16-dump.txt" "regime el1, root level 1, 4 tables at 0x48000000, granule 16k$" "16K dump header"
+expect_line "$out/g16-dump.txt" "\[0-3\] 0x0000000000000000..0x0000000007ffffff -> 0x0 block" "16K dump: flash in 32 MiB blocks"
+expect_line "$out/g16-dump.txt" "\[32-63\] 0x0000000040000000..0x000000007fffffff -> 0x40000000 block" "16K dump: 1 GiB of RAM in 32 MiB blocks"
+"$aptables" dump "$out/g16.bin" "${g16[@]}" --json >"$out/g16-dump.json"
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); t = d["dump"]["root"]["entries"][0]["table"]; assert t["level"] == 2, t["level"]' \
+	"$out/g16-dump.json" || fail "the 16K JSON dump does not parse or lacks the level 2 table"
+"$aptables" translate "$out/g16.bin" "${g16[@]}" 0x09000010 0x40212345 0x7fffffff 0x100000010 0x0a000000 \
+	0x8000000000 >"$out/g16-translate.txt"
+expect_line "$out/g16-translate.txt" "^0x0000000009000010 -> 0x0000000009000010 level 3 page (16 KiB) .*ATTRIBUTE_INDEX_1" "16K translate: UART"
+expect_line "$out/g16-translate.txt" "^0x0000000040212345 -> 0x0000000040212345 level 2 block (32768 KiB)" "16K translate: RAM block"
+expect_line "$out/g16-translate.txt" "^0x000000007fffffff -> 0x000000007fffffff level 2 block (32768 KiB)" "16K translate: last RAM byte"
+expect_line "$out/g16-translate.txt" "^0x0000000100000010 -> 0x0000000040000010 level 3 page (16 KiB) .*READ_ONLY" "16K translate: alias"
+expect_line "$out/g16-translate.txt" "^0x000000000a000000: translation fault at level 2$" "16K translate: fault"
+expect_line "$out/g16-translate.txt" "^0x0000008000000000: outside the table's input range$" "16K translate: outside"
+"$aptables" check "$out/g16.bin" "${g16[@]}" >"$out/g16-check.txt" || fail "check finds problems in the 16K image"
+# Root entry 1: a level 1 block, which 16 KiB pages do not have.
+cp "$out/g16.bin" "$out/g16-l1block.bin"
+set_bits "$out/g16-l1block.bin" 0x8 $((0x1000000000 | 0x401))
+check_planted g16-l1block "$out/g16-l1block.bin" "${g16[@]}"
+expect_line "$out/g16-l1block.txt" "offset 0x8: block descriptor at level 1 (not allowed with 16 KiB pages)" "16K check: level 1 block"
+# The UART page with the contiguous hint: its group is 128 pages with 16 KiB.
+uart=$(leaf_offset "$out/g16.bin" 0x09000000)
+cp "$out/g16.bin" "$out/g16-contiguous.bin"
+set_bits "$out/g16-contiguous.bin" "$uart" $((1 << 52))
+check_planted g16-contiguous "$out/g16-contiguous.bin" "${g16[@]}"
+expect_line "$out/g16-contiguous.txt" "offset $uart: contiguous hint on 128 entries" "16K check: contiguous group"
+head -c 20000 "$out/g16.bin" >"$out/g16-truncated.bin"
+status=0; "$aptables" dump "$out/g16-truncated.bin" "${g16[@]}" 2>"$out/g16-truncated.txt" || status=$?
+[ "$status" -eq 1 ] || fail "a truncated 16K image exits $status, not 1"
+expect_line "$out/g16-truncated.txt" "offset 0x4000: truncated table (an image is whole 16384-byte tables)" "16K truncated image"
+# The C output keeps the tables' alignment and bytes.
+"$aptables" build "$examples/granule-16k.map" -o "$out/g16.c" -f c >/dev/null
+expect_line "$out/g16.c" "aligned(16384)" "16K C output: aligned to a table"
+cc -c -o "$out/g16_c.o" "$out/g16.c"
+objcopy -O binary -j .rodata "$out/g16_c.o" "$out/g16_c.bin"
+cmp -s "$out/g16.bin" "$out/g16_c.bin" || fail "the 16K C output differs from the binary"
+
+"$aptables" build "$examples/granule-64k.map" -o "$out/g64.bin" >"$out/g64.txt"
+expect_line "$out/g64.txt" "^tables:  *3 (196608 bytes)$" "64K build summary: three 64 KiB tables"
+expect_line "$out/g64.txt" "^TCR T0SZ:  *22 (42-bit input addresses, start level 2)$" "64K build summary: T0SZ"
+expect_line "$out/g64.txt" "^TCR TG0:  *1 (64 KiB)$" "64K build summary: TG0"
+expect_line "$out/g64.txt" "^root:  *level 2, 8192 entries in 1 table$" "64K build summary: root"
+expect_line "$out/g64.txt" "^TCR fields:  *0x0000000000004016 under mask 0x000000000000c03f$" "64K build summary: TCR fields"
+g64=(--base 0x60000000 --granule 64K --root-level 2 --regime el2)
+"$aptables" dump "$out/g64.bin" "${g64[@]}" >"$out/g64-dump.txt"
+expect_line "$out/g64-dump.txt" "regime el2, root level 2, 3 tables at 0x60000000, granule 64k$" "64K dump header"
+expect_line "$out/g64-dump.txt" "\[2-3\] 0x0000000040000000..0x000000007fffffff -> 0x40000000 block" "64K dump: RAM in 512 MiB blocks"
+"$aptables" translate "$out/g64.bin" "${g64[@]}" 0x09000010 0x40212345 0x20000000010 0x40000000000 >"$out/g64-translate.txt"
+expect_line "$out/g64-translate.txt" "^0x0000000009000010 -> 0x0000000009000010 level 3 page (64 KiB)" "64K translate: UART"
+expect_line "$out/g64-translate.txt" "^0x0000000040212345 -> 0x0000000040212345 level 2 block (524288 KiB)" "64K translate: RAM block"
+expect_line "$out/g64-translate.txt" "^0x0000020000000010 -> 0x0000000040000010 level 3 page (64 KiB)" "64K translate: alias"
+expect_line "$out/g64-translate.txt" "^0x0000040000000000: outside the table's input range$" "64K translate: outside"
+"$aptables" check "$out/g64.bin" "${g64[@]}" >"$out/g64-check.txt" || fail "check finds problems in the 64K image"
+uart=$(leaf_offset "$out/g64.bin" 0x09000000)
+cp "$out/g64.bin" "$out/g64-contiguous.bin"
+set_bits "$out/g64-contiguous.bin" "$uart" $((1 << 52))
+check_planted g64-contiguous "$out/g64-contiguous.bin" "${g64[@]}"
+expect_line "$out/g64-contiguous.txt" "offset $uart: contiguous hint on 32 entries" "64K check: contiguous group"
+head -c 100000 "$out/g64.bin" >"$out/g64-truncated.bin"
+status=0; "$aptables" check "$out/g64-truncated.bin" "${g64[@]}" 2>"$out/g64-truncated.txt" || status=$?
+[ "$status" -eq 1 ] || fail "a truncated 64K image exits $status, not 1"
+expect_line "$out/g64-truncated.txt" "offset 0x10000: truncated table (an image is whole 65536-byte tables)" "64K truncated image"
+
+"$aptables" build "$examples/stage2-40bit.map" -o "$out/s2-40.bin" >"$out/s2-40.txt"
+expect_line "$out/s2-40.txt" "^VTTBR_EL2:  *0x0000000070000000$" "40-bit stage 2 summary: VTTBR"
+expect_line "$out/s2-40.txt" "^VTCR T0SZ:  *24 (40-bit input addresses, start level 1)$" "40-bit stage 2 summary: T0SZ"
+expect_line "$out/s2-40.txt" "^VTCR TG0:  *0 (4 KiB), SL0 1$" "40-bit stage 2 summary: TG0 and SL0"
+expect_line "$out/s2-40.txt" "^root:  *level 1, 1024 entries in 2 tables (concatenated)$" "40-bit stage 2 summary: concatenated root"
+expect_line "$out/s2-40.txt" "^VTCR fields: 0x0000000000000058 under mask 0x000000000000c0ff$" "40-bit stage 2 summary: VTCR fields"
+s2_40=(--base 0x70000000 --regime stage2 --input-bits 40)
+"$aptables" dump "$out/s2-40.bin" "${s2_40[@]}" >"$out/s2-40-dump.txt"
+expect_line "$out/s2-40-dump.txt" "regime stage2, root level 1, [0-9]* tables at 0x70000000$" "40-bit stage 2 dump header"
+expect_line "$out/s2-40-dump.txt" "\[1\] 0x0000000040000000..0x000000007fffffff -> 0x80000000 block" "40-bit stage 2 dump: the 1 GiB block"
+expect_line "$out/s2-40-dump.txt" "\[512\] 0x0000008000000000..0x000000803fffffff table" "40-bit stage 2 dump: the second root table"
+"$aptables" translate "$out/s2-40.bin" "${s2_40[@]}" 0x09000010 0x40001234 0x8000000010 0x10000000000 >"$out/s2-40-translate.txt"
+expect_line "$out/s2-40-translate.txt" "^0x0000000009000010 -> 0x0000000009000010 level 3 page (4 KiB)" "40-bit stage 2 translate: UART"
+expect_line "$out/s2-40-translate.txt" "^0x0000000040001234 -> 0x0000000080001234 level 1 block (1048576 KiB) VALID | normal-wb | rw | inner" "40-bit stage 2 translate: RAM"
+expect_line "$out/s2-40-translate.txt" "^0x0000008000000010 -> 0x00000000c0000010 level 2 block (2048 KiB) .* ro " "40-bit stage 2 translate: second root table"
+expect_line "$out/s2-40-translate.txt" "^0x0000010000000000: outside the table's input range$" "40-bit stage 2 translate: outside"
+"$aptables" check "$out/s2-40.bin" "${s2_40[@]}" >"$out/s2-40-check.txt" || fail "check finds problems in the 40-bit stage 2 image"
+"$aptables" build "$examples/stage2-40bit.map" -o "$out/s2-40.S" -f asm >/dev/null
+expect_line "$out/s2-40.S" "\.balign 8192$" "40-bit stage 2 assembler output: aligned to the 8 KiB root"
+# The same map without concatenation starts at level 0 with two entries.
+sed 's/^root-tables .*/root-tables 1/' "$examples/stage2-40bit.map" >"$out/s2-40-flat.map"
+"$aptables" build "$out/s2-40-flat.map" -o "$out/s2-40-flat.bin" >"$out/s2-40-flat.txt"
+expect_line "$out/s2-40-flat.txt" "^VTCR TG0:  *0 (4 KiB), SL0 2$" "unconcatenated 40-bit stage 2: SL0"
+expect_line "$out/s2-40-flat.txt" "^root:  *level 0, 2 entries in 1 table$" "unconcatenated 40-bit stage 2: root"
+"$aptables" translate "$out/s2-40-flat.bin" "${s2_40[@]}" --root-tables 1 0x8000000010 >"$out/s2-40-flat-translate.txt"
+expect_line "$out/s2-40-flat-translate.txt" "^0x0000008000000010 -> 0x00000000c0000010 level 2 block" "unconcatenated 40-bit stage 2 translate"
+# A base off the 8 KiB the concatenated root needs: build puts the root at
+# the next aligned address, and --root tells the readers where it is.
+sed 's/^base .*/base 0x70001000/' "$examples/stage2-40bit.map" >"$out/s2-40-offset.map"
+"$aptables" build "$out/s2-40-offset.map" -o "$out/s2-40-offset.bin" >"$out/s2-40-offset.txt"
+expect_line "$out/s2-40-offset.txt" "^root table:  *0x70002000$" "40-bit stage 2 off its alignment: root"
+expect_line "$out/s2-40-offset.txt" "^VTTBR_EL2:  *0x0000000070002000$" "40-bit stage 2 off its alignment: VTTBR"
+s2_offset=(--base 0x70001000 --root 0x70002000 --regime stage2 --input-bits 40)
+"$aptables" translate "$out/s2-40-offset.bin" "${s2_offset[@]}" 0x8000000010 >"$out/s2-40-offset-translate.txt"
+expect_line "$out/s2-40-offset-translate.txt" "^0x0000008000000010 -> 0x00000000c0000010 level 2 block" "translate with --root"
+"$aptables" check "$out/s2-40-offset.bin" "${s2_offset[@]}" >"$out/s2-40-offset-check.txt" ||
+	fail "check with --root finds problems"
+
+# Image options that do not go together, or a base off the granule.
+for bad in "--granule 8k" "--input-bits 40 --root-level 1" "--input-bits 24" "--root-tables 2" \
+	"--input-bits 40 --root-tables 3" "--granule 16k --base 0x48001000"; do
+	status=0
+	# shellcheck disable=SC2086 # the options are words
+	"$aptables" dump "$out/g16.bin" --base 0x48000000 $bad >/dev/null 2>"$out/bad-options.err" || status=$?
+	[ "$status" -eq 2 ] || fail "dump with $bad exits $status, not 2"
+done
+
 # --- the C and assembler outputs stay valid when the map's path contains
 # the end of a comment
 mkdir -p "$out/odd*"

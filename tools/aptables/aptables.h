@@ -67,6 +67,7 @@ typedef struct image {
 	unsigned char *bytes;
 	size_t size;
 	uint64_t base;
+	uint64_t root; /* the root table: at base unless told (a concatenated root is aligned to its size) */
 	unsigned root_level;
 	ap_regime_kind_t regime;
 	ap_va_range_t va_range;

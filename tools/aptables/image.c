@@ -86,7 +86,7 @@ bool image_open(image_t *img, ap_mapping_t **mapping)
 	options.input_bits = img->input_bits;
 	options.max_root_tables = img->max_root_tables;
 	if (status == AP_OK)
-		status = ap_mapping_open(&options, &ops, img, img->base, AP_OPEN_READ_ONLY, mapping);
+		status = ap_mapping_open(&options, &ops, img, img->root, AP_OPEN_READ_ONLY, mapping);
 	if (status != AP_OK)
 		fprintf(stderr, "%s: %s\n", img->path, ap_strerror(status));
 	return status == AP_OK;
@@ -96,7 +96,7 @@ bool image_open(image_t *img, ap_mapping_t **mapping)
 
 static void usage_image(const char *command)
 {
-	fprintf(stderr, "usage: aptables %s IMAGE --base ADDR [--root-level N | --input-bits N] "
+	fprintf(stderr, "usage: aptables %s IMAGE --base ADDR [--root ADDR] [--root-level N | --input-bits N] "
 		"[--granule 4k|16k|64k] [--root-tables N] [--regime R] [--va-range lower|upper]%s\n",
 		command,
 		strcmp(command, "translate") == 0 ? " VA..." : strcmp(command, "dump") == 0 ? " [--json]" : "");
@@ -107,7 +107,7 @@ int image_options(int argc, char **argv, image_t *img, bool *json, int *first_op
 {
 	memset(img, 0, sizeof(*img));
 	img->root_level = 1;
-	bool have_base = false, have_root_level = false;
+	bool have_base = false, have_root = false, have_root_level = false;
 	int operands = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -117,6 +117,9 @@ int image_options(int argc, char **argv, image_t *img, bool *json, int *first_op
 			*json = true;
 		} else if (strcmp(a, "--base") == 0 && value && parse_u64(value, &img->base)) {
 			have_base = true;
+			i++;
+		} else if (strcmp(a, "--root") == 0 && value && parse_u64(value, &img->root)) {
+			have_root = true;
 			i++;
 		} else if (strcmp(a, "--root-level") == 0 && value && parse_u64(value, &n) && n <= 3) {
 			img->root_level = (unsigned)n;
@@ -160,6 +163,8 @@ int image_options(int argc, char **argv, image_t *img, bool *json, int *first_op
 			(unsigned long long)granule_bytes(img->granule));
 		return 2;
 	}
+	if (!have_root)
+		img->root = img->base;
 	if (img->input_bits && have_root_level) {
 		fprintf(stderr, "aptables: --input-bits and --root-level exclude each other\n");
 		return 2;

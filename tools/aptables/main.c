@@ -19,10 +19,11 @@ static void help(FILE *out)
 		"        find what the MMU would reject; exit status 1 on findings\n"
 		"  --help, --version\n"
 		"\n"
-		"Image options: --root-level N (0-3, default 1) or --input-bits N (25-48),\n"
-		"--granule 4k|16k|64k (default 4k), --root-tables N (stage 2 with --input-bits:\n"
-		"at most N concatenated root tables), --regime R (el1, the default, el2and0,\n"
-		"el2, el3, stage2), --va-range lower|upper. The image does not record them.\n"
+		"Image options: --root ADDR (default: the base), --root-level N (0-3, default 1)\n"
+		"or --input-bits N (25-48), --granule 4k|16k|64k (default 4k), --root-tables N\n"
+		"(stage 2 with --input-bits: at most N concatenated root tables), --regime R\n"
+		"(el1, the default, el2and0, el2, el3, stage2), --va-range lower|upper. The\n"
+		"image does not record them.\n"
 		"The map file format: man aptables, or docs/map-format.md.\n");
 }
 

@@ -34,7 +34,8 @@ static void show(const image_t *img, const ap_mapping_t *m, uint64_t va)
 
 static bool takes_value(const char *option)
 {
-	return strcmp(option, "--base") == 0 || strcmp(option, "--root-level") == 0 ||
+	return strcmp(option, "--base") == 0 || strcmp(option, "--root") == 0 ||
+	       strcmp(option, "--root-level") == 0 ||
 	       strcmp(option, "--regime") == 0 || strcmp(option, "--va-range") == 0 ||
 	       strcmp(option, "--granule") == 0 || strcmp(option, "--input-bits") == 0 ||
 	       strcmp(option, "--root-tables") == 0;
