@@ -130,10 +130,11 @@ static ap_status_t modify_apply_pages(walk_t *w, const geometry_t *g, uint64_t *
 	modify_edit_t *me = (modify_edit_t *)w;
 	unsigned first = entry_index(g, s.start, AP_LEAF_LEVEL);
 	unsigned count = (unsigned)((s.last - s.start) >> g->page_shift) + 1;
-	ap_region_t region = {s.start, page_size(g)};
+	const uint64_t step = page_size(g); /* not region.size: see callback_pages() */
+	ap_region_t region = {s.start, step};
 	ap_descriptor_t d;
 	ap__descriptor_init(&d, g, me->e.m->format, AP_LEAF_LEVEL, me->e.live);
-	for (unsigned i = 0; i < count; i++, region.start += region.size) {
+	for (unsigned i = 0; i < count; i++, region.start += step) {
 		ap_status_t status = modify_entry(me, &d, &table[first + i], &region);
 		if (status != AP_OK)
 			return status;

@@ -83,9 +83,12 @@ static ap_status_t callback_pages(walk_t *w, const geometry_t *g, uint64_t *tabl
 	 * not loads from the walk's state for every page. */
 	ap_walk_fn fn = cw->fn;
 	void *ctx = cw->ctx;
-	ap_region_t region = {s.start, page_size(g)};
+	/* The step in a local: the callback may write to the region it is
+	 * handed, so region.size would be read again after every call. */
+	const uint64_t step = page_size(g);
+	ap_region_t region = {s.start, step};
 	const uint64_t *entry = &table[first], *end = entry + count;
-	for (; entry != end; entry++, region.start += region.size) {
+	for (; entry != end; entry++, region.start += step) {
 		uint64_t bits = load_desc(entry);
 		if (AP_UNLIKELY(fn(ctx, &region, bits, AP_LEAF_LEVEL) != 0))
 			return stopped(w, bits);
