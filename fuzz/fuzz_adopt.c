@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * Fuzz target for adopted tables (libFuzzer): the input is the content of
- * up to 8 table pages, hostile in every way it likes (loops, shared
- * subtables, reserved encodings, pointers anywhere), and a few bytes that
- * choose the regime, root level, whether edits are allowed, and the
- * addresses to look at. ap_mapping_open() adopts page 0 as the root; then
+ * up to 8 tables, hostile in every way it likes (loops, shared subtables,
+ * reserved encodings, pointers anywhere), and a few bytes that choose the
+ * regime, granule, root level or input size, whether edits are allowed,
+ * and the addresses to look at. ap_mapping_open() adopts table 0 as the
+ * root; then
  * every reading call runs on it, and on an editable mapping a map, a
  * modify, an unmap and a compaction.
  *
@@ -25,8 +26,9 @@
 #include <string.h>
 
 #define PAGE ((uint64_t)AP_PAGE_SIZE)
-#define INPUT_PAGES 8u
-#define POOL_PAGES 24u /* the input's pages, then room for new tables */
+#define INPUT_TABLES 8u
+#define POOL_TABLES 24u /* the input's tables, then room for new ones */
+#define MAX_TABLE (64u << 10)
 #define POOL_PA UINT64_C(0x40000000)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -42,31 +44,53 @@ static void die(const char *format, ...)
 	abort();
 }
 
-static uint64_t pool[POOL_PAGES][512] __attribute__((aligned(4096)));
+/* Tables of the granule being fuzzed (table_bytes each), in one pool. */
+static uint8_t pool[POOL_TABLES * MAX_TABLE] __attribute__((aligned(MAX_TABLE)));
+static size_t table_bytes = PAGE;
 static unsigned pool_used;
+
+static void *pool_allocate_tables(void *ctx, size_t bytes, ap_pa_t *pa)
+{
+	(void)ctx;
+	if (bytes != table_bytes)
+		die("asked for a %zu-byte table with %zu-byte tables", bytes, table_bytes);
+	if (pool_used == POOL_TABLES)
+		return NULL;
+	uint8_t *table = pool + pool_used * table_bytes;
+	memset(table, 0, table_bytes);
+	*pa = POOL_PA + pool_used * table_bytes;
+	pool_used++;
+	return table;
+}
 
 static void *pool_allocate(void *ctx, ap_pa_t *pa)
 {
-	(void)ctx;
-	if (pool_used == POOL_PAGES)
-		return NULL;
-	memset(pool[pool_used], 0, PAGE);
-	*pa = POOL_PA + pool_used * PAGE;
-	return pool[pool_used++];
+	return pool_allocate_tables(ctx, PAGE, pa);
 }
 
 static void *pool_to_virtual(void *ctx, ap_pa_t pa)
 {
 	(void)ctx;
-	if (pa < POOL_PA || pa >= POOL_PA + POOL_PAGES * PAGE || (pa & (PAGE - 1)))
+	if (pa < POOL_PA || pa >= POOL_PA + POOL_TABLES * table_bytes || (pa & (table_bytes - 1)))
 		return NULL;
-	return pool[(pa - POOL_PA) / PAGE];
+	return pool + (pa - POOL_PA);
+}
+
+static void pool_free_tables(void *ctx, void *table, ap_pa_t pa, size_t bytes)
+{
+	if (table != pool_to_virtual(ctx, pa) || bytes != table_bytes)
+		die("free_table(%p, 0x%llx): not that table", table, (unsigned long long)pa);
 }
 
 static void pool_free(void *ctx, void *table, ap_pa_t pa)
 {
-	if (table != pool_to_virtual(ctx, pa))
-		die("free_table(%p, 0x%llx): not that table", table, (unsigned long long)pa);
+	pool_free_tables(ctx, table, pa, PAGE);
+}
+
+/* The bytes of the tables in use, for comparisons. */
+static size_t pool_bytes(void)
+{
+	return POOL_TABLES * table_bytes;
 }
 
 static int discard(void *ctx, const char *text, size_t length)
@@ -137,20 +161,20 @@ static void check_reads(ap_mapping_t *m, uint64_t base, uint64_t span, input_t *
 /* On an editable mapping: a failed edit changes no byte of the pool. */
 static void check_edit(ap_status_t status, const void *before, const char *what)
 {
-	if (status != AP_OK && memcmp(before, pool, sizeof(pool)) != 0)
+	if (status != AP_OK && memcmp(before, pool, pool_bytes()) != 0)
 		die("a failed %s (%d) changed the tables", what, status);
 }
 
 static void edit(ap_mapping_t *m, uint64_t base, uint64_t span, bool well_formed, input_t *in)
 {
-	static uint64_t before[POOL_PAGES][512];
-	uint64_t va = (base + take(in, 6) % span) & ~(PAGE - 1);
+	static uint8_t before[sizeof(pool)];
+	uint64_t va = (base + take(in, 6) % span) & ~(table_bytes - 1);
 	uint64_t pages = 1 + take(in, 1) % 16;
-	if (va + pages * PAGE - base > span || va + pages * PAGE < va)
+	if (va + pages * table_bytes - base > span || va + pages * table_bytes < va)
 		pages = 1;
-	ap_region_t r = {va, pages * PAGE};
+	ap_region_t r = {va, pages * table_bytes};
 	ap_attrs_t flags = AP_EL1_VALID | AP_EL1_ACCESSED | AP_EL1_INNER_SHAREABLE;
-	memcpy(before, pool, sizeof(pool));
+	memcpy(before, pool, pool_bytes());
 	ap_status_t s = ap_mapping_map(m, &r, 0x80000000, flags, AP_CONSTRAINT_NONE, NULL);
 	check_edit(s, before, "map");
 	if (s == AP_OK && well_formed) {
@@ -158,11 +182,11 @@ static void edit(ap_mapping_t *m, uint64_t base, uint64_t span, bool well_formed
 		if (ap_mapping_translate(m, va, &t) != AP_OK || t.output_address != 0x80000000)
 			die("mapped 0x%llx does not translate", (unsigned long long)va);
 	}
-	memcpy(before, pool, sizeof(pool));
+	memcpy(before, pool, pool_bytes());
 	check_edit(ap_mapping_modify(m, &r, set_swflag, NULL, NULL), before, "modify");
-	memcpy(before, pool, sizeof(pool));
+	memcpy(before, pool, pool_bytes());
 	check_edit(ap_mapping_unmap(m, &r, NULL), before, "unmap");
-	memcpy(before, pool, sizeof(pool));
+	memcpy(before, pool, pool_bytes());
 	check_edit(ap_mapping_compact(m), before, "compact");
 }
 
@@ -173,31 +197,50 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned root_level = choice & 3;
 	bool editable = (choice >> 2) & 1;
 	bool stage2 = (choice >> 3) & 1;
-	memset(pool, 0, sizeof(pool));
-	size_t content = size - in.at < INPUT_PAGES * PAGE ? size - in.at : INPUT_PAGES * PAGE;
+	/* Bits 6:5: the granule (3: 4 KiB with an input size). A stage 2 root
+	 * stays one table (max_root_tables 1): the input has one root. */
+	unsigned granule = (choice >> 5) & 3;
+	unsigned input_bits = granule ? 25 + (unsigned)take(&in, 1) % 24 : 0;
+	granule %= 3;
+	table_bytes = PAGE << (2 * granule);
+	unsigned shift = 12 + 2 * granule;
+	memset(pool, 0, pool_bytes());
+	size_t input_bytes = INPUT_TABLES * table_bytes;
+	size_t content = size - in.at < input_bytes ? size - in.at : input_bytes;
 	memcpy(pool, data + in.at, content);
-	pool_used = INPUT_PAGES;
+	pool_used = INPUT_TABLES;
 	/* Table pointers in the input are mostly made to land in the pool:
-	 * bits 47:12 of every 0b11 entry are folded onto the pool's pages. */
-	if (choice & 0x10)
-		for (unsigned p = 0; p < INPUT_PAGES; p++)
-			for (unsigned i = 0; i < 512; i++)
-				if ((pool[p][i] & 3) == 3)
-					pool[p][i] = (pool[p][i] & ~UINT64_C(0x0000fffffffff000)) |
-						     (POOL_PA + (((pool[p][i] >> 12) % INPUT_PAGES) << 12));
+	 * the address bits of every 0b11 entry are folded onto its tables. */
+	if (choice & 0x10) {
+		uint64_t *words = (uint64_t *)(void *)pool;
+		uint64_t field = UINT64_C(0x0000ffffffffffff) & ~(table_bytes - 1);
+		for (size_t i = 0; i < input_bytes / 8; i++)
+			if ((words[i] & 3) == 3)
+				words[i] = (words[i] & ~field) |
+					   (POOL_PA + (((words[i] >> shift) % INPUT_TABLES) << shift));
+	}
 	in.at += content;
 	const ap_regime_t *regime;
 	ap_regime_get(stage2 ? AP_REGIME_STAGE2 : AP_REGIME_EL1AND0, &regime);
 	ap_mapping_options_t o = AP_MAPPING_OPTIONS_INIT;
 	o.regime = regime;
-	o.root_level = root_level;
+	o.granule = (ap_granule_t)granule;
+	o.input_bits = input_bits;
+	o.root_level = input_bits ? 0 : root_level;
+	o.max_root_tables = 1;
 	ap_translation_ops_t ops = AP_TRANSLATION_OPS_INIT;
 	ops.allocate_table = pool_allocate;
 	ops.free_table = pool_free;
+	ops.allocate_tables = pool_allocate_tables;
+	ops.free_tables = pool_free_tables;
 	ops.physical_to_virtual = pool_to_virtual;
 	ap_mapping_t *m;
-	if (ap_mapping_open(&o, &ops, NULL, POOL_PA, editable ? AP_OPEN_EDITABLE : 0, &m) != AP_OK)
-		die("open failed");
+	ap_status_t opened =
+		ap_mapping_open(&o, &ops, NULL, POOL_PA, editable ? AP_OPEN_EDITABLE : 0, &m);
+	if (opened == AP_ERR_INVALID_ARGUMENT)
+		return 0; /* options the architecture does not allow (64 KiB level 0, ...) */
+	if (opened != AP_OK)
+		die("open failed: %d", opened);
 	uint64_t span;
 	ap_mapping_size(m, &span);
 	check_reads(m, 0, span, &in);
@@ -207,7 +250,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		edit(m, 0, span, well_formed, &in);
 		check_reads(m, 0, span, &in);
 	} else {
-		ap_region_t r = {0, PAGE};
+		ap_region_t r = {0, table_bytes};
 		if (ap_mapping_map(m, &r, 0, AP_EL1_VALID, 0, NULL) != AP_ERR_READ_ONLY)
 			die("a read-only mapping took a map");
 	}

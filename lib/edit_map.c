@@ -285,18 +285,16 @@ map_span(ap_mapping_t *m, const geometry_t *g, span_t s, ap_pa_t pa, ap_attrs_t 
  * request's) into vectors through the stack: two 8-byte stores and a
  * 16-byte load, a store-forwarding stall that doubled the time of a
  * one-page map; AP_NO_SLP keeps them in registers. */
-static AP_NO_SLP __attribute__((noinline)) ap_status_t map_span_4k(ap_mapping_t *m, span_t s, ap_pa_t pa,
-							 ap_attrs_t flags,
-							 ap_constraints_t constraints,
-							 error_detail_t *detail)
+static AP_NO_SLP __attribute__((noinline)) ap_status_t
+map_span_4k(ap_mapping_t *m, span_t s, ap_pa_t pa, ap_attrs_t flags, ap_constraints_t constraints,
+	    error_detail_t *detail)
 {
 	return map_span(m, &GEOMETRY_4K, s, pa, flags, constraints, detail);
 }
 
-static AP_NO_SLP __attribute__((noinline)) ap_status_t map_span_any(ap_mapping_t *m, span_t s, ap_pa_t pa,
-							  ap_attrs_t flags,
-							  ap_constraints_t constraints,
-							  error_detail_t *detail)
+static AP_NO_SLP __attribute__((noinline)) ap_status_t
+map_span_any(ap_mapping_t *m, span_t s, ap_pa_t pa, ap_attrs_t flags, ap_constraints_t constraints,
+	     error_detail_t *detail)
 {
 	return map_span(m, &m->geo, s, pa, flags, constraints, detail);
 }
