@@ -10,18 +10,22 @@
 #include "internal.h"
 #include "page_pool.h"
 
-/* What the core needs to know about a built-in translation: ops that
- * allocate tables of any size (4 KiB tables and larger ones alike). */
+/* What the core needs to know about a built-in translation: ops for 4 KiB
+ * tables (the common case, one call away from the page pool) and for
+ * larger ones. */
 typedef void *(*allocate_fn)(void *ctx, size_t bytes, ap_pa_t *pa);
 typedef void (*free_fn)(void *ctx, void *table, ap_pa_t pa, size_t bytes);
 
-static translation_t builtin(translation_kind_t kind, allocate_fn allocate, free_fn free_tables,
-			     void *(*to_virtual)(void *, ap_pa_t), void *ctx,
+static translation_t builtin(translation_kind_t kind, void *(*allocate_page)(void *, ap_pa_t *),
+			     void (*free_page)(void *, void *, ap_pa_t), allocate_fn allocate,
+			     free_fn free_tables, void *(*to_virtual)(void *, ap_pa_t), void *ctx,
 			     void (*release)(void *))
 {
 	translation_t t;
 	__builtin_memset(&t, 0, sizeof(t));
 	t.ops.size = sizeof(t.ops);
+	t.ops.allocate_table = allocate_page;
+	t.ops.free_table = free_page;
 	t.ops.allocate_tables = allocate;
 	t.ops.free_tables = free_tables;
 	t.ops.physical_to_virtual = to_virtual;
@@ -71,6 +75,16 @@ static void linear_free(void *ctx AP_UNUSED, void *table, ap_pa_t pa AP_UNUSED, 
 	pool_free(table, bytes);
 }
 
+static void *linear_allocate_page(void *ctx, ap_pa_t *pa)
+{
+	return linear_allocate(ctx, AP_PAGE_SIZE, pa);
+}
+
+static void linear_free_page(void *ctx AP_UNUSED, void *table, ap_pa_t pa AP_UNUSED)
+{
+	ap__page_free(table);
+}
+
 static void *linear_to_virtual(void *ctx, ap_pa_t pa)
 {
 	const linear_t *l = ctx;
@@ -86,8 +100,8 @@ static ap_status_t create_linear(const ap_mapping_options_t *options, int64_t of
 	if (!l)
 		return AP_ERR_NO_MEMORY;
 	l->offset = offset;
-	translation_t t = builtin(TRANSLATION_LINEAR, linear_allocate, linear_free,
-				  linear_to_virtual, l, ap__object_free);
+	translation_t t = builtin(TRANSLATION_LINEAR, linear_allocate_page, linear_free_page,
+				  linear_allocate, linear_free, linear_to_virtual, l, ap__object_free);
 	t.offset = offset;
 	ap_status_t status = ap__mapping_create(options, &t, out);
 	if (status != AP_OK)
@@ -195,6 +209,16 @@ static void target_free(void *ctx, void *table, ap_pa_t pa AP_UNUSED, size_t byt
 	}
 }
 
+static void *target_allocate_page(void *ctx, ap_pa_t *pa)
+{
+	return target_allocate(ctx, AP_PAGE_SIZE, pa);
+}
+
+static void target_free_page(void *ctx, void *table, ap_pa_t pa)
+{
+	target_free(ctx, table, pa, AP_PAGE_SIZE);
+}
+
 static void *target_to_virtual(void *ctx, ap_pa_t pa)
 {
 	const target_t *t = ctx;
@@ -220,8 +244,8 @@ AP_EXPORT ap_status_t ap_mapping_create_target(const ap_mapping_options_t *optio
 	if (!t)
 		return AP_ERR_NO_MEMORY;
 	t->base = base;
-	translation_t tr = builtin(TRANSLATION_TARGET, target_allocate, target_free,
-				   target_to_virtual, t, target_release);
+	translation_t tr = builtin(TRANSLATION_TARGET, target_allocate_page, target_free_page,
+				   target_allocate, target_free, target_to_virtual, t, target_release);
 	ap_status_t status = ap__mapping_create(options, &tr, out);
 	if (status != AP_OK)
 		target_release(t);

@@ -110,7 +110,7 @@ typedef struct compact {
 	bool kept[AP_LEAF_LEVEL + 1];
 } compact_t;
 
-static ap_status_t compact_visit(walk_t *w, visit_t *v, step_t *step)
+WALK_VISITOR ap_status_t compact_visit(walk_t *w, visit_t *v, step_t *step)
 {
 	compact_t *c = (compact_t *)w;
 	if (is_table(v->old, v->level)) {
@@ -123,7 +123,7 @@ static ap_status_t compact_visit(walk_t *w, visit_t *v, step_t *step)
 }
 
 /* After a subtable's walk: it goes if nothing in it was kept. */
-static ap_status_t compact_post(walk_t *w, visit_t *v)
+WALK_VISITOR ap_status_t compact_post(walk_t *w, visit_t *v)
 {
 	compact_t *c = (compact_t *)w;
 	if (c->kept[v->level + 1])
@@ -135,7 +135,7 @@ static ap_status_t compact_post(walk_t *w, visit_t *v)
 
 /* A table without subtables in one loop: only whether it keeps anything
  * matters (every leaf table, and the root or a level 2 table of blocks). */
-static ap_status_t compact_scan(walk_t *w, const geometry_t *g, uint64_t *table, unsigned level,
+WALK_VISITOR ap_status_t compact_scan(walk_t *w, const geometry_t *g, uint64_t *table, unsigned level,
 				span_t s AP_UNUSED, bool *done)
 {
 	compact_t *c = (compact_t *)w;

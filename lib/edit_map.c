@@ -84,7 +84,7 @@ static inline bool may_write(const map_edit_t *me, const visit_t *v, uint64_t va
 
 /* ------------------------------------------------------------ plan */
 
-static ap_status_t map_plan_visit(walk_t *w, visit_t *v, step_t *step)
+WALK_VISITOR ap_status_t map_plan_visit(walk_t *w, visit_t *v, step_t *step)
 {
 	map_edit_t *me = (map_edit_t *)w;
 	uint64_t value = 0;
@@ -123,7 +123,7 @@ static ap_status_t map_plan_visit(walk_t *w, visit_t *v, step_t *step)
 }
 
 /* Pages of a live leaf table: each change must be allowed in place. */
-static ap_status_t map_plan_pages(walk_t *w, const geometry_t *g, uint64_t *table, span_t s)
+WALK_VISITOR ap_status_t map_plan_pages(walk_t *w, const geometry_t *g, uint64_t *table, span_t s)
 {
 	map_edit_t *me = (map_edit_t *)w;
 	if (!me->e.live)
@@ -167,7 +167,7 @@ static inline void remember_leaf(ap_mapping_t *m, const geometry_t *g, uint64_t 
 }
 
 /* Pages of one leaf table: the hot loop of every large map. */
-static ap_status_t map_apply_pages(walk_t *w, const geometry_t *g, uint64_t *table, span_t s)
+WALK_VISITOR ap_status_t map_apply_pages(walk_t *w, const geometry_t *g, uint64_t *table, span_t s)
 {
 	map_edit_t *me = (map_edit_t *)w;
 	remember_leaf(me->e.m, g, table, s);
@@ -185,7 +185,7 @@ static ap_status_t map_apply_pages(walk_t *w, const geometry_t *g, uint64_t *tab
 	return AP_OK;
 }
 
-static ap_status_t map_apply_visit(walk_t *w, visit_t *v, step_t *step)
+WALK_VISITOR ap_status_t map_apply_visit(walk_t *w, visit_t *v, step_t *step)
 {
 	map_edit_t *me = (map_edit_t *)w;
 	uint64_t value = 0, va = v->chunk.start;

@@ -55,7 +55,7 @@ static int dry_run(const modify_edit_t *me, const geometry_t *g, uint64_t old, u
 
 /* ------------------------------------------------------------ plan */
 
-static ap_status_t modify_plan_visit(walk_t *w, visit_t *v, step_t *step)
+WALK_VISITOR ap_status_t modify_plan_visit(walk_t *w, visit_t *v, step_t *step)
 {
 	modify_edit_t *me = (modify_edit_t *)w;
 	bool updated = false;
@@ -83,7 +83,7 @@ static ap_status_t modify_plan_visit(walk_t *w, visit_t *v, step_t *step)
 }
 
 /* The pages of a live leaf table, dry-run one by one. */
-static ap_status_t modify_plan_pages(walk_t *w, const geometry_t *g, uint64_t *table, span_t s)
+WALK_VISITOR ap_status_t modify_plan_pages(walk_t *w, const geometry_t *g, uint64_t *table, span_t s)
 {
 	modify_edit_t *me = (modify_edit_t *)w;
 	if (!me->e.live)
@@ -125,7 +125,7 @@ static inline ap_status_t modify_entry(modify_edit_t *me, ap_descriptor_t *d, ui
 }
 
 /* The pages of one leaf table: the hot loop of every large modify. */
-static ap_status_t modify_apply_pages(walk_t *w, const geometry_t *g, uint64_t *table, span_t s)
+WALK_VISITOR ap_status_t modify_apply_pages(walk_t *w, const geometry_t *g, uint64_t *table, span_t s)
 {
 	modify_edit_t *me = (modify_edit_t *)w;
 	unsigned first = entry_index(g, s.start, AP_LEAF_LEVEL);
@@ -142,7 +142,7 @@ static ap_status_t modify_apply_pages(walk_t *w, const geometry_t *g, uint64_t *
 	return AP_OK;
 }
 
-static ap_status_t modify_apply_visit(walk_t *w, visit_t *v, step_t *step)
+WALK_VISITOR ap_status_t modify_apply_visit(walk_t *w, visit_t *v, step_t *step)
 {
 	modify_edit_t *me = (modify_edit_t *)w;
 	switch (modify_action(me, v)) {

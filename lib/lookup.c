@@ -27,7 +27,7 @@ typedef struct lookup {
 	unsigned level;
 } lookup_t;
 
-static ap_status_t lookup_visit(walk_t *w, visit_t *v, step_t *step)
+WALK_VISITOR ap_status_t lookup_visit(walk_t *w, visit_t *v, step_t *step)
 {
 	lookup_t *l = (lookup_t *)w;
 	if (is_table(v->old, v->level)) {

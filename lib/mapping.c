@@ -26,7 +26,7 @@ static ap_status_t check_options(const ap_mapping_options_t *options, ap_mapping
 }
 
 /* Tables larger than 4 KiB need the ops that allocate them (a read-only
- * mapping allocates nothing: it has neither allocation op). */
+ * mapping allocates nothing: it has no allocation op). */
 static bool ops_fit_geometry(const ap_translation_ops_t *ops, const geometry_t *g)
 {
 	bool large = g->page_shift != AP_PAGE_SHIFT || g->root_tables > 1;

@@ -4,8 +4,7 @@
  * Every new table is checked: pointer and physical address aligned to its
  * size, an address a descriptor can hold, and one that translates back.
  * 4 KiB tables come from allocate_table, larger ones (16 and 64 KiB
- * granules, concatenated roots) from allocate_tables; the built-in
- * translations have only allocate_tables, for every size.
+ * granules, concatenated roots) from allocate_tables.
  */
 #include "table_pages.h"
 #include "walk.h"
@@ -13,7 +12,7 @@
 static void *tables_alloc(const ap_mapping_t *m, size_t bytes, ap_pa_t *pa)
 {
 	const ap_translation_ops_t *ops = &m->translation.ops;
-	if (bytes == AP_PAGE_SIZE && ops->allocate_table)
+	if (bytes == AP_PAGE_SIZE)
 		return ops->allocate_table(m->translation.ctx, pa);
 	return ops->allocate_tables(m->translation.ctx, bytes, pa);
 }
@@ -21,7 +20,7 @@ static void *tables_alloc(const ap_mapping_t *m, size_t bytes, ap_pa_t *pa)
 static void tables_free(const ap_mapping_t *m, void *table, ap_pa_t pa, size_t bytes)
 {
 	const ap_translation_ops_t *ops = &m->translation.ops;
-	if (bytes == AP_PAGE_SIZE && ops->free_table)
+	if (bytes == AP_PAGE_SIZE)
 		ops->free_table(m->translation.ctx, table, pa);
 	else
 		ops->free_tables(m->translation.ctx, table, pa, bytes);
@@ -70,7 +69,7 @@ void ap__table_free(ap_mapping_t *m, uint64_t *table, ap_pa_t pa)
 
 /* Freeing a tree is a post-order walk: each subtable goes once the walk
  * below it is done, the top table last. */
-static ap_status_t free_visit(walk_t *w, visit_t *v, step_t *step)
+WALK_VISITOR ap_status_t free_visit(walk_t *w, visit_t *v, step_t *step)
 {
 	if (!is_table(v->old, v->level))
 		return AP_OK;
@@ -81,14 +80,14 @@ static ap_status_t free_visit(walk_t *w, visit_t *v, step_t *step)
 	return AP_OK;
 }
 
-static ap_status_t free_post(walk_t *w, visit_t *v)
+WALK_VISITOR ap_status_t free_post(walk_t *w, visit_t *v)
 {
 	ap__table_free((ap_mapping_t *)w->m, v->sub, table_address(v->geo, v->old));
 	return AP_OK;
 }
 
 /* A table whose entries point to leaf tables: those go in one loop. */
-static ap_status_t free_scan(walk_t *w, const geometry_t *g, uint64_t *table, unsigned level,
+WALK_VISITOR ap_status_t free_scan(walk_t *w, const geometry_t *g, uint64_t *table, unsigned level,
 			     span_t s AP_UNUSED, bool *done)
 {
 	if (level + 1 != AP_LEAF_LEVEL)
@@ -120,7 +119,12 @@ void ap__table_free_tree(ap_mapping_t *m, uint64_t *table, ap_pa_t pa, unsigned 
 	error_detail_t detail;
 	ap__walk_begin(&w, m, &detail);
 	w.check_sharing = false; /* only trees the library built are freed */
-	(void)ap__walk(&w, &free_ops, &m->geo, table, level, whole_table(&m->geo, level));
+	/* The 4 KiB walk with constant shifts: an unmap of a large range
+	 * frees hundreds of tables here. */
+	if (geometry_is_4k(&m->geo))
+		(void)ap__walk(&w, &free_ops, &GEOMETRY_4K, table, level, whole_table(&m->geo, level));
+	else
+		(void)ap__walk(&w, &free_ops, &m->geo, table, level, whole_table(&m->geo, level));
 	ap__walk_end(&w);
 	ap__table_free(m, table, pa);
 }

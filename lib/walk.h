@@ -54,6 +54,11 @@ typedef struct walk {
 	bool check_sharing; /* adopted tables: refuse a table met twice */
 } walk_t;
 
+/* For the visitors of the hot operations: inlined into each instance of
+ * the walk (one per geometry), which GCC's heuristics stop doing once a
+ * visitor is used by two of them. */
+#define WALK_VISITOR static inline __attribute__((always_inline))
+
 typedef struct walker_ops {
 	/* Every entry of the range, in address order (pre-order). */
 	ap_status_t (*visit)(walk_t *w, visit_t *v, step_t *step);

@@ -49,7 +49,7 @@ static ap_status_t close_run(walk_t *w, unsigned level)
 	return hand_over(cw, first, run->count, run->span, level);
 }
 
-static ap_status_t callback_visit(walk_t *w, visit_t *v, step_t *step)
+WALK_VISITOR ap_status_t callback_visit(walk_t *w, visit_t *v, step_t *step)
 {
 	callback_walk_t *cw = (callback_walk_t *)w;
 	if (is_table(v->old, v->level)) {
@@ -72,7 +72,7 @@ static ap_status_t callback_visit(walk_t *w, visit_t *v, step_t *step)
 }
 
 /* The entries of one leaf table: no subtables, so no per-entry branching. */
-static ap_status_t callback_pages(walk_t *w, const geometry_t *g, uint64_t *table, span_t s)
+WALK_VISITOR ap_status_t callback_pages(walk_t *w, const geometry_t *g, uint64_t *table, span_t s)
 {
 	callback_walk_t *cw = (callback_walk_t *)w;
 	unsigned first = entry_index(g, s.start, AP_LEAF_LEVEL);
@@ -129,7 +129,7 @@ typedef struct counting {
 	size_t tables;
 } counting_t;
 
-static ap_status_t count_visit(walk_t *w, visit_t *v, step_t *step)
+WALK_VISITOR ap_status_t count_visit(walk_t *w, visit_t *v, step_t *step)
 {
 	if (is_table(v->old, v->level)) {
 		((counting_t *)w)->tables++;
