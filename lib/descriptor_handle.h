@@ -48,6 +48,8 @@ static inline void ap__descriptor_init(ap_descriptor_t *d, const geometry_t *g, 
 /* The output-address field of value at the handle's level. */
 static inline uint64_t ap__descriptor_oa_mask(const ap_descriptor_t *d, uint64_t value)
 {
+	if (d->level == AP_LEAF_LEVEL) /* pages: the common case of a large modify */
+		return d->page_oa;
 	return value & AP_ATTR_TABLE_OR_PAGE ? d->page_oa : d->block_oa;
 }
 
