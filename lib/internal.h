@@ -34,8 +34,6 @@
 #define PA_LIMIT (UINT64_C(1) << 48)
 /* Table attributes (bits 59..63) that only table descriptors carry. */
 #define TABLE_ATTRIBUTE_MASK UINT64_C(0xf800000000000000)
-/* The largest table the library allocates: 16 concatenated 64 KiB tables. */
-#define MAX_TABLE_BYTES ((size_t)1 << 20)
 
 /* ---------------------------------------------------------------- regions */
 

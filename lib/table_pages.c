@@ -121,10 +121,11 @@ void ap__table_free_tree(ap_mapping_t *m, uint64_t *table, ap_pa_t pa, unsigned 
 	w.check_sharing = false; /* only trees the library built are freed */
 	/* The 4 KiB walk with constant shifts: an unmap of a large range
 	 * frees hundreds of tables here. */
+	span_t all = whole_table(&m->geo, level);
 	if (geometry_is_4k(&m->geo))
-		(void)ap__walk(&w, &free_ops, &GEOMETRY_4K, table, level, whole_table(&m->geo, level));
+		(void)ap__walk(&w, &free_ops, &GEOMETRY_4K, table, level, all);
 	else
-		(void)ap__walk(&w, &free_ops, &m->geo, table, level, whole_table(&m->geo, level));
+		(void)ap__walk(&w, &free_ops, &m->geo, table, level, all);
 	ap__walk_end(&w);
 	ap__table_free(m, table, pa);
 }

@@ -86,15 +86,6 @@ ap_status_t ap__walk_note_table(walk_t *w, ap_pa_t pa);
 
 /* ------------------------------------------------------------ geometry */
 
-/* The end of the chunk that starts at start, stays in one entry of level
- * and ends at last at the latest. */
-static inline uint64_t chunk_last(const geometry_t *g, uint64_t start, uint64_t last,
-				  unsigned level)
-{
-	uint64_t entry_last = start | (entry_size(g, level) - 1);
-	return entry_last < last ? entry_last : last;
-}
-
 /* Whether a chunk covers its whole entry. last + 1 may wrap to 0 at the
  * top of the address space, which is aligned. */
 static inline bool covers_entry(const geometry_t *g, span_t c, unsigned level)
