@@ -34,6 +34,29 @@ static uint64_t pa_range(void)
 	return range > 5 ? 5 : range;
 }
 
+bool mmu_granule_supported(ap_granule_t granule, bool stage2)
+{
+	uint64_t mmfr0;
+	__asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(mmfr0));
+	/* Stage 1 fields: TGran4 31:28, TGran64 27:24, TGran16 23:20. */
+	unsigned shift = granule == AP_GRANULE_4K ? 28 : granule == AP_GRANULE_64K ? 24 : 20;
+	unsigned field = (unsigned)(mmfr0 >> shift) & 0xf;
+	bool supported = granule == AP_GRANULE_16K ? (field == 1 || field == 2) : (field == 0 || (granule == AP_GRANULE_4K && field == 1));
+	if (stage2) {
+		/* TGran4_2 43:40, TGran64_2 39:36, TGran16_2 35:32: 0b0000 as the
+		 * stage 1 field, 0b0001 not supported, 0b0010 and 0b0011 supported. */
+		unsigned shift2 = granule == AP_GRANULE_4K ? 40 : granule == AP_GRANULE_64K ? 36 : 32;
+		unsigned field2 = (unsigned)(mmfr0 >> shift2) & 0xf;
+		rt_print("ID_AA64MMFR0_EL1 stage 2 granule field: ", field2);
+		if (field2 != 0)
+			supported = field2 == 2 || field2 == 3;
+	}
+	rt_print("ID_AA64MMFR0_EL1 stage 1 granule field: ", field);
+	if (!supported)
+		rt_puts("the CPU does not implement the granule this test needs\n");
+	return supported;
+}
+
 /* The size and granule fields mmu_enable() programs: T0SZ/TG0 and
  * T1SZ/TG1 for 39 bits and 4 KiB pages, unless a test handed in the
  * library's values for its table (mmu_use_control()). */

@@ -39,6 +39,12 @@ mmu_attrs_t mmu_attrs_for(ap_regime_kind_t kind);
  * (before: 39 bits and 4 KiB pages in both ranges). */
 void mmu_use_control(const ap_mapping_t *map);
 
+/* Whether ID_AA64MMFR0_EL1 says the CPU implements @p granule for stage 1
+ * (TGran4, TGran16, TGran64) or, with @p stage2, for stage 2 (TGran4_2,
+ * TGran16_2, TGran64_2, which may defer to the stage 1 field). Prints the
+ * field it read. */
+bool mmu_granule_supported(ap_granule_t granule, bool stage2);
+
 /* Sets MAIR and TCR for the regime (both halves when @p upper), clears the
  * TLBs of the regime once, and turns the MMU on. */
 void mmu_enable(ap_regime_kind_t kind, bool upper);

@@ -3,22 +3,42 @@
 
 #include "runtime.h"
 
-#define PAGE 4096ull
-
-/* Input addresses the suite maps beyond the image (39-bit space). */
-#define ALIAS_VA 0x1000000000ull /* one page, aliasing alias_page */
-#define BLOCK_VA 0x2000000000ull /* 4 MiB of 2 MiB blocks over the start of RAM */
+/* The largest page the suite's own memory must be aligned to: a program
+ * on 16 or 64 KiB pages is built with -DSUITE_MAX_PAGE=0x10000. */
+#ifndef SUITE_MAX_PAGE
+#define SUITE_MAX_PAGE 4096
+#endif
+/* PAR_EL1.PA is in 4 KiB units whatever the granule. */
+#define PAR_PAGE 4096ull
 #define RAM_BASE 0x40000000ull
-#define GIB_VA 0x3000000000ull     /* one 1 GiB block over RAM */
-#define VARIETY_VA 0x4000000000ull /* pages of each attribute the suite compares */
-#define CONTIG_VA (VARIETY_VA + 0x10000ull) /* 16 pages with the contiguous bit */
-#define RAW_VA 0x5000000000ull     /* descriptors the test writes itself */
-#define SECOND_ONLY_VA 0x6000000000ull /* only the second table of check_deactivate */
-#define UNMAPPED_L1 0x7000000000ull           /* no table at level 1 */
-#define UNMAPPED_L2 (ALIAS_VA + 0x200000ull)  /* no table at level 2 */
-#define UNMAPPED_L3 (ALIAS_VA + PAGE)         /* empty entry at level 3 */
 
-static uint64_t alias_page[PAGE / 8] __attribute__((aligned(4096)));
+/*
+ * The input addresses the suite maps beyond the image, set by set_layout()
+ * for the mapping under test. The space is cut into slots: eighths of it
+ * for run_stage1_suite() (39 bits, 4 KiB pages, so the addresses are
+ * 64 GiB apart: alias 0x1000000000, blocks 0x2000000000, 1 GiB block
+ * 0x3000000000, ..., a hole at 0x7000000000), sixteenths otherwise, with
+ * the upper half left empty, so that even a root of two entries has an
+ * empty one.
+ */
+static struct {
+	suite_geometry_t g;
+	uint64_t slot;
+	uint64_t alias;       /* one page, aliasing alias_page */
+	uint64_t block;       /* two blocks at level 2 over the start of RAM */
+	uint64_t gib;         /* one 1 GiB block over RAM (4 KiB pages only) */
+	uint64_t variety;     /* pages of each attribute the suite compares */
+	uint64_t contig;      /* a run of pages with the contiguous bit */
+	uint64_t contig_size; /* bytes of that run: 16, 128 or 32 entries */
+	uint64_t raw;         /* descriptors the test writes itself */
+	uint64_t second_only; /* only the second table of check_deactivate */
+	uint64_t top;         /* a slot nothing maps */
+	bool has_gib;
+	/* An input address the walk of which stops at each level (index). */
+	uint64_t hole[4];
+} L;
+
+static uint64_t alias_page[SUITE_MAX_PAGE / 8] __attribute__((aligned(SUITE_MAX_PAGE)));
 
 void suite_map(ap_mapping_t *map, uint64_t va, uint64_t size, uint64_t pa,
 			ap_attrs_t flags)
@@ -44,7 +64,7 @@ void suite_map_image(ap_mapping_t *map, ap_regime_kind_t kind, uint64_t va_offse
 		    a.normal | a.read_only | a.never_execute | ng);
 	suite_map(map, rodata_end + va_offset, end - rodata_end, rodata_end,
 		    a.normal | a.never_execute | ng);
-	suite_map(map, RT_UART + va_offset, PAGE, RT_UART, a.device | ng);
+	suite_map(map, RT_UART + va_offset, suite_geometry(map).page, RT_UART, a.device | ng);
 }
 
 static unsigned translation_fault_level(unsigned status)
@@ -125,7 +145,7 @@ static void check_par_mapped(const ap_translate_result_t *r, uint64_t par, bool 
 		CHECK_EQ(PAR_FST(par), RT_FSC_PERMISSION(r->level));
 		return;
 	}
-	CHECK_EQ(PAR_PA(par), r->output_address & ~(PAGE - 1));
+	CHECK_EQ(PAR_PA(par), r->output_address & ~(PAR_PAGE - 1));
 	CHECK_EQ(PAR_ATTR(par), MMU_MAIR_ATTR(D_ATTR_INDEX(d)));
 	CHECK(sh_fits(d, PAR_SH(par)));
 }
@@ -194,17 +214,26 @@ void suite_make_read_only(ap_mapping_t *map, ap_regime_kind_t kind, uint64_t va)
 {
 	ap_attrs_t read_only = mmu_attrs_for(kind).read_only;
 	ap_region_t page;
-	CHECK_EQ(ap_region_from_size(va, PAGE, &page), AP_OK);
+	CHECK_EQ(ap_region_from_size(va, suite_geometry(map).page, &page), AP_OK);
 	CHECK_EQ(ap_mapping_modify(map, &page, set_read_only, &read_only, 0), AP_OK);
 }
 
-static ap_mapping_t *create_identity(ap_regime_kind_t kind, uint16_t asid)
+/* The options of run_stage1_suite(): 4 KiB pages, root at level 1. */
+static const suite_config_t default_config = {AP_GRANULE_4K, 0, AP_VA_RANGE_LOWER, 0};
+
+static ap_mapping_t *create_identity(ap_regime_kind_t kind, uint16_t asid,
+				     const suite_config_t *config, ap_va_range_t range,
+				     unsigned input_bits)
 {
 	const ap_regime_t *regime;
 	CHECK_EQ(ap_regime_get(kind, &regime), AP_OK);
-	ap_mapping_options_t options = {
-		.size = sizeof(options), .regime = regime, .root_level = MMU_ROOT_LEVEL,
-		.asid = asid, .va_range = AP_VA_RANGE_LOWER};
+	ap_mapping_options_t options = AP_MAPPING_OPTIONS_INIT;
+	options.regime = regime;
+	options.root_level = input_bits ? 0 : MMU_ROOT_LEVEL;
+	options.asid = asid;
+	options.va_range = range;
+	options.granule = config->granule;
+	options.input_bits = input_bits;
 	ap_mapping_t *map = 0;
 	CHECK_EQ(ap_mapping_create_identity(&options, &map), AP_OK);
 	return map;
@@ -219,9 +248,9 @@ static bool has_asid(ap_regime_kind_t kind)
 static void check_alias(ap_mapping_t *map, ap_regime_kind_t kind)
 {
 	mmu_attrs_t a = mmu_attrs_for(kind);
-	suite_map(map, ALIAS_VA, PAGE, (uint64_t)alias_page,
+	suite_map(map, L.alias, L.g.page, (uint64_t)alias_page,
 		    a.normal | a.never_execute | a.non_global);
-	volatile uint64_t *alias = (volatile uint64_t *)ALIAS_VA;
+	volatile uint64_t *alias = (volatile uint64_t *)L.alias;
 	alias[3] = 0x1234abcd;
 	CHECK_EQ(((volatile uint64_t *)alias_page)[3], 0x1234abcd);
 	((volatile uint64_t *)alias_page)[5] = 0x5555;
@@ -229,17 +258,22 @@ static void check_alias(ap_mapping_t *map, ap_regime_kind_t kind)
 	rt_puts("alias reads and writes the same memory\n");
 }
 
-/* Unmapped input addresses fault at the level the walker names. */
+/* Unmapped input addresses fault at the level the walker names: one at
+ * each level from the root's to 3. */
 static void check_unmapped_faults(const ap_mapping_t *map)
 {
 	ap_translate_result_t r = {.size = sizeof(r)};
-	const uint64_t addresses[] = {UNMAPPED_L1, UNMAPPED_L2, UNMAPPED_L3};
-	for (unsigned i = 0; i < 3; i++) {
-		CHECK_EQ(ap_mapping_translate(map, addresses[i], &r), AP_ERR_NOT_MAPPED);
-		CHECK_EQ(r.level, i + 1);
-		suite_check_load_faults(map, addresses[i]);
+	for (unsigned level = L.g.root_level; level <= 3; level++) {
+		CHECK_EQ(ap_mapping_translate(map, L.hole[level], &r), AP_ERR_NOT_MAPPED);
+		CHECK_EQ(r.level, level);
+		suite_check_load_faults(map, L.hole[level]);
 	}
-	rt_puts("unmapped addresses fault at levels 1, 2 and 3\n");
+	rt_puts("unmapped addresses fault at levels ");
+	for (unsigned level = L.g.root_level; level <= 3; level++) {
+		char digit[2] = {(char)('0' + level), 0};
+		rt_puts(digit);
+		rt_puts(level == 3 ? "\n" : level == 2 ? " and " : ", ");
+	}
 }
 
 /* The alias page, written a moment ago (so its writable entry is in the
@@ -247,36 +281,37 @@ static void check_unmapped_faults(const ap_mapping_t *map)
  * fault, which only the library's invalidation makes happen. */
 static void check_live_read_only(ap_mapping_t *map, ap_regime_kind_t kind)
 {
-	CHECK(!rt_probe_store(ALIAS_VA, 77, 0));
-	suite_make_read_only(map, kind, ALIAS_VA);
+	CHECK(!rt_probe_store(L.alias, 77, 0));
+	suite_make_read_only(map, kind, L.alias);
 	rt_fault_t fault;
-	CHECK(rt_probe_store(ALIAS_VA + 8, 0xdead, &fault));
+	CHECK(rt_probe_store(L.alias + 8, 0xdead, &fault));
 	CHECK_EQ(rt_esr_status(fault.esr), RT_FSC_PERMISSION(3));
 	CHECK_EQ((fault.esr >> 6) & 1, 1); /* WnR: it was a write */
-	CHECK_EQ(fault.far, ALIAS_VA + 8);
+	CHECK_EQ(fault.far, L.alias + 8);
 	CHECK_EQ(alias_page[1], 0);
 	uint64_t value = 0;
-	CHECK(!rt_probe_load(ALIAS_VA, &value, 0));
+	CHECK(!rt_probe_load(L.alias, &value, 0));
 	CHECK_EQ(value, 77);
 	rt_puts("a live page made read-only faults on the next write\n");
 }
 
 static void check_live_unmap(ap_mapping_t *map)
 {
-	CHECK(!rt_probe_load(ALIAS_VA, 0, 0));
+	CHECK(!rt_probe_load(L.alias, 0, 0));
 	ap_region_t page;
-	CHECK_EQ(ap_region_from_size(ALIAS_VA, PAGE, &page), AP_OK);
+	CHECK_EQ(ap_region_from_size(L.alias, L.g.page, &page), AP_OK);
 	CHECK_EQ(ap_mapping_unmap(map, &page, 0), AP_OK);
-	suite_check_load_faults(map, ALIAS_VA);
+	suite_check_load_faults(map, L.alias);
 	rt_puts("a live page unmapped faults on the next access\n");
 }
 
 /* Pages of every MAIR index the suite uses, each shareability, EL0 access
- * (where the regime has EL0) and the access flag clear; then 16 pages with
- * the contiguous bit and a 1 GiB block. AT never touches the memory, so the
- * output addresses are just RAM. */
+ * (where the regime has EL0) and the access flag clear; then a run of pages
+ * with the contiguous bit and (4 KiB pages) a 1 GiB block. AT never touches
+ * the memory, so the output addresses are just RAM. */
 static void map_variety(ap_mapping_t *map, ap_regime_kind_t kind)
 {
+	const uint64_t page = L.g.page;
 	mmu_attrs_t a = mmu_attrs_for(kind);
 	ap_attrs_t base = (a.normal | a.never_execute | a.non_global) &
 			  ~(D_SH_MASK | D_ATTR_INDEX_MASK);
@@ -292,61 +327,73 @@ static void map_variety(ap_mapping_t *map, ap_regime_kind_t kind)
 		(base | (3ull << 8)) & ~D_AF,     /* access flag clear */
 	};
 	for (unsigned i = 0; i < sizeof(variants) / sizeof(variants[0]); i++)
-		suite_map(map, VARIETY_VA + i * PAGE, PAGE, RAM_BASE + i * PAGE, variants[i]);
-	suite_map(map, CONTIG_VA, 16 * PAGE, RAM_BASE + 0x10000,
+		suite_map(map, L.variety + i * page, page, RAM_BASE + i * page, variants[i]);
+	suite_map(map, L.contig, L.contig_size, RAM_BASE + (L.contig - L.variety),
 		    base | (3ull << 8) | D_CONTIGUOUS);
-	suite_map(map, GIB_VA, 0x40000000, RAM_BASE, base | (4ull << 2) | (3ull << 8));
 	ap_translate_result_t r = {.size = sizeof(r)};
-	CHECK_EQ(ap_mapping_translate(map, GIB_VA + 0x12345678, &r), AP_OK);
-	CHECK_EQ(r.level, 1);
-	CHECK_EQ(ap_mapping_translate(map, CONTIG_VA + 5 * PAGE, &r), AP_OK);
+	if (L.has_gib) {
+		suite_map(map, L.gib, 0x40000000, RAM_BASE, base | (4ull << 2) | (3ull << 8));
+		CHECK_EQ(ap_mapping_translate(map, L.gib + 0x12345678, &r), AP_OK);
+		CHECK_EQ(r.level, 1);
+	}
+	CHECK_EQ(ap_mapping_translate(map, L.contig + 5 * page, &r), AP_OK);
 	CHECK((r.attributes & D_CONTIGUOUS) != 0);
 }
 
 volatile uint64_t *suite_descriptor_at(const ap_mapping_t *map, uint64_t va, unsigned level)
 {
+	suite_geometry_t g = suite_geometry(map);
 	ap_pa_t table;
-	unsigned root_level;
 	CHECK_EQ(ap_mapping_root_address(map, &table), AP_OK);
-	CHECK_EQ(ap_mapping_root_level(map, &root_level), AP_OK);
-	for (unsigned l = root_level;; l++) {
+	/* The root may have fewer entries than a table (or, concatenated, more). */
+	uint64_t entries = 1ull << (g.input_bits - suite_shift(&g, g.root_level));
+	for (unsigned l = g.root_level;; l++) {
 		volatile uint64_t *entry =
-			(volatile uint64_t *)table + ((va >> (12 + 9 * (3 - l))) & 511);
+			(volatile uint64_t *)table + ((va >> suite_shift(&g, l)) & (entries - 1));
 		if (l == level)
 			return entry;
 		CHECK_EQ(*entry & 3, 3);
-		table = *entry & 0xfffffffff000ull;
+		table = *entry & 0xffffffffffffull & ~(g.page - 1);
+		entries = 1ull << g.level_bits;
 	}
 }
 
 /*
  * Descriptors the library never writes, written straight into its table
  * memory: the reserved encoding 0b01 at level 3, and invalid entries (bit 0
- * clear, other bits kept) at levels 3, 2 and 1. Both the walker and AT must
- * take them as translation faults at that level. Each is put back after.
+ * clear, other bits kept) at levels 3, 2, ... up to the root. Both the
+ * walker and AT must take them as translation faults at that level. Each
+ * is put back after.
  */
 static unsigned check_raw_descriptors(ap_mapping_t *map, ap_regime_kind_t kind)
 {
 	mmu_attrs_t a = mmu_attrs_for(kind);
-	suite_map(map, RAW_VA, 2 * PAGE, RAM_BASE, a.normal | a.never_execute | a.non_global);
-	static const struct {
+	const uint64_t page = L.g.page;
+	suite_map(map, L.raw, 2 * page, RAM_BASE, a.normal | a.never_execute | a.non_global);
+	struct {
 		unsigned level;
 		uint64_t clear, set;
-	} edits[] = {{3, 2, 0}, {3, 1, 0}, {2, 1, 0}, {1, 1, 0}};
+	} edits[5] = {{3, 2, 0}};
+	unsigned count = 1;
+	for (unsigned level = 3; level <= 3 && level >= L.g.root_level; level--) {
+		edits[count].level = level;
+		edits[count].clear = 1;
+		edits[count++].set = 0;
+	}
 	unsigned checked = 0;
-	for (unsigned i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
-		volatile uint64_t *entry = suite_descriptor_at(map, RAW_VA, edits[i].level);
+	for (unsigned i = 0; i < count; i++) {
+		volatile uint64_t *entry = suite_descriptor_at(map, L.raw, edits[i].level);
 		uint64_t original = *entry;
 		*entry = (original & ~edits[i].clear) | edits[i].set;
 		mmu_flush_tlb();
-		suite_check_at(map, RAW_VA);
-		suite_check_at(map, RAW_VA + PAGE + 0x10);
+		suite_check_at(map, L.raw);
+		suite_check_at(map, L.raw + page + 0x10);
 		ap_translate_result_t r = {.size = sizeof(r)};
-		CHECK_EQ(ap_mapping_translate(map, RAW_VA, &r), AP_ERR_NOT_MAPPED);
+		CHECK_EQ(ap_mapping_translate(map, L.raw, &r), AP_ERR_NOT_MAPPED);
 		CHECK_EQ(r.level, edits[i].level);
 		*entry = original;
 		mmu_flush_tlb();
-		suite_check_at(map, RAW_VA);
+		suite_check_at(map, L.raw);
 		checked += 3;
 	}
 	return checked;
@@ -356,25 +403,37 @@ static unsigned check_raw_descriptors(ap_mapping_t *map, ap_regime_kind_t kind)
  * on the attributes and shareability AT reports, and on EL0 access. */
 static void check_walker_agrees(ap_mapping_t *map, ap_regime_kind_t kind)
 {
+	const uint64_t page = L.g.page, block = suite_span(&L.g, 2), base = L.g.base;
 	mmu_attrs_t a = mmu_attrs_for(kind);
-	suite_map(map, BLOCK_VA, 0x400000, RAM_BASE, a.normal | a.read_only | a.non_global);
+	suite_map(map, L.block, 2 * block, RAM_BASE, a.normal | a.read_only | a.non_global);
 	map_variety(map, kind);
 	ap_translate_result_t r = {.size = sizeof(r)};
-	CHECK_EQ(ap_mapping_translate(map, BLOCK_VA + 0x212345, &r), AP_OK);
+	CHECK_EQ(ap_mapping_translate(map, L.block + block + 0x12345, &r), AP_OK);
 	CHECK_EQ(r.level, 2); /* really a block */
+	access_flag_faults = 0;
 	unsigned checked = 0;
-	for (uint64_t va = (uint64_t)__image_start; va < (uint64_t)__image_end; va += PAGE, checked++)
-		suite_check_at(map, va + ((checked * 0x58) & 0xff8));
-	for (uint64_t va = BLOCK_VA - 0x100000; va < BLOCK_VA + 0x500000; va += 0x2f000, checked++)
+	for (uint64_t va = (uint64_t)__image_start; va < (uint64_t)__image_end; va += page, checked++)
+		suite_check_at(map, base + va + ((checked * 0x58) & 0xff8));
+	/* About 32 steps from half a block before the blocks to half one after
+	 * (0x2f000 with 2 MiB blocks). */
+	const uint64_t step = 0x2f000 * (block / 0x200000);
+	for (uint64_t va = L.block - block / 2; va < L.block + 2 * block + block / 2;
+	     va += step, checked++)
 		suite_check_at(map, va);
-	for (uint64_t va = VARIETY_VA; va < CONTIG_VA + 0x11000; va += PAGE, checked++)
+	for (uint64_t va = L.variety; va < L.contig + L.contig_size + page; va += page, checked++)
 		suite_check_at(map, va + 0x18);
-	for (uint64_t va = GIB_VA - PAGE; va < GIB_VA + 0x40001000; va += 0x3ff1000, checked++)
-		suite_check_at(map, va);
-	const uint64_t others[] = {RT_UART, RT_UART + PAGE, ALIAS_VA, ALIAS_VA + PAGE,
-				   UNMAPPED_L1, UNMAPPED_L2, 0, 0x7ffffff000ull,
-				   (uint64_t)__image_start - PAGE, (uint64_t)__image_end};
-	for (unsigned i = 0; i < sizeof(others) / sizeof(others[0]); i++, checked++)
+	if (L.has_gib)
+		for (uint64_t va = L.gib - 0x1000; va < L.gib + 0x40001000; va += 0x3ff1000, checked++)
+			suite_check_at(map, va);
+	uint64_t others[11] = {base + RT_UART, base + RT_UART + page, L.alias, L.alias + page};
+	unsigned n = 4;
+	for (unsigned level = L.g.root_level; level < 3; level++)
+		others[n++] = L.hole[level];
+	others[n++] = base;
+	others[n++] = base + (1ull << L.g.input_bits) - 0x1000;
+	others[n++] = base + (uint64_t)__image_start - page;
+	others[n++] = base + (uint64_t)__image_end;
+	for (unsigned i = 0; i < n; i++, checked++)
 		suite_check_at(map, others[i]);
 	CHECK_EQ(access_flag_faults, 1);
 	checked += check_raw_descriptors(map, kind);
@@ -385,12 +444,13 @@ static void check_walker_agrees(ap_mapping_t *map, ap_regime_kind_t kind)
 
 /* A second table (another ASID) is activated over the first and
  * deactivated again: the first one's TTBR value comes back. */
-static void check_deactivate(ap_regime_kind_t kind, ap_mapping_t *first)
+static void check_deactivate(ap_regime_kind_t kind, ap_mapping_t *first,
+			     const suite_config_t *config)
 {
-	ap_mapping_t *second = create_identity(kind, 2);
-	suite_map_image(second, kind, 0);
+	ap_mapping_t *second = create_identity(kind, 2, config, config->range, config->input_bits);
+	suite_map_image(second, kind, L.g.base);
 	mmu_attrs_t a = mmu_attrs_for(kind);
-	suite_map(second, SECOND_ONLY_VA, PAGE, (uint64_t)alias_page,
+	suite_map(second, L.second_only, L.g.page, (uint64_t)alias_page,
 		    a.normal | a.never_execute | a.non_global);
 	uint64_t first_ttbr, second_ttbr, previous;
 	CHECK_EQ(ap_mapping_ttbr(first, &first_ttbr), AP_OK);
@@ -398,17 +458,17 @@ static void check_deactivate(ap_regime_kind_t kind, ap_mapping_t *first)
 	CHECK_EQ(second_ttbr >> 48, 2);
 	CHECK_EQ(ap_mapping_activate(second, &previous), AP_OK);
 	CHECK_EQ(previous, first_ttbr);
-	CHECK_EQ(mmu_read_ttbr(kind, AP_VA_RANGE_LOWER), second_ttbr);
+	CHECK_EQ(mmu_read_ttbr(kind, config->range), second_ttbr);
 	rt_puts("running on the second table\n");
 	/* A VA only the second table maps, loaded so that its entry is cached:
 	 * after deactivation it must fault as the first table says. */
 	uint64_t value = 0;
-	CHECK(!rt_probe_load(SECOND_ONLY_VA + 24, &value, 0));
+	CHECK(!rt_probe_load(L.second_only + 24, &value, 0));
 	CHECK_EQ(value, alias_page[3]);
 	CHECK_EQ(ap_mapping_deactivate(second, previous), AP_OK);
-	suite_check_load_faults(first, SECOND_ONLY_VA + 24);
-	suite_check_at(first, SECOND_ONLY_VA);
-	CHECK_EQ(mmu_read_ttbr(kind, AP_VA_RANGE_LOWER), first_ttbr);
+	suite_check_load_faults(first, L.second_only + 24);
+	suite_check_at(first, L.second_only);
+	CHECK_EQ(mmu_read_ttbr(kind, config->range), first_ttbr);
 	bool active = true;
 	CHECK_EQ(ap_mapping_is_active(second, &active), AP_OK);
 	CHECK(!active);
@@ -416,21 +476,145 @@ static void check_deactivate(ap_regime_kind_t kind, ap_mapping_t *first)
 	rt_puts("deactivation restored the previous TTBR\n");
 }
 
+unsigned suite_shift(const suite_geometry_t *g, unsigned level)
+{
+	return g->page_shift + g->level_bits * (3 - level);
+}
+
+uint64_t suite_span(const suite_geometry_t *g, unsigned level)
+{
+	return 1ull << suite_shift(g, level);
+}
+
+suite_geometry_t suite_geometry(const ap_mapping_t *map)
+{
+	ap_translation_control_t control = AP_TRANSLATION_CONTROL_INIT;
+	CHECK_EQ(ap_mapping_translation_control(map, &control), AP_OK);
+	suite_geometry_t g;
+	g.granule = control.granule;
+	g.page_shift = control.granule == AP_GRANULE_64K ? 16 : control.granule == AP_GRANULE_16K ? 14 : 12;
+	g.level_bits = g.page_shift - 3;
+	g.page = 1ull << g.page_shift;
+	g.input_bits = control.input_bits;
+	CHECK_EQ(ap_mapping_root_level(map, &g.root_level), AP_OK);
+	ap_va_range_t range;
+	CHECK_EQ(ap_mapping_va_range(map, &range), AP_OK);
+	g.base = range == AP_VA_RANGE_UPPER ? 0 - (1ull << g.input_bits) : 0;
+	return g;
+}
+
+/* Places the suite's regions in @p map's input space (see L). */
+static void set_layout(const ap_mapping_t *map, const suite_config_t *config)
+{
+	L.g = suite_geometry(map);
+	const uint64_t size = 1ull << L.g.input_bits, page = L.g.page;
+	bool legacy = config->input_bits == 0;
+	L.slot = legacy ? size / 8 : size / 16;
+	/* The image (at its own address plus base) must fit in slot 0. */
+	CHECK((uint64_t)__image_end < L.slot);
+	CHECK(2 * suite_span(&L.g, 2) <= L.slot);
+	L.alias = L.g.base + 1 * L.slot;
+	L.block = L.g.base + 2 * L.slot;
+	L.gib = L.g.base + 3 * L.slot;
+	L.variety = L.g.base + 4 * L.slot;
+	L.raw = L.g.base + 5 * L.slot;
+	L.second_only = L.g.base + 6 * L.slot;
+	L.top = L.g.base + size - L.slot;
+	L.has_gib = L.g.granule == AP_GRANULE_4K && L.slot >= 0x40000000;
+	if (!L.has_gib)
+		L.second_only = L.g.base + 3 * L.slot;
+	/* The contiguous hint spans 16 pages (4 KiB), 128 (16 KiB) or 32 (64 KiB). */
+	L.contig_size = page * (L.g.granule == AP_GRANULE_16K ? 128 : L.g.granule == AP_GRANULE_64K ? 32 : 16);
+	L.contig = L.variety + (L.contig_size > 16 * page ? L.contig_size : 16 * page);
+}
+
+/* After the image and the alias are mapped: an address whose walk stops at
+ * each level, from the root's to 3 (the top slot, else the next entry
+ * after the alias at that level), as the library's walker says. */
+static void find_holes(const ap_mapping_t *map)
+{
+	for (unsigned level = L.g.root_level; level <= 3; level++) {
+		const uint64_t candidates[] = {L.top, L.alias + suite_span(&L.g, level)};
+		bool found = false;
+		for (unsigned i = 0; i < 2 && !found; i++) {
+			ap_translate_result_t r = {.size = sizeof(r)};
+			if (ap_mapping_translate(map, candidates[i], &r) == AP_ERR_NOT_MAPPED &&
+			    r.level == level) {
+				L.hole[level] = candidates[i];
+				found = true;
+			}
+		}
+		if (!found)
+			rt_print("no unmapped address found at level ", level);
+		CHECK(found);
+	}
+}
+
+/* The mapping's geometry as the library reports it, against the options. */
+static void check_geometry(const ap_mapping_t *map, const suite_config_t *config)
+{
+	ap_translation_control_t control = AP_TRANSLATION_CONTROL_INIT;
+	CHECK_EQ(ap_mapping_translation_control(map, &control), AP_OK);
+	CHECK_EQ(control.granule, config->granule);
+	CHECK_EQ(control.input_bits, config->input_bits);
+	CHECK_EQ(control.tsz, 64 - config->input_bits);
+	uint64_t size;
+	CHECK_EQ(ap_mapping_size(map, &size), AP_OK);
+	CHECK_EQ(size, 1ull << config->input_bits);
+	/* The root is the level that resolves the top input bit. */
+	unsigned root = 3;
+	while (suite_shift(&L.g, root) + L.g.level_bits < config->input_bits)
+		root--;
+	CHECK_EQ(L.g.root_level, root);
+	CHECK_EQ(control.root_level, root);
+	CHECK_EQ(control.root_entries, 1ull << (config->input_bits - suite_shift(&L.g, root)));
+	CHECK_EQ(control.root_tables, 1);
+	rt_print("granule (0: 4 KiB, 1: 16 KiB, 2: 64 KiB): ", config->granule);
+	rt_print("input bits: ", config->input_bits);
+	rt_print("root level: ", control.root_level);
+	rt_print("root entries: ", control.root_entries);
+	rt_puts(config->range == AP_VA_RANGE_UPPER ? "upper range\n" : "lower range\n");
+}
+
 int run_stage1_suite(ap_regime_kind_t kind)
 {
+	return run_stage1_suite_config(kind, &default_config);
+}
+
+int run_stage1_suite_config(ap_regime_kind_t kind, const suite_config_t *config)
+{
 	uint16_t asid = has_asid(kind) ? 1 : 0;
-	ap_mapping_t *map = create_identity(kind, asid);
-	suite_map_image(map, kind, 0);
-	uint64_t original = mmu_read_ttbr(kind, AP_VA_RANGE_LOWER), previous, ttbr;
+	bool upper = config->range == AP_VA_RANGE_UPPER;
+	ap_mapping_t *map = create_identity(kind, asid, config, config->range, config->input_bits);
+	set_layout(map, config);
+	if (config->input_bits)
+		check_geometry(map, config);
+	/* The upper range: the code keeps running through TTBR0 on a table of
+	 * the same granule that maps the image at its own address. */
+	ap_mapping_t *boot = 0;
+	uint64_t boot_previous = 0;
+	if (upper) {
+		boot = create_identity(kind, asid, config, AP_VA_RANGE_LOWER, config->boot_input_bits);
+		suite_map_image(boot, kind, 0);
+	}
+	suite_map_image(map, kind, L.g.base);
+	uint64_t original = mmu_read_ttbr(kind, config->range), previous, ttbr;
 	CHECK_EQ(ap_mapping_activate(map, &previous), AP_OK);
 	CHECK_EQ(previous, original);
 	CHECK_EQ(ap_mapping_ttbr(map, &ttbr), AP_OK);
-	CHECK_EQ(mmu_read_ttbr(kind, AP_VA_RANGE_LOWER), ttbr);
+	CHECK_EQ(mmu_read_ttbr(kind, config->range), ttbr);
 	CHECK_EQ(ttbr >> 48, asid);
-	mmu_enable(kind, false);
+	if (boot) {
+		CHECK_EQ(ap_mapping_activate(boot, &boot_previous), AP_OK);
+		mmu_use_control(boot);
+	}
+	if (config->input_bits)
+		mmu_use_control(map); /* TnSZ and TGn from the library */
+	mmu_enable(kind, upper);
 	rt_puts("MMU on, running on the library's table\n");
 
 	check_alias(map, kind);
+	find_holes(map);
 	check_unmapped_faults(map);
 	check_walker_agrees(map, kind);
 	check_live_read_only(map, kind);
@@ -443,10 +627,14 @@ int run_stage1_suite(ap_regime_kind_t kind)
 		mmu_disable();
 		return 0;
 	}
-	check_deactivate(kind, map);
+	check_deactivate(kind, map, config);
 	mmu_disable();
 	CHECK_EQ(ap_mapping_deactivate(map, previous), AP_OK);
-	CHECK_EQ(mmu_read_ttbr(kind, AP_VA_RANGE_LOWER), original);
+	CHECK_EQ(mmu_read_ttbr(kind, config->range), original);
 	CHECK_EQ(ap_mapping_destroy(map), AP_OK);
+	if (boot) {
+		CHECK_EQ(ap_mapping_deactivate(boot, boot_previous), AP_OK);
+		CHECK_EQ(ap_mapping_destroy(boot), AP_OK);
+	}
 	return 0;
 }

@@ -8,17 +8,24 @@
  * next write must trap to EL2 with the alias in HPFAR_EL2.
  *
  * The guest talks to EL2 with HVC #n; the checks run in EL2's handler.
+ *
+ * stage2_concat40.c includes this file with S2_INPUT_BITS and S2_IPA_BASE
+ * set: a larger IPA space whose root is made of concatenated tables, with
+ * the test's IPAs moved up into the last of them.
  */
 #include "runtime.h"
 #include "stage1_suite.h"
 
 #define PAGE 4096ull
-#define GUEST_ALIAS 0x1000000000ull /* IPA of guest_page's alias */
+#ifndef S2_IPA_BASE
+#define S2_IPA_BASE 0ull /* where the test's own IPAs start */
+#endif
+#define GUEST_ALIAS (S2_IPA_BASE + 0x1000000000ull) /* IPA of guest_page's alias */
 #define RAM_BASE 0x40000000ull
-#define S2_VARIETY 0x2000000000ull /* IPAs of each S2AP, AF clear, device */
-#define S2_BLOCK 0x2000200000ull   /* one 2 MiB block, read-only */
-#define S2_GIB 0x3000000000ull     /* one 1 GiB block, write-only */
-#define S2_UNMAPPED_L1 0x7000000000ull
+#define S2_VARIETY (S2_IPA_BASE + 0x2000000000ull) /* IPAs of each S2AP, AF clear, device */
+#define S2_BLOCK (S2_IPA_BASE + 0x2000200000ull)   /* one 2 MiB block, read-only */
+#define S2_GIB (S2_IPA_BASE + 0x3000000000ull)     /* one 1 GiB block, write-only */
+#define S2_UNMAPPED_L1 (S2_IPA_BASE + 0x7000000000ull)
 #define S2_UNMAPPED_L2 (S2_VARIETY + 0x400000ull)
 #define S2_UNMAPPED_L3 (S2_VARIETY + 0x10000ull)
 /* The guest's own stage 1 (for the AT checks with it on). */
@@ -270,6 +277,14 @@ static void check_stage2_at_identity(void)
 				   GUEST_ALIAS, GUEST_ALIAS + PAGE};
 	for (unsigned i = 0; i < sizeof(others) / sizeof(others[0]); i++)
 		checked += check_s12_identity(others[i]);
+#ifdef S2_INPUT_BITS
+	/* Holes on both sides of the border between the concatenated tables,
+	 * and the last page of the space. */
+	const uint64_t borders[] = {S2_IPA_BASE - PAGE, S2_IPA_BASE, 0x7000000000ull,
+				    (1ull << S2_INPUT_BITS) - PAGE};
+	for (unsigned i = 0; i < sizeof(borders) / sizeof(borders[0]); i++)
+		checked += check_s12_identity(borders[i]);
+#endif
 	rt_print("AT S12E1R/W (guest stage 1 off) agrees with the stage 2 walker: ", checked);
 }
 
@@ -344,9 +359,18 @@ int test_main(void)
 	CHECK_EQ(rt_current_el(), 2);
 	const ap_regime_t *regime;
 	CHECK_EQ(ap_regime_get(AP_REGIME_STAGE2, &regime), AP_OK);
+#ifdef S2_INPUT_BITS
+	ap_mapping_options_t options = AP_MAPPING_OPTIONS_INIT;
+	options.regime = regime;
+	options.input_bits = S2_INPUT_BITS;
+	options.max_root_tables = S2_MAX_ROOT_TABLES;
+	CHECK_EQ(ap_mapping_create_identity(&options, &stage2), AP_OK);
+	s2_check_setup(stage2);
+#else
 	ap_mapping_options_t options = {.size = sizeof(options), .regime = regime,
 					.root_level = MMU_ROOT_LEVEL};
 	CHECK_EQ(ap_mapping_create_identity(&options, &stage2), AP_OK);
+#endif
 	uint64_t start = (uint64_t)__image_start, end = (uint64_t)__image_end;
 	map_ipa(start, end - start, start, S2_NORMAL);
 	map_ipa(RT_UART, PAGE, RT_UART, S2_DEVICE);
