@@ -21,8 +21,11 @@ int test_main(void)
 		{AP_GRANULE_16K, 40, AP_VA_RANGE_LOWER, 0},
 		/* 36 bits: a whole table at level 2. */
 		{AP_GRANULE_16K, 36, AP_VA_RANGE_LOWER, 0},
-		/* The upper range: 47 bits (a whole table at level 1) and 38
-		 * bits (4 entries at level 1). */
+		/* The upper range: 48 bits (2 entries at level 0, whose entry
+		 * the raw descriptor check may invalidate here, the code being
+		 * in the lower range), 47 bits (a whole table at level 1) and
+		 * 38 bits (4 entries at level 1). */
+		{AP_GRANULE_16K, 48, AP_VA_RANGE_UPPER, 40},
 		{AP_GRANULE_16K, 47, AP_VA_RANGE_UPPER, 40},
 		{AP_GRANULE_16K, 38, AP_VA_RANGE_UPPER, 36},
 	};
