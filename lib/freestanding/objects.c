@@ -3,7 +3,8 @@
  * Library objects in a freestanding build, which has no malloc: a fixed
  * pool of slots, each big enough for a mapping, a regime or the state of a
  * built-in translation (a target image's slot array included, which limits
- * such an image to 32 tables). Its size is a build-time choice
+ * such an image to 48 slots of 4 KiB: 48 tables of 4 KiB, 3 of 64 KiB).
+ * A mapping with its geometry takes about 300 bytes. Its size is a build-time choice
  * (AP_MAX_OBJECTS); when it is used up, creating a mapping or a regime
  * reports AP_ERR_NO_MEMORY.
  */
@@ -14,7 +15,7 @@
 #define AP_MAX_OBJECTS 64
 #endif
 
-#define SLOT_BYTES 256
+#define SLOT_BYTES 384
 
 /* Fails to compile if an object outgrows its slot. */
 typedef char mapping_fits_in_a_slot[sizeof(struct ap_mapping) <= SLOT_BYTES ? 1 : -1];
