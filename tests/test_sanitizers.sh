@@ -37,10 +37,16 @@ ar rcs "$work/libap.a" "$work"/lib/*.o
 clang "${flags[@]}" $(pkg-config --cflags check) -c "$src/tests/test_util.c" -o "$work/test_util.o"
 
 build_suite() { # suite name -> $work/name
-	extra=() # check_attr_fields parses attributes with aptables' map-file words
-	[ "$1" = check_attr_fields ] && extra=(-I"$src/tools/aptables" "$src/tools/aptables/attrs.c")
+	extra=() source=$1
+	case $1 in
+	# check_attr_fields parses attributes with aptables' map-file words.
+	check_attr_fields) extra=(-I"$src/tools/aptables" "$src/tools/aptables/attrs.c") ;;
+	# check_idmap again per granule (IDMAP_GRANULE as in Makefile.am).
+	check_idmap_16k) source=check_idmap extra=(-DIDMAP_GRANULE=1) ;;
+	check_idmap_64k) source=check_idmap extra=(-DIDMAP_GRANULE=2) ;;
+	esac
 	clang "${flags[@]}" $(pkg-config --cflags check) -o "$work/$1" "${extra[@]}" \
-		"$src/tests/$1.c" "$work/test_util.o" "$work/libap.a" $(pkg-config --libs check)
+		"$src/tests/$source.c" "$work/test_util.o" "$work/libap.a" $(pkg-config --libs check)
 }
 
 # Check must not fork, or LeakSanitizer would only see the parent. Each
