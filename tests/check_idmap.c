@@ -219,7 +219,8 @@ START_TEST(map_break_before_make)
 	ttbr = activate(m);
 
 	/* Extending a range is fine even if there are block mappings in the middle. */
-	ck_assert_int_eq(map_range(m, BLOCK - IDMAP_PAGE, 2 * BLOCK + IDMAP_PAGE, NORMAL_VALID, NULL), AP_OK);
+	ck_assert_int_eq(map_range(m, BLOCK - IDMAP_PAGE, 2 * BLOCK + IDMAP_PAGE, NORMAL_VALID, NULL),
+			 AP_OK);
 	ck_assert_int_eq(mapping_level(m, BLOCK), 2);
 
 	/* Remapping a region that intersects a block mapping is permitted if
