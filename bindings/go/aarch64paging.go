@@ -4,6 +4,17 @@
 // edits, walks and activates AArch64 translation tables. It adds no logic
 // of its own: statuses become error values usable with errors.Is and
 // errors.As, handles get Close, callbacks are Go functions and interfaces.
+//
+// # Concurrency
+//
+// The library takes no locks, and neither does this package. On one
+// Mapping, the calls that only read (Walk, WalkRuns, Translate, Dump,
+// DumpAs, TableCount and the getters) may run in parallel goroutines as
+// long as no goroutine edits that Mapping at the same time; edits (Map,
+// MapAuto, Unmap, Modify, Compact, Close) need the Mapping to themselves.
+// MarkActive and MarkInactive may be called from any goroutine. Callbacks
+// must not edit the Mapping that calls them. Different Mappings are
+// independent.
 package aarch64paging
 
 // #cgo pkg-config: aarch64-paging

@@ -5,7 +5,10 @@ package aarch64paging
 // #include <aarch64_paging.h>
 import "C"
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // StatusError is one status of the library; the Err* values below are the
 // only ones, so errors.Is(err, ErrNoMemory) works.
@@ -96,6 +99,19 @@ func (e *Error) Message() string {
 
 // Unwrap gives the sentinel of the status (and so errors.Is works).
 func (e *Error) Unwrap() error { return StatusOf(e.Status) }
+
+// Is matches the error a callback returned as well as the status's
+// sentinel, so that errors.Is(err, yourErr) finds your callback's error
+// (Go 1.19 has no multi-error Unwrap).
+func (e *Error) Is(target error) bool {
+	return e.Callback != nil && errors.Is(e.Callback, target)
+}
+
+// As reaches into the error a callback returned: errors.As(err, &yours)
+// finds your error type there (a *Error target still gets this error).
+func (e *Error) As(target any) bool {
+	return e.Callback != nil && errors.As(e.Callback, target)
+}
 
 // StatusOf is the sentinel of a non-zero status (a new *StatusError for one
 // this binding does not know).

@@ -636,3 +636,69 @@ func TestMAIRPTEAndNames(t *testing.T) {
 		t.Fatal(r.String(), VersionString())
 	}
 }
+
+// A callback's own error (and its type) is found with errors.Is and
+// errors.As through the *Error that carries it, beside the status.
+type walkRefusal struct{ at uint64 }
+
+func (w *walkRefusal) Error() string { return fmt.Sprintf("refused at %#x", w.at) }
+
+func TestCallbackErrorsMatchWithIsAndAs(t *testing.T) {
+	m, err := NewIdentity(Options{RootLevel: 1})
+	must(t, err)
+	defer m.Close()
+	r := region(t, 0x20_0000, 0x20_2000)
+	must(t, m.MapAuto(r, normal, NoConstraints))
+	sentinel := errors.New("stop here")
+	wrapped := fmt.Errorf("while walking: %w", sentinel)
+	err = m.Walk(r, func(Region, uint64, uint) error { return wrapped })
+	if !errors.Is(err, sentinel) || !errors.Is(err, wrapped) || !errors.Is(err, ErrStopped) {
+		t.Fatalf("errors.Is misses the callback's error or the status: %v", err)
+	}
+	if errors.Is(err, errors.New("stop here")) || errors.Is(err, ErrPTEUpdateFault) {
+		t.Fatalf("errors.Is matches what it should not: %v", err)
+	}
+	err = m.Modify(r, func(reg Region, _ *Descriptor) error { return &walkRefusal{reg.Start} })
+	var refusal *walkRefusal
+	var detail *Error
+	if !errors.As(err, &refusal) || refusal.at != 0x20_0000 || !errors.As(err, &detail) ||
+		!errors.Is(err, ErrPTEUpdateFault) {
+		t.Fatalf("errors.As misses the callback's error type: %v", err)
+	}
+	// Without a callback error there is nothing more to match.
+	if err := m.Map(region(t, 1<<40, 1<<40+0x1000), 0, normal, NoConstraints); errors.Is(err, sentinel) ||
+		errors.As(err, &refusal) || !errors.Is(err, ErrAddressRange) {
+		t.Fatalf("a status error matched a callback error: %v", err)
+	}
+}
+
+// Only Invalidate is written here; the embedded NoopRegimeHooks does the
+// rest, as NULL hooks do in C (no previous TTBR: ^uint64(0)).
+type invalidationsOnly struct {
+	NoopRegimeHooks
+	seen []uint64
+}
+
+func (h *invalidationsOnly) Invalidate(inv Invalidation) { h.seen = append(h.seen, inv.VA) }
+
+func TestNoopRegimeHooksCanBeEmbedded(t *testing.T) {
+	hooks := &invalidationsOnly{}
+	regime, err := NewRegime(EL1And0, hooks)
+	must(t, err)
+	m, err := NewIdentity(Options{Regime: regime, RootLevel: 1})
+	must(t, err)
+	r := region(t, 0x4000, 0x6000)
+	must(t, m.MapAuto(r, normal, NoConstraints))
+	previous, err := m.Activate()
+	must(t, err)
+	if previous != ^uint64(0) {
+		t.Fatalf("previous TTBR %#x, want all ones", previous)
+	}
+	must(t, m.Unmap(r))
+	must(t, m.Deactivate(previous))
+	must(t, m.Close())
+	must(t, regime.Close())
+	if !reflect.DeepEqual(hooks.seen, []uint64{0x4000, 0x5000}) {
+		t.Fatalf("invalidations %#x", hooks.seen)
+	}
+}

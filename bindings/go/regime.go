@@ -68,6 +68,26 @@ type RegimeHooks interface {
 	Deactivate(previousTTBR uint64, asid uint16, r VARange)
 }
 
+// NoopRegimeHooks implements RegimeHooks with hooks that do nothing, as a
+// NULL hook does in C (Activate reports the previous TTBR as ^uint64(0)).
+// Embed it to implement only the hooks you need:
+//
+//	type flusher struct{ ap.NoopRegimeHooks }
+//	func (flusher) Invalidate(inv ap.Invalidation) { ... }
+type NoopRegimeHooks struct{}
+
+// Invalidate does nothing.
+func (NoopRegimeHooks) Invalidate(Invalidation) {}
+
+// Barrier does nothing.
+func (NoopRegimeHooks) Barrier() {}
+
+// Activate installs nothing and reports no previous TTBR (^uint64(0)).
+func (NoopRegimeHooks) Activate(uint64, uint16, VARange) uint64 { return ^uint64(0) }
+
+// Deactivate does nothing.
+func (NoopRegimeHooks) Deactivate(uint64, uint16, VARange) {}
+
 // Regime is a built-in regime or one with Go hooks.
 type Regime struct {
 	raw    *C.ap_regime_t
