@@ -47,4 +47,35 @@ for kind in definitely indirectly; do
 		exit 1
 	fi
 done
-echo "go binding: go vet, go test and the leak check under valgrind pass"
+# The README's setup for a module outside this repository: a replace
+# directive to the binding, the library found through pkg-config.
+user=$out/user-module
+rm -rf "$user"
+mkdir -p "$user"
+cd "$user"
+go mod init example.com/myvmm >/dev/null 2>&1
+go mod edit -require=aarch64paging@v0.0.0 -replace=aarch64paging="$abs_top_srcdir/bindings/go"
+cat >main.go <<'GO'
+package main
+
+import (
+	"fmt"
+
+	ap "aarch64paging"
+)
+
+func main() {
+	m, err := ap.NewIdentity(ap.Options{RootLevel: 1})
+	if err != nil {
+		panic(err)
+	}
+	defer m.Close()
+	fmt.Println(ap.VersionString())
+}
+GO
+go build -o myvmm .
+[ "$(LD_LIBRARY_PATH=$abs_top_builddir/.libs ./myvmm)" = "$(sed -n 's/^#define AP_VERSION_STRING "\(.*\)"/\1/p' "$abs_top_srcdir/include/aarch64_paging.h")" ] || {
+	echo "go binding: a module outside the repository did not build and run as the README says" >&2
+	exit 1
+}
+echo "go binding: go vet, go test, the leak check under valgrind and a module outside the repository pass"
