@@ -794,6 +794,95 @@ pub const Translation = struct {
     }
 };
 
+/// A translation whose tables come from a `std.mem.Allocator` and sit at
+/// their own addresses (physical address = address in this process, the
+/// identity rule): the library's tables with your allocator's accounting,
+/// for tools and tests. Serves every granule and concatenated roots.
+/// `translation()` must not outlive it; `Mapping.initIdentityAllocator`
+/// keeps one for the mapping's life.
+pub const AllocatorTranslation = struct {
+    allocator: Allocator,
+    // Tables larger than a page (16 and 64 KiB granules, concatenated
+    // roots) must be aligned to their size, which an allocator need not do
+    // beyond a page: they are carved out of a block twice their size, and
+    // the blocks are kept here to be given back.
+    large: std.ArrayListUnmanaged(Large) = .{},
+
+    const Large = struct { start: usize, block: []align(page_size) u8 };
+
+    pub fn init(allocator: Allocator) AllocatorTranslation {
+        return .{ .allocator = allocator };
+    }
+
+    /// Frees its own bookkeeping (the tables go back through the mapping).
+    pub fn deinit(self: *AllocatorTranslation) void {
+        self.large.deinit(self.allocator);
+        self.* = undefined;
+    }
+
+    pub fn translation(self: *AllocatorTranslation) Translation {
+        return .{ .ptr = self, .vtable = &vtable };
+    }
+
+    const vtable = Translation.VTable{
+        .allocate = allocate,
+        .free = free,
+        .physicalToVirtual = physicalToVirtual,
+        .allocateTables = allocateTables,
+        .freeTables = freeTables,
+    };
+
+    fn of(ptr: *anyopaque) *AllocatorTranslation {
+        return @ptrCast(@alignCast(ptr));
+    }
+
+    fn allocate(ptr: *anyopaque) error{OutOfMemory}!AllocatedTable {
+        const block = try allocateTables(ptr, page_size);
+        return .{ .table = @ptrCast(block.tables.ptr), .pa = block.pa };
+    }
+
+    fn free(ptr: *anyopaque, table: TablePtr, pa: Pa) void {
+        const bytes: [*]align(page_size) u8 = @ptrCast(table);
+        freeTables(ptr, bytes[0..page_size], pa);
+    }
+
+    fn physicalToVirtual(ptr: *anyopaque, pa: Pa) ?TablePtr {
+        _ = ptr;
+        if (pa == 0 or pa % page_size != 0 or pa > std.math.maxInt(usize)) return null;
+        return @ptrFromInt(@as(usize, @intCast(pa)));
+    }
+
+    fn allocateTables(ptr: *anyopaque, bytes: usize) error{OutOfMemory}!AllocatedTables {
+        const self = of(ptr);
+        var tables: []align(page_size) u8 = undefined;
+        if (bytes == page_size) {
+            tables = try self.allocator.alignedAlloc(u8, page_size, page_size);
+        } else {
+            const block = try self.allocator.alignedAlloc(u8, page_size, 2 * bytes);
+            errdefer self.allocator.free(block);
+            const start = std.mem.alignForward(usize, @intFromPtr(block.ptr), bytes);
+            try self.large.append(self.allocator, .{ .start = start, .block = block });
+            const at: [*]align(page_size) u8 = @ptrFromInt(start);
+            tables = at[0..bytes];
+        }
+        @memset(tables, 0);
+        return .{ .tables = tables, .pa = @intFromPtr(tables.ptr) };
+    }
+
+    fn freeTables(ptr: *anyopaque, tables: []align(page_size) u8, pa: Pa) void {
+        _ = pa;
+        const self = of(ptr);
+        if (tables.len == page_size) return self.allocator.free(tables);
+        for (self.large.items, 0..) |large, i| {
+            if (large.start != @intFromPtr(tables.ptr)) continue;
+            self.allocator.free(large.block);
+            _ = self.large.swapRemove(i);
+            return;
+        }
+        unreachable; // the library frees only what it allocated
+    }
+};
+
 /// The heap home of a caller's Translation, which the C core's context
 /// pointer refers to for the mapping's whole life.
 const CustomTranslation = struct {
@@ -1023,6 +1112,8 @@ pub const DumpFormat = enum(c.ap_dump_format_t) {
 pub const Mapping = struct {
     handle: *c.ap_mapping_t,
     custom: ?*CustomTranslation = null,
+    // initIdentityAllocator's translation, freed by a successful deinit.
+    owned: ?*AllocatorTranslation = null,
 
     /// Tables come from the library; their physical address is their address here.
     pub fn initIdentity(options: Options) Error!Mapping {
@@ -1058,6 +1149,18 @@ pub const Mapping = struct {
                 return c.ap_mapping_create(o, ops, ctx, out);
             }
         }.make, .{});
+    }
+
+    /// An identity mapping whose tables come from `allocator` rather than
+    /// the library's page pool (see `AllocatorTranslation`); `deinit` gives
+    /// them back to it.
+    pub fn initIdentityAllocator(allocator: Allocator, options: Options) Error!Mapping {
+        const owned = try allocator.create(AllocatorTranslation);
+        errdefer allocator.destroy(owned);
+        owned.* = AllocatorTranslation.init(allocator);
+        var m = try initCustom(allocator, options, owned.translation());
+        m.owned = owned;
+        return m;
     }
 
     /// Adopts a table hierarchy built elsewhere (`ap_mapping_open()`): the
@@ -1105,7 +1208,13 @@ pub const Mapping = struct {
     /// `error.StillActive` and stays usable.
     pub fn deinit(self: *Mapping) Error!void {
         try check(c.ap_mapping_destroy(self.handle));
-        if (self.custom) |box| box.allocator.destroy(box);
+        if (self.custom) |box| {
+            if (self.owned) |owned| {
+                owned.deinit();
+                box.allocator.destroy(owned);
+            }
+            box.allocator.destroy(box);
+        }
         self.* = undefined;
     }
 
@@ -1118,8 +1227,11 @@ pub const Mapping = struct {
     }
 
     /// Maps `region` to the output addresses the mapping's own (identity or
-    /// linear) translation gives it.
+    /// linear) translation gives it. An `initIdentityAllocator` mapping is
+    /// an identity one: `region` maps to its own addresses (the C core
+    /// knows only its built-in translations as identity or linear).
     pub fn mapAuto(self: *Mapping, region: Region, flags: Attrs, constraints: Constraints, detail: ?*ErrorDetail) Error!void {
+        if (self.owned != null) return self.map(region, region.start, flags, constraints, detail);
         const raw_region = region.toC();
         var raw = emptyCError();
         const status = c.ap_mapping_map_auto(self.handle, &raw_region, flags, constraints.toC(), &raw);

@@ -11,6 +11,7 @@ test {
         ap.el1,     ap.el23,       ap.stage2,      ap.pte,         ap.mair,
         ap.Regime,  ap.UserRegime, ap.RegimeHooks, ap.Translation, ap.Descriptor,
         ap.Mapping, ap.Options,    ap.Constraints, ap.DumpFormat,  ap.Granule,
+        ap.AllocatorTranslation,
     }) |namespace| std.testing.refAllDecls(namespace);
 
     _ = @import("errors_test.zig");

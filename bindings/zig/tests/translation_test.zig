@@ -211,3 +211,38 @@ test "open refuses to walk a loop in a hand-made hierarchy but translates" {
     try testing.expect(std.mem.indexOf(u8, json_text, "\"shared\": true") != null);
     try testing.expectEqual(@as(usize, 0), arena.frees);
 }
+
+test "an identity mapping on a std.mem.Allocator: every table comes from it and goes back" {
+    // testing.allocator fails the test on a leak or a bad free.
+    inline for (.{ ap.Granule.size_4k, ap.Granule.size_16k, ap.Granule.size_64k }) |granule| {
+        var map = try ap.Mapping.initIdentityAllocator(testing.allocator, .{ .granule = granule, .input_bits = 40 });
+        defer map.deinit() catch unreachable; // not active
+        const page: u64 = switch (granule) {
+            .size_4k => 0x1000,
+            .size_16k => 0x4000,
+            .size_64k => 0x10000,
+        };
+        try map.mapAuto(try ap.Region.fromSize(0x4000_0000, 4 * page), util.normal_el1, .{}, null);
+        const where = try map.translate(0x4000_0000 + page + 8, null);
+        try testing.expectEqual(@as(ap.Pa, 0x4000_0000 + page + 8), where.output_address);
+        try testing.expectEqual(page, where.block_size);
+        try testing.expect(try map.tableCount() >= 2);
+    }
+}
+
+test "AllocatorTranslation under a failing allocator: out of memory, nothing leaked" {
+    var failing = std.testing.FailingAllocator.init(testing.allocator, 3);
+    var at = ap.AllocatorTranslation.init(failing.allocator());
+    defer at.deinit();
+    var map = try ap.Mapping.initCustom(testing.allocator, .{ .root_level = 1 }, at.translation());
+    defer map.deinit() catch unreachable; // not active
+    var failed = false;
+    var i: u64 = 0;
+    while (i < 8 and !failed) : (i += 1) {
+        map.map(try ap.Region.fromSize(i << 30, 0x1000), 0x1000, util.normal_el1, .{}, null) catch |err| {
+            try testing.expectEqual(ap.Error.OutOfMemory, err);
+            failed = true;
+        };
+    }
+    try testing.expect(failed);
+}
