@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 //! Statuses as Rust errors.
 use std::fmt;
+use std::sync::Arc;
 
 use crate::ffi;
 use crate::region::Region;
@@ -96,26 +97,46 @@ impl ErrorKind {
     }
 }
 
-/// A failed call: its kind and the detail the library gave.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The error a modify or walk callback returns: any error type converts
+/// into it with `?` or `.into()`, and it comes back to the caller as the
+/// [`source`](std::error::Error::source) of the call's [`Error`].
+pub type CallbackError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// A failed call: its kind and the detail the library gave, like
+/// `std::io::Error`: ask [`kind`](Error::kind) what went wrong, and the
+/// getters for the detail that belongs to that kind.
+#[derive(Clone, Debug)]
 pub struct Error {
-    /// What went wrong.
-    pub kind: ErrorKind,
-    /// The address (address-range, invalid-address errors), or a table's
-    /// physical address (bad-table-address, malformed-table errors).
-    pub address: u64,
-    /// The region (region-backwards and break-before-make errors).
-    pub region: Region,
-    /// The descriptor bits a callback was given (PTE-update-fault and
-    /// stopped errors).
-    pub descriptor: u64,
-    /// The flags (invalid-flags errors).
-    pub flags: u64,
+    kind: ErrorKind,
+    address: u64,
+    region: Region,
+    descriptor: u64,
+    flags: u64,
+    callback: Option<Arc<dyn std::error::Error + Send + Sync + 'static>>,
 }
+
+impl PartialEq for Error {
+    /// Equal kind and detail, and the same callback error (by identity).
+    fn eq(&self, other: &Error) -> bool {
+        let same_callback = match (&self.callback, &other.callback) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        self.kind == other.kind
+            && self.address == other.address
+            && self.region == other.region
+            && self.descriptor == other.descriptor
+            && self.flags == other.flags
+            && same_callback
+    }
+}
+
+impl Eq for Error {}
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind) -> Error {
-        Error { kind, address: 0, region: Region::default(), descriptor: 0, flags: 0 }
+        Error { kind, address: 0, region: Region::default(), descriptor: 0, flags: 0, callback: None }
     }
 
     pub(crate) fn with_detail(status: i32, detail: &ffi::ap_error_t) -> Error {
@@ -125,7 +146,41 @@ impl Error {
             region: Region { start: detail.region.start, size: detail.region.size },
             descriptor: detail.descriptor,
             flags: detail.flags,
+            callback: None,
         }
+    }
+
+    pub(crate) fn with_callback(mut self, callback: Option<CallbackError>) -> Error {
+        self.callback = callback.map(Arc::from);
+        self
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The address (address-range, invalid-address errors), or a table's
+    /// physical address (bad-table-address, malformed-table errors); 0 for
+    /// other kinds.
+    pub fn address(&self) -> u64 {
+        self.address
+    }
+
+    /// The region (region-backwards and break-before-make errors).
+    pub fn region(&self) -> Region {
+        self.region
+    }
+
+    /// The descriptor bits a callback was given (PTE-update-fault and
+    /// stopped errors).
+    pub fn descriptor(&self) -> u64 {
+        self.descriptor
+    }
+
+    /// The flags (invalid-flags errors).
+    pub fn flags(&self) -> u64 {
+        self.flags
     }
 }
 
@@ -172,7 +227,19 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+/// An error of `kind` with no detail, as `std::io::Error::from(kind)`.
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Error {
+        Error::new(kind)
+    }
+}
+
+impl std::error::Error for Error {
+    /// The error a modify or walk callback returned, when one stopped the call.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.callback.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// The binding's result type.
 pub type Result<T> = std::result::Result<T, Error>;

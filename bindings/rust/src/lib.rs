@@ -34,7 +34,7 @@ mod region;
 mod text;
 mod translation;
 
-pub use error::{Error, ErrorKind, Result};
+pub use error::{CallbackError, Error, ErrorKind, Result};
 pub use mapping::{Constraints, Descriptor, DumpFormat, Granule, Mapping, MappingOptions, TranslateResult, TranslationControl, VaRange};
 pub use regime::{Invalidation, InvalidationKind, Regime, RegimeHooks, RegimeKind};
 pub use region::Region;

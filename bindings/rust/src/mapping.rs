@@ -4,7 +4,7 @@ use std::ffi::{c_char, c_int, c_uint, c_void};
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::error::{check, check_detail, detail, Error, ErrorKind, Result};
+use crate::error::{check, check_detail, detail, CallbackError, Error, ErrorKind, Result};
 use crate::ffi;
 use crate::regime::Regime;
 use crate::region::Region;
@@ -366,55 +366,80 @@ pub struct Mapping<T: ?Sized = dyn Translation + Send> {
 // back on whichever thread uses the mapping: hence the `T: Send` bound.
 unsafe impl<T: ?Sized + Send> Send for Mapping<T> {}
 
-/// Runs a closure called back from C, turning a panic into a failure.
-fn guarded(f: impl FnOnce() -> bool) -> c_int {
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(true) => 0,
-        _ => 1,
-    }
-}
-
 // The trampolines below are handed to the C core together with a ctx that
 // points to the caller's closure of type F (or to the output Vec), a local
 // of the method that makes the call; the C core calls them only during that
 // call, with pointers valid for the duration of the callback.
 
-unsafe extern "C" fn modify_trampoline<F, E>(
+/// A callback and the error it returned, if it did: what a trampoline's
+/// ctx points to.
+struct Call<F> {
+    f: F,
+    error: Option<CallbackError>,
+}
+
+impl<F> Call<F> {
+    fn new(f: F) -> Call<F> {
+        Call { f, error: None }
+    }
+
+    /// Keeps the callback's error for the caller; 1 (stop) for an error
+    /// or a panic, 0 to go on.
+    fn outcome(&mut self, result: std::thread::Result<std::result::Result<(), CallbackError>>) -> c_int {
+        match result {
+            Ok(Ok(())) => 0,
+            Ok(Err(e)) => {
+                self.error = Some(e);
+                1
+            }
+            Err(_) => {
+                self.error = Some("the callback panicked".into());
+                1
+            }
+        }
+    }
+}
+
+unsafe extern "C" fn modify_trampoline<F>(
     ctx: *mut c_void,
     region: *const ffi::ap_region_t,
     d: *mut ffi::ap_descriptor_t,
 ) -> c_int
 where
-    F: FnMut(&Region, &mut Descriptor) -> std::result::Result<(), E>,
+    F: FnMut(&Region, &mut Descriptor) -> std::result::Result<(), CallbackError>,
 {
-    // SAFETY: ctx is the &mut F that Mapping::modify passed, borrowed by
-    // nothing else during the call.
-    let f = unsafe { &mut *(ctx as *mut F) };
+    // SAFETY: ctx is the &mut Call<F> that Mapping::modify passed, borrowed
+    // by nothing else during the call.
+    let call = unsafe { &mut *(ctx as *mut Call<F>) };
     // SAFETY: the C core passes a valid region for the callback's duration.
     let region = Region::from_raw(unsafe { &*region });
     // The descriptor's lifetime ends with this callback.
     let mut descriptor = Descriptor { raw: d, _call: PhantomData };
-    guarded(|| f(&region, &mut descriptor).is_ok())
+    let f = &mut call.f;
+    let result = catch_unwind(AssertUnwindSafe(|| f(&region, &mut descriptor)));
+    call.outcome(result)
 }
 
-unsafe extern "C" fn walk_trampoline<F, E>(
+unsafe extern "C" fn walk_trampoline<F>(
     ctx: *mut c_void,
     region: *const ffi::ap_region_t,
     bits: u64,
     level: c_uint,
 ) -> c_int
 where
-    F: FnMut(&Region, u64, u32) -> std::result::Result<(), E>,
+    F: FnMut(&Region, u64, u32) -> std::result::Result<(), CallbackError>,
 {
-    // SAFETY: ctx is the &mut F that Mapping::walk passed, borrowed by
-    // nothing else during the call.
-    let f = unsafe { &mut *(ctx as *mut F) };
+    // SAFETY: ctx is the &mut Call<F> that Mapping::walk passed, borrowed
+    // by nothing else during the call.
+    let call = unsafe { &mut *(ctx as *mut Call<F>) };
     // SAFETY: the C core passes a valid region for the callback's duration.
     let region = Region::from_raw(unsafe { &*region });
-    guarded(|| f(&region, bits, level).is_ok())
+    let f = &mut call.f;
+    let result = catch_unwind(AssertUnwindSafe(|| f(&region, bits, level)));
+    call.outcome(result)
 }
 
-unsafe extern "C" fn runs_trampoline<F, E>(
+unsafe extern "C" fn runs_trampoline<F>(
     ctx: *mut c_void,
     region: *const ffi::ap_region_t,
     descriptors: *const u64,
@@ -422,17 +447,19 @@ unsafe extern "C" fn runs_trampoline<F, E>(
     level: c_uint,
 ) -> c_int
 where
-    F: FnMut(&Region, &[u64], u32) -> std::result::Result<(), E>,
+    F: FnMut(&Region, &[u64], u32) -> std::result::Result<(), CallbackError>,
 {
-    // SAFETY: ctx is the &mut F that Mapping::walk_runs passed, borrowed by
-    // nothing else during the call.
-    let f = unsafe { &mut *(ctx as *mut F) };
+    // SAFETY: ctx is the &mut Call<F> that Mapping::walk_runs passed,
+    // borrowed by nothing else during the call.
+    let call = unsafe { &mut *(ctx as *mut Call<F>) };
     // SAFETY: the C core passes `count` readable descriptors (a run inside
     // one table, which it does not change during the callback).
     let run = unsafe { std::slice::from_raw_parts(descriptors, count) };
     // SAFETY: the C core passes a valid region for the callback's duration.
     let region = Region::from_raw(unsafe { &*region });
-    guarded(|| f(&region, run, level).is_ok())
+    let f = &mut call.f;
+    let result = catch_unwind(AssertUnwindSafe(|| f(&region, run, level)));
+    call.outcome(result)
 }
 
 unsafe extern "C" fn write_trampoline(ctx: *mut c_void, text: *const c_char, length: usize) -> c_int {
@@ -570,48 +597,52 @@ impl<T: ?Sized> Mapping<T> {
     }
 
     /// Calls `f` on every block, page and invalid descriptor of `region`
-    /// (splitting blocks it covers in part). An `Err` from `f` stops the
-    /// edit with [`ErrorKind::PteUpdateFault`].
-    pub fn modify<F, E>(&mut self, region: &Region, mut f: F) -> Result<()>
+    /// (splitting blocks it covers in part). An `Err` (or a panic) from `f`
+    /// stops the edit with [`ErrorKind::PteUpdateFault`], whose
+    /// [`source`](std::error::Error::source) is `f`'s error.
+    pub fn modify<F>(&mut self, region: &Region, f: F) -> Result<()>
     where
-        F: FnMut(&Region, &mut Descriptor) -> std::result::Result<(), E>,
+        F: FnMut(&Region, &mut Descriptor) -> std::result::Result<(), CallbackError>,
     {
         let mut err = detail();
-        let ctx = (&mut f as *mut F).cast();
-        // SAFETY: self.raw is the live mapping this value owns; ctx is &mut f, which outlives the call, and the trampoline is the one instantiated for F.
-        let status = unsafe {
-            ffi::ap_mapping_modify(self.raw, &region.raw(), modify_trampoline::<F, E>, ctx, &mut err)
-        };
-        check_detail(status, &err)
+        let mut call = Call::new(f);
+        let ctx = (&mut call as *mut Call<F>).cast();
+        // SAFETY: self.raw is the live mapping this value owns; ctx is &mut call, which outlives the call, and the trampoline is the one instantiated for F.
+        let status = unsafe { ffi::ap_mapping_modify(self.raw, &region.raw(), modify_trampoline::<F>, ctx, &mut err) };
+        check_detail(status, &err).map_err(|e| e.with_callback(call.error))
     }
 
     /// Calls `f(region, bits, level)` on every non-table descriptor of `region`.
     /// An `Err` (or a panic) from `f` stops the walk with
-    /// [`ErrorKind::Stopped`], whose `descriptor` is the bits `f` was given.
-    pub fn walk<F, E>(&self, region: &Region, mut f: F) -> Result<()>
+    /// [`ErrorKind::Stopped`], whose `descriptor` is the bits `f` was given
+    /// and whose [`source`](std::error::Error::source) is `f`'s error.
+    pub fn walk<F>(&self, region: &Region, f: F) -> Result<()>
     where
-        F: FnMut(&Region, u64, u32) -> std::result::Result<(), E>,
+        F: FnMut(&Region, u64, u32) -> std::result::Result<(), CallbackError>,
     {
         let mut err = detail();
-        let ctx = (&mut f as *mut F).cast();
-        // SAFETY: self.raw is the live mapping this value owns; ctx is &mut f, which outlives the call, and the trampoline is the one instantiated for F.
-        let status = unsafe { ffi::ap_mapping_walk(self.raw, &region.raw(), walk_trampoline::<F, E>, ctx, &mut err) };
-        check_detail(status, &err)
+        let mut call = Call::new(f);
+        let ctx = (&mut call as *mut Call<F>).cast();
+        // SAFETY: self.raw is the live mapping this value owns; ctx is &mut call, which outlives the call, and the trampoline is the one instantiated for F.
+        let status = unsafe { ffi::ap_mapping_walk(self.raw, &region.raw(), walk_trampoline::<F>, ctx, &mut err) };
+        check_detail(status, &err).map_err(|e| e.with_callback(call.error))
     }
 
     /// Like [`walk`](Self::walk), one call per run of descriptors of one table.
     /// An `Err` (or a panic) from `f` stops the walk with
-    /// [`ErrorKind::Stopped`], whose `descriptor` is the run's first one.
-    pub fn walk_runs<F, E>(&self, region: &Region, mut f: F) -> Result<()>
+    /// [`ErrorKind::Stopped`], whose `descriptor` is the run's first one and
+    /// whose [`source`](std::error::Error::source) is `f`'s error.
+    pub fn walk_runs<F>(&self, region: &Region, f: F) -> Result<()>
     where
-        F: FnMut(&Region, &[u64], u32) -> std::result::Result<(), E>,
+        F: FnMut(&Region, &[u64], u32) -> std::result::Result<(), CallbackError>,
     {
         let mut err = detail();
-        let ctx = (&mut f as *mut F).cast();
+        let mut call = Call::new(f);
+        let ctx = (&mut call as *mut Call<F>).cast();
         let status =
-            // SAFETY: self.raw is the live mapping this value owns; ctx is &mut f, which outlives the call, and the trampoline is the one instantiated for F.
-            unsafe { ffi::ap_mapping_walk_runs(self.raw, &region.raw(), runs_trampoline::<F, E>, ctx, &mut err) };
-        check_detail(status, &err)
+            // SAFETY: self.raw is the live mapping this value owns; ctx is &mut call, which outlives the call, and the trampoline is the one instantiated for F.
+            unsafe { ffi::ap_mapping_walk_runs(self.raw, &region.raw(), runs_trampoline::<F>, ctx, &mut err) };
+        check_detail(status, &err).map_err(|e| e.with_callback(call.error))
     }
 
     /// Frees empty subtables.

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use aarch64_paging_c::attrs::{attr, el1, el23, stage2};
 use aarch64_paging_c::{
-    bbm_safe, describe_flags, mair, pte, Constraints, DumpFormat, Error, ErrorKind, Granule, Invalidation, InvalidationKind, Mapping,
+    bbm_safe, describe_flags, CallbackError, mair, pte, Constraints, DumpFormat, Error, ErrorKind, Granule, Invalidation, InvalidationKind, Mapping,
     MappingOptions, Regime, RegimeHooks, RegimeKind, Region, Translation, VaRange,
 };
 
@@ -123,7 +123,7 @@ fn custom_translation_from_a_rust_arena() {
         if pte::is_valid(bits) {
             seen.push((r.start, pte::output_address(bits, level), level));
         }
-        Ok::<(), ()>(())
+        Ok(())
     })
     .unwrap();
     assert_eq!(
@@ -141,7 +141,7 @@ fn custom_translation_from_a_rust_arena() {
     let mut runs = 0;
     map.walk_runs(&region(0x4000_0000, 0x4060_0000), |_, run, _| {
         runs += run.len();
-        Ok::<(), ()>(())
+        Ok(())
     })
     .unwrap();
     assert!(runs >= 5);
@@ -170,8 +170,8 @@ fn open_adopts_tables_read_only() {
     }
     assert_eq!(opened.table_count().unwrap(), built.table_count().unwrap());
     let err = opened.map(&region(0x4000_3000, 0x4000_4000), 0x5000, NORMAL, Constraints::NONE).unwrap_err();
-    assert_eq!(err.kind, ErrorKind::ReadOnly);
-    assert_eq!(opened.unmap(&region(0x4000_0000, 0x4000_1000)).unwrap_err().kind, ErrorKind::ReadOnly);
+    assert_eq!(err.kind(), ErrorKind::ReadOnly);
+    assert_eq!(opened.unmap(&region(0x4000_0000, 0x4000_1000)).unwrap_err().kind(), ErrorKind::ReadOnly);
     assert!(!opened.translate(0x4000_3000).unwrap().mapped, "the refused map wrote nothing");
     // Dropping the opened mapping frees none of the tables.
     drop(opened);
@@ -199,8 +199,8 @@ fn open_refuses_to_walk_a_loop_but_translates() {
         *level2_entries.add(1) = 0x1_0000_0000 | NORMAL;
     }
     let map = Mapping::open(&options(1), Box::new(arena), root, false).unwrap();
-    let err = map.walk(&region(0, 0x40_0000), |_, _, _| Ok::<(), ()>(())).unwrap_err();
-    assert_eq!((err.kind, err.address), (ErrorKind::MalformedTable, root), "{err}");
+    let err = map.walk(&region(0, 0x40_0000), |_, _, _| Ok(())).unwrap_err();
+    assert_eq!((err.kind(), err.address()), (ErrorKind::MalformedTable, root), "{err}");
     // One address at a time, the MMU's way, still works.
     let t = map.translate(0x21_2345).unwrap();
     assert_eq!((t.mapped, t.output_address, t.level), (true, 0x1_0001_2345, 2));
@@ -208,7 +208,7 @@ fn open_refuses_to_walk_a_loop_but_translates() {
     // then a page descriptor for the level 2 table's page.
     let t = map.translate(0x123).unwrap();
     assert_eq!((t.mapped, t.output_address, t.level), (true, level2 + 0x123, 3));
-    assert_eq!(map.dump_as(DumpFormat::Reference).unwrap_err().kind, ErrorKind::MalformedTable);
+    assert_eq!(map.dump_as(DumpFormat::Reference).unwrap_err().kind(), ErrorKind::MalformedTable);
     // The other layouts print a table met again once, and so end.
     let ranges = map.dump_as(DumpFormat::Ranges).unwrap();
     assert!(ranges.contains("(shared: printed above)"), "{ranges}");
@@ -220,24 +220,27 @@ fn modify_errors_are_pte_update_faults_and_walk_errors_stop() {
     let mut map = Mapping::identity(&options(1)).unwrap();
     let r = region(0x20_0000, 0x20_1000);
     map.map_auto(&r, NORMAL, Constraints::NONE).unwrap();
-    let err = map.modify(&r, |_, _| Err("no")).unwrap_err();
-    assert_eq!(err.kind, ErrorKind::PteUpdateFault);
-    assert_eq!(err.descriptor & !0xfff, 0x20_0000);
+    let err = map.modify(&r, |_, _| Err("no".into())).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::PteUpdateFault);
+    assert_eq!(err.descriptor() & !0xfff, 0x20_0000);
+    // The callback's own error comes back as the source.
+    assert_eq!(std::error::Error::source(&err).map(|e| e.to_string()), Some("no".to_string()));
     // A walk callback's error stops the walk: Stopped, with the bits it
     // was given, for walk and walk_runs, for an Err and for a panic.
-    let err = map.walk(&r, |_, _, _| Err(7)).unwrap_err();
-    assert_eq!(err.kind, ErrorKind::Stopped);
-    assert_eq!(err.descriptor & !0xfff, 0x20_0000);
+    let err = map.walk(&r, |_, _, _| Err(Box::new(std::fmt::Error))).unwrap_err();
+    assert!(std::error::Error::source(&err).unwrap().is::<std::fmt::Error>());
+    assert_eq!(err.kind(), ErrorKind::Stopped);
+    assert_eq!(err.descriptor() & !0xfff, 0x20_0000);
     assert!(err.to_string().contains("descriptor 0x20"), "{err}");
-    let err = map.walk_runs(&r, |_, _, _| Err(7)).unwrap_err();
-    assert_eq!((err.kind, err.descriptor & !0xfff), (ErrorKind::Stopped, 0x20_0000));
-    let err = map.walk(&r, |_, _, _| -> Result<(), ()> { panic!("caught, not unwound into C") }).unwrap_err();
-    assert_eq!(err.kind, ErrorKind::Stopped);
+    let err = map.walk_runs(&r, |_, _, _| Err("seven".into())).unwrap_err();
+    assert_eq!((err.kind(), err.descriptor() & !0xfff), (ErrorKind::Stopped, 0x20_0000));
+    let err = map.walk(&r, |_, _, _| -> Result<(), CallbackError> { panic!("caught, not unwound into C") }).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Stopped);
     // A panic in a closure is caught at the C boundary (the default hook
     // prints its message).
-    let err = map.modify(&r, |_, _| -> Result<(), ()> { panic!("caught, not unwound into C") }).unwrap_err();
-    assert_eq!(err.kind, ErrorKind::PteUpdateFault);
-    map.modify(&r, |_, d| d.modify_flags(el1::READ_ONLY, 0)).unwrap();
+    let err = map.modify(&r, |_, _| -> Result<(), CallbackError> { panic!("caught, not unwound into C") }).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::PteUpdateFault);
+    map.modify(&r, |_, d| Ok(d.modify_flags(el1::READ_ONLY, 0)?)).unwrap();
     assert_ne!(map.translate(0x20_0000).unwrap().attributes & el1::READ_ONLY, 0);
     let mut levels = Vec::new();
     map.modify(&r, |_, d| {
@@ -245,7 +248,7 @@ fn modify_errors_are_pte_update_faults_and_walk_errors_stop() {
         let flags = d.flags();
         d.set(0x30_0000, flags)?;
         assert!(d.updated());
-        Ok::<(), Error>(())
+        Ok(())
     })
     .unwrap();
     assert_eq!(levels, vec![(3, true, false, 0x20_0000, el1::READ_ONLY)]);
@@ -267,17 +270,12 @@ fn every_status_is_an_error_kind() {
     assert_eq!(ErrorKind::from_status(17), ErrorKind::MalformedTable);
     assert_eq!(ErrorKind::from_status(18), ErrorKind::ReadOnly);
     assert_eq!(ErrorKind::from_status(19), ErrorKind::Other(19));
-    // The new statuses show the detail they carry.
-    let shared = Error {
-        kind: ErrorKind::MalformedTable,
-        address: 0x8_1000,
-        region: Region::default(),
-        descriptor: 0,
-        flags: 0,
-    };
-    assert!(shared.to_string().contains("(address 0x81000)"), "{shared}");
-    let read_only = Error { kind: ErrorKind::ReadOnly, ..shared.clone() };
-    assert!(!read_only.to_string().contains("0x81000"), "{read_only}");
+    // An error made from a kind, as io::Error::from(kind), has no detail
+    // to show.
+    let read_only = Error::from(ErrorKind::ReadOnly);
+    assert_eq!(read_only.kind(), ErrorKind::ReadOnly);
+    assert!(!read_only.to_string().contains("0x"), "{read_only}");
+    assert!(std::error::Error::source(&read_only).is_none());
 }
 
 #[test]
@@ -294,7 +292,7 @@ fn bbm_safe_follows_the_live_rule() {
     let block = 0x20_0000 | NORMAL;
     let table = 0x7000 | el1::VALID | attr::TABLE_OR_PAGE;
     assert!(!bbm_safe(RegimeKind::El1And0, 2, block, table).unwrap());
-    assert_eq!(bbm_safe(RegimeKind::El1And0, 4, page, page).unwrap_err().kind, ErrorKind::InvalidArgument);
+    assert_eq!(bbm_safe(RegimeKind::El1And0, 4, page, page).unwrap_err().kind(), ErrorKind::InvalidArgument);
 }
 
 #[test]
@@ -302,26 +300,26 @@ fn errors_carry_their_detail() {
     let mut map = Mapping::identity(&options(1)).unwrap();
     let err = map.map(&region(1 << 39, (1 << 39) + 0x1000), 0, NORMAL, Constraints::NONE).unwrap_err();
     // As in the reference, the detail is the end of the region.
-    assert_eq!((err.kind, err.address), (ErrorKind::AddressRange, (1 << 39) + 0x1000));
+    assert_eq!((err.kind(), err.address()), (ErrorKind::AddressRange, (1 << 39) + 0x1000));
     assert!(err.to_string().contains("0x8000001000"), "{err}");
     assert_eq!(err.message(), "Virtual address 0x0000008000001000 out of range");
     let err = map.map(&region(0, 0x1000), 0, NORMAL | attr::TABLE_OR_PAGE, Constraints::NONE).unwrap_err();
-    assert_eq!((err.kind, err.flags & attr::TABLE_OR_PAGE), (ErrorKind::InvalidFlags, attr::TABLE_OR_PAGE));
+    assert_eq!((err.kind(), err.flags() & attr::TABLE_OR_PAGE), (ErrorKind::InvalidFlags, attr::TABLE_OR_PAGE));
     let boxed: Box<dyn std::error::Error> = Box::new(err);
     assert!(!boxed.to_string().is_empty());
-    assert_eq!(Region::from_range(0x2000, 0x1000).unwrap_err().kind, ErrorKind::RegionBackwards);
-    assert_eq!(Mapping::identity(&options(4)).err().unwrap().kind, ErrorKind::InvalidArgument);
+    assert_eq!(Region::from_range(0x2000, 0x1000).unwrap_err().kind(), ErrorKind::RegionBackwards);
+    assert_eq!(Mapping::identity(&options(4)).err().unwrap().kind(), ErrorKind::InvalidArgument);
     // Break-before-make on a live table, with the region.
     map.map_auto(&region(0x20_0000, 0x40_0000), NORMAL, Constraints::NONE).unwrap();
     map.mark_active().unwrap();
     let err = map.map(&region(0x20_0000, 0x20_1000), 0x50_0000, NORMAL, Constraints::NONE).unwrap_err();
-    assert_eq!(err.kind, ErrorKind::BreakBeforeMake);
-    assert_eq!(err.region.start, 0x20_0000);
+    assert_eq!(err.kind(), ErrorKind::BreakBeforeMake);
+    assert_eq!(err.region().start, 0x20_0000);
     let text = err.message();
     assert!(text.contains("0x0000000000200000..0x0000000000201000"), "{text}");
     assert!(text.contains("while translation is live"), "{text}");
     map.mark_inactive().unwrap();
-    assert_eq!(map.mark_inactive().unwrap_err().kind, ErrorKind::NotActive);
+    assert_eq!(map.mark_inactive().unwrap_err().kind(), ErrorKind::NotActive);
 }
 
 #[test]
@@ -337,7 +335,7 @@ fn target_image_for_stage2() {
     let root_entry = u64::from_le_bytes(image[8..16].try_into().unwrap());
     assert_eq!(root_entry & !0xfff & ((1 << 48) - 1), 0x9000_1000); // table at the next slot
     assert!(map.dump().unwrap().contains("Stage2"));
-    assert_eq!(map.asid().unwrap_err().kind, ErrorKind::Unsupported);
+    assert_eq!(map.asid().unwrap_err().kind(), ErrorKind::Unsupported);
 }
 
 #[test]
@@ -359,7 +357,7 @@ fn translation_control_for_el1_and_stage2() {
 
     // SL0 has no encoding for a level 3 root without FEAT_TTST.
     let level3 = Mapping::identity(&stage2_options(3)).unwrap();
-    assert_eq!(level3.translation_control().unwrap_err().kind, ErrorKind::Unsupported);
+    assert_eq!(level3.translation_control().unwrap_err().kind(), ErrorKind::Unsupported);
 }
 
 #[test]
@@ -382,7 +380,7 @@ fn el2and0_with_asid_in_the_upper_range() {
     let previous = map.activate().unwrap();
     assert_eq!(previous, u64::MAX); // memory-only in a hosted build
     let (map, err) = map.close().unwrap_err();
-    assert_eq!(err.kind, ErrorKind::StillActive);
+    assert_eq!(err.kind(), ErrorKind::StillActive);
     let mut map = map;
     map.deactivate(previous).unwrap();
     map.close().map_err(|(_, e)| e).unwrap();
@@ -491,7 +489,7 @@ fn a_regime_with_rust_hooks() {
     map.map(&r, 0x7000_0000, NORMAL | el1::NON_GLOBAL, Constraints::NONE).unwrap();
     let previous = map.activate().unwrap();
     assert_eq!(previous, 0x5000);
-    map.modify(&r, |_, d| d.modify_flags(el1::READ_ONLY, 0)).unwrap();
+    map.modify(&r, |_, d| Ok(d.modify_flags(el1::READ_ONLY, 0)?)).unwrap();
     map.deactivate(previous).unwrap();
     drop(map);
     assert_eq!(live_tables(&used), 0);
@@ -610,7 +608,7 @@ fn translation_control_of_granules_and_concatenated_roots() {
 
 #[test]
 fn bad_granule_options_are_invalid_arguments() {
-    let invalid = |o: MappingOptions| Mapping::identity(&o).err().map(|e| e.kind);
+    let invalid = |o: MappingOptions| Mapping::identity(&o).err().map(|e| e.kind());
     let stage2 = || Some(Regime::builtin(RegimeKind::Stage2).unwrap());
     for (what, o) in [
         ("20 bits", granule_options(Granule::Size16KiB, 20)),
@@ -689,7 +687,7 @@ fn custom_translation_with_allocate_tables() {
     // Without allocate_tables a 64 KiB mapping is refused.
     let plain = BlockHeap::default();
     let err = Mapping::with_translation(&granule_options(Granule::Size64KiB, 42), Box::new(plain.clone())).err().unwrap();
-    assert_eq!(err.kind, ErrorKind::Unsupported);
+    assert_eq!(err.kind(), ErrorKind::Unsupported);
     assert!(plain.live.borrow().is_empty());
 
     for (granule, page, block) in [(Granule::Size16KiB, 0x4000, 0x200_0000u64), (Granule::Size64KiB, 0x1_0000, 0x2000_0000)] {
@@ -752,4 +750,27 @@ fn invalidations_carry_the_granule() {
         drop(map);
         assert!(heap.live.borrow().is_empty());
     }
+}
+
+#[test]
+fn callbacks_infer_their_error_type_and_questions_marks_work() {
+    let mut map = Mapping::identity(&options(1)).unwrap();
+    let r = region(0x20_0000, 0x20_2000);
+    map.map_auto(&r, NORMAL, Constraints::NONE).unwrap();
+    // No annotation needed: the callbacks' error type is CallbackError.
+    map.walk(&r, |_, _, _| Ok(())).unwrap();
+    map.walk_runs(&r, |_, _, _| Ok(())).unwrap();
+    map.modify(&r, |_, _| Ok(())).unwrap();
+    // `?` on the binding's own errors, and on any other error type.
+    map.modify(&r, |_, d| Ok(d.modify_flags(el1::READ_ONLY, 0)?)).unwrap();
+    let err = map
+        .walk(&r, |_, _, _| {
+            let n: u32 = "not a number".parse()?;
+            assert_ne!(n, 0);
+            Ok(())
+        })
+        .unwrap_err();
+    let source = std::error::Error::source(&err).unwrap();
+    assert!(source.is::<std::num::ParseIntError>(), "{source}");
+    assert_eq!(err.kind(), ErrorKind::Stopped);
 }
