@@ -359,6 +359,25 @@ pub struct Mapping<T: ?Sized = dyn Translation + Send> {
     _regime: Option<Regime>,
 }
 
+/// The mapping's shape, not its tables (`dump_as` shows those).
+impl<T: ?Sized> std::fmt::Debug for Mapping<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("Mapping");
+        if let Ok(kind) = self.regime_kind() {
+            d.field("regime", &kind);
+        }
+        if let Ok(control) = self.translation_control() {
+            d.field("granule", &control.granule).field("input_bits", &control.input_bits);
+        }
+        d.field("root_level", &self.root_level())
+            .field("root_address", &format_args!("{:#x}", self.root_address()))
+            .field("va_range", &self.va_range())
+            .field("active", &self.is_active())
+            .field("custom_translation", &!self.translation.is_null())
+            .finish()
+    }
+}
+
 // SAFETY: a Mapping owns its C mapping alone: the C core keeps no
 // thread-local state and touches the mapping and its tables only during
 // calls made through this value, on the caller's thread. The regime is
@@ -706,20 +725,26 @@ impl<T: ?Sized> Mapping<T> {
         Ok(value)
     }
 
+    /// A getter that fails only on arguments this value never passes (a
+    /// null mapping or result pointer).
+    fn get_infallible<V: Default>(&self, f: impl FnOnce(*const ffi::ap_mapping_t, &mut V) -> i32) -> V {
+        self.get(f).expect("the library refuses only null pointers here")
+    }
+
     /// Whether the table is active.
-    pub fn is_active(&self) -> Result<bool> {
+    pub fn is_active(&self) -> bool {
         // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
-        self.get(|m, v| unsafe { ffi::ap_mapping_is_active(m, v) })
+        self.get_infallible(|m, v| unsafe { ffi::ap_mapping_is_active(m, v) })
     }
     /// Physical address of the root table.
-    pub fn root_address(&self) -> Result<u64> {
+    pub fn root_address(&self) -> u64 {
         // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
-        self.get(|m, v| unsafe { ffi::ap_mapping_root_address(m, v) })
+        self.get_infallible(|m, v| unsafe { ffi::ap_mapping_root_address(m, v) })
     }
     /// The TTBR value: root address with the ASID in bits 63:48.
-    pub fn ttbr(&self) -> Result<u64> {
+    pub fn ttbr(&self) -> u64 {
         // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
-        self.get(|m, v| unsafe { ffi::ap_mapping_ttbr(m, v) })
+        self.get_infallible(|m, v| unsafe { ffi::ap_mapping_ttbr(m, v) })
     }
     /// The TCR_ELx (VTCR_EL2 for stage 2) fields and TTBR value that fit
     /// this mapping's tables (`ap_mapping_translation_control`).
@@ -747,14 +772,14 @@ impl<T: ?Sized> Mapping<T> {
         })
     }
     /// Bytes of input address space covered.
-    pub fn size(&self) -> Result<u64> {
+    pub fn size(&self) -> u64 {
         // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
-        self.get(|m, v| unsafe { ffi::ap_mapping_size(m, v) })
+        self.get_infallible(|m, v| unsafe { ffi::ap_mapping_size(m, v) })
     }
     /// Root level.
-    pub fn root_level(&self) -> Result<u32> {
+    pub fn root_level(&self) -> u32 {
         // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
-        self.get(|m, v| unsafe { ffi::ap_mapping_root_level(m, v) })
+        self.get_infallible(|m, v| unsafe { ffi::ap_mapping_root_level(m, v) })
     }
     /// ASID ([`ErrorKind::Unsupported`] for regimes without one).
     pub fn asid(&self) -> Result<u16> {
@@ -762,9 +787,9 @@ impl<T: ?Sized> Mapping<T> {
         self.get(|m, v| unsafe { ffi::ap_mapping_asid(m, v) })
     }
     /// VA range.
-    pub fn va_range(&self) -> Result<VaRange> {
+    pub fn va_range(&self) -> VaRange {
         // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
-        self.get(|m, v: &mut i32| unsafe { ffi::ap_mapping_va_range(m, v) }).map(VaRange::from_raw)
+        VaRange::from_raw(self.get_infallible(|m, v: &mut i32| unsafe { ffi::ap_mapping_va_range(m, v) }))
     }
     /// The kind of the mapping's regime.
     pub fn regime_kind(&self) -> Result<crate::RegimeKind> {

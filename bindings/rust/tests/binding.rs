@@ -94,17 +94,17 @@ fn identity_map_translate_dump() {
     assert!(dump.ends_with("}\n"));
     assert_eq!(map.dump_as(DumpFormat::Reference).unwrap(), dump);
     let ranges = map.dump_as(DumpFormat::Ranges).unwrap();
-    assert!(ranges.starts_with(&format!("table {:#x}, level 1\n", map.root_address().unwrap())), "{ranges}");
+    assert!(ranges.starts_with(&format!("table {:#x}, level 1\n", map.root_address())), "{ranges}");
     assert!(ranges.lines().any(|l| l.contains("-> 0x80200000") && l.contains("block")), "{ranges}");
     let json = map.dump_as(DumpFormat::Json).unwrap();
     assert!(json.starts_with('{') && json.trim_end().ends_with('}'), "{json}");
     assert!(json.contains("\"root_level\": 1"), "{json}");
-    assert_eq!(map.size().unwrap(), 1 << 39);
-    assert_eq!(map.root_level().unwrap(), 1);
+    assert_eq!(map.size(), 1 << 39);
+    assert_eq!(map.root_level(), 1);
     assert_eq!(map.asid().unwrap(), 1);
-    assert_eq!(map.ttbr().unwrap() >> 48, 1);
+    assert_eq!(map.ttbr() >> 48, 1);
     assert_eq!(map.table_count().unwrap(), 2);
-    let root = map.root_address().unwrap();
+    let root = map.root_address();
     assert_eq!(map.pa_to_table(root).unwrap(), root);
     map.close().map_err(|(_, e)| e).unwrap();
 }
@@ -114,7 +114,7 @@ fn custom_translation_from_a_rust_arena() {
     let used = Rc::new(RefCell::new(Vec::new()));
     let arena = Arena::new(16, used.clone());
     let mut map = Mapping::with_translation(&options(1), Box::new(arena)).unwrap();
-    assert_eq!(map.root_address().unwrap(), ARENA_PA);
+    assert_eq!(map.root_address(), ARENA_PA);
     map.map(&region(0x4000_0000, 0x4040_0000), 0x1_0000_0000, NORMAL, Constraints::NONE).unwrap();
     map.map(&region(0x4040_0000, 0x4040_3000), 0x2_0000_0000, NORMAL, Constraints::NONE).unwrap();
     assert_eq!(live_tables(&used), 3); // root, a level 2 table, a level 3 table
@@ -164,7 +164,7 @@ fn open_adopts_tables_read_only() {
 
     // The same root through the same pages, read-only.
     let mut opened = Mapping::open(&options(1), Box::new(arena), ARENA_PA, false).unwrap();
-    assert_eq!(opened.root_address().unwrap(), ARENA_PA);
+    assert_eq!(opened.root_address(), ARENA_PA);
     for va in [0x4000_0000, 0x4000_2abc, 0x8012_3456, 0x4000_3000, 0x9000_0000] {
         assert_eq!(opened.translate(va).unwrap(), built.translate(va).unwrap(), "{va:#x}");
     }
@@ -344,7 +344,7 @@ fn translation_control_for_el1_and_stage2() {
     let control = el1_map.translation_control().unwrap();
     assert_eq!((control.input_bits, control.tsz, control.tg, control.sl0), (39, 25, 0, 0));
     assert_eq!((control.tcr, control.tcr_mask), (25, 0xc03f));
-    assert_eq!(control.ttbr, el1_map.ttbr().unwrap());
+    assert_eq!(control.ttbr, el1_map.ttbr());
 
     let stage2_options = |root_level| MappingOptions {
         regime: Some(Regime::builtin(RegimeKind::Stage2).unwrap()),
@@ -353,7 +353,7 @@ fn translation_control_for_el1_and_stage2() {
     let s2_map = Mapping::identity(&stage2_options(1)).unwrap();
     let control = s2_map.translation_control().unwrap();
     assert_eq!((control.sl0, control.tcr, control.tcr_mask), (1, 0x59, 0xc0ff));
-    assert_eq!(control.ttbr, s2_map.ttbr().unwrap());
+    assert_eq!(control.ttbr, s2_map.ttbr());
 
     // SL0 has no encoding for a level 3 root without FEAT_TTST.
     let level3 = Mapping::identity(&stage2_options(3)).unwrap();
@@ -372,9 +372,9 @@ fn el2and0_with_asid_in_the_upper_range() {
     let mut map = Mapping::linear(&opts, 0x1000).unwrap();
     let top = Region::from_size(0xffff_ffff_fff0_0000, 0x10_0000).unwrap();
     map.map(&top, 0x4000_0000, NORMAL, Constraints::NONE).unwrap();
-    assert_eq!(map.va_range().unwrap(), VaRange::Upper);
+    assert_eq!(map.va_range(), VaRange::Upper);
     assert_eq!(map.regime_kind().unwrap(), RegimeKind::El2And0);
-    assert_eq!(map.ttbr().unwrap() >> 48, 42);
+    assert_eq!(map.ttbr() >> 48, 42);
     let t = map.translate(0xffff_ffff_ffff_f123).unwrap();
     assert_eq!(t.output_address, 0x400f_f123);
     let previous = map.activate().unwrap();
@@ -475,7 +475,7 @@ fn a_mapping_with_a_send_translation_crosses_threads() {
     let object: Box<dyn Translation + Send> = Box::new(SendArena { pages, used: Arc::new(Mutex::new(vec![false; 2])) });
     let dynamic = Mapping::with_translation(&options(1), object).unwrap();
     assert_send(&dynamic);
-    std::thread::spawn(move || (builtin.root_level().unwrap(), dynamic.root_level().unwrap())).join().unwrap();
+    std::thread::spawn(move || (builtin.root_level(), dynamic.root_level())).join().unwrap();
 }
 
 #[test]
@@ -546,8 +546,8 @@ fn identity_mappings_with_16k_and_64k_granules() {
         let case = format!("{granule:?} {bits} bits");
         assert_eq!(granule.page_size(), page, "{case}");
         let mut map = Mapping::identity(&granule_options(granule, bits)).unwrap();
-        assert_eq!(map.size().unwrap(), 1 << bits, "{case}");
-        assert_eq!(map.root_level().unwrap(), root_level, "{case}");
+        assert_eq!(map.size(), 1 << bits, "{case}");
+        assert_eq!(map.root_level(), root_level, "{case}");
         let control = map.translation_control().unwrap();
         assert_eq!(
             (control.granule, control.input_bits, control.tsz, control.tg, control.sl0),
@@ -693,7 +693,7 @@ fn custom_translation_with_allocate_tables() {
     for (granule, page, block) in [(Granule::Size16KiB, 0x4000, 0x200_0000u64), (Granule::Size64KiB, 0x1_0000, 0x2000_0000)] {
         let heap = BlockHeap { large: true, ..Default::default() };
         let mut map = Mapping::with_translation(&granule_options(granule, 42), Box::new(heap.clone())).unwrap();
-        let root = map.root_address().unwrap();
+        let root = map.root_address();
         assert!(heap.live.borrow().contains_key(&root), "{granule:?}: the root comes from the heap");
         map.map(&Region::from_size(0x4000_0000, block).unwrap(), 0x8_0000_0000, NORMAL, Constraints::NONE).unwrap();
         map.map(&Region::from_size(0x1_0000_0000, 2 * page).unwrap(), 0x9_0000_0000, NORMAL, Constraints::NONE).unwrap();
@@ -773,4 +773,17 @@ fn callbacks_infer_their_error_type_and_questions_marks_work() {
     let source = std::error::Error::source(&err).unwrap();
     assert!(source.is::<std::num::ParseIntError>(), "{source}");
     assert_eq!(err.kind(), ErrorKind::Stopped);
+}
+
+#[test]
+fn mappings_print_their_shape_and_getters_return_values() {
+    let map = Mapping::identity(&MappingOptions { granule: Granule::Size16KiB, input_bits: 40, ..Default::default() }).unwrap();
+    let text = format!("{map:?}");
+    for part in ["Mapping", "El1And0", "Size16KiB", "input_bits: 40", "root_level: 1", "active: false"] {
+        assert!(text.contains(part), "{part} missing in {text}");
+    }
+    // Getters the library cannot refuse give values, not Results.
+    let (size, level, active): (u64, u32, bool) = (map.size(), map.root_level(), map.is_active());
+    assert_eq!((size, level, active), (1 << 40, 1, false));
+    assert_eq!(map.ttbr(), map.root_address());
 }
