@@ -1053,6 +1053,9 @@ comptime {
 
 /// What `Mapping.translate` found for one input address.
 pub const TranslateResult = struct {
+    /// Whether the address is mapped; if not, `level` and `descriptor` are
+    /// where the walk faulted and the other fields are 0.
+    mapped: bool,
     /// The output address, with the input's offset in the page or block.
     output_address: Pa,
     /// Attribute bits of the final descriptor.
@@ -1297,22 +1300,23 @@ pub const Mapping = struct {
         return check(c.ap_mapping_compact(self.handle));
     }
 
-    /// Walks `va` as the MMU would. `error.NotMapped` fills `detail.level`,
-    /// `detail.descriptor` and `detail.address`.
+    /// Walks `va` as the MMU would. An address that is not mapped is an
+    /// answer, not an error (as in the Rust and Go bindings): `mapped` is
+    /// false and `level` and `descriptor` say where the walk faulted.
+    /// Errors are the call's own (an address outside the mapping, a table
+    /// that does not translate), with `detail.address` set.
     pub fn translate(self: Mapping, va: Va, detail: ?*ErrorDetail) Error!TranslateResult {
         var raw = std.mem.zeroes(c.ap_translate_result_t);
         raw.size = @sizeOf(c.ap_translate_result_t);
-        check(c.ap_mapping_translate(self.handle, va, &raw)) catch |err| {
-            if (detail) |out| out.* = .{ .address = va };
-            if (err == error.NotMapped) {
-                if (detail) |out| {
-                    out.level = raw.level;
-                    out.descriptor = raw.descriptor;
-                }
-            }
-            return err;
-        };
+        const status = c.ap_mapping_translate(self.handle, va, &raw);
+        if (status != c.AP_ERR_NOT_MAPPED) {
+            check(status) catch |err| {
+                if (detail) |out| out.* = .{ .address = va };
+                return err;
+            };
+        }
         return .{
+            .mapped = status == c.AP_OK,
             .output_address = raw.output_address,
             .attributes = raw.attributes,
             .table_attributes = raw.table_attributes,

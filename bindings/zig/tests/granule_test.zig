@@ -53,7 +53,7 @@ test "identity mappings with 16 KiB and 64 KiB granules" {
         try testing.expectEqual(in_page, found.output_address);
         try testing.expectEqual(@as(u32, 3), found.level);
         try testing.expectEqual(page, found.block_size);
-        try testing.expectError(error.NotMapped, map.translate(0x1000_0000 + 3 * page, null));
+        try testing.expect(!(try map.translate(0x1000_0000 + 3 * page, null)).mapped);
 
         // The last page of the input range maps; the one beyond it does not.
         try map.mapAuto(try ap.Region.fromSize(top - page, page), util.normal_el1, .{}, null);

@@ -52,7 +52,7 @@ test "unmap, then compact frees the empty tables" {
     try testing.expectEqual(@as(usize, 3), try map.tableCount());
 
     try map.unmap(pages, null);
-    try testing.expectError(error.NotMapped, map.translate(0x4000_0000, null));
+    try testing.expect(!(try map.translate(0x4000_0000, null)).mapped);
     try map.compact();
     try testing.expectEqual(@as(usize, 1), try map.tableCount());
 }
