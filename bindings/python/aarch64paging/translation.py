@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
+"""Custom translations written in Python, and a bytearray-backed pool."""
+import ctypes
+
+from . import _lib
+
+
+class Translation:
+    """Base of a custom translation: how the library gets, releases and
+    reaches table memory. Override:
+
+    * ``allocate_table()`` -> ``(pointer, pa)``: a zeroed, 4 KiB-aligned
+      4 KiB table, its address in this process and its physical address;
+      ``None`` for out of memory.
+    * ``free_table(pointer, pa)``.
+    * ``physical_to_virtual(pa)`` -> pointer or ``None``.
+    * optionally ``allocate_tables(nbytes)`` -> ``(pointer, pa)`` and
+      ``free_tables(pointer, pa, nbytes)``: blocks aligned to their size
+      for 16/64 KiB granules and concatenated stage 2 roots. Set
+      ``multi_tables = False`` (or leave them out) to pass NULL.
+
+    Exceptions raised by these methods are stored in ``errors`` and
+    reported to the library as failures (NULL).
+    """
+
+    multi_tables = True
+
+    def allocate_table(self):
+        raise NotImplementedError
+
+    def free_table(self, pointer, pa):
+        raise NotImplementedError
+
+    def physical_to_virtual(self, pa):
+        raise NotImplementedError
+
+    def _ops(self):
+        """The ap_translation_ops_t for this object; the ctypes callbacks are
+        kept alive on it."""
+        self.errors = getattr(self, "errors", [])
+        ops = _lib.sized(_lib.TranslationOps)
+
+        def alloc(_ctx, pa):
+            try:
+                got = self.allocate_table()
+                if got is None:
+                    return None
+                pa[0] = got[1]
+                return got[0]
+            except BaseException as exc:
+                self.errors.append(exc)
+                return None
+
+        def free(_ctx, table, pa):
+            try:
+                self.free_table(table, pa)
+            except BaseException as exc:
+                self.errors.append(exc)
+
+        def p2v(_ctx, pa):
+            try:
+                return self.physical_to_virtual(pa)
+            except BaseException as exc:
+                self.errors.append(exc)
+                return None
+
+        ops.allocate_table = _lib.ALLOCATE_TABLE_FN(alloc)
+        ops.free_table = _lib.FREE_TABLE_FN(free)
+        ops.physical_to_virtual = _lib.PHYS_TO_VIRT_FN(p2v)
+        if self.multi_tables and type(self).allocate_tables is not Translation.allocate_tables:
+            def allocs(_ctx, nbytes, pa):
+                try:
+                    got = self.allocate_tables(nbytes)
+                    if got is None:
+                        return None
+                    pa[0] = got[1]
+                    return got[0]
+                except BaseException as exc:
+                    self.errors.append(exc)
+                    return None
+
+            def frees(_ctx, tables, pa, nbytes):
+                try:
+                    self.free_tables(tables, pa, nbytes)
+                except BaseException as exc:
+                    self.errors.append(exc)
+
+            ops.allocate_tables = _lib.ALLOCATE_TABLES_FN(allocs)
+            ops.free_tables = _lib.FREE_TABLES_FN(frees)
+        self._c_ops = ops  # holds the CFUNCTYPE objects too
+        return ops
+
+    def allocate_tables(self, nbytes):
+        return None
+
+    def free_tables(self, pointer, pa, nbytes):
+        pass
+
+
+class PoolTranslation(Translation):
+    """Tables carved from one Python bytearray: a table's physical address
+    is ``base + its offset`` in the pool. Blocks are aligned to their size
+    (both as offsets and as pointers); freed blocks are reused.
+
+    ``pool`` is the bytearray: read the tables there (``read_u64``)."""
+
+    def __init__(self, size=1 << 20, base=0):
+        self._align = 1 << 20  # the largest block allocate_tables may be asked for
+        self._raw = bytearray(size + self._align)
+        self._cbuf = (ctypes.c_char * len(self._raw)).from_buffer(self._raw)
+        address = ctypes.addressof(self._cbuf)
+        self._skip = (-address) % self._align
+        self.pool = memoryview(self._raw)[self._skip:self._skip + size]
+        self.address = address + self._skip
+        self.size = size
+        self.base = base
+        self._free = {}  # nbytes -> [offsets]
+        self._next = 0
+        self.live = {}  # offset -> nbytes
+        self.allocations = 0
+        self.frees = 0
+
+    def _take(self, nbytes):
+        free = self._free.get(nbytes)
+        if free:
+            offset = free.pop()
+        else:
+            offset = (self._next + nbytes - 1) & ~(nbytes - 1)
+            if offset + nbytes > self.size:
+                return None
+            self._next = offset + nbytes
+        self.pool[offset:offset + nbytes] = bytes(nbytes)
+        self.live[offset] = nbytes
+        self.allocations += 1
+        return self.address + offset, self.base + offset
+
+    def _give(self, pa, nbytes):
+        offset = pa - self.base
+        if self.live.pop(offset, None) != nbytes:
+            raise ValueError("free of a block not allocated: pa %#x, %d bytes" % (pa, nbytes))
+        self._free.setdefault(nbytes, []).append(offset)
+        self.frees += 1
+
+    def allocate_table(self):
+        return self._take(4096)
+
+    def free_table(self, pointer, pa):
+        self._give(pa, 4096)
+
+    def allocate_tables(self, nbytes):
+        return self._take(nbytes)
+
+    def free_tables(self, pointer, pa, nbytes):
+        self._give(pa, nbytes)
+
+    def physical_to_virtual(self, pa):
+        offset = pa - self.base
+        if 0 <= offset < self.size:
+            return self.address + offset
+        return None
+
+    def read_u64(self, pa):
+        """The 64-bit little-endian word at physical address @p pa."""
+        offset = pa - self.base
+        return int.from_bytes(self.pool[offset:offset + 8], "little")
