@@ -3,7 +3,8 @@
 # Every attribute macro of the header (AP_ATTR_*, AP_EL1_*, AP_EL23_*,
 # AP_S2_*) exists in each binding with the header's value: the Go and Rust
 # bindings spell the values out, so a new or changed macro would otherwise
-# be missed there; the Zig binding takes them from the header by name.
+# be missed there; the Zig binding takes them from the header by name. The
+# Python binding spells them out too (bindings/python/aarch64paging/constants.py).
 set -eu
 srcdir=${srcdir:-.}
 work=$(mktemp -d)
@@ -31,6 +32,9 @@ bindings = sys.argv[2]
 go = open(bindings + "/go/attrs.go").read()
 rust = open(bindings + "/rust/src/attrs.rs").read()
 zig = open(bindings + "/zig/src/aarch64_paging.zig").read()
+python = open(bindings + "/python/aarch64paging/constants.py").read()
+python_values = {m.group(1): m.group(2) for m in
+                 re.finditer(r"^(AP_\w+) = (0x[0-9a-fA-F]+|\d+)$", python, re.M)}
 go_values = {m.group(2): m.group(1) for m in
              re.finditer(r"uint64 = (0x[0-9a-f]+)\s*// (AP_\w+)", go)}
 rust_values = {m.group(1): m.group(2) for m in
@@ -42,6 +46,10 @@ for name, value in values.items():
         problems.append("go: no constant for " + name)
     elif int(go_values[name], 16) != want:
         problems.append("go: %s is %s, the header says %s" % (name, go_values[name], value))
+    if name not in python_values:
+        problems.append("python: no constant for " + name)
+    elif int(python_values[name], 0) != want:
+        problems.append("python: %s is %s, the header says %s" % (name, python_values[name], value))
     if name.startswith("AP_ATTR_"):
         continue  # the Rust and Zig bindings name the shared bits per format
     if name not in rust_values:

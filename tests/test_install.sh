@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: MIT OR Apache-2.0
 # Installs into a scratch DESTDIR, then builds and runs a program the way a
 # user would: with nothing but `pkg-config --cflags --libs aarch64-paging`.
+# Then imports the installed Python package (from its installed directory,
+# with AP_LIBRARY naming the installed library) and maps a page with it.
 set -eu
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -45,3 +47,25 @@ if [ "$version" != "$expected" ]; then
 	exit 1
 fi
 echo "test_install: linked with '$flags', runs version $version"
+
+if [ -n "${PYTHON:-}" ] || command -v python3 >/dev/null; then
+	python=${PYTHON:-python3}
+	package=$(find "$dest" -type d -name aarch64paging -path '*python*' | head -n 1)
+	if [ -z "$package" ] || [ ! -f "$package/__init__.py" ]; then
+		echo "test_install: the Python package aarch64paging was not installed" >&2
+		exit 1
+	fi
+	pyversion=$(PYTHONPATH="$(dirname "$package")" AP_LIBRARY="$libdir/libaarch64paging.so.0" \
+		PYTHONDONTWRITEBYTECODE=1 "$python" -c '
+import aarch64paging as ap
+with ap.Mapping.identity() as m:
+    m.map(0x40000000, 0x1000, 0x80000000, ap.AP_EL1_VALID | ap.AP_EL1_ACCESSED)
+    assert m.translate(0x40000010).output_address == 0x80000010
+print(ap.version_string())
+')
+	if [ "$pyversion" != "$expected" ]; then
+		echo "test_install: the Python package printed '$pyversion', pkg-config says '$expected'" >&2
+		exit 1
+	fi
+	echo "test_install: the Python package in $package maps with version $pyversion"
+fi
