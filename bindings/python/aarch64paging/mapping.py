@@ -8,8 +8,12 @@ from .errors import Error, check, error_for
 from .regime import Regime
 
 #: ap_mapping_translate's answer.
+#: AP_ERR_NOT_MAPPED: translate's answer for an address that is not mapped.
+NOT_MAPPED = 13
+
 TranslateResult = namedtuple(
-    "TranslateResult", "output_address attributes table_attributes descriptor level block_size")
+    "TranslateResult",
+    "mapped output_address attributes table_attributes descriptor level block_size")
 #: ap_mapping_translation_control's answer.
 TranslationControl = namedtuple(
     "TranslationControl",
@@ -256,21 +260,20 @@ class Mapping:
         return runs
 
     def translate(self, va):
-        """The :class:`TranslateResult` of @p va; NotMappedError when the
-        walk ends at an invalid descriptor (its ``descriptor`` attribute
-        then holds the invalid bits)."""
+        """The :class:`TranslateResult` of @p va, as the MMU would walk it.
+        An address that is not mapped is an answer, as in the other
+        bindings: ``mapped`` is False and ``level`` and ``descriptor`` say
+        where the walk faulted. Errors are the call's own (an address
+        outside the mapping, a table that does not translate)."""
         res = _lib.sized(_lib.TranslateResult)
         status = _lib.lib.ap_mapping_translate(self.handle, va, ctypes.byref(res))
-        if status != 0:
+        if status not in (0, NOT_MAPPED):
             detail = _lib.ErrorDetail()
             detail.status = status
             detail.address = va
-            detail.descriptor = res.descriptor
-            exc = error_for(status, detail)
-            exc.level = res.level
-            raise exc
-        return TranslateResult(res.output_address, res.attributes, res.table_attributes,
-                               res.descriptor, res.level, res.block_size)
+            raise error_for(status, detail)
+        return TranslateResult(status == 0, res.output_address, res.attributes,
+                               res.table_attributes, res.descriptor, res.level, res.block_size)
 
     def va_to_pa(self, va):
         out = ctypes.c_uint64()

@@ -49,8 +49,11 @@ class Basics(unittest.TestCase):
             self.assertEqual(tc.tsz, 25)
             self.assertEqual(tc.root_tables, 1)
             m.unmap(0x80000000, 0x10000)
-            with self.assertRaises(ap.NotMappedError):
-                m.translate(0x80001234)
+            r = m.translate(0x80001234)
+            self.assertFalse(r.mapped)
+            self.assertEqual(r.level, 3)  # the page's entry, now invalid
+            with self.assertRaises(ap.AddressRangeError):
+                m.translate(1 << 39)
 
     def test_map_auto_linear(self):
         with ap.Mapping.linear(0x40000000) as m:
