@@ -1459,7 +1459,8 @@ ap_status_t ap_mapping_dump(const ap_mapping_t *mapping, ap_write_fn write, void
 typedef enum ap_dump_format {
 	AP_DUMP_REFERENCE = 0, /**< The layout of ap_mapping_dump(), after the reference's Debug output. */
 	AP_DUMP_RANGES = 1,    /**< Tables and runs with their input ranges and attributes by field. */
-	AP_DUMP_JSON = 2       /**< The same as ::AP_DUMP_RANGES, as one JSON object. */
+	AP_DUMP_JSON = 2,      /**< The same as ::AP_DUMP_RANGES, as one JSON object. */
+	AP_DUMP_SVG = 3        /**< The input address space as an SVG picture. */
 } ap_dump_format_t;
 
 /**
@@ -1482,6 +1483,23 @@ typedef enum ap_dump_format {
  * "descriptor", and for leaves "pa" and "attributes", for tables "pa" and
  * "table". Numbers that can exceed 2^53 are strings in hexadecimal.
  *
+ * ::AP_DUMP_SVG: a standalone SVG 1.1 document ("<?xml" first) picturing
+ * the input address space top down. Each region (leaves of one level with
+ * equal attributes and contiguous output addresses, merged across tables)
+ * is a band whose height grows with the logarithm of its size, labelled
+ * with its first and last input address, its output address, its size and
+ * its count of blocks or pages; unmapped space is drawn as a break of fixed
+ * height. Bands are coloured by memory type: at stage 2 normal or device
+ * (from MemAttr), at stage 1 by MAIR index ("attr index N": the MAIR value
+ * is not part of a mapping). Read-only is hatched, execute-never a red
+ * stripe on the right (pale for PXN or UXN alone), EL0 access a blue stripe
+ * on the left; pages have a dashed edge, blocks a solid one. Each region's
+ * ap_attrs_describe() text is its title (tooltip). The header and footer
+ * give the number of tables used. Each region is a <g class="region"> with
+ * data-first, data-last, data-output and data-kind ("blocks" or "pages")
+ * attributes, each break a <g class="gap"> with data-first and data-last.
+ * The mapping is walked twice, the first time to measure the picture.
+ *
  * In mappings from ap_mapping_open(), a table reached a second time is not
  * printed again: its run says "(shared: printed above)", and in JSON it
  * has "shared": true instead of "table". A hierarchy that reaches more
@@ -1490,7 +1508,8 @@ typedef enum ap_dump_format {
  * @retval AP_ERR_INVALID_ARGUMENT NULL @p mapping or @p write, or an unknown @p format.
  * @retval AP_ERR_WRITE_FAILED @p write returned non-zero; the dump stopped.
  * @retval AP_ERR_BAD_TABLE_ADDRESS a table's address does not translate back.
- * @retval AP_ERR_MALFORMED_TABLE ::AP_DUMP_REFERENCE only: an adopted hierarchy reaches a table twice.
+ * @retval AP_ERR_MALFORMED_TABLE ::AP_DUMP_REFERENCE or ::AP_DUMP_SVG only: an adopted hierarchy
+ *         reaches a table twice (the SVG may then be cut short).
  * @retval AP_ERR_NO_MEMORY no memory to track the tables of an adopted hierarchy.
  */
 ap_status_t ap_mapping_dump_as(const ap_mapping_t *mapping, ap_dump_format_t format,

@@ -300,6 +300,8 @@ AP_EXPORT ap_status_t ap_mapping_dump_as(const ap_mapping_t *mapping, ap_dump_fo
 	case AP_DUMP_RANGES:
 	case AP_DUMP_JSON:
 		return dump_ranges(mapping, format == AP_DUMP_JSON, write, ctx);
+	case AP_DUMP_SVG:
+		return ap__dump_svg(mapping, write, ctx);
 	}
 	return AP_ERR_INVALID_ARGUMENT;
 }

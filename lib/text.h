@@ -38,6 +38,9 @@ bool ap__text_args_ok(const char *buf, size_t size);
 void ap__attrs_text(text_t *t, format_t format, ap_attrs_t flags);
 const char *ap__format_type_name(format_t format);
 
+/* The ::AP_DUMP_SVG picture of ap_mapping_dump_as() (lib/dump_svg.c). */
+ap_status_t ap__dump_svg(const ap_mapping_t *m, ap_write_fn write, void *ctx);
+
 #pragma GCC visibility pop
 
 #endif

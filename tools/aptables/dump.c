@@ -2,7 +2,7 @@
 /*
  * aptables dump: the library's range dump of an image (tables, runs with
  * their input ranges and attributes; a shared table once), as text or as
- * JSON under a header naming the image.
+ * JSON under a header naming the image, or as an SVG picture (--svg).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,11 +33,30 @@ static void json_string(const char *text)
 int command_dump(int argc, char **argv)
 {
 	image_t img;
-	bool json = false;
+	bool json = false, svg = false;
 	int first;
-	int status = image_options(argc, argv, &img, &json, &first);
+	/* --svg is dump's own: taken out before the shared options are read */
+	char **args = malloc(sizeof(*args) * (size_t)(argc + 1));
+	if (!args) {
+		fprintf(stderr, "aptables: out of memory\n");
+		return 1;
+	}
+	int n = 0;
+	for (int i = 0; i < argc; i++) {
+		if (i > 0 && strcmp(argv[i], "--svg") == 0)
+			svg = true;
+		else
+			args[n++] = argv[i];
+	}
+	args[n] = NULL;
+	int status = image_options(n, args, &img, &json, &first);
+	free(args);
 	if (status)
 		return status;
+	if (json && svg) {
+		fprintf(stderr, "aptables dump: --json and --svg exclude each other\n");
+		return 2;
+	}
 	ap_mapping_t *m;
 	if (!image_load(&img))
 		return 1;
@@ -45,7 +64,9 @@ int command_dump(int argc, char **argv)
 		image_free(&img);
 		return 1;
 	}
-	if (json) {
+	if (svg) {
+		/* the picture alone, so that it can be written to a file */
+	} else if (json) {
 		printf("{\"image\": ");
 		json_string(img.path);
 		printf(", \"base\": \"0x%llx\", \"dump\": ", (unsigned long long)img.base);
@@ -62,7 +83,8 @@ int command_dump(int argc, char **argv)
 			printf(", granule %s", granule_name(img.granule));
 		printf("\n");
 	}
-	ap_status_t dumped = ap_mapping_dump_as(m, json ? AP_DUMP_JSON : AP_DUMP_RANGES, to_stdout, NULL);
+	ap_status_t dumped = ap_mapping_dump_as(m, svg ? AP_DUMP_SVG : json ? AP_DUMP_JSON : AP_DUMP_RANGES,
+						to_stdout, NULL);
 	if (json)
 		printf("}\n");
 	if (dumped != AP_OK)

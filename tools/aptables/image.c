@@ -99,7 +99,7 @@ static void usage_image(const char *command)
 	fprintf(stderr, "usage: aptables %s IMAGE --base ADDR [--root ADDR] [--root-level N | --input-bits N] "
 		"[--granule 4k|16k|64k] [--root-tables N] [--regime R] [--va-range lower|upper]%s\n",
 		command,
-		strcmp(command, "translate") == 0 ? " VA..." : strcmp(command, "dump") == 0 ? " [--json]" : "");
+		strcmp(command, "translate") == 0 ? " VA..." : strcmp(command, "dump") == 0 ? " [--json | --svg]" : "");
 }
 
 /* Parses the shared options; returns 0, or the exit status of a usage error. */

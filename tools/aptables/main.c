@@ -11,7 +11,7 @@ static void help(FILE *out)
 		"\n"
 		"  build MAPFILE -o OUTPUT [-f bin|c|asm]\n"
 		"        translation tables for a memory map, as an image for the target\n"
-		"  dump IMAGE --base ADDR [image options] [--json]\n"
+		"  dump IMAGE --base ADDR [image options] [--json | --svg]\n"
 		"        the hierarchy of an image, runs of entries grouped\n"
 		"  translate IMAGE --base ADDR [image options] VA...\n"
 		"        walk addresses as the MMU would\n"
