@@ -389,6 +389,9 @@ const (
 	DumpRanges DumpFormat = C.AP_DUMP_RANGES
 	// DumpJSON is the same as DumpRanges, as one JSON object.
 	DumpJSON DumpFormat = C.AP_DUMP_JSON
+	// DumpSVG draws the input address space as an SVG picture: regions
+	// as bands labelled with their addresses, breaks for unmapped space.
+	DumpSVG DumpFormat = C.AP_DUMP_SVG
 )
 
 // writeCall carries the writer of DumpAs and the first error it returned.

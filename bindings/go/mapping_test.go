@@ -86,6 +86,20 @@ func (a *arena) live() int {
 	return n
 }
 
+func TestDumpSVG(t *testing.T) {
+	m, err := NewIdentity(Options{RootLevel: 1, ASID: 1})
+	must(t, err)
+	defer m.Close()
+	must(t, m.MapAuto(region(t, 0x8020_0000, 0x8040_0000), normal|EL1NonGlobal, NoConstraints))
+	var svg strings.Builder
+	must(t, m.DumpAs(&svg, DumpSVG))
+	s := svg.String()
+	if !(strings.HasPrefix(s, "<?xml") || strings.HasPrefix(s, "<svg")) || !strings.HasSuffix(s, "</svg>\n") ||
+		!strings.Contains(s, `data-first="0x0080200000"`) {
+		t.Fatalf("svg dump:\n%s", s)
+	}
+}
+
 func TestIdentityMapTranslateDump(t *testing.T) {
 	m, err := NewIdentity(Options{RootLevel: 1, ASID: 1})
 	must(t, err)

@@ -18,6 +18,7 @@ pub const AP_OPEN_EDITABLE: ap_open_flags_t = 1;
 pub const AP_DUMP_REFERENCE: ap_dump_format_t = 0;
 pub const AP_DUMP_RANGES: ap_dump_format_t = 1;
 pub const AP_DUMP_JSON: ap_dump_format_t = 2;
+pub const AP_DUMP_SVG: ap_dump_format_t = 3;
 pub const AP_GRANULE_4K: ap_granule_t = 0;
 pub const AP_GRANULE_16K: ap_granule_t = 1;
 pub const AP_GRANULE_64K: ap_granule_t = 2;

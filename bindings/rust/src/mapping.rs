@@ -147,6 +147,9 @@ pub enum DumpFormat {
     Ranges = ffi::AP_DUMP_RANGES as isize,
     /// The same as `Ranges`, as one JSON object.
     Json = ffi::AP_DUMP_JSON as isize,
+    /// The input address space as an SVG picture: regions as bands
+    /// labelled with their addresses, breaks for unmapped space.
+    Svg = ffi::AP_DUMP_SVG as isize,
 }
 
 /// What [`Mapping::translate`] found.

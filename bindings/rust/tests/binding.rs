@@ -80,6 +80,16 @@ fn live_tables(used: &Rc<RefCell<Vec<bool>>>) -> usize {
 }
 
 #[test]
+fn dump_as_svg() {
+    let mut map = Mapping::identity(&MappingOptions { asid: 1, ..options(1) }).unwrap();
+    map.map_auto(&region(0x8020_0000, 0x8040_0000), NORMAL | el1::NON_GLOBAL, Constraints::NONE).unwrap();
+    let svg = map.dump_as(DumpFormat::Svg).unwrap();
+    assert!(svg.starts_with("<?xml") || svg.starts_with("<svg"), "{svg}");
+    assert!(svg.contains("<svg") && svg.trim_end().ends_with("</svg>"), "{svg}");
+    assert!(svg.contains("data-first=\"0x0080200000\""), "{svg}");
+}
+
+#[test]
 fn identity_map_translate_dump() {
     let mut map = Mapping::identity(&MappingOptions { asid: 1, ..options(1) }).unwrap();
     map.map_auto(&region(0x8020_0000, 0x8040_0000), NORMAL | el1::NON_GLOBAL, Constraints::NONE).unwrap();

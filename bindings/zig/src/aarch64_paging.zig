@@ -1109,6 +1109,9 @@ pub const DumpFormat = enum(c.ap_dump_format_t) {
     ranges = c.AP_DUMP_RANGES,
     /// The same as `ranges`, as one JSON object.
     json = c.AP_DUMP_JSON,
+    /// The input address space as an SVG picture: regions as bands labelled
+    /// with their addresses, breaks for unmapped space.
+    svg = c.AP_DUMP_SVG,
 };
 
 /// One translation table hierarchy and its state.

@@ -36,6 +36,17 @@ test "a 2 MiB identity block, and the mapping's getters" {
     try testing.expect(!try map.isActive());
 }
 
+test "dumpAs svg draws the mapping" {
+    var map = try ap.Mapping.initIdentity(.{ .root_level = 1, .asid = 1 });
+    defer map.deinit() catch unreachable;
+    try map.mapAuto(try ap.Region.fromRange(0x8020_0000, 0x8040_0000), util.normal_el1, .{}, null);
+    const svg = try map.dumpAsAlloc(testing.allocator, .svg);
+    defer testing.allocator.free(svg);
+    try testing.expect(std.mem.startsWith(u8, svg, "<?xml") or std.mem.startsWith(u8, svg, "<svg"));
+    try testing.expect(std.mem.endsWith(u8, svg, "</svg>\n"));
+    try testing.expect(std.mem.indexOf(u8, svg, "data-first=\"0x0080200000\"") != null);
+}
+
 test "constraints: no blocks gives pages" {
     var map = try ap.Mapping.initIdentity(.{});
     defer map.deinit() catch unreachable;
