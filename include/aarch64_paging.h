@@ -1483,7 +1483,7 @@ typedef enum ap_dump_format {
  * "descriptor", and for leaves "pa" and "attributes", for tables "pa" and
  * "table". Numbers that can exceed 2^53 are strings in hexadecimal.
  *
- * ::AP_DUMP_SVG: a standalone SVG 1.1 document ("<?xml" first) picturing
+ * ::AP_DUMP_SVG: a standalone SVG 1.1 document (XML declaration first) picturing
  * the input address space top down. Each region (leaves of one level with
  * equal attributes and contiguous output addresses, merged across tables)
  * is a band whose height grows with the logarithm of its size, labelled
@@ -1495,9 +1495,10 @@ typedef enum ap_dump_format {
  * stripe on the right (pale for PXN or UXN alone), EL0 access a blue stripe
  * on the left; pages have a dashed edge, blocks a solid one. Each region's
  * ap_attrs_describe() text is its title (tooltip). The header and footer
- * give the number of tables used. Each region is a <g class="region"> with
- * data-first, data-last, data-output and data-kind ("blocks" or "pages")
- * attributes, each break a <g class="gap"> with data-first and data-last.
+ * give the number of tables used. Each region is an SVG group (g element)
+ * of class "region" with data-first, data-last, data-output and data-kind
+ * ("blocks" or "pages") attributes, each break a group of class "gap" with
+ * data-first and data-last.
  * The mapping is walked twice, the first time to measure the picture.
  *
  * In mappings from ap_mapping_open(), a table reached a second time is not
