@@ -147,6 +147,10 @@ static void check_reads(ap_mapping_t *m, uint64_t base, uint64_t span, input_t *
 		die("range dump %d, JSON dump %d", ranges, json);
 	if (counted == AP_OK && ranges != AP_OK)
 		die("a well-formed tree did not dump: %d", ranges);
+	/* the picture walks as the count does: refuses what it refuses */
+	ap_status_t svg = ap_mapping_dump_as(m, AP_DUMP_SVG, discard, NULL);
+	if (svg != counted)
+		die("table count says %d, SVG dump says %d", counted, svg);
 	(void)ap_mapping_dump(m, discard, NULL);
 	for (int i = 0; i < 8; i++) {
 		uint64_t va = base + take(in, 6) % span;

@@ -1499,7 +1499,9 @@ typedef enum ap_dump_format {
  * of class "region" with data-first, data-last, data-output and data-kind
  * ("blocks" or "pages") attributes, each break a group of class "gap" with
  * data-first and data-last.
- * The mapping is walked twice, the first time to measure the picture.
+ * The mapping is walked twice, the first time to measure the picture: a
+ * hierarchy that cannot be walked (an error other than
+ * ::AP_ERR_WRITE_FAILED) gets nothing written.
  *
  * In mappings from ap_mapping_open(), a table reached a second time is not
  * printed again: its run says "(shared: printed above)", and in JSON it
@@ -1510,7 +1512,7 @@ typedef enum ap_dump_format {
  * @retval AP_ERR_WRITE_FAILED @p write returned non-zero; the dump stopped.
  * @retval AP_ERR_BAD_TABLE_ADDRESS a table's address does not translate back.
  * @retval AP_ERR_MALFORMED_TABLE ::AP_DUMP_REFERENCE or ::AP_DUMP_SVG only: an adopted hierarchy
- *         reaches a table twice (the SVG may then be cut short).
+ *         reaches a table twice.
  * @retval AP_ERR_NO_MEMORY no memory to track the tables of an adopted hierarchy.
  */
 ap_status_t ap_mapping_dump_as(const ap_mapping_t *mapping, ap_dump_format_t format,

@@ -513,6 +513,10 @@ START_TEST(dump_ranges_of_shared_tables_ends)
 	check_json_shape(k.text);
 	ck_assert_ptr_nonnull(strstr(k.text, "\"pa\": \"0x80003000\", \"shared\": true}"));
 	ck_assert_int_eq(ap_mapping_dump(a, discard_text, NULL), AP_ERR_MALFORMED_TABLE);
+	/* the picture measures the whole walk first: refused, nothing written */
+	memset(&k, 0, sizeof(k));
+	ck_assert_int_eq(ap_mapping_dump_as(a, AP_DUMP_SVG, to_sink, &k), AP_ERR_MALFORMED_TABLE);
+	ck_assert_int_eq(k.writes, 0);
 	ck_assert_int_eq(ap_mapping_destroy(a), AP_OK);
 	pool_destroy(p);
 }
@@ -526,7 +530,7 @@ START_TEST(dump_as_errors)
 	memset(&k, 0, sizeof(k));
 	ck_assert_int_eq(ap_mapping_dump_as(NULL, AP_DUMP_RANGES, to_sink, &k), AP_ERR_INVALID_ARGUMENT);
 	ck_assert_int_eq(ap_mapping_dump_as(b, AP_DUMP_RANGES, NULL, &k), AP_ERR_INVALID_ARGUMENT);
-	ck_assert_int_eq(ap_mapping_dump_as(b, (ap_dump_format_t)3, to_sink, &k),
+	ck_assert_int_eq(ap_mapping_dump_as(b, (ap_dump_format_t)4, to_sink, &k),
 			 AP_ERR_INVALID_ARGUMENT);
 	ck_assert_uint_eq(k.length, 0);
 	for (int n = 1; n <= 3; n++) {
@@ -535,7 +539,15 @@ START_TEST(dump_as_errors)
 		ck_assert_int_eq(ap_mapping_dump_as(b, n == 3 ? AP_DUMP_JSON : AP_DUMP_RANGES, to_sink, &k),
 				 AP_ERR_WRITE_FAILED);
 		ck_assert_int_eq(k.writes, n); /* stopped at once */
+		memset(&k, 0, sizeof(k));
+		k.fail_at = n;
+		ck_assert_int_eq(ap_mapping_dump_as(b, AP_DUMP_SVG, to_sink, &k), AP_ERR_WRITE_FAILED);
+		ck_assert_int_eq(k.writes, n);
 	}
+	memset(&k, 0, sizeof(k));
+	ck_assert_int_eq(ap_mapping_dump_as(b, AP_DUMP_SVG, to_sink, &k), AP_OK);
+	ck_assert_int_eq(strncmp(k.text, "<?xml", 5), 0);
+	ck_assert_ptr_nonnull(strstr(k.text, "</svg>\n"));
 	memset(&k, 0, sizeof(k));
 	ck_assert_int_eq(ap_mapping_dump_as(b, AP_DUMP_REFERENCE, to_sink, &k), AP_OK);
 	ck_assert_int_eq(strncmp(k.text, "RootTable { pa: 0x0000000080000000", 34), 0);
