@@ -23,7 +23,7 @@ WalkEntry = namedtuple("WalkEntry", "start size descriptor level")
 #: One run of a walk_runs: its input range, the raw descriptors and the level.
 WalkRun = namedtuple("WalkRun", "start size descriptors level")
 
-_DUMP_FORMATS = {"reference": 0, "ranges": 1, "text": 1, "json": 2}
+_DUMP_FORMATS = {"reference": 0, "ranges": 1, "text": 1, "json": 2, "svg": 3}
 
 
 class Descriptor:
@@ -282,7 +282,8 @@ class Mapping:
 
     def dump_as(self, fmt="reference"):
         """The text of ap_mapping_dump_as: @p fmt is "reference", "ranges"
-        (alias "text"), "json" or an AP_DUMP_* value."""
+        (alias "text"), "json", "svg" (a picture of the input address
+        space) or an AP_DUMP_* value."""
         if isinstance(fmt, str):
             fmt = _DUMP_FORMATS[fmt]
         chunks = []

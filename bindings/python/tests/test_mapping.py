@@ -2,6 +2,7 @@
 """Mappings, walks, translation, dumps, errors and granules."""
 import ctypes
 import json
+import xml.etree.ElementTree as ET
 import unittest
 
 import aarch64paging as ap
@@ -110,6 +111,12 @@ class Basics(unittest.TestCase):
             self.assertTrue(m.dump_as("ranges"))
             doc = json.loads(m.dump_as("json"))
             self.assertIsInstance(doc, dict)
+            # The picture is an SVG document with a band for the mapped page.
+            svg = m.dump_as("svg")
+            picture = ET.fromstring(svg)
+            self.assertTrue(picture.tag.endswith("svg"))
+            self.assertIn('data-first="0x000000001000" data-last="0x000000001fff" '
+                          'data-output="0x5000"', svg)
 
     def test_compact(self):
         with ap.Mapping.identity() as m:
