@@ -22,6 +22,35 @@ test -n "$(find "$dest" -name aarch64_paging.h)"
 test -n "$(find "$dest" -name 'libaarch64paging.so*')"
 test -n "$(find "$dest" -name libaarch64paging.a)"
 
+# The documentation: the man page, the map format and the guides under the
+# documentation directory, and the HTML reference unless configure left it
+# out (it says so, and so does this test).
+missing=
+check_installed() { # name pattern under the scratch root
+	if [ -z "$(find "$dest" -path "$1" | head -n 1)" ]; then
+		missing="$missing $1"
+	fi
+}
+check_installed '*/share/man/man1/aptables.1'
+for doc in map-format.md ABI.md guide-hypervisor.md guide-baremetal.md \
+	guide-build-tool.md guide-granules.md README.md; do
+	check_installed "*/share/doc/libaarch64paging/$doc"
+done
+case ${HTML_DOCS:-yes} in
+yes)
+	check_installed '*/share/doc/libaarch64paging/html/index.html'
+	check_installed '*/share/doc/libaarch64paging/html/aarch64__paging_8h.html'
+	check_installed '*/share/doc/libaarch64paging/html/md_docs_guide_hypervisor.html'
+	;;
+*)
+	echo "test_install: the HTML reference is not checked: configured with HTML_DOCS=$HTML_DOCS (no doxygen, or --disable-html-docs)"
+	;;
+esac
+if [ -n "$missing" ]; then
+	echo "test_install: not installed:$missing" >&2
+	exit 1
+fi
+
 cat > "$work/user.c" <<'PROGRAM'
 #include <aarch64_paging.h>
 #include <stdio.h>
