@@ -238,17 +238,27 @@ static void band_text(svg_dump_t *d, unsigned x, unsigned y, const char *anchor)
 	put(d, ">");
 }
 
-static void stripe(svg_dump_t *d, unsigned x, unsigned y, unsigned h, const char *colour)
+/* The start of a rectangle, up to its fill; the caller adds the rest and
+ * closes it. */
+static void rect(svg_dump_t *d, unsigned x, unsigned y, unsigned w, unsigned h, const char *fill)
 {
 	put(d, "<rect x=\"");
 	dec(d, x);
 	put(d, "\" y=\"");
 	dec(d, y);
-	put(d, "\" width=\"8\" height=\"");
+	put(d, "\" width=\"");
+	dec(d, w);
+	put(d, "\" height=\"");
 	dec(d, h);
 	put(d, "\" fill=\"");
-	put(d, colour);
-	put(d, "\"/>");
+	put(d, fill);
+	put(d, "\"");
+}
+
+static void stripe(svg_dump_t *d, unsigned x, unsigned y, unsigned h, const char *colour)
+{
+	rect(d, x, y, 8, h, colour);
+	put(d, "/>");
 }
 
 static ap_status_t band(svg_dump_t *d, const svg_region_t *r)
@@ -277,27 +287,11 @@ static ap_status_t band(svg_dump_t *d, const svg_region_t *r)
 	escaped(d, names);
 	put(d, "</title>");
 	/* the band: blocks with a solid edge, pages with a dashed one */
-	put(d, "<rect x=\"");
-	dec(d, BAND_X);
-	put(d, "\" y=\"");
-	dec(d, y);
-	put(d, "\" width=\"");
-	dec(d, BAND_W);
-	put(d, "\" height=\"");
-	dec(d, h);
-	put(d, "\" fill=\"");
-	put(d, k.colour);
-	put(d, page ? "\" stroke=\"#333\" stroke-dasharray=\"4 2\"/>" : "\" stroke=\"#333\"/>");
+	rect(d, BAND_X, y, BAND_W, h, k.colour);
+	put(d, page ? " stroke=\"#333\" stroke-dasharray=\"4 2\"/>" : " stroke=\"#333\"/>");
 	if (k.read_only || k.no_access) {
-		put(d, "<rect x=\"");
-		dec(d, BAND_X);
-		put(d, "\" y=\"");
-		dec(d, y);
-		put(d, "\" width=\"");
-		dec(d, BAND_W);
-		put(d, "\" height=\"");
-		dec(d, h);
-		put(d, "\" fill=\"url(#read-only)\"/>");
+		rect(d, BAND_X, y, BAND_W, h, "url(#read-only)");
+		put(d, "/>");
 	}
 	if (k.xn || k.pxn_only || k.uxn_only)
 		stripe(d, BAND_X + BAND_W - 8, y, h, k.xn ? "#c0392b" : "#e6a0a0");
@@ -438,13 +432,8 @@ static const char *regime_text(ap_regime_kind_t kind)
 static unsigned legend_item(svg_dump_t *d, unsigned x, unsigned y, const char *fill,
 			    const char *extra, const char *words, unsigned words_width)
 {
-	put(d, "<rect x=\"");
-	dec(d, x);
-	put(d, "\" y=\"");
-	dec(d, y - 11);
-	put(d, "\" width=\"22\" height=\"14\" fill=\"");
-	put(d, fill);
-	put(d, "\" stroke=\"#333\"");
+	rect(d, x, y - 11, 22, 14, fill);
+	put(d, " stroke=\"#333\"");
 	put(d, extra);
 	put(d, "/>");
 	band_text(d, x + 28, y, NULL);
