@@ -10,7 +10,7 @@
 /* Bits 47:12, the widest output-address field (4 KiB pages and tables):
  * never flags, whatever the granule (with 64 KiB pages bits 15:12 are
  * RES0). */
-#define ADDRESS_BITS UINT64_C(0x0000fffffffff000)
+#define ADDRESS_BITS oa_field(&GEOMETRY_4K)
 
 AP_EXPORT ap_pa_t ap_pte_output_address(uint64_t bits, unsigned level)
 {
