@@ -34,6 +34,25 @@ class Translation:
     def physical_to_virtual(self, pa):
         raise NotImplementedError
 
+    def _guarded(self, call, default=None):
+        """Runs a Python op for the C core: an exception cannot cross into
+        C, so it is kept in ``errors`` and the core gets ``default`` (NULL:
+        out of memory, or no table)."""
+        try:
+            return call()
+        except BaseException as exc:
+            self.errors.append(exc)
+            return default
+
+    @staticmethod
+    def _allocated(got, pa):
+        """An allocation op's (pointer, physical address) for C: the pointer,
+        with the address stored in ``pa``; None (NULL) for None."""
+        if got is None:
+            return None
+        pa[0] = got[1]
+        return got[0]
+
     def _ops(self):
         """The ap_translation_ops_t for this object; the ctypes callbacks are
         kept alive on it."""
@@ -41,49 +60,23 @@ class Translation:
         ops = _lib.sized(_lib.TranslationOps)
 
         def alloc(_ctx, pa):
-            try:
-                got = self.allocate_table()
-                if got is None:
-                    return None
-                pa[0] = got[1]
-                return got[0]
-            except BaseException as exc:
-                self.errors.append(exc)
-                return None
+            return self._guarded(lambda: self._allocated(self.allocate_table(), pa))
 
         def free(_ctx, table, pa):
-            try:
-                self.free_table(table, pa)
-            except BaseException as exc:
-                self.errors.append(exc)
+            self._guarded(lambda: self.free_table(table, pa))
 
         def p2v(_ctx, pa):
-            try:
-                return self.physical_to_virtual(pa)
-            except BaseException as exc:
-                self.errors.append(exc)
-                return None
+            return self._guarded(lambda: self.physical_to_virtual(pa))
 
         ops.allocate_table = _lib.ALLOCATE_TABLE_FN(alloc)
         ops.free_table = _lib.FREE_TABLE_FN(free)
         ops.physical_to_virtual = _lib.PHYS_TO_VIRT_FN(p2v)
         if self.multi_tables and type(self).allocate_tables is not Translation.allocate_tables:
             def allocs(_ctx, nbytes, pa):
-                try:
-                    got = self.allocate_tables(nbytes)
-                    if got is None:
-                        return None
-                    pa[0] = got[1]
-                    return got[0]
-                except BaseException as exc:
-                    self.errors.append(exc)
-                    return None
+                return self._guarded(lambda: self._allocated(self.allocate_tables(nbytes), pa))
 
             def frees(_ctx, tables, pa, nbytes):
-                try:
-                    self.free_tables(tables, pa, nbytes)
-                except BaseException as exc:
-                    self.errors.append(exc)
+                self._guarded(lambda: self.free_tables(tables, pa, nbytes))
 
             ops.allocate_tables = _lib.ALLOCATE_TABLES_FN(allocs)
             ops.free_tables = _lib.FREE_TABLES_FN(frees)
