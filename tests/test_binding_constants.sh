@@ -3,7 +3,7 @@
 # Every attribute macro of the header (AP_ATTR_*, AP_EL1_*, AP_EL23_*,
 # AP_S2_*) exists in each binding with the header's value: the Go and Rust
 # bindings spell the values out, so a new or changed macro would otherwise
-# be missed there; the Zig binding takes them from the header by name. The
+# be missed there (whatever type a binding gives them); the Zig binding takes them from the header by name. The
 # Python binding spells them out too (bindings/python/aarch64paging/constants.py).
 set -eu
 srcdir=${srcdir:-.}
@@ -36,9 +36,9 @@ python = open(bindings + "/python/aarch64paging/constants.py").read()
 python_values = {m.group(1): m.group(2) for m in
                  re.finditer(r"^(AP_\w+) = (0x[0-9a-fA-F]+|\d+)$", python, re.M)}
 go_values = {m.group(2): m.group(1) for m in
-             re.finditer(r"uint64 = (0x[0-9a-f]+)\s*// (AP_\w+)", go)}
+             re.finditer(r"\b\w+ = (0x[0-9a-f]+)\s*// (AP_\w+)", go)}
 rust_values = {m.group(1): m.group(2) for m in
-               re.finditer(r"/// `(AP_\w+)`\.\n\s*pub const \w+: u64 = (0x[0-9a-f_]+);", rust)}
+               re.finditer(r"/// `(AP_\w+)`\.\n\s*pub const \w+: \w+ = (?:\w+\()?(0x[0-9a-f_]+)\)?;", rust)}
 problems = []
 for name, value in values.items():
     want = int(value, 16)
