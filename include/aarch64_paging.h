@@ -113,6 +113,8 @@ typedef uint64_t ap_va_t;
 typedef uint64_t ap_pa_t;
 /** A set of descriptor attribute bits (see the AP_EL1_*, AP_EL23_*, AP_S2_* macros). */
 typedef uint64_t ap_attrs_t;
+/** A MAIR_ELx value: 8 attributes of 8 bits (see the MAIR helpers). */
+typedef uint64_t ap_mair_t;
 /** Mapping constraints, a combination of AP_CONSTRAINT_* bits. */
 typedef uint32_t ap_constraints_t;
 
@@ -666,15 +668,22 @@ typedef struct ap_mapping_options {
 	 *  fewest levels, as KVM chooses); 1 means never concatenate. Must be
 	 *  0 or 1 for stage 1 and when @c input_bits is 0. */
 	unsigned max_root_tables;
+	/** Stage 1: the MAIR_ELx value the tables are used with, or 0 when
+	 *  not told. The library neither writes MAIR nor checks attribute
+	 *  indices against it; it only names memory types: the SVG dump
+	 *  colours regions normal or device with it, and by attribute index
+	 *  without it (a MAIR of 0, all Device-nGnRnE, is shown that way
+	 *  too). Must be 0 for stage 2, whose descriptors carry the type. */
+	ap_mair_t mair;
 } ap_mapping_options_t;
 
 /**
  * Initialises an ::ap_mapping_options_t with @c size set and the zero
  * defaults: the built-in EL1&0 regime, root level 0 (48-bit VA), ASID 0,
- * lower VA range, 4 KiB granule. Change members afterwards, e.g.
+ * lower VA range, 4 KiB granule, no MAIR. Change members afterwards, e.g.
  * `options.granule = AP_GRANULE_64K; options.input_bits = 42;`.
  */
-#define AP_MAPPING_OPTIONS_INIT { sizeof(ap_mapping_options_t), NULL, 0, 0, AP_VA_RANGE_LOWER, 0, AP_GRANULE_4K, 0, 0 }
+#define AP_MAPPING_OPTIONS_INIT { sizeof(ap_mapping_options_t), NULL, 0, 0, AP_VA_RANGE_LOWER, 0, AP_GRANULE_4K, 0, 0, 0 }
 
 /**
  * @brief Creates an empty mapping whose tables come from caller-supplied @p ops.
@@ -693,7 +702,8 @@ typedef struct ap_mapping_options {
  *         4, 8 or 16, or above 1 for stage 1 or without @c input_bits; a
  *         stage 2 input size that no starting level of the granule can
  *         resolve within @c max_root_tables tables; a root level the
- *         granule cannot start at (level 0 with 64 KiB granules).
+ *         granule cannot start at (level 0 with 64 KiB granules); a
+ *         non-zero @c mair for stage 2.
  * @retval AP_ERR_UNSUPPORTED the mapping needs tables larger than 4 KiB
  *         (16 or 64 KiB granule, concatenated root) and @p ops has no
  *         allocate_tables/free_tables.
@@ -1352,7 +1362,6 @@ ap_status_t ap_attrs_describe(ap_regime_kind_t kind, ap_attrs_t flags, char *buf
 /* ------------------------------------------------------------------------ */
 /** @name MAIR helpers
  * @{ */
-typedef uint64_t ap_mair_t;      /**< A MAIR_ELx value: 8 attributes of 8 bits. */
 typedef uint8_t ap_mair_attr_t;  /**< One MAIR attribute field. */
 #define AP_MAIR_DEVICE_NGNRNE ((ap_mair_attr_t)0x00) /**< Device-nGnRnE. */
 #define AP_MAIR_DEVICE_NGNRE ((ap_mair_attr_t)0x04)  /**< Device-nGnRE. */
@@ -1489,15 +1498,17 @@ typedef enum ap_dump_format {
  * is a band whose height grows with the logarithm of its size, labelled
  * with its first and last input address, its output address, its size and
  * its count of blocks or pages; unmapped space is drawn as a break of fixed
- * height. Bands are coloured by memory type: at stage 2 normal or device
- * (from MemAttr), at stage 1 by MAIR index ("attr index N": the MAIR value
- * is not part of a mapping). Read-only is hatched, execute-never a red
+ * height. Bands are coloured by memory type, normal or device: at stage 2
+ * from MemAttr, at stage 1 from the attribute index and the mapping
+ * option @c mair; a stage 1 mapping without one is coloured by index
+ * ("attr index N"). Read-only is hatched, execute-never a red
  * stripe on the right (pale for PXN or UXN alone), EL0 access a blue stripe
  * on the left; pages have a dashed edge, blocks a solid one. Each region's
  * ap_attrs_describe() text is its title (tooltip). The header and footer
  * give the number of tables used. Each region is an SVG group (g element)
- * of class "region" with data-first, data-last, data-output and data-kind
- * ("blocks" or "pages") attributes, each break a group of class "gap" with
+ * of class "region" with data-first, data-last, data-output, data-kind
+ * ("blocks" or "pages") and, where the type is known, data-memory ("normal"
+ * or "device") attributes, each break a group of class "gap" with
  * data-first and data-last.
  * The mapping is walked twice, the first time to measure the picture: a
  * hierarchy that cannot be walked (an error other than

@@ -44,7 +44,7 @@ typedef struct svg_dump {
 	unsigned height; /* of the picture, from the first walk */
 	unsigned y;      /* next band's top */
 	uint64_t tables, regions;
-	unsigned types_used; /* stage 1: bit per MAIR index; stage 2: 1 normal, 2 device */
+	unsigned types_used; /* USED_NORMAL/USED_DEVICE, or a bit per attribute index */
 	bool any;            /* a region was met */
 	uint64_t covered;    /* the last address of the last region */
 	svg_region_t cur;
@@ -52,11 +52,11 @@ typedef struct svg_dump {
 	char buf[LINE_BYTES];
 } svg_dump_t;
 
-/* Fill colours: stage 1 by MAIR index, stage 2 normal then device. */
+/* Fill colours: by memory type where it is known, else by MAIR index. */
 static const char *const index_colours[8] = {"#9ad19a", "#f2a65a", "#8fb8e8", "#d9a0e0",
 					     "#e8d36a", "#7fd0c8", "#e89a9a", "#b8b8b8"};
-#define S2_NORMAL_COLOUR "#9ad19a"
-#define S2_DEVICE_COLOUR "#f2a65a"
+#define NORMAL_COLOUR "#9ad19a"
+#define DEVICE_COLOUR "#f2a65a"
 
 static ap_status_t flush(svg_dump_t *d)
 {
@@ -140,18 +140,31 @@ static unsigned band_height(const svg_region_t *r)
 
 typedef struct marks {
 	const char *colour;
-	bool device; /* stage 2 only: stage 1 says it in MAIR */
+	/* Stage 2, and stage 1 told its MAIR, know the memory type; other
+	 * stage 1 pictures tell attribute indices apart instead. */
+	bool typed, device;
 	unsigned index; /* stage 1 */
 	bool read_only, write_only, no_access, xn, pxn_only, uxn_only, user;
 } marks_t;
 
-static marks_t marks_of(format_t format, ap_attrs_t f)
+/* Bits of svg_dump_t.types_used: typed pictures use the two memory types,
+ * the others one bit per attribute index. */
+#define USED_NORMAL 1u
+#define USED_DEVICE 2u
+
+static bool knows_memory_type(const ap_mapping_t *m)
+{
+	return m->format == FORMAT_STAGE2 || m->mair != 0;
+}
+
+static marks_t marks_of(const ap_mapping_t *m, ap_attrs_t f)
 {
 	marks_t k;
 	__builtin_memset(&k, 0, sizeof(k));
-	if (format == FORMAT_STAGE2) {
+	k.typed = knows_memory_type(m);
+	if (m->format == FORMAT_STAGE2) {
 		k.device = (f & AP_S2_MEMATTR_NORMAL_OUTER_WB) == 0; /* MemAttr[3:2] == 0 */
-		k.colour = k.device ? S2_DEVICE_COLOUR : S2_NORMAL_COLOUR;
+		k.colour = k.device ? DEVICE_COLOUR : NORMAL_COLOUR;
 		ap_attrs_t s2ap = f & AP_S2_S2AP_MASK;
 		k.read_only = s2ap == AP_S2_S2AP_ACCESS_RO;
 		k.write_only = s2ap == AP_S2_S2AP_ACCESS_WO;
@@ -160,9 +173,10 @@ static marks_t marks_of(format_t format, ap_attrs_t f)
 		return k;
 	}
 	k.index = (unsigned)((f & AP_EL1_ATTRIBUTE_INDEX_MASK) >> 2);
-	k.colour = index_colours[k.index];
+	k.device = k.typed && ap__mair_is_device(m->mair, k.index);
+	k.colour = !k.typed ? index_colours[k.index] : k.device ? DEVICE_COLOUR : NORMAL_COLOUR;
 	k.read_only = (f & AP_EL1_READ_ONLY) != 0;
-	if (format == FORMAT_EL1) {
+	if (m->format == FORMAT_EL1) {
 		bool pxn = (f & AP_EL1_PXN) != 0, uxn = (f & AP_EL1_UXN) != 0;
 		k.xn = pxn && uxn;
 		k.pxn_only = pxn && !uxn;
@@ -174,14 +188,22 @@ static marks_t marks_of(format_t format, ap_attrs_t f)
 	return k;
 }
 
+static unsigned type_bit(const marks_t *k)
+{
+	return !k->typed ? 1u << k->index : k->device ? USED_DEVICE : USED_NORMAL;
+}
+
+/* "normal" or "device", with the index that chose it at stage 1. */
 static void type_name(svg_dump_t *d, const marks_t *k)
 {
-	if (d->walk.m->format == FORMAT_STAGE2) {
+	if (k->typed)
 		put(d, k->device ? "device" : "normal");
+	if (d->walk.m->format == FORMAT_STAGE2)
 		return;
-	}
-	put(d, "attr index ");
+	put(d, k->typed ? " (attr index " : "attr index ");
 	dec(d, k->index);
+	if (k->typed)
+		put(d, ")");
 }
 
 /* ------------------------------------------------------------ elements */
@@ -266,8 +288,8 @@ static ap_status_t band(svg_dump_t *d, const svg_region_t *r)
 	unsigned y = d->y, h = band_height(r);
 	d->y += h;
 	d->regions++;
-	marks_t k = marks_of(d->walk.m->format, r->flags);
-	d->types_used |= d->walk.m->format == FORMAT_STAGE2 ? (k.device ? 2u : 1u) : 1u << k.index;
+	marks_t k = marks_of(d->walk.m, r->flags);
+	d->types_used |= type_bit(&k);
 	if (!d->emit)
 		return AP_OK;
 	bool page = r->level == AP_LEAF_LEVEL;
@@ -279,6 +301,10 @@ static ap_status_t band(svg_dump_t *d, const svg_region_t *r)
 	hex(d, r->pa);
 	put(d, "\" data-kind=\"");
 	put(d, page ? "pages" : "blocks");
+	if (k.typed) {
+		put(d, "\" data-memory=\"");
+		put(d, k.device ? "device" : "normal");
+	}
 	put(d, "\"><title>");
 	char names[512];
 	size_t needed;
@@ -488,11 +514,11 @@ static ap_status_t header(svg_dump_t *d)
 		return status;
 	/* the memory types drawn, then the marks */
 	unsigned x = 10, y = 58;
-	if (m->format == FORMAT_STAGE2) {
-		if (d->types_used & 1)
-			x = legend_item(d, x, y, S2_NORMAL_COLOUR, "", "normal", 60);
-		if (d->types_used & 2)
-			x = legend_item(d, x, y, S2_DEVICE_COLOUR, "", "device", 60);
+	if (knows_memory_type(m)) {
+		if (d->types_used & USED_NORMAL)
+			x = legend_item(d, x, y, NORMAL_COLOUR, "", "normal", 60);
+		if (d->types_used & USED_DEVICE)
+			x = legend_item(d, x, y, DEVICE_COLOUR, "", "device", 60);
 	} else {
 		for (unsigned i = 0; i < 8; i++) {
 			if (!(d->types_used & (1u << i)))
@@ -503,7 +529,7 @@ static ap_status_t header(svg_dump_t *d)
 			x = legend_item(d, x, y, index_colours[i], "", names[i], 96);
 		}
 		band_text(d, x, y, NULL);
-		put(d, "(MAIR: see the regime's MAIR value)</text>");
+		put(d, "(memory types need the MAIR: the mapping option mair)</text>");
 	}
 	status = flush(d);
 	if (status != AP_OK)

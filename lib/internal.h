@@ -302,6 +302,9 @@ struct ap_regime {
 	unsigned long users; /* mappings using a custom regime (atomic) */
 };
 
+/* Whether attribute @p index of @p mair is Device memory (mair.c). */
+bool ap__mair_is_device(ap_mair_t mair, unsigned index);
+
 /* Whether kind is one of the ap_regime_kind_t values. */
 bool ap__regime_kind_ok(ap_regime_kind_t kind);
 bool ap__regime_has_asid(ap_regime_kind_t kind);
@@ -339,6 +342,7 @@ struct ap_mapping {
 	geometry_t geo;
 	uint16_t asid;
 	ap_va_range_t va_range;
+	ap_mair_t mair; /* stage 1, 0 if not told: names memory types in dumps */
 	uint64_t *root;
 	ap_pa_t root_pa;
 	uint64_t va_base; /* lowest input address covered */

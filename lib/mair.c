@@ -46,6 +46,13 @@ AP_EXPORT ap_status_t ap_mair_attributes(ap_mair_t mair, ap_mair_attr_t attribut
 	return AP_OK;
 }
 
+/* MAIR_ELx.Attr<n>[7:4] == 0 selects Device memory; any other value is
+ * Normal memory with that outer cacheability. */
+bool ap__mair_is_device(ap_mair_t mair, unsigned index)
+{
+	return ((mair >> (8 * index + 4)) & 0xf) == 0;
+}
+
 /* Names of the 4-bit cacheability encodings, indexed by value (0 is not a
  * normal-memory encoding). */
 static const char *const normal_names[16] = {

@@ -22,6 +22,8 @@ static ap_status_t check_options(const ap_mapping_options_t *options, ap_mapping
 		return AP_ERR_INVALID_ARGUMENT;
 	if (!ap__regime_has_asid((*regime)->kind) && (o->asid != 0 || o->va_range != AP_VA_RANGE_LOWER))
 		return AP_ERR_INVALID_ARGUMENT;
+	if ((*regime)->kind == AP_REGIME_STAGE2 && o->mair != 0)
+		return AP_ERR_INVALID_ARGUMENT;
 	return ap__geometry_make(o, (*regime)->kind, geo);
 }
 
@@ -54,6 +56,7 @@ static ap_status_t mapping_new(const ap_mapping_options_t *options, const transl
 	m->geo = geo;
 	m->asid = o.asid;
 	m->va_range = o.va_range;
+	m->mair = o.mair;
 	m->va_size = (uint64_t)1 << geo.input_bits;
 	m->va_base = o.va_range == AP_VA_RANGE_UPPER ? (uint64_t)0 - m->va_size : 0;
 	m->translation = *translation;

@@ -563,6 +563,44 @@ START_TEST(dump_as_errors)
 }
 END_TEST
 
+/* The SVG picture of a stage 1 mapping names memory types when its
+ * options carry the MAIR, and tells attribute indices apart without it. */
+static void svg_of(ap_mair_t mair, sink_t *k)
+{
+	ap_mapping_options_t o = AP_MAPPING_OPTIONS_INIT;
+	o.root_level = 1;
+	o.mair = mair;
+	ap_mapping_t *m;
+	ck_assert_int_eq(ap_mapping_create_identity(&o, &m), AP_OK);
+	ap_region_t ram = {0x40000000, 0x200000}, uart = {0x9000000, 0x1000};
+	ck_assert_int_eq(ap_mapping_map(m, &ram, 0x40000000, AP_EL1_VALID | AP_EL1_ACCESSED |
+					AP_EL1_ATTRIBUTE_INDEX_0, AP_CONSTRAINT_NONE, NULL), AP_OK);
+	ck_assert_int_eq(ap_mapping_map(m, &uart, 0x9000000, AP_EL1_VALID | AP_EL1_ACCESSED |
+					AP_EL1_ATTRIBUTE_INDEX_1, AP_CONSTRAINT_NONE, NULL), AP_OK);
+	memset(k, 0, sizeof(*k));
+	ck_assert_int_eq(ap_mapping_dump_as(m, AP_DUMP_SVG, to_sink, k), AP_OK);
+	ck_assert_int_eq(ap_mapping_destroy(m), AP_OK);
+}
+
+START_TEST(svg_memory_types_from_the_mair)
+{
+	static sink_t k;
+	svg_of(0x04ff, &k); /* index 0 normal write-back, index 1 Device-nGnRE */
+	ck_assert_ptr_nonnull(strstr(k.text, "data-first=\"0x0009000000\" data-last=\"0x0009000fff\" "
+					     "data-output=\"0x9000000\" data-kind=\"pages\" "
+					     "data-memory=\"device\""));
+	ck_assert_ptr_nonnull(strstr(k.text, "data-first=\"0x0040000000\" data-last=\"0x00401fffff\" "
+					     "data-output=\"0x40000000\" data-kind=\"blocks\" "
+					     "data-memory=\"normal\""));
+	ck_assert_ptr_nonnull(strstr(k.text, ">device (attr index 1)<"));
+	ck_assert_ptr_null(strstr(k.text, ">attr index"));
+	svg_of(0, &k); /* no MAIR: by index, no memory types claimed */
+	ck_assert_ptr_null(strstr(k.text, "data-memory"));
+	ck_assert_ptr_nonnull(strstr(k.text, ">attr index 1<"));
+	ck_assert_ptr_nonnull(strstr(k.text, "memory types need the MAIR"));
+}
+END_TEST
+
 static Suite *adopt_suite(void)
 {
 	Suite *s = suite_create("adopt");
@@ -581,6 +619,7 @@ static Suite *adopt_suite(void)
 	tcase_add_test(tc, dump_ranges_json);
 	tcase_add_test(tc, dump_ranges_of_shared_tables_ends);
 	tcase_add_test(tc, dump_as_errors);
+	tcase_add_test(tc, svg_memory_types_from_the_mair);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -278,6 +278,16 @@ START_TEST(options_the_architecture_does_not_allow)
 	o.reserved = 1;
 	ap_mapping_t *m = NULL;
 	ck_assert_int_eq(ap_mapping_create_identity(&o, &m), bad);
+	ck_assert_ptr_null(m);
+	/* A MAIR: stage 1 only (stage 2 descriptors carry the memory type). */
+	o = granule_opts(regime_of(AP_REGIME_STAGE2), AP_GRANULE_4K, 40, 0, AP_VA_RANGE_LOWER);
+	o.mair = 0xff;
+	ck_assert_int_eq(ap_mapping_create_identity(&o, &m), bad);
+	ck_assert_ptr_null(m);
+	o = granule_opts(NULL, AP_GRANULE_4K, 39, 0, AP_VA_RANGE_LOWER);
+	o.mair = 0xff;
+	ck_assert_int_eq(ap_mapping_create_identity(&o, &m), AP_OK);
+	ck_assert_int_eq(ap_mapping_destroy(m), AP_OK);
 }
 END_TEST
 

@@ -74,6 +74,7 @@ typedef struct image {
 	ap_granule_t granule;
 	unsigned input_bits;      /* 0: the root-level rule */
 	unsigned max_root_tables; /* 0: the library's default */
+	ap_mair_t mair;           /* dump --mair: 0 if not told */
 } image_t;
 
 /* image.c */

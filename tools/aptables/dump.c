@@ -34,8 +34,9 @@ int command_dump(int argc, char **argv)
 {
 	image_t img;
 	bool json = false, svg = false;
+	ap_mair_t mair = 0;
 	int first;
-	/* --svg is dump's own: taken out before the shared options are read */
+	/* --svg and --mair are dump's own: taken out before the shared options are read */
 	char **args = malloc(sizeof(*args) * (size_t)(argc + 1));
 	if (!args) {
 		fprintf(stderr, "aptables: out of memory\n");
@@ -43,10 +44,18 @@ int command_dump(int argc, char **argv)
 	}
 	int n = 0;
 	for (int i = 0; i < argc; i++) {
-		if (i > 0 && strcmp(argv[i], "--svg") == 0)
+		if (i > 0 && strcmp(argv[i], "--svg") == 0) {
 			svg = true;
-		else
+		} else if (i > 0 && strcmp(argv[i], "--mair") == 0) {
+			if (i + 1 == argc || !parse_u64(argv[i + 1], &mair)) {
+				fprintf(stderr, "aptables dump: --mair needs a MAIR_ELx value\n");
+				free(args);
+				return 2;
+			}
+			i++;
+		} else {
 			args[n++] = argv[i];
+		}
 	}
 	args[n] = NULL;
 	int status = image_options(n, args, &img, &json, &first);
@@ -57,6 +66,11 @@ int command_dump(int argc, char **argv)
 		fprintf(stderr, "aptables dump: --json and --svg exclude each other\n");
 		return 2;
 	}
+	if (mair && (!svg || img.regime == AP_REGIME_STAGE2)) {
+		fprintf(stderr, "aptables dump: --mair names stage 1 memory types in --svg pictures\n");
+		return 2;
+	}
+	img.mair = mair;
 	ap_mapping_t *m;
 	if (!image_load(&img))
 		return 1;

@@ -85,6 +85,7 @@ bool image_open(image_t *img, ap_mapping_t **mapping)
 	options.granule = img->granule;
 	options.input_bits = img->input_bits;
 	options.max_root_tables = img->max_root_tables;
+	options.mair = img->mair;
 	if (status == AP_OK)
 		status = ap_mapping_open(&options, &ops, img, img->root, AP_OPEN_READ_ONLY, mapping);
 	if (status != AP_OK)
@@ -99,7 +100,7 @@ static void usage_image(const char *command)
 	fprintf(stderr, "usage: aptables %s IMAGE --base ADDR [--root ADDR] [--root-level N | --input-bits N] "
 		"[--granule 4k|16k|64k] [--root-tables N] [--regime R] [--va-range lower|upper]%s\n",
 		command,
-		strcmp(command, "translate") == 0 ? " VA..." : strcmp(command, "dump") == 0 ? " [--json | --svg]" : "");
+		strcmp(command, "translate") == 0 ? " VA..." : strcmp(command, "dump") == 0 ? " [--json | --svg [--mair VALUE]]" : "");
 }
 
 /* Parses the shared options; returns 0, or the exit status of a usage error. */

@@ -85,7 +85,8 @@ class TranslationOps(ctypes.Structure):
 class MappingOptions(ctypes.Structure):
     _fields_ = [("size", c_size_t), ("regime", c_void_p), ("root_level", c_uint),
                 ("asid", c_u16), ("va_range", c_enum), ("reserved", c_u64),
-                ("granule", c_enum), ("input_bits", c_uint), ("max_root_tables", c_uint)]
+                ("granule", c_enum), ("input_bits", c_uint), ("max_root_tables", c_uint),
+                ("mair", c_u64)]
 
 
 class TranslateResult(ctypes.Structure):

@@ -70,7 +70,8 @@ class Descriptor:
         check(_lib.lib.ap_descriptor_modify_flags(self._p, set_bits, clear_bits))
 
 
-def _options(regime, root_level, asid, va_range, granule, input_bits, max_root_tables):
+def _options(regime=None, root_level=0, asid=0, va_range=0, granule=0, input_bits=0,
+             max_root_tables=0, mair=0):
     opts = _lib.sized(_lib.MappingOptions)
     if regime is not None:
         if isinstance(regime, int):
@@ -83,6 +84,7 @@ def _options(regime, root_level, asid, va_range, granule, input_bits, max_root_t
     opts.granule = granule
     opts.input_bits = input_bits
     opts.max_root_tables = max_root_tables
+    opts.mair = mair
     return opts, regime
 
 
@@ -98,7 +100,9 @@ class Mapping:
     :meth:`open` (adopt an existing hierarchy). Every constructor takes the
     options as keywords: ``regime`` (a :class:`Regime` or a regime kind;
     default EL1&0), ``root_level``, ``asid``, ``va_range``, ``granule``
-    (0/1/2 for 4/16/64 KiB), ``input_bits`` and ``max_root_tables``.
+    (0/1/2 for 4/16/64 KiB), ``input_bits``, ``max_root_tables`` and
+    ``mair`` (stage 1: the MAIR value, which the SVG dump uses to colour
+    memory types; see :func:`~aarch64paging.mair_from_attributes`).
     Use it as a context manager or call :meth:`close`.
     """
 
@@ -108,10 +112,8 @@ class Mapping:
         self._keep = keep  # translation/ops objects that must outlive the mapping
 
     @classmethod
-    def _make(cls, fn, *args, regime=None, root_level=0, asid=0, va_range=0, granule=0,
-              input_bits=0, max_root_tables=0, keep=None):
-        opts, regime = _options(regime, root_level, asid, va_range, granule, input_bits,
-                                max_root_tables)
+    def _make(cls, fn, *args, keep=None, **options):
+        opts, regime = _options(**options)
         out = ctypes.c_void_p()
         check(fn(ctypes.byref(opts), *args, ctypes.byref(out)))
         return cls(out.value, regime, keep)

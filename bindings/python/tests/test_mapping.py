@@ -17,7 +17,8 @@ class StructLayout(unittest.TestCase):
     """The mirrors match the header (x86-64/AArch64 LP64 sizes)."""
 
     def test_sizes(self):
-        self.assertEqual(ctypes.sizeof(_lib.MappingOptions), 56)
+        self.assertEqual(ctypes.sizeof(_lib.MappingOptions), 64)
+        self.assertEqual(_lib.MappingOptions.mair.offset, 56)
         self.assertEqual(_lib.MappingOptions.reserved.offset, 32)
         self.assertEqual(_lib.MappingOptions.granule.offset, 40)
         self.assertEqual(ctypes.sizeof(_lib.TranslationOps), 48)
@@ -117,6 +118,20 @@ class Basics(unittest.TestCase):
             self.assertTrue(picture.tag.endswith("svg"))
             self.assertIn('data-first="0x000000001000" data-last="0x000000001fff" '
                           'data-output="0x5000"', svg)
+            self.assertNotIn("data-memory", svg)  # no MAIR: colours by index
+
+    def test_svg_memory_types_from_mair(self):
+        device = ap.AP_MAIR_DEVICE_NGNRE
+        mair = ap.mair_from_attributes([ap.mair_normal(0xf)] + [device] * 7)
+        index_0 = NORMAL & ~ap.AP_EL1_ATTRIBUTE_INDEX_MASK
+        with ap.Mapping.identity(mair=mair) as m:
+            m.map(0x1000, 0x1000, 0x1000, index_0)
+            m.map(0x9000, 0x1000, 0x9000, index_0 | ap.AP_EL1_ATTRIBUTE_INDEX_1)
+            svg = m.dump_as("svg")
+        self.assertIn('data-output="0x1000" data-kind="pages" data-memory="normal"', svg)
+        self.assertIn('data-output="0x9000" data-kind="pages" data-memory="device"', svg)
+        with self.assertRaises(ap.InvalidArgumentError):
+            ap.Mapping.identity(regime=ap.STAGE2, input_bits=40, mair=mair)
 
     def test_compact(self):
         with ap.Mapping.identity() as m:
