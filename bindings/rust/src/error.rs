@@ -143,7 +143,7 @@ impl Error {
         Error {
             kind: ErrorKind::from_status(status),
             address: detail.address,
-            region: Region { start: detail.region.start, size: detail.region.size },
+            region: Region::from_raw(&detail.region),
             descriptor: detail.descriptor,
             flags: detail.flags,
             callback: None,

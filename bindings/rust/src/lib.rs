@@ -6,15 +6,22 @@
 //! logic of its own: statuses become [`Error`]s, handles get `Drop`,
 //! callbacks are closures and traits.
 //!
+//! Attributes are typed per descriptor format ([`El1Attributes`],
+//! [`El23Attributes`], [`Stage2Attributes`]), addresses are
+//! [`VirtualAddress`] and [`PhysicalAddress`], so that neither the flags of
+//! another format nor an address of the other kind can be passed by
+//! mistake.
+//!
 //! ```
-//! use aarch64_paging_c::{attrs::el1, Constraints, Mapping, MappingOptions, Region};
+//! use aarch64_paging_c::{El1Attributes as A, Constraints, Mapping, MappingOptions, Region, PhysicalAddress, VirtualAddress};
 //!
 //! let mut map = Mapping::identity(&MappingOptions { root_level: 1, asid: 1, ..Default::default() })?;
 //! let ram = Region::from_range(0x8020_0000, 0x8040_0000)?;
-//! let normal = el1::ATTRIBUTE_INDEX_1 | el1::INNER_SHAREABLE | el1::VALID | el1::ACCESSED;
-//! map.map_auto(&ram, normal | el1::NON_GLOBAL, Constraints::NONE)?;
-//! let walk = map.translate(0x8021_2345)?;
-//! assert_eq!((walk.output_address, walk.level), (0x8021_2345, 2));
+//! let normal = A::ATTRIBUTE_INDEX_1 | A::INNER_SHAREABLE | A::VALID | A::ACCESSED;
+//! map.map_auto(&ram, normal | A::NON_GLOBAL, Constraints::empty())?;
+//! let walk = map.translate(VirtualAddress(0x8021_2345))?;
+//! assert_eq!((walk.output_address, walk.level), (PhysicalAddress(0x8021_2345), 2));
+//! assert!(walk.attributes.contains(A::NON_GLOBAL));
 //! # Ok::<(), aarch64_paging_c::Error>(())
 //! ```
 
@@ -22,7 +29,12 @@
 // inside unsafe functions too.
 #![deny(clippy::undocumented_unsafe_blocks)]
 #![deny(unsafe_op_in_unsafe_fn)]
+// Every public item is documented, and every link in the documentation
+// resolves (tests/test_rust_binding.sh runs cargo doc with -D warnings).
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
 
+mod address;
 pub mod attrs;
 mod error;
 pub mod ffi;
@@ -35,7 +47,11 @@ mod text;
 mod translation;
 
 pub use error::{CallbackError, Error, ErrorKind, Result};
-pub use mapping::{Constraints, Descriptor, DumpFormat, Granule, Mapping, MappingOptions, TranslateResult, TranslationControl, VaRange};
+pub use address::{PhysicalAddress, VirtualAddress};
+pub use attrs::{Attributes, El1Attributes, El23Attributes, Stage2Attributes};
+pub use mapping::{
+    Constraints, Descriptor, DumpFormat, Entry, Granule, Mapping, MappingOptions, TranslateResult, TranslationControl, VaRange,
+};
 pub use regime::{Invalidation, InvalidationKind, Regime, RegimeHooks, RegimeKind};
 pub use region::Region;
 pub use translation::Translation;
@@ -53,7 +69,8 @@ pub fn version_string() -> String {
 }
 
 /// The names of the bits of `flags` in the descriptor format of `kind`
-/// (`ap_attrs_describe`).
+/// (`ap_attrs_describe`); the `Debug` output of the attribute types.
+/// Takes raw bits, so that any descriptor can be described.
 pub fn describe_flags(kind: RegimeKind, flags: u64) -> Result<String> {
     // SAFETY: text::format passes a null buf with size 0, or a buffer of size bytes, and a valid needed.
     text::format(|buf, size, needed| unsafe { ffi::ap_attrs_describe(kind as i32, flags, buf, size, needed) })

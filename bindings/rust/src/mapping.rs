@@ -4,9 +4,11 @@ use std::ffi::{c_char, c_int, c_uint, c_void};
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use crate::address::{PhysicalAddress, VirtualAddress};
+use crate::attrs::{Attributes, El1Attributes};
 use crate::error::{check, check_detail, detail, CallbackError, Error, ErrorKind, Result};
 use crate::ffi;
-use crate::regime::Regime;
+use crate::regime::{Regime, RegimeKind};
 use crate::region::Region;
 use crate::translation::{self, Translation};
 
@@ -21,6 +23,7 @@ pub enum VaRange {
 }
 
 impl VaRange {
+    /// The range of a C `ap_va_range_t` (anything but 1 is the lower one).
     pub(crate) fn from_raw(raw: i32) -> VaRange {
         if raw == 1 {
             VaRange::Upper
@@ -34,13 +37,13 @@ impl VaRange {
 /// of every table.
 ///
 /// ```
-/// use aarch64_paging_c::{attrs::el1, Constraints, Granule, Mapping, MappingOptions, Region};
+/// use aarch64_paging_c::{El1Attributes as A, Constraints, Granule, Mapping, MappingOptions, Region, VirtualAddress};
 ///
 /// let options = MappingOptions { granule: Granule::Size64KiB, input_bits: 42, ..Default::default() };
 /// let mut map = Mapping::identity(&options)?;
 /// let ram = Region::from_size(0x4000_0000, 0x2000_0000)?;
-/// map.map_auto(&ram, el1::VALID | el1::ACCESSED | el1::ATTRIBUTE_INDEX_1, Constraints::NONE)?;
-/// assert_eq!(map.translate(0x4123_4567)?.block_size, 512 << 20);
+/// map.map_auto(&ram, A::VALID | A::ACCESSED | A::ATTRIBUTE_INDEX_1, Constraints::empty())?;
+/// assert_eq!(map.translate(VirtualAddress(0x4123_4567))?.block_size, 512 << 20);
 /// let control = map.translation_control()?;
 /// assert_eq!((control.tsz, control.tg, control.root_level), (22, 1, 2));
 /// # Ok::<(), aarch64_paging_c::Error>(())
@@ -75,23 +78,86 @@ impl Granule {
     }
 }
 
+/// How a [`Mapping::map`] may lay out its descriptors: a set of the
 /// `AP_CONSTRAINT_*` bits.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Constraints(pub u32);
+///
+/// ```
+/// use aarch64_paging_c::Constraints;
+///
+/// let pages_only = Constraints::NO_BLOCK_MAPPINGS | Constraints::NO_CONTIGUOUS_HINT;
+/// assert!(pages_only.contains(Constraints::NO_BLOCK_MAPPINGS));
+/// assert!(!Constraints::empty().contains(Constraints::NO_CONTIGUOUS_HINT));
+/// assert_eq!(format!("{pages_only:?}"), "Constraints(NO_BLOCK_MAPPINGS | NO_CONTIGUOUS_HINT)");
+/// assert_eq!(format!("{:?}", Constraints::NONE), "Constraints(NONE)");
+/// ```
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Constraints(u32);
 
 impl Constraints {
-    /// No constraint.
+    /// No constraint: the same as [`Constraints::empty`].
     pub const NONE: Constraints = Constraints(0);
-    /// Pages only, no block mappings.
+    /// Pages only, no block mappings (`AP_CONSTRAINT_NO_BLOCK_MAPPINGS`).
     pub const NO_BLOCK_MAPPINGS: Constraints = Constraints(1);
-    /// No contiguous hint.
+    /// No contiguous hint (`AP_CONSTRAINT_NO_CONTIGUOUS_HINT`).
     pub const NO_CONTIGUOUS_HINT: Constraints = Constraints(2);
+
+    const NAMES: [(&'static str, Constraints); 2] =
+        [("NO_BLOCK_MAPPINGS", Constraints::NO_BLOCK_MAPPINGS), ("NO_CONTIGUOUS_HINT", Constraints::NO_CONTIGUOUS_HINT)];
+
+    /// No constraint.
+    pub const fn empty() -> Constraints {
+        Constraints(0)
+    }
+    /// Every constraint this binding knows.
+    pub const fn all() -> Constraints {
+        Constraints(3)
+    }
+    /// The `AP_CONSTRAINT_*` bits.
+    pub const fn bits(self) -> u32 {
+        self.0
+    }
+    /// The set of these bits, or `None` if one is not a known constraint.
+    pub const fn from_bits(bits: u32) -> Option<Constraints> {
+        if bits & !Constraints::all().0 == 0 {
+            Some(Constraints(bits))
+        } else {
+            None
+        }
+    }
+    /// Whether no constraint is set.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    /// Whether every constraint of `other` is set in `self`.
+    pub const fn contains(self, other: Constraints) -> bool {
+        self.0 & other.0 == other.0
+    }
 }
 
 impl std::ops::BitOr for Constraints {
     type Output = Constraints;
     fn bitor(self, other: Constraints) -> Constraints {
         Constraints(self.0 | other.0)
+    }
+}
+
+impl std::ops::BitOrAssign for Constraints {
+    fn bitor_assign(&mut self, other: Constraints) {
+        self.0 |= other.0;
+    }
+}
+
+/// The names of the set constraints, e.g.
+/// `Constraints(NO_BLOCK_MAPPINGS | NO_CONTIGUOUS_HINT)`, or
+/// `Constraints(NONE)`.
+impl std::fmt::Debug for Constraints {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = Constraints::NAMES.iter().filter(|(_, c)| self.contains(*c)).map(|(n, _)| *n).collect();
+        if names.is_empty() {
+            write!(f, "Constraints(NONE)")
+        } else {
+            write!(f, "Constraints({})", names.join(" | "))
+        }
     }
 }
 
@@ -152,17 +218,18 @@ pub enum DumpFormat {
     Svg = ffi::AP_DUMP_SVG as isize,
 }
 
-/// What [`Mapping::translate`] found.
+/// What [`Mapping::translate`] found, with attributes in the mapping's
+/// format `A`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct TranslateResult {
+pub struct TranslateResult<A: Attributes = El1Attributes> {
     /// Whether the address is mapped; if not, `level` is where the walk faulted.
     pub mapped: bool,
     /// The output address, with the offset inside the page or block.
-    pub output_address: u64,
+    pub output_address: PhysicalAddress,
     /// Attribute bits of the final descriptor.
-    pub attributes: u64,
-    /// Table attribute bits gathered on the way.
-    pub table_attributes: u64,
+    pub attributes: A,
+    /// Table attribute bits gathered on the way (the `*_TABLE` bits).
+    pub table_attributes: A,
     /// Raw final descriptor.
     pub descriptor: u64,
     /// Level of the final descriptor.
@@ -203,13 +270,14 @@ pub struct TranslationControl {
     pub root_tables: u32,
 }
 
-/// A descriptor handed to a [`Mapping::modify`] closure.
-pub struct Descriptor<'a> {
+/// A descriptor handed to a [`Mapping::modify`] closure, in the mapping's
+/// format `A`.
+pub struct Descriptor<'a, A: Attributes = El1Attributes> {
     raw: *mut ffi::ap_descriptor_t,
-    _call: PhantomData<&'a mut ()>,
+    _call: PhantomData<(&'a mut (), A)>,
 }
 
-impl Descriptor<'_> {
+impl<A: Attributes> Descriptor<'_, A> {
     /// Level (0..=3) of the table holding it.
     pub fn level(&self) -> u32 {
         // SAFETY: self.raw is the descriptor the C core handed to the modify callback that made this Descriptor; the lifetime 'a keeps it within that callback.
@@ -221,14 +289,14 @@ impl Descriptor<'_> {
         unsafe { ffi::ap_descriptor_bits(self.raw) }
     }
     /// Output address, decoded for its level.
-    pub fn output_address(&self) -> u64 {
+    pub fn output_address(&self) -> PhysicalAddress {
         // SAFETY: self.raw is the descriptor the C core handed to the modify callback that made this Descriptor; the lifetime 'a keeps it within that callback.
-        unsafe { ffi::ap_descriptor_output_address(self.raw) }
+        PhysicalAddress(unsafe { ffi::ap_descriptor_output_address(self.raw) })
     }
     /// Attribute bits, decoded for its level.
-    pub fn flags(&self) -> u64 {
+    pub fn flags(&self) -> A {
         // SAFETY: self.raw is the descriptor the C core handed to the modify callback that made this Descriptor; the lifetime 'a keeps it within that callback.
-        unsafe { ffi::ap_descriptor_flags(self.raw) }
+        A::from_bits_retain(unsafe { ffi::ap_descriptor_flags(self.raw) })
     }
     /// Whether it is valid.
     pub fn is_valid(&self) -> bool {
@@ -246,14 +314,57 @@ impl Descriptor<'_> {
         unsafe { ffi::ap_descriptor_updated(self.raw) }
     }
     /// Sets output address and flags (break-before-make checked when live).
-    pub fn set(&mut self, pa: u64, flags: u64) -> Result<()> {
+    pub fn set(&mut self, pa: PhysicalAddress, flags: A) -> Result<()> {
         // SAFETY: self.raw is the descriptor the C core handed to the modify callback that made this Descriptor; the lifetime 'a keeps it within that callback.
-        check(unsafe { ffi::ap_descriptor_set(self.raw, pa, flags) })
+        check(unsafe { ffi::ap_descriptor_set(self.raw, pa.0, flags.bits()) })
     }
     /// Sets and clears flag bits, keeping the output address.
-    pub fn modify_flags(&mut self, set: u64, clear: u64) -> Result<()> {
+    pub fn modify_flags(&mut self, set: A, clear: A) -> Result<()> {
         // SAFETY: self.raw is the descriptor the C core handed to the modify callback that made this Descriptor; the lifetime 'a keeps it within that callback.
-        check(unsafe { ffi::ap_descriptor_modify_flags(self.raw, set, clear) })
+        check(unsafe { ffi::ap_descriptor_modify_flags(self.raw, set.bits(), clear.bits()) })
+    }
+}
+
+/// A block, page or invalid descriptor handed to a [`Mapping::walk`]
+/// closure: its bits and level, decoded in the mapping's format `A`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Entry<A: Attributes = El1Attributes> {
+    bits: u64,
+    level: u32,
+    _format: PhantomData<A>,
+}
+
+impl<A: Attributes> Entry<A> {
+    /// The raw descriptor.
+    pub fn bits(&self) -> u64 {
+        self.bits
+    }
+    /// Level (0..=3) of the table holding it.
+    pub fn level(&self) -> u32 {
+        self.level
+    }
+    /// Whether it is valid.
+    pub fn is_valid(&self) -> bool {
+        crate::pte::is_valid(self.bits)
+    }
+    /// Output address, decoded for its level.
+    pub fn output_address(&self) -> PhysicalAddress {
+        PhysicalAddress(crate::pte::output_address(self.bits, self.level))
+    }
+    /// Attribute bits, decoded for its level.
+    pub fn flags(&self) -> A {
+        A::from_bits_retain(crate::pte::flags(self.bits, self.level))
+    }
+}
+
+/// The level, the raw bits and the decoded flags.
+impl<A: Attributes> std::fmt::Debug for Entry<A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry")
+            .field("level", &self.level)
+            .field("bits", &format_args!("{:#x}", self.bits))
+            .field("flags", &self.flags())
+            .finish()
     }
 }
 
@@ -261,17 +372,65 @@ impl Descriptor<'_> {
 /// is still active: then it is leaked, since hardware may still walk it
 /// (use [`Mapping::close`] to learn about that).
 ///
+/// `A` is the descriptor format's attribute type: [`El1Attributes`] (the
+/// default) for EL1&0 and EL2&0 stage 1, [`El23Attributes`] for EL2 and
+/// EL3, [`Stage2Attributes`] for stage 2. The flags of
+/// [`map`](Self::map), [`map_auto`](Self::map_auto),
+/// [`modify`](Self::modify) and [`walk`](Self::walk) are of that type, and
+/// the constructors refuse a regime of another format with
+/// [`ErrorKind::InvalidArgument`]. Rust infers `A` from the flags a mapping
+/// is given; name it (`Mapping<_, Stage2Attributes>`) where nothing else
+/// does.
+///
+/// ```
+/// use aarch64_paging_c::{Constraints, Mapping, MappingOptions, Regime, RegimeKind, Region};
+/// use aarch64_paging_c::{PhysicalAddress, Stage2Attributes as S2};
+///
+/// let options = MappingOptions { regime: Some(Regime::builtin(RegimeKind::Stage2)?), root_level: 1, ..Default::default() };
+/// let mut guest: Mapping<_, S2> = Mapping::identity(&options)?;
+/// let ram = Region::from_size(0x4000_0000, 0x1000)?;
+/// let normal = S2::VALID | S2::ACCESS_FLAG | S2::S2AP_ACCESS_RW | S2::MEMATTR_NORMAL_OUTER_WB | S2::MEMATTR_NORMAL_INNER_WB;
+/// guest.map(&ram, PhysicalAddress(0x8000_0000), normal, Constraints::empty())?;
+/// # Ok::<(), aarch64_paging_c::Error>(())
+/// ```
+///
+/// The same with EL1 flags does not compile: a stage 2 mapping takes
+/// [`Stage2Attributes`] only.
+///
+/// ```compile_fail,E0308
+/// use aarch64_paging_c::{Constraints, Mapping, MappingOptions, Regime, RegimeKind, Region};
+/// use aarch64_paging_c::{El1Attributes, PhysicalAddress, Stage2Attributes as S2};
+///
+/// let options = MappingOptions { regime: Some(Regime::builtin(RegimeKind::Stage2)?), root_level: 1, ..Default::default() };
+/// let mut guest: Mapping<_, S2> = Mapping::identity(&options)?;
+/// let ram = Region::from_size(0x4000_0000, 0x1000)?;
+/// let normal = El1Attributes::VALID | El1Attributes::ACCESSED | El1Attributes::ATTRIBUTE_INDEX_1;
+/// guest.map(&ram, PhysicalAddress(0x8000_0000), normal, Constraints::empty())?;
+/// # Ok::<(), aarch64_paging_c::Error>(())
+/// ```
+///
+/// Where the regime is only known at run time, the constructor checks it:
+///
+/// ```
+/// use aarch64_paging_c::{El1Attributes, ErrorKind, Mapping, MappingOptions, Regime, RegimeKind};
+///
+/// let options = MappingOptions { regime: Some(Regime::builtin(RegimeKind::Stage2)?), root_level: 1, ..Default::default() };
+/// let err = Mapping::<_, El1Attributes>::identity(&options).unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+/// # Ok::<(), aarch64_paging_c::Error>(())
+/// ```
+///
 /// `T` is the type of the caller's [`Translation`] (see
 /// [`Mapping::with_translation`]); mappings with the library's own
-/// translations (identity, linear, target) are plain `Mapping`s. A mapping
-/// is `Send` exactly when its translation is, so one can move to another
-/// thread with it:
+/// translations (identity, linear, target) have the default `T`, which no
+/// translation is ever stored as. A mapping is `Send` exactly when its
+/// translation is, so one can move to another thread with it:
 ///
 /// ```
 /// use std::sync::{Arc, Mutex};
-/// use aarch64_paging_c::{Mapping, MappingOptions, Translation};
+/// use aarch64_paging_c::{Mapping, MappingOptions, PhysicalAddress, Translation};
 /// # use std::alloc::{alloc_zeroed, dealloc, Layout};
-/// # use aarch64_paging_c::{attrs::el1, Constraints, Region};
+/// # use aarch64_paging_c::{El1Attributes as A, Constraints, Region};
 /// # const PAGE: Layout = match Layout::from_size_align(4096, 4096) { Ok(l) => l, Err(_) => panic!() };
 /// # // SAFETY: PAGE has a non-zero size.
 /// # fn page() -> *mut u8 { unsafe { alloc_zeroed(PAGE) } }
@@ -282,16 +441,16 @@ impl Descriptor<'_> {
 /// /// Arc, which is Send.
 /// struct Heap(Arc<Mutex<usize>>);
 /// impl Translation for Heap {
-///     fn allocate_table(&mut self) -> Option<(*mut u8, u64)> {
+///     fn allocate_table(&mut self) -> Option<(*mut u8, PhysicalAddress)> {
 ///         *self.0.lock().unwrap() += 1;
 ///         let table = page();
-///         Some((table, table as u64))
+///         Some((table, PhysicalAddress(table as u64)))
 ///     }
-///     fn free_table(&mut self, table: *mut u8, _: u64) {
+///     fn free_table(&mut self, table: *mut u8, _: PhysicalAddress) {
 ///         *self.0.lock().unwrap() -= 1;
 ///         unpage(table);
 ///     }
-///     fn physical_to_virtual(&mut self, pa: u64) -> *mut u8 { pa as *mut u8 }
+///     fn physical_to_virtual(&self, pa: PhysicalAddress) -> *mut u8 { pa.0 as *mut u8 }
 /// }
 ///
 /// let live = Arc::new(Mutex::new(0));
@@ -299,11 +458,12 @@ impl Descriptor<'_> {
 ///                                         Box::new(Heap(live.clone())))?;
 /// let worker = std::thread::spawn(move || {
 ///     let ram = Region::from_size(0x4000_0000, 0x1000)?;
-///     map.map(&ram, 0x4000_0000, el1::VALID | el1::ACCESSED, Constraints::NONE)?;
+///     map.map(&ram, PhysicalAddress(0x4000_0000), A::VALID | A::ACCESSED, Constraints::empty())?;
 ///     Ok::<_, aarch64_paging_c::Error>(map)
 /// });
 /// let map = worker.join().unwrap()?;
 /// assert_eq!(*live.lock().unwrap(), 3); // root, level 2 and level 3
+/// assert_eq!(*map.translation().unwrap().0.lock().unwrap(), 3);
 /// drop(map);
 /// assert_eq!(*live.lock().unwrap(), 0);
 /// # Ok::<(), aarch64_paging_c::Error>(())
@@ -314,9 +474,9 @@ impl Descriptor<'_> {
 /// ```compile_fail,E0277
 /// use std::cell::Cell;
 /// use std::rc::Rc;
-/// use aarch64_paging_c::{Mapping, MappingOptions, Translation};
+/// use aarch64_paging_c::{Mapping, MappingOptions, PhysicalAddress, Translation};
 /// # use std::alloc::{alloc_zeroed, dealloc, Layout};
-/// # use aarch64_paging_c::{attrs::el1, Constraints, Region};
+/// # use aarch64_paging_c::{El1Attributes as A, Constraints, Region};
 /// # const PAGE: Layout = match Layout::from_size_align(4096, 4096) { Ok(l) => l, Err(_) => panic!() };
 /// # // SAFETY: PAGE has a non-zero size.
 /// # fn page() -> *mut u8 { unsafe { alloc_zeroed(PAGE) } }
@@ -326,16 +486,16 @@ impl Descriptor<'_> {
 /// /// The same, counting in an Rc, which is not Send.
 /// struct Heap(Rc<Cell<usize>>);
 /// impl Translation for Heap {
-///     fn allocate_table(&mut self) -> Option<(*mut u8, u64)> {
+///     fn allocate_table(&mut self) -> Option<(*mut u8, PhysicalAddress)> {
 ///         self.0.set(self.0.get() + 1);
 ///         let table = page();
-///         Some((table, table as u64))
+///         Some((table, PhysicalAddress(table as u64)))
 ///     }
-///     fn free_table(&mut self, table: *mut u8, _: u64) {
+///     fn free_table(&mut self, table: *mut u8, _: PhysicalAddress) {
 ///         self.0.set(self.0.get() - 1);
 ///         unpage(table);
 ///     }
-///     fn physical_to_virtual(&mut self, pa: u64) -> *mut u8 { pa as *mut u8 }
+///     fn physical_to_virtual(&self, pa: PhysicalAddress) -> *mut u8 { pa.0 as *mut u8 }
 /// }
 ///
 /// let live = Rc::new(Cell::new(0));
@@ -344,26 +504,34 @@ impl Descriptor<'_> {
 /// // The thread would update the Rc's count while this one reads it.
 /// let worker = std::thread::spawn(move || {
 ///     let ram = Region::from_size(0x4000_0000, 0x1000)?;
-///     map.map(&ram, 0x4000_0000, el1::VALID | el1::ACCESSED, Constraints::NONE)?;
+///     map.map(&ram, PhysicalAddress(0x4000_0000), A::VALID | A::ACCESSED, Constraints::empty())?;
 ///     Ok::<_, aarch64_paging_c::Error>(map)
 /// });
 /// let map = worker.join().unwrap()?;
 /// assert_eq!(live.get(), 3);
 /// # Ok::<(), aarch64_paging_c::Error>(())
 /// ```
-pub struct Mapping<T: ?Sized = dyn Translation + Send> {
+///
+/// A mapping is `Sync` when its translation is: the header lets reads
+/// ([`translate`](Self::translate), [`walk`](Self::walk),
+/// [`dump`](Self::dump), the getters) run on several threads at once, and
+/// every method that takes `&self` is such a read; edits take `&mut self`.
+///
+/// [`El23Attributes`]: crate::El23Attributes
+/// [`Stage2Attributes`]: crate::Stage2Attributes
+pub struct Mapping<T: ?Sized = dyn Translation + Send + Sync, A: Attributes = El1Attributes> {
     raw: *mut ffi::ap_mapping_t,
     // The caller's translation, from Box::into_raw (null for the library's
     // own translations). The C core calls back into it through this
     // pointer, so it is kept as a raw pointer rather than a Box that would
     // claim it is never aliased; Drop frees it.
     translation: *mut Box<T>,
-    _owns: PhantomData<Box<T>>,
+    _owns: PhantomData<(Box<T>, A)>,
     _regime: Option<Regime>,
 }
 
 /// The mapping's shape, not its tables (`dump_as` shows those).
-impl<T: ?Sized> std::fmt::Debug for Mapping<T> {
+impl<T: ?Sized, A: Attributes> std::fmt::Debug for Mapping<T, A> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("Mapping");
         if let Ok(kind) = self.regime_kind() {
@@ -386,7 +554,23 @@ impl<T: ?Sized> std::fmt::Debug for Mapping<T> {
 // calls made through this value, on the caller's thread. The regime is
 // Send. What remains is the caller's translation, which the C core calls
 // back on whichever thread uses the mapping: hence the `T: Send` bound.
-unsafe impl<T: ?Sized + Send> Send for Mapping<T> {}
+unsafe impl<T: ?Sized + Send, A: Attributes> Send for Mapping<T, A> {}
+
+// SAFETY: the header (include/aarch64_paging.h, "Concurrency") lets calls
+// that only read a mapping (walk, walk_runs, translate, dump, the getters)
+// run concurrently on one mapping as long as nobody edits it; the library
+// takes no locks and keeps no per-call state in the mapping for them.
+// Every `&self` method of Mapping makes only such calls: walk, walk_runs,
+// translate, dump, dump_as, image (ap_target_image_size/_write read the
+// target's tables), and the getters (is_active reads an atomic counter;
+// table_count walks an adopted hierarchy read-only; va_to_pa and
+// pa_to_table compute or ask physical_to_virtual). Edits, activation and
+// destruction take `&mut self` or `self`, so none runs beside a read. During
+// reads the C core calls only the translation's physical_to_virtual, which
+// takes `&self`; several threads may thus hold `&T` at once: hence the
+// `T: Sync` bound. The regime is Sync, and its hooks run only during
+// edits and activation. A walk closure runs on the thread that called walk.
+unsafe impl<T: ?Sized + Sync, A: Attributes> Sync for Mapping<T, A> {}
 
 // The trampolines below are handed to the C core together with a ctx that
 // points to the caller's closure of type F (or to the output Vec), a local
@@ -422,13 +606,14 @@ impl<F> Call<F> {
     }
 }
 
-unsafe extern "C" fn modify_trampoline<F>(
+unsafe extern "C" fn modify_trampoline<F, A>(
     ctx: *mut c_void,
     region: *const ffi::ap_region_t,
     d: *mut ffi::ap_descriptor_t,
 ) -> c_int
 where
-    F: FnMut(&Region, &mut Descriptor) -> std::result::Result<(), CallbackError>,
+    F: FnMut(&Region, &mut Descriptor<A>) -> std::result::Result<(), CallbackError>,
+    A: Attributes,
 {
     // SAFETY: ctx is the &mut Call<F> that Mapping::modify passed, borrowed
     // by nothing else during the call.
@@ -436,20 +621,21 @@ where
     // SAFETY: the C core passes a valid region for the callback's duration.
     let region = Region::from_raw(unsafe { &*region });
     // The descriptor's lifetime ends with this callback.
-    let mut descriptor = Descriptor { raw: d, _call: PhantomData };
+    let mut descriptor = Descriptor::<A> { raw: d, _call: PhantomData };
     let f = &mut call.f;
     let result = catch_unwind(AssertUnwindSafe(|| f(&region, &mut descriptor)));
     call.outcome(result)
 }
 
-unsafe extern "C" fn walk_trampoline<F>(
+unsafe extern "C" fn walk_trampoline<F, A>(
     ctx: *mut c_void,
     region: *const ffi::ap_region_t,
     bits: u64,
     level: c_uint,
 ) -> c_int
 where
-    F: FnMut(&Region, u64, u32) -> std::result::Result<(), CallbackError>,
+    F: FnMut(&Region, Entry<A>) -> std::result::Result<(), CallbackError>,
+    A: Attributes,
 {
     // SAFETY: ctx is the &mut Call<F> that Mapping::walk passed, borrowed
     // by nothing else during the call.
@@ -457,7 +643,8 @@ where
     // SAFETY: the C core passes a valid region for the callback's duration.
     let region = Region::from_raw(unsafe { &*region });
     let f = &mut call.f;
-    let result = catch_unwind(AssertUnwindSafe(|| f(&region, bits, level)));
+    let entry = Entry { bits, level, _format: PhantomData };
+    let result = catch_unwind(AssertUnwindSafe(|| f(&region, entry)));
     call.outcome(result)
 }
 
@@ -493,11 +680,20 @@ unsafe extern "C" fn write_trampoline(ctx: *mut c_void, text: *const c_char, len
     0
 }
 
-impl<T: ?Sized> Mapping<T> {
+impl<T: ?Sized, A: Attributes> Mapping<T, A> {
     fn create(
         options: &MappingOptions,
         make: impl FnOnce(&ffi::ap_mapping_options_t, &mut *mut ffi::ap_mapping_t) -> i32,
-    ) -> Result<Mapping<T>> {
+    ) -> Result<Mapping<T, A>> {
+        // The regime's descriptor format must be A's: a stage 2 regime
+        // wants Stage2Attributes, and so on.
+        let kind = match &options.regime {
+            Some(regime) => regime.kind()?,
+            None => RegimeKind::El1And0,
+        };
+        if !A::KINDS.contains(&kind) {
+            return Err(Error::from(ErrorKind::InvalidArgument));
+        }
         let mut raw = std::ptr::null_mut();
         check(make(&options.raw(), &mut raw))?;
         Ok(Mapping {
@@ -509,32 +705,36 @@ impl<T: ?Sized> Mapping<T> {
     }
 }
 
-impl Mapping {
+impl<A: Attributes> Mapping<dyn Translation + Send + Sync, A> {
     /// Tables at their own address (`ap_mapping_create_identity`).
-    pub fn identity(options: &MappingOptions) -> Result<Mapping> {
+    /// [`ErrorKind::InvalidArgument`] if the options' regime does not use
+    /// the format `A`.
+    pub fn identity(options: &MappingOptions) -> Result<Self> {
         // SAFETY: o and out are valid for the call; the options' regime
         // pointer is null or a regime that the mapping keeps alive.
         Self::create(options, |o, out| unsafe { ffi::ap_mapping_create_identity(o, out) })
     }
 
     /// Input address `va` maps to `va + offset`, and so do the tables.
-    pub fn linear(options: &MappingOptions, offset: i64) -> Result<Mapping> {
+    pub fn linear(options: &MappingOptions, offset: i64) -> Result<Self> {
         // SAFETY: as in `identity`.
         Self::create(options, |o, out| unsafe { ffi::ap_mapping_create_linear(o, offset, out) })
     }
 
     /// An image for a target that loads it at physical address `base`.
-    pub fn target(options: &MappingOptions, base: u64) -> Result<Mapping> {
+    pub fn target(options: &MappingOptions, base: PhysicalAddress) -> Result<Self> {
         // SAFETY: as in `identity`.
-        Self::create(options, |o, out| unsafe { ffi::ap_mapping_create_target(o, base, out) })
+        Self::create(options, |o, out| unsafe { ffi::ap_mapping_create_target(o, base.0, out) })
     }
 }
 
-impl<T: Translation + ?Sized> Mapping<T> {
+impl<T: Translation + ?Sized, A: Attributes> Mapping<T, A> {
     /// Tables from a caller's [`Translation`]. The mapping is `Send` when
     /// `T` is: pass a `Box<dyn Translation + Send>` or a boxed `Send` type
-    /// to move it between threads.
-    pub fn with_translation(options: &MappingOptions, translation: Box<T>) -> Result<Mapping<T>> {
+    /// to move it between threads; and `Sync` when `T` is.
+    /// [`ErrorKind::InvalidArgument`] if the options' regime does not use
+    /// the format `A`.
+    pub fn with_translation(options: &MappingOptions, translation: Box<T>) -> Result<Mapping<T, A>> {
         Self::adopt_translation(options, translation, |o, ops, ctx, out| {
             // SAFETY: o, ops and out are valid for the call; ctx is the
             // Box<Box<T>> that ops::<T>() expects, and it outlives the C
@@ -555,12 +755,12 @@ impl<T: Translation + ?Sized> Mapping<T> {
     /// follows one address as the MMU would. Dropping the mapping frees
     /// none of the tables, not even those an editable mapping added: they
     /// stay the translation's.
-    pub fn open(options: &MappingOptions, translation: Box<T>, root_pa: u64, editable: bool) -> Result<Mapping<T>> {
+    pub fn open(options: &MappingOptions, translation: Box<T>, root_pa: PhysicalAddress, editable: bool) -> Result<Mapping<T, A>> {
         let flags = if editable { ffi::AP_OPEN_EDITABLE } else { ffi::AP_OPEN_READ_ONLY };
         Self::adopt_translation(options, translation, |o, ops, ctx, out| {
             // SAFETY: as in `with_translation`; root_pa and flags are integers
             // the C core checks.
-            unsafe { ffi::ap_mapping_open(o, ops, ctx, root_pa, flags, out) }
+            unsafe { ffi::ap_mapping_open(o, ops, ctx, root_pa.0, flags, out) }
         })
     }
 
@@ -575,7 +775,7 @@ impl<T: Translation + ?Sized> Mapping<T> {
             *mut c_void,
             &mut *mut ffi::ap_mapping_t,
         ) -> i32,
-    ) -> Result<Mapping<T>> {
+    ) -> Result<Mapping<T, A>> {
         let ops = translation::ops::<T>(translation.provides_tables());
         let ctx = Box::into_raw(Box::new(translation));
         match Self::create(options, |o, out| make(o, &ops, ctx.cast(), out)) {
@@ -593,20 +793,36 @@ impl<T: Translation + ?Sized> Mapping<T> {
     }
 }
 
-impl<T: ?Sized> Mapping<T> {
+impl<T: ?Sized, A: Attributes> Mapping<T, A> {
+    /// The caller's translation, or `None` for the library's own
+    /// translations (identity, linear, target). The library calls back
+    /// into it only during calls on this mapping; edits hold the mapping
+    /// exclusively, and reads (which may run beside this borrow) call only
+    /// its `&self` method, so the reference is never aliased by a `&mut`.
+    pub fn translation(&self) -> Option<&T> {
+        if self.translation.is_null() {
+            return None;
+        }
+        // SAFETY: translation came from Box::into_raw in adopt_translation
+        // and lives until Drop; the C core makes `&mut T` from it only
+        // during edits, which take `&mut self` and so cannot overlap the
+        // returned borrow of self.
+        Some(unsafe { &**self.translation })
+    }
+
     /// Maps `region` to output address `pa` with `flags`.
-    pub fn map(&mut self, region: &Region, pa: u64, flags: u64, constraints: Constraints) -> Result<()> {
+    pub fn map(&mut self, region: &Region, pa: PhysicalAddress, flags: A, constraints: Constraints) -> Result<()> {
         let mut err = detail();
         // SAFETY: self.raw is the live mapping this value owns (null only inside Drop); the other pointers are to locals valid for the call.
-        let status = unsafe { ffi::ap_mapping_map(self.raw, &region.raw(), pa, flags, constraints.0, &mut err) };
+        let status = unsafe { ffi::ap_mapping_map(self.raw, &region.raw(), pa.0, flags.bits(), constraints.bits(), &mut err) };
         check_detail(status, &err)
     }
 
     /// Maps `region` to the output address its translation gives (identity, linear).
-    pub fn map_auto(&mut self, region: &Region, flags: u64, constraints: Constraints) -> Result<()> {
+    pub fn map_auto(&mut self, region: &Region, flags: A, constraints: Constraints) -> Result<()> {
         let mut err = detail();
         // SAFETY: self.raw is the live mapping this value owns (null only inside Drop); the other pointers are to locals valid for the call.
-        let status = unsafe { ffi::ap_mapping_map_auto(self.raw, &region.raw(), flags, constraints.0, &mut err) };
+        let status = unsafe { ffi::ap_mapping_map_auto(self.raw, &region.raw(), flags.bits(), constraints.bits(), &mut err) };
         check_detail(status, &err)
     }
 
@@ -624,29 +840,46 @@ impl<T: ?Sized> Mapping<T> {
     /// [`source`](std::error::Error::source) is `f`'s error.
     pub fn modify<F>(&mut self, region: &Region, f: F) -> Result<()>
     where
-        F: FnMut(&Region, &mut Descriptor) -> std::result::Result<(), CallbackError>,
+        F: FnMut(&Region, &mut Descriptor<A>) -> std::result::Result<(), CallbackError>,
     {
         let mut err = detail();
         let mut call = Call::new(f);
         let ctx = (&mut call as *mut Call<F>).cast();
         // SAFETY: self.raw is the live mapping this value owns; ctx is &mut call, which outlives the call, and the trampoline is the one instantiated for F.
-        let status = unsafe { ffi::ap_mapping_modify(self.raw, &region.raw(), modify_trampoline::<F>, ctx, &mut err) };
+        let status = unsafe { ffi::ap_mapping_modify(self.raw, &region.raw(), modify_trampoline::<F, A>, ctx, &mut err) };
         check_detail(status, &err).map_err(|e| e.with_callback(call.error))
     }
 
-    /// Calls `f(region, bits, level)` on every non-table descriptor of `region`.
+    /// Calls `f(region, entry)` on every non-table descriptor of `region`.
     /// An `Err` (or a panic) from `f` stops the walk with
     /// [`ErrorKind::Stopped`], whose `descriptor` is the bits `f` was given
     /// and whose [`source`](std::error::Error::source) is `f`'s error.
+    ///
+    /// ```
+    /// use aarch64_paging_c::{El1Attributes as A, Constraints, Mapping, MappingOptions, Region};
+    ///
+    /// let mut map = Mapping::identity(&MappingOptions { root_level: 1, ..Default::default() })?;
+    /// let ram = Region::from_size(0x4000_0000, 0x2000)?;
+    /// map.map_auto(&ram, A::VALID | A::ACCESSED | A::READ_ONLY, Constraints::empty())?;
+    /// let mut read_only = 0;
+    /// map.walk(&ram, |_, entry| {
+    ///     if entry.is_valid() && entry.flags().contains(A::READ_ONLY) {
+    ///         read_only += 1;
+    ///     }
+    ///     Ok(())
+    /// })?;
+    /// assert_eq!(read_only, 2);
+    /// # Ok::<(), aarch64_paging_c::Error>(())
+    /// ```
     pub fn walk<F>(&self, region: &Region, f: F) -> Result<()>
     where
-        F: FnMut(&Region, u64, u32) -> std::result::Result<(), CallbackError>,
+        F: FnMut(&Region, Entry<A>) -> std::result::Result<(), CallbackError>,
     {
         let mut err = detail();
         let mut call = Call::new(f);
         let ctx = (&mut call as *mut Call<F>).cast();
         // SAFETY: self.raw is the live mapping this value owns; ctx is &mut call, which outlives the call, and the trampoline is the one instantiated for F.
-        let status = unsafe { ffi::ap_mapping_walk(self.raw, &region.raw(), walk_trampoline::<F>, ctx, &mut err) };
+        let status = unsafe { ffi::ap_mapping_walk(self.raw, &region.raw(), walk_trampoline::<F, A>, ctx, &mut err) };
         check_detail(status, &err).map_err(|e| e.with_callback(call.error))
     }
 
@@ -674,22 +907,22 @@ impl<T: ?Sized> Mapping<T> {
     }
 
     /// Walks `va` as the MMU would.
-    pub fn translate(&self, va: u64) -> Result<TranslateResult> {
+    pub fn translate(&self, va: VirtualAddress) -> Result<TranslateResult<A>> {
         let mut r = ffi::ap_translate_result_t {
             size: std::mem::size_of::<ffi::ap_translate_result_t>(),
             ..Default::default()
         };
         // SAFETY: self.raw is the live mapping this value owns (null only inside Drop); the other pointers are to locals valid for the call.
-        let status = unsafe { ffi::ap_mapping_translate(self.raw, va, &mut r) };
+        let status = unsafe { ffi::ap_mapping_translate(self.raw, va.0, &mut r) };
         let mapped = status == 0;
         if !mapped && ErrorKind::from_status(status) != ErrorKind::NotMapped {
             check(status)?;
         }
         Ok(TranslateResult {
             mapped,
-            output_address: r.output_address,
-            attributes: r.attributes,
-            table_attributes: r.table_attributes,
+            output_address: PhysicalAddress(r.output_address),
+            attributes: A::from_bits_retain(r.attributes),
+            table_attributes: A::from_bits_retain(r.table_attributes),
             descriptor: r.descriptor,
             level: r.level,
             block_size: r.block_size,
@@ -740,9 +973,9 @@ impl<T: ?Sized> Mapping<T> {
         self.get_infallible(|m, v| unsafe { ffi::ap_mapping_is_active(m, v) })
     }
     /// Physical address of the root table.
-    pub fn root_address(&self) -> u64 {
+    pub fn root_address(&self) -> PhysicalAddress {
         // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
-        self.get_infallible(|m, v| unsafe { ffi::ap_mapping_root_address(m, v) })
+        PhysicalAddress(self.get_infallible(|m, v| unsafe { ffi::ap_mapping_root_address(m, v) }))
     }
     /// The TTBR value: root address with the ASID in bits 63:48.
     pub fn ttbr(&self) -> u64 {
@@ -795,14 +1028,14 @@ impl<T: ?Sized> Mapping<T> {
         VaRange::from_raw(self.get_infallible(|m, v: &mut i32| unsafe { ffi::ap_mapping_va_range(m, v) }))
     }
     /// The kind of the mapping's regime.
-    pub fn regime_kind(&self) -> Result<crate::RegimeKind> {
+    pub fn regime_kind(&self) -> Result<RegimeKind> {
         let mut regime = std::ptr::null();
         // SAFETY: self.raw is the live mapping this value owns (null only inside Drop); the other pointers are to locals valid for the call.
         check(unsafe { ffi::ap_mapping_regime(self.raw, &mut regime) })?;
         let mut kind = 0;
         // SAFETY: regime is the mapping's regime, which lives at least as long as the mapping; kind is a local.
         check(unsafe { ffi::ap_regime_get_kind(regime, &mut kind) })?;
-        Ok(crate::RegimeKind::from_raw(kind))
+        Ok(RegimeKind::from_raw(kind))
     }
     /// Number of tables, root included.
     pub fn table_count(&self) -> Result<usize> {
@@ -810,14 +1043,14 @@ impl<T: ?Sized> Mapping<T> {
         self.get(|m, v| unsafe { ffi::ap_mapping_table_count(m, v) })
     }
     /// Output address of `va` in a linear or identity translation.
-    pub fn va_to_pa(&self, va: u64) -> Result<u64> {
+    pub fn va_to_pa(&self, va: VirtualAddress) -> Result<PhysicalAddress> {
         // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
-        self.get(|m, v| unsafe { ffi::ap_mapping_va_to_pa(m, va, v) })
+        self.get(|m, v| unsafe { ffi::ap_mapping_va_to_pa(m, va.0, v) }).map(PhysicalAddress)
     }
     /// Address through which the library reaches the table at `pa`.
-    pub fn pa_to_table(&self, pa: u64) -> Result<u64> {
+    pub fn pa_to_table(&self, pa: PhysicalAddress) -> Result<*mut u8> {
         // SAFETY: get passes self.raw, the live mapping this value owns, and a local for the result.
-        self.get(|m, v| unsafe { ffi::ap_mapping_pa_to_table(m, pa, v) })
+        self.get(|m, v: &mut u64| unsafe { ffi::ap_mapping_pa_to_table(m, pa.0, v) }).map(|p| p as usize as *mut u8)
     }
 
     /// The target image's bytes (mappings made with [`Mapping::target`]).
@@ -854,7 +1087,7 @@ impl<T: ?Sized> Mapping<T> {
 
     /// Destroys the mapping; an active one is handed back with
     /// [`ErrorKind::StillActive`].
-    pub fn close(mut self) -> std::result::Result<(), (Mapping<T>, Error)> {
+    pub fn close(mut self) -> std::result::Result<(), (Mapping<T, A>, Error)> {
         // SAFETY: self.raw is the live mapping; on success it is set to null and never used again.
         match check(unsafe { ffi::ap_mapping_destroy(self.raw) }) {
             Ok(()) => {
@@ -866,7 +1099,7 @@ impl<T: ?Sized> Mapping<T> {
     }
 }
 
-impl<T: ?Sized> Drop for Mapping<T> {
+impl<T: ?Sized, A: Attributes> Drop for Mapping<T, A> {
     fn drop(&mut self) {
         if !self.raw.is_null() {
             // SAFETY: raw is the live mapping this value owns; it is not
