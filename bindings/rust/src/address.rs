@@ -53,19 +53,12 @@ macro_rules! address_type {
         }
 
         /// The address `offset` bytes further (overflow panics in debug
-        /// builds, as for integers).
+        /// builds, as for integers). Only `u64` offsets, so that an
+        /// unsuffixed literal (`address + 0x1000`) needs no annotation.
         impl Add<u64> for $name {
             type Output = $name;
             fn add(self, offset: u64) -> $name {
                 $name(self.0 + offset)
-            }
-        }
-
-        /// The address `offset` bytes further.
-        impl Add<usize> for $name {
-            type Output = $name;
-            fn add(self, offset: usize) -> $name {
-                $name(self.0 + offset as u64)
             }
         }
 
@@ -115,7 +108,7 @@ pub struct VirtualAddress(pub u64);
 ///
 /// let table = PhysicalAddress(0x4000_1000);
 /// assert_eq!(table - PhysicalAddress(0x4000_0000), 0x1000);
-/// assert_eq!(PhysicalAddress::from(0x1000) + 8usize, PhysicalAddress(0x1008));
+/// assert_eq!(PhysicalAddress::from(0x1000) + 8, PhysicalAddress(0x1008));
 /// ```
 #[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PhysicalAddress(pub u64);

@@ -69,6 +69,10 @@ macro_rules! attribute_type {
             pub const fn from_bits_retain(bits: u64) -> $name {
                 $name(bits)
             }
+            /// The bits of both, as `|` but usable in a `const`.
+            pub const fn union(self, other: $name) -> $name {
+                $name(self.0 | other.0)
+            }
             /// Whether no bit is set.
             pub const fn is_empty(self) -> bool {
                 self.0 == 0

@@ -14,22 +14,36 @@ pub const DEVICE_GRE: u8 = 0x0c;
 
 /// Cacheability of normal memory (`ap_normal_memory_t`), by its value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(missing_docs)]
 pub enum NormalMemory {
+    /// Write-through, transient, write-allocate.
     WriteThroughTransientWriteAllocate = 0x1,
+    /// Write-through, transient, read-allocate.
     WriteThroughTransientReadAllocate = 0x2,
+    /// Write-through, transient, read- and write-allocate.
     WriteThroughTransientReadWriteAllocate = 0x3,
+    /// Non-cacheable.
     NonCacheable = 0x4,
+    /// Write-back, transient, write-allocate.
     WriteBackTransientWriteAllocate = 0x5,
+    /// Write-back, transient, read-allocate.
     WriteBackTransientReadAllocate = 0x6,
+    /// Write-back, transient, read- and write-allocate.
     WriteBackTransientReadWriteAllocate = 0x7,
+    /// Write-through, non-transient, no allocation.
     WriteThroughNonTransient = 0x8,
+    /// Write-through, non-transient, write-allocate.
     WriteThroughNonTransientWriteAllocate = 0x9,
+    /// Write-through, non-transient, read-allocate.
     WriteThroughNonTransientReadAllocate = 0xa,
+    /// Write-through, non-transient, read- and write-allocate.
     WriteThroughNonTransientReadWriteAllocate = 0xb,
+    /// Write-back, non-transient, no allocation.
     WriteBackNonTransient = 0xc,
+    /// Write-back, non-transient, write-allocate.
     WriteBackNonTransientWriteAllocate = 0xd,
+    /// Write-back, non-transient, read-allocate.
     WriteBackNonTransientReadAllocate = 0xe,
+    /// Write-back, non-transient, read- and write-allocate (the usual choice for RAM).
     WriteBackNonTransientReadWriteAllocate = 0xf,
 }
 
