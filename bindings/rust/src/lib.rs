@@ -56,6 +56,12 @@ pub use regime::{Invalidation, InvalidationKind, Regime, RegimeHooks, RegimeKind
 pub use region::Region;
 pub use translation::Translation;
 
+// The Rust blocks of README.md are doc tests, so that it stays true to the
+// code.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// The library's version as `major << 16 | minor << 8 | patch`.
 pub fn version() -> u32 {
     // SAFETY: takes no arguments and reads no state that can change.
