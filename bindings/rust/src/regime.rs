@@ -5,6 +5,7 @@ use std::ffi::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 
+use crate::address::{PhysicalAddress, VirtualAddress};
 use crate::error::{check, Result};
 use crate::ffi;
 use crate::mapping::{Granule, VaRange};
@@ -45,7 +46,7 @@ pub enum InvalidationKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Invalidation {
     /// An input address inside the descriptor's range.
-    pub va: u64,
+    pub va: VirtualAddress,
     /// The descriptor's level.
     pub level: u32,
     /// Leaf or table.
@@ -55,7 +56,7 @@ pub struct Invalidation {
     /// The mapping's VA range.
     pub va_range: VaRange,
     /// First input address the descriptor translated.
-    pub range_start: u64,
+    pub range_start: VirtualAddress,
     /// Bytes the descriptor translated: a page or block for a leaf, the
     /// whole range under a removed table.
     pub range_size: u64,
@@ -71,8 +72,9 @@ pub trait RegimeHooks: Send {
     fn invalidate(&mut self, _invalidation: &Invalidation) {}
     /// Completes the invalidations of one edit.
     fn barrier(&mut self) {}
-    /// Installs a table; returns the previous TTBR value.
-    fn activate(&mut self, _root: u64, _asid: u16, _va_range: VaRange) -> u64 {
+    /// Installs the table whose root is at `root`; returns the previous
+    /// TTBR value.
+    fn activate(&mut self, _root: PhysicalAddress, _asid: u16, _va_range: VaRange) -> u64 {
         u64::MAX
     }
     /// Restores `previous_ttbr` and drops the table's TLB entries.
@@ -143,12 +145,12 @@ unsafe extern "C" fn hook_invalidate(ctx: *mut c_void, inv: *const ffi::ap_inval
     // SAFETY: the C core passes a valid invalidation for the call's duration.
     let inv = unsafe { &*inv };
     let invalidation = Invalidation {
-        va: inv.va,
+        va: VirtualAddress(inv.va),
         level: inv.level,
         kind: if inv.kind == 0 { InvalidationKind::Leaf } else { InvalidationKind::Table },
         asid: inv.asid,
         va_range: VaRange::from_raw(inv.va_range),
-        range_start: inv.range_start,
+        range_start: VirtualAddress(inv.range_start),
         range_size: inv.range_size,
         granule: if inv.size >= std::mem::offset_of!(ffi::ap_invalidation_t, granule) + std::mem::size_of::<ffi::ap_granule_t>() {
             Granule::from_raw(inv.granule)
@@ -167,7 +169,7 @@ unsafe extern "C" fn hook_barrier(ctx: *mut c_void) {
 
 unsafe extern "C" fn hook_activate(ctx: *mut c_void, root: u64, asid: u16, range: ffi::ap_va_range_t) -> u64 {
     // SAFETY: the C core passes the ctx of a live hooked regime.
-    unsafe { with_hooks(ctx, u64::MAX, |h| h.activate(root, asid, VaRange::from_raw(range))) }
+    unsafe { with_hooks(ctx, u64::MAX, |h| h.activate(PhysicalAddress(root), asid, VaRange::from_raw(range))) }
 }
 
 unsafe extern "C" fn hook_deactivate(ctx: *mut c_void, previous: u64, asid: u16, range: ffi::ap_va_range_t) {

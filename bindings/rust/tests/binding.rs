@@ -426,7 +426,7 @@ impl RegimeHooks for Recorder {
     fn barrier(&mut self) {
         self.calls.lock().unwrap().push("barrier".into());
     }
-    fn activate(&mut self, root: u64, asid: u16, _: VaRange) -> u64 {
+    fn activate(&mut self, root: PhysicalAddress, asid: u16, _: VaRange) -> u64 {
         self.calls.lock().unwrap().push(format!("activate {root:#x} asid {asid}"));
         0x5000
     }
