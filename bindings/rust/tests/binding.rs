@@ -904,6 +904,7 @@ fn attribute_types_are_bit_sets_named_by_the_library() {
     assert_eq!(flags, El1::VALID | El1::READ_ONLY);
     flags ^= El1::VALID;
     assert_eq!(flags, El1::READ_ONLY);
+    assert_eq!((El1::VALID | El1::PXN) ^ (El1::VALID | El1::UXN), El1::PXN | El1::UXN);
     flags.insert(El1::UXN);
     flags.remove(El1::READ_ONLY);
     assert_eq!(flags, El1::UXN);
