@@ -98,6 +98,7 @@ pub struct ap_mapping_options_t {
     pub granule: ap_granule_t,
     pub input_bits: c_uint,
     pub max_root_tables: c_uint,
+    pub mair: u64,
 }
 
 #[repr(C)]

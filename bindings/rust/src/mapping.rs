@@ -184,6 +184,11 @@ pub struct MappingOptions {
     /// tables (1, 2, 4, 8 or 16); 0 means up to 16, 1 never concatenates.
     /// Must be 0 or 1 for stage 1 and without `input_bits`.
     pub max_root_tables: u32,
+    /// Stage 1: the MAIR_ELx value the tables are used with (see
+    /// [`crate::mair::from_attributes`]), or 0 when not told. The library
+    /// only names memory types with it: [`DumpFormat::Svg`] colours regions
+    /// normal or device. Must be 0 for stage 2.
+    pub mair: u64,
 }
 
 impl MappingOptions {
@@ -198,6 +203,7 @@ impl MappingOptions {
             granule: self.granule as ffi::ap_granule_t,
             input_bits: self.input_bits,
             max_root_tables: self.max_root_tables,
+            mair: self.mair,
         }
     }
 }

@@ -99,6 +99,19 @@ fn dump_as_svg() {
 }
 
 #[test]
+fn svg_memory_types_come_from_the_mair() {
+    let device = aarch64_paging_c::mair::DEVICE_NGNRE;
+    let mair = aarch64_paging_c::mair::from_attributes([0xff, device, device, device, device, device, device, device]).unwrap();
+    let mut map = Mapping::identity(&MappingOptions { mair, ..options(1) }).unwrap();
+    let index0 = NORMAL & !El1::ATTRIBUTE_INDEX_MASK;
+    map.map(&region(0x1000, 0x2000), pa(0x1000), index0, Constraints::NONE).unwrap();
+    map.map(&region(0x9000, 0xa000), pa(0x9000), index0 | El1::ATTRIBUTE_INDEX_1, Constraints::NONE).unwrap();
+    let svg = map.dump_as(DumpFormat::Svg).unwrap();
+    assert!(svg.contains("data-output=\"0x1000\" data-kind=\"pages\" data-memory=\"normal\""), "{svg}");
+    assert!(svg.contains("data-output=\"0x9000\" data-kind=\"pages\" data-memory=\"device\""), "{svg}");
+}
+
+#[test]
 fn identity_map_translate_dump() {
     let mut map = Mapping::identity(&MappingOptions { asid: 1, ..options(1) }).unwrap();
     map.map_auto(&region(0x8020_0000, 0x8040_0000), NORMAL | El1::NON_GLOBAL, Constraints::NONE).unwrap();
