@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT OR Apache-2.0
 # Builds and tests the Zig binding (bindings/zig) against the library of this
 # build tree, found through pkg-config's uninstalled .pc on PKG_CONFIG_PATH,
-# then runs the example and checks that the README shows that very example.
+# checks that deinit panics when its precondition is broken, then runs the
+# example and checks that the README shows that very example.
 # Every Zig output and cache goes under the build tree, never the sources.
 set -eu
 
@@ -39,6 +40,25 @@ zig_build() {
 
 zig_build test --summary all
 
+# deinit cannot fail, so it panics when its precondition is broken; a panic
+# cannot be caught inside a test, so a child process breaks it on purpose.
+zig_build deinit-panic
+for case in mapping:'Mapping.deinit of an active mapping' \
+	regime:'UserRegime.deinit of a regime a mapping still uses'; do
+	what=${case%%:*}
+	message=${case#*:}
+	if "$out/zig-out/bin/deinit-panic" "$what" >"$scratch/panic-$what.out" 2>"$scratch/panic-$what.err"; then
+		echo "test_zig_binding: deinit of a $what in use returned instead of panicking" >&2
+		exit 1
+	fi
+	if ! grep -q "panic: aarch64_paging: $message" "$scratch/panic-$what.err" ||
+		grep -q 'deinit returned' "$scratch/panic-$what.out"; then
+		echo "test_zig_binding: deinit of a $what in use did not panic as expected:" >&2
+		cat "$scratch/panic-$what.out" "$scratch/panic-$what.err" >&2
+		exit 1
+	fi
+done
+
 example_output="$scratch/example.out"
 zig_build example >"$example_output"
 if ! grep -q '^0x80212345 -> 0x80212345, a level 2 block$' "$example_output"; then
@@ -59,4 +79,4 @@ if ! cmp -s "$readme_example" "$binding/examples/example.zig"; then
 	diff -u "$binding/examples/example.zig" "$readme_example" >&2 || true
 	exit 1
 fi
-echo "test_zig_binding: tests passed, example ran and matches the README"
+echo "test_zig_binding: tests passed, deinit panics on misuse, example ran and matches the README"

@@ -3,6 +3,8 @@
 //!
 //!   zig build test      run the binding's tests
 //!   zig build example   build and run examples/example.zig
+//!   zig build deinit-panic  install tests/deinit_panic.zig, which
+//!                       tests/test_zig_binding.sh runs and expects to panic
 //!
 //! The C library is found with pkg-config (package aarch64-paging): set
 //! PKG_CONFIG_PATH to use an uninstalled build tree.
@@ -38,6 +40,18 @@ pub fn build(b: *std.Build) void {
     b.installArtifact(example);
     const example_step = b.step("example", "Build and run the example");
     example_step.dependOn(&b.addRunArtifact(example).step);
+
+    // A panic cannot be caught inside a test: the script runs this one.
+    const panicker = b.addExecutable(.{
+        .name = "deinit-panic",
+        .root_source_file = .{ .path = "tests/deinit_panic.zig" },
+        .target = target,
+        .optimize = optimize,
+    });
+    panicker.addModule("aarch64_paging", binding);
+    linkLibrary(panicker);
+    const panic_step = b.step("deinit-panic", "Install the program that breaks deinit's precondition");
+    panic_step.dependOn(&b.addInstallArtifact(panicker, .{}).step);
 }
 
 /// Every artifact that imports the binding needs the C library and libc;

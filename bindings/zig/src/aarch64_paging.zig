@@ -4,9 +4,15 @@
 //!
 //! Every call that can fail in C returns an error union here; the detail the
 //! C library reports (an address, a region, descriptor bits, flags) lands in
-//! an optional `*ErrorDetail`. Objects that own C resources have a `deinit`
-//! that can fail: deinit of an active mapping returns `error.StillActive` and
-//! frees nothing, exactly as `ap_mapping_destroy()` does.
+//! an optional `*ErrorDetail`.
+//!
+//! Objects that own C resources have a `deinit` that cannot fail, so that
+//! `defer map.deinit();` works. Its precondition is the C one: a `Mapping`
+//! must not be active, a `UserRegime` must not be used by a mapping. Breaking
+//! it is a bug, and `deinit` panics (in every build mode) rather than leak
+//! what `ap_mapping_destroy()` or `ap_regime_destroy()` refused to free.
+//! Callers who want to handle that case call `tryDeinit` instead, which
+//! returns `error.StillActive` and leaves the object as it was.
 
 const std = @import("std");
 const Allocator = std.mem.Allocator;
@@ -115,6 +121,10 @@ pub const Error = error{
     ReadOnly,
     Unexpected,
 };
+
+/// What `Mapping.tryDeinit` and `UserRegime.tryDeinit` can return: the
+/// object is still in use (an active mapping, a regime a mapping uses).
+pub const DeinitError = error{StillActive};
 
 /// The C status values, by name.
 pub const Status = enum(c.ap_status_t) {
@@ -667,10 +677,30 @@ pub const UserRegime = struct {
         return .{ .handle = self.handle };
     }
 
-    /// Releases the regime; `error.StillActive` (and nothing freed) while a
-    /// mapping uses it.
-    pub fn deinit(self: *UserRegime) Error!void {
-        try check(c.ap_regime_destroy(self.handle));
+    /// Releases the regime. It cannot fail, so `defer regime.deinit();`
+    /// works when written before the mappings' own `defer`s.
+    ///
+    /// Precondition: no mapping uses the regime (deinit them first). A
+    /// regime still in use is a bug: `deinit` panics, in every build mode,
+    /// rather than leak it. `tryDeinit` returns `error.StillActive` instead.
+    pub fn deinit(self: *UserRegime) void {
+        self.tryDeinit() catch |err| std.debug.panic(
+            "aarch64_paging: UserRegime.deinit of a regime a mapping still uses (error.{s}); " ++
+                "deinit the mappings first, or call tryDeinit to handle it",
+            .{@errorName(err)},
+        );
+    }
+
+    /// Releases the regime, or returns `error.StillActive` while a mapping
+    /// uses it: then nothing is freed and the regime stays usable.
+    pub fn tryDeinit(self: *UserRegime) DeinitError!void {
+        const status = c.ap_regime_destroy(self.handle);
+        check(status) catch |err| switch (err) {
+            error.StillActive => return error.StillActive,
+            // INVALID_ARGUMENT is for NULL or a built-in regime, which a
+            // UserRegime's handle never is.
+            else => std.debug.panic("aarch64_paging: ap_regime_destroy refused a user regime: {s}", .{@errorName(err)}),
+        };
         self.allocator.destroy(self.hooks);
         self.* = undefined;
     }
@@ -1118,7 +1148,7 @@ pub const DumpFormat = enum(c.ap_dump_format_t) {
 pub const Mapping = struct {
     handle: *c.ap_mapping_t,
     custom: ?*CustomTranslation = null,
-    // initIdentityAllocator's translation, freed by a successful deinit.
+    // initIdentityAllocator's translation, freed by deinit.
     owned: ?*AllocatorTranslation = null,
 
     /// Tables come from the library; their physical address is their address here.
@@ -1147,7 +1177,7 @@ pub const Mapping = struct {
     }
 
     /// Tables come from `translation`. `allocator` holds the small record the
-    /// C core calls back through, freed by a successful `deinit`.
+    /// C core calls back through, freed by `deinit`.
     pub fn initCustom(allocator: Allocator, options: Options, translation: Translation) Error!Mapping {
         return withTranslation(allocator, options, translation, struct {
             fn make(o: *const c.ap_mapping_options_t, ops: *const c.ap_translation_ops_t, ctx: *Translation, args: anytype, out: *?*c.ap_mapping_t) c.ap_status_t {
@@ -1210,10 +1240,34 @@ pub const Mapping = struct {
         return .{ .handle = out.?, .custom = box };
     }
 
-    /// Frees the mapping and its tables. An active mapping is refused with
-    /// `error.StillActive` and stays usable.
-    pub fn deinit(self: *Mapping) Error!void {
-        try check(c.ap_mapping_destroy(self.handle));
+    /// Frees the mapping and its tables (none of the tables of a mapping
+    /// from `open`). It cannot fail, so `defer map.deinit();` works.
+    ///
+    /// Precondition: the mapping is not active (`deactivate` or
+    /// `markInactive` it first), and no call on it is running (not from
+    /// inside its own callbacks). Breaking it is a bug: `deinit` panics, in
+    /// every build mode, rather than leak the tables the library refused to
+    /// free. `tryDeinit` returns `error.StillActive` instead.
+    pub fn deinit(self: *Mapping) void {
+        self.tryDeinit() catch |err| std.debug.panic(
+            "aarch64_paging: Mapping.deinit of an active mapping (error.{s}); " ++
+                "deactivate (or markInactive) it first, or call tryDeinit to handle it",
+            .{@errorName(err)},
+        );
+    }
+
+    /// Frees the mapping as `deinit` does, or returns `error.StillActive`
+    /// for an active mapping: then nothing is freed and the mapping stays
+    /// usable (deactivate it and call `deinit` or `tryDeinit` again).
+    /// A call from inside one of the mapping's own callbacks still panics.
+    pub fn tryDeinit(self: *Mapping) DeinitError!void {
+        const status = c.ap_mapping_destroy(self.handle);
+        check(status) catch |err| switch (err) {
+            error.StillActive => return error.StillActive,
+            // INVALID_ARGUMENT: a destroy already running, i.e. a call from
+            // one of the mapping's own callbacks.
+            else => std.debug.panic("aarch64_paging: Mapping.deinit from inside a call on the same mapping ({s})", .{@errorName(err)}),
+        };
         if (self.custom) |box| {
             if (self.owned) |owned| {
                 owned.deinit();

@@ -20,4 +20,5 @@ test {
     _ = @import("regime_test.zig");
     _ = @import("text_test.zig");
     _ = @import("granule_test.zig");
+    _ = @import("deinit_test.zig");
 }

@@ -23,7 +23,7 @@ test "identity mappings with 16 KiB and 64 KiB granules" {
         const page = case.granule.pageSize();
         const top = @as(u64, 1) << @intCast(case.bits);
         var map = try ap.Mapping.initIdentity(.{ .granule = case.granule, .input_bits = case.bits });
-        defer map.deinit() catch unreachable;
+        defer map.deinit();
         try testing.expectEqual(top, try map.size());
         try testing.expectEqual(case.level, try map.rootLevel());
         try testing.expectEqual(ap.TranslationControl{
@@ -66,7 +66,7 @@ test "identity mappings with 16 KiB and 64 KiB granules" {
 
 fn controlOf(options: ap.Options) !ap.TranslationControl {
     var map = try ap.Mapping.initIdentity(options);
-    defer map.deinit() catch unreachable;
+    defer map.deinit();
     return map.translationControl();
 }
 
@@ -246,7 +246,7 @@ test "a custom translation provides tables larger than 4 KiB with allocateTables
         // Every table is one granule in size.
         try testing.expectEqual(@as(usize, 0), heap.unexpected);
         try testing.expectEqual(heap.live, try map.tableCount());
-        try map.deinit();
+        map.deinit();
         try testing.expectEqual(@as(usize, 0), heap.live);
     }
 
@@ -257,7 +257,7 @@ test "a custom translation provides tables larger than 4 KiB with allocateTables
     // In the second root table.
     try map.map(try ap.Region.fromSize(0xc0_0000_0000, 0x1000), 0x5000_0000, ap.stage2.valid | ap.stage2.access_flag | ap.stage2.s2ap_access_rw, .{}, null);
     try testing.expectEqual(@as(ap.Pa, 0x5000_0abc), (try map.translate(0xc0_0000_0abc, null)).output_address);
-    try map.deinit();
+    map.deinit();
     try testing.expectEqual(@as(usize, 0), heap.live);
 }
 
@@ -274,8 +274,8 @@ test "invalidations carry the granule" {
         try map.markActive();
         try map.unmap(r, null);
         try map.markInactive();
-        try map.deinit();
-        try regime.deinit();
+        map.deinit();
+        regime.deinit();
         try testing.expectEqual(@as(usize, 0), heap.live);
         const seen = recorder.invalidations.slice();
         try testing.expect(seen.len > 0);
@@ -287,7 +287,7 @@ test "invalidations carry the granule" {
 
 test "the README's granule example" {
     var map = try ap.Mapping.initIdentity(.{ .granule = .size_64k, .input_bits = 42 });
-    defer map.deinit() catch unreachable;
+    defer map.deinit();
     try map.mapAuto(try ap.Region.fromSize(0x4000_0000, 512 << 20), ap.el1.valid | ap.el1.accessed, .{}, null);
     const found = try map.translate(0x4123_4567, null);
     try testing.expectEqual(@as(u64, 512 << 20), found.block_size);

@@ -116,7 +116,7 @@ test "MAIR helpers" {
 
 test "dump names the root, the regime and the entries" {
     var map = try ap.Mapping.initIdentity(.{ .root_level = 1 });
-    defer map.deinit() catch unreachable;
+    defer map.deinit();
     try map.mapAuto(try ap.Region.fromSize(0x4000_0000, 0x1000), util.normal_el1, .{}, null);
 
     const text = try map.dumpAlloc(testing.allocator);
@@ -153,7 +153,7 @@ fn hasLineWith(text: []const u8, parts: []const []const u8) bool {
 
 test "dumpAs: the ranges layout names pages, the JSON layout parses" {
     var map = try ap.Mapping.initIdentity(.{ .root_level = 1 });
-    defer map.deinit() catch unreachable;
+    defer map.deinit();
     try map.mapAuto(try ap.Region.fromSize(0x4000_0000, 0x3000), util.normal_el1, .{}, null);
     const root = try map.rootAddress();
 
@@ -181,7 +181,7 @@ test "dumpAs: the ranges layout names pages, the JSON layout parses" {
 
 test "dumpAlloc reports an allocator failure as OutOfMemory" {
     var map = try ap.Mapping.initIdentity(.{});
-    defer map.deinit() catch unreachable;
+    defer map.deinit();
     var failing = std.testing.FailingAllocator.init(testing.allocator, 0);
     try testing.expectError(error.OutOfMemory, map.dumpAlloc(failing.allocator()));
 }

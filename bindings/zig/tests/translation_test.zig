@@ -53,7 +53,7 @@ test "a custom translation over a Zig-owned arena at a fake physical base" {
     try map.compact();
     try testing.expectEqual(@as(usize, 1), arena.live);
 
-    try map.deinit();
+    map.deinit();
     try testing.expectEqual(@as(usize, 0), arena.live);
     try testing.expectEqual(arena.allocations, arena.frees);
     try testing.expectEqual(@as(usize, 0), arena.mismatched_frees);
@@ -72,7 +72,7 @@ test "a custom translation that runs out of memory leaves the table as it was" {
     arena.budget = null;
     try map.map(page, 0x1000, util.normal_el1, .{}, null);
     try testing.expectEqual(@as(ap.Pa, 0x1000), (try map.translate(0x1000, null)).output_address);
-    try map.deinit();
+    map.deinit();
     try testing.expectEqual(@as(usize, 0), arena.live);
 }
 
@@ -91,7 +91,7 @@ test "a custom translation that cannot give even the root" {
 test "linear translation: output = input + offset" {
     const offset: i64 = 0x1000_0000;
     var map = try ap.Mapping.initLinear(.{}, offset);
-    defer map.deinit() catch unreachable;
+    defer map.deinit();
     try testing.expectEqual(@as(ap.Pa, 0x1000_2000), try map.vaToPa(0x2000));
 
     try map.mapAuto(try ap.Region.fromSize(0x20_0000, 0x20_0000), util.normal_el1, .{}, null);
@@ -108,14 +108,14 @@ test "linear translation: output = input + offset" {
 
 test "linear translation below zero is an InvalidVirtualAddress" {
     var map = try ap.Mapping.initLinear(.{}, -0x1000);
-    defer map.deinit() catch unreachable;
+    defer map.deinit();
     try testing.expectError(error.InvalidVirtualAddress, map.vaToPa(0));
     try testing.expectEqual(@as(ap.Pa, 0x1000), try map.vaToPa(0x2000));
 }
 
 test "target image: tables laid out from the load address, little-endian" {
     var map = try ap.Mapping.initTarget(.{}, 0x1_0000);
-    defer map.deinit() catch unreachable;
+    defer map.deinit();
     try testing.expectEqual(@as(ap.Pa, 0x1_0000), try map.rootAddress());
     const flags = ap.el1.valid | ap.el1.attribute_index_0 | ap.el1.inner_shareable | ap.el1.uxn;
     try map.map(try ap.Region.fromSize(0, 0x1000), 0x4_2000, flags, .{}, null);
@@ -143,7 +143,7 @@ test "target image: tables laid out from the load address, little-endian" {
 test "open adopts a custom translation's tables read-only" {
     var arena = util.PageArena{ .base = fake_base };
     var built = try ap.Mapping.initCustom(testing.allocator, .{ .root_level = 1 }, arena.translation());
-    defer built.deinit() catch unreachable;
+    defer built.deinit();
     try built.map(try ap.Region.fromSize(0x4000_0000, 0x3000), 0x2_0000_0000, util.normal_el1, .{}, null);
     try built.map(try ap.Region.fromSize(0x8000_0000, 0x20_0000), 0x3_0000_0000, util.normal_el1, .{}, null);
     const tables = arena.live;
@@ -162,7 +162,7 @@ test "open adopts a custom translation's tables read-only" {
     try testing.expect(!(try opened.translate(0x4000_3000, null)).mapped);
 
     // deinit of the opened mapping frees none of the tables.
-    try opened.deinit();
+    opened.deinit();
     try testing.expectEqual(tables, arena.live);
     try testing.expectEqual(@as(usize, 0), arena.frees);
     _ = try built.translate(0x4000_1000, null);
@@ -185,7 +185,7 @@ test "open refuses to walk a loop in a hand-made hierarchy but translates" {
     level2.table[1] = 0x1_0000_0000 | util.normal_el1;
 
     var map = try ap.Mapping.open(testing.allocator, .{ .root_level = 1 }, translation, root.pa, false);
-    defer map.deinit() catch unreachable;
+    defer map.deinit();
     var detail = ap.ErrorDetail{};
     try testing.expectError(error.MalformedTable, map.walk(try ap.Region.fromSize(0, 0x40_0000), {}, ignoreEntry, &detail));
     try testing.expectEqual(root.pa, detail.address);
@@ -216,7 +216,7 @@ test "an identity mapping on a std.mem.Allocator: every table comes from it and 
     // testing.allocator fails the test on a leak or a bad free.
     inline for (.{ ap.Granule.size_4k, ap.Granule.size_16k, ap.Granule.size_64k }) |granule| {
         var map = try ap.Mapping.initIdentityAllocator(testing.allocator, .{ .granule = granule, .input_bits = 40 });
-        defer map.deinit() catch unreachable; // not active
+        defer map.deinit(); // not active
         const page: u64 = switch (granule) {
             .size_4k => 0x1000,
             .size_16k => 0x4000,
@@ -235,7 +235,7 @@ test "AllocatorTranslation under a failing allocator: out of memory, nothing lea
     var at = ap.AllocatorTranslation.init(failing.allocator());
     defer at.deinit();
     var map = try ap.Mapping.initCustom(testing.allocator, .{ .root_level = 1 }, at.translation());
-    defer map.deinit() catch unreachable; // not active
+    defer map.deinit(); // not active
     var failed = false;
     var i: u64 = 0;
     while (i < 8 and !failed) : (i += 1) {
