@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT OR Apache-2.0
 # Builds and tests the Zig binding (bindings/zig) against the library of this
 # build tree, found through pkg-config's uninstalled .pc on PKG_CONFIG_PATH,
-# checks that deinit panics when its precondition is broken, then runs the
-# example and checks that the README shows that very example.
+# checks that deinit panics when its precondition is broken, runs the example,
+# checks that the README shows that very example, and builds the README's
+# project (its build.zig.zon and build.zig) around it.
 # Every Zig output and cache goes under the build tree, never the sources.
 set -eu
 
@@ -79,4 +80,32 @@ if ! cmp -s "$readme_example" "$binding/examples/example.zig"; then
 	diff -u "$binding/examples/example.zig" "$readme_example" >&2 || true
 	exit 1
 fi
-echo "test_zig_binding: tests passed, deinit panics on misuse, example ran and matches the README"
+# The README's first ten minutes: a project of its own made of the README's
+# build.zig.zon and build.zig, the binding's one file and the example as
+# src/main.zig, linked through pkg-config as a user's would be.
+project="$scratch/hello-paging"
+rm -rf "$project"
+mkdir -p "$project/src"
+for file in build.zig.zon build.zig; do
+	awk -v marker="<!-- project: $file -->" '$0 == marker { found = 1; next }
+		found && /^```zig$/ { inside = 1; next }
+		inside && /^```$/ { exit }
+		inside { print }' "$binding/README.md" >"$project/$file"
+	if [ ! -s "$project/$file" ]; then
+		echo "test_zig_binding: bindings/zig/README.md shows no $file" >&2
+		exit 1
+	fi
+done
+cp "$binding/src/aarch64_paging.zig" "$project/aarch64_paging.zig"
+cp "$binding/examples/example.zig" "$project/src/main.zig"
+(cd "$project" && zig build run \
+	--cache-dir "$project/zig-cache" \
+	--global-cache-dir "$out/zig-global-cache" \
+	--prefix "$project/zig-out") >"$scratch/project.out"
+if ! grep -q '^0x80212345 -> 0x80212345, a level 2 block$' "$scratch/project.out"; then
+	echo "test_zig_binding: the README's project printed something unexpected:" >&2
+	cat "$scratch/project.out" >&2
+	exit 1
+fi
+
+echo "test_zig_binding: tests passed, deinit panics on misuse, example ran and matches the README, the README's project builds"
