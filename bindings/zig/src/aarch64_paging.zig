@@ -598,9 +598,11 @@ pub const Regime = struct {
     }
 
     /// Which kind of regime this is, or behaves like.
-    pub fn kind(self: Regime) Error!RegimeKind {
+    pub fn kind(self: Regime) RegimeKind {
         var out: c.ap_regime_kind_t = undefined;
-        try check(c.ap_regime_get_kind(self.handle, &out));
+        // Fails only for NULL, which a Regime never holds.
+        check(c.ap_regime_get_kind(self.handle, &out)) catch |err|
+            std.debug.panic("aarch64_paging: ap_regime_get_kind failed ({s})", .{@errorName(err)});
         return @enumFromInt(out);
     }
 };
@@ -1407,18 +1409,19 @@ pub const Mapping = struct {
         return check(c.ap_mapping_mark_inactive(self.handle));
     }
 
-    pub fn isActive(self: Mapping) Error!bool {
-        return self.get(bool, c.ap_mapping_is_active);
+    /// Whether the mapping is active (`activate` or `markActive`).
+    pub fn isActive(self: Mapping) bool {
+        return self.getAlways(bool, c.ap_mapping_is_active);
     }
 
     /// Physical address of the root table.
-    pub fn rootAddress(self: Mapping) Error!Pa {
-        return self.get(Pa, c.ap_mapping_root_address);
+    pub fn rootAddress(self: Mapping) Pa {
+        return self.getAlways(Pa, c.ap_mapping_root_address);
     }
 
     /// The TTBR value activation writes: root address | ASID << 48.
-    pub fn ttbr(self: Mapping) Error!u64 {
-        return self.get(u64, c.ap_mapping_ttbr);
+    pub fn ttbr(self: Mapping) u64 {
+        return self.getAlways(u64, c.ap_mapping_ttbr);
     }
 
     /// The translation control fields and TTBR value for this mapping's
@@ -1444,12 +1447,13 @@ pub const Mapping = struct {
     }
 
     /// Bytes of input address space the table covers.
-    pub fn size(self: Mapping) Error!u64 {
-        return self.get(u64, c.ap_mapping_size);
+    pub fn size(self: Mapping) u64 {
+        return self.getAlways(u64, c.ap_mapping_size);
     }
 
-    pub fn rootLevel(self: Mapping) Error!u32 {
-        return try self.get(c_uint, c.ap_mapping_root_level);
+    /// The level of the root table (where the walk starts).
+    pub fn rootLevel(self: Mapping) u32 {
+        return self.getAlways(c_uint, c.ap_mapping_root_level);
     }
 
     /// `error.Unsupported` for regimes without an ASID.
@@ -1457,12 +1461,13 @@ pub const Mapping = struct {
         return self.get(u16, c.ap_mapping_asid);
     }
 
-    pub fn vaRange(self: Mapping) Error!VaRange {
-        return @enumFromInt(try self.get(c.ap_va_range_t, c.ap_mapping_va_range));
+    pub fn vaRange(self: Mapping) VaRange {
+        return @enumFromInt(self.getAlways(c.ap_va_range_t, c.ap_mapping_va_range));
     }
 
-    pub fn regime(self: Mapping) Error!Regime {
-        const handle = try self.get(?*const c.ap_regime_t, c.ap_mapping_regime);
+    /// The regime the mapping was made for.
+    pub fn regime(self: Mapping) Regime {
+        const handle = self.getAlways(?*const c.ap_regime_t, c.ap_mapping_regime);
         return .{ .handle = handle.? };
     }
 
@@ -1560,5 +1565,12 @@ pub const Mapping = struct {
         var out: T = undefined;
         try check(getter(self.handle, &out));
         return out;
+    }
+
+    /// Calls a C getter that fails only for a NULL argument, which a live
+    /// Mapping never passes; a failure means the mapping was used after
+    /// (or during) deinit.
+    fn getAlways(self: Mapping, comptime T: type, comptime getter: anytype) T {
+        return self.get(T, getter) catch |err| std.debug.panic("aarch64_paging: a getter failed on a freed mapping ({s})", .{@errorName(err)});
     }
 };
