@@ -1568,9 +1568,9 @@ pub const Mapping = struct {
     }
 
     /// Calls a C getter that fails only for a NULL argument, which a live
-    /// Mapping never passes; a failure means the mapping was used after
-    /// (or during) deinit.
+    /// Mapping never passes, or while the mapping is being destroyed (a
+    /// call from one of its own callbacks during deinit): a bug, so a panic.
     fn getAlways(self: Mapping, comptime T: type, comptime getter: anytype) T {
-        return self.get(T, getter) catch |err| std.debug.panic("aarch64_paging: a getter failed on a freed mapping ({s})", .{@errorName(err)});
+        return self.get(T, getter) catch |err| std.debug.panic("aarch64_paging: Mapping getter called during deinit of the same mapping ({s})", .{@errorName(err)});
     }
 };
