@@ -1078,7 +1078,21 @@ pub const Constraints = packed struct(c.ap_constraints_t) {
     }
 };
 
+/// How `Mapping.open` adopts tables (AP_OPEN_*); `.{}` is read-only.
+pub const OpenFlags = packed struct(c.ap_open_flags_t) {
+    /// Edits may change the adopted tables and add tables from the
+    /// translation's `allocate`.
+    editable: bool = false,
+    _reserved: u31 = 0,
+
+    fn toC(self: OpenFlags) c.ap_open_flags_t {
+        return @bitCast(self);
+    }
+};
+
 comptime {
+    std.debug.assert((OpenFlags{}).toC() == c.AP_OPEN_READ_ONLY);
+    std.debug.assert((OpenFlags{ .editable = true }).toC() == c.AP_OPEN_EDITABLE);
     std.debug.assert((Constraints{ .no_block_mappings = true }).toC() == c.AP_CONSTRAINT_NO_BLOCK_MAPPINGS);
     std.debug.assert((Constraints{ .no_contiguous_hint = true }).toC() == c.AP_CONSTRAINT_NO_CONTIGUOUS_HINT);
 }
@@ -1206,19 +1220,18 @@ pub const Mapping = struct {
     /// `physicalToVirtual` reaches it and every table below it. `allocator`
     /// holds the record the C core calls back through, as for `initCustom`.
     ///
-    /// Unless `editable`, every edit (map, mapAuto, unmap, modify, compact)
-    /// fails with `error.ReadOnly` and the translation's `allocate` and
-    /// `free` are never called. A walk over a hierarchy that reaches a table
+    /// Unless `flags.editable` (`.{}` opens read-only), every edit (map,
+    /// mapAuto, unmap, modify, compact) fails with `error.ReadOnly` and the
+    /// translation's `allocate` and `free` are never called. A walk over a hierarchy that reaches a table
     /// twice (a loop, a shared subtable) fails with `error.MalformedTable`;
     /// `translate` follows one address as the MMU would. `deinit` frees none
     /// of the tables, not even those an editable mapping added.
-    pub fn open(allocator: Allocator, options: Options, translation: Translation, root_pa: Pa, editable: bool) Error!Mapping {
-        const flags: c.ap_open_flags_t = if (editable) c.AP_OPEN_EDITABLE else c.AP_OPEN_READ_ONLY;
+    pub fn open(allocator: Allocator, options: Options, translation: Translation, root_pa: Pa, flags: OpenFlags) Error!Mapping {
         return withTranslation(allocator, options, translation, struct {
             fn make(o: *const c.ap_mapping_options_t, ops: *const c.ap_translation_ops_t, ctx: *Translation, args: anytype, out: *?*c.ap_mapping_t) c.ap_status_t {
                 return c.ap_mapping_open(o, ops, ctx, args[0], args[1], out);
             }
-        }.make, .{ root_pa, flags });
+        }.make, .{ root_pa, flags.toC() });
     }
 
     /// Makes a C mapping with `make`, given the ops and context that lead

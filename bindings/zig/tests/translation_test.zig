@@ -140,7 +140,7 @@ test "target image: tables laid out from the load address, little-endian" {
     try testing.expectError(error.Unsupported, map.mapAuto(try ap.Region.fromSize(0, 0x1000), flags, .{}, null));
 }
 
-test "open adopts a custom translation's tables read-only" {
+test "open adopts a custom translation's tables read-only, or editable" {
     var arena = util.PageArena{ .base = fake_base };
     var built = try ap.Mapping.initCustom(testing.allocator, .{ .root_level = 1 }, arena.translation());
     defer built.deinit();
@@ -149,7 +149,7 @@ test "open adopts a custom translation's tables read-only" {
     const tables = arena.live;
 
     // The same root through the same translation, read-only.
-    var opened = try ap.Mapping.open(testing.allocator, .{ .root_level = 1 }, arena.translation(), fake_base, false);
+    var opened = try ap.Mapping.open(testing.allocator, .{ .root_level = 1 }, arena.translation(), fake_base, .{});
     try testing.expectEqual(fake_base, opened.rootAddress());
     for ([_]ap.Va{ 0x4000_0000, 0x4000_2abc, 0x8012_3456 }) |va| {
         try testing.expectEqual(try built.translate(va, null), try opened.translate(va, null));
@@ -166,6 +166,13 @@ test "open adopts a custom translation's tables read-only" {
     try testing.expectEqual(tables, arena.live);
     try testing.expectEqual(@as(usize, 0), arena.frees);
     _ = try built.translate(0x4000_1000, null);
+
+    // Opened with OpenFlags{ .editable = true }, the same edit goes through
+    // to the shared tables, which `built` then sees.
+    var editable = try ap.Mapping.open(testing.allocator, .{ .root_level = 1 }, arena.translation(), fake_base, .{ .editable = true });
+    defer editable.deinit();
+    try editable.map(next_page, 0x5000, util.normal_el1, .{}, null);
+    try testing.expectEqual(@as(ap.Pa, 0x5000), (try built.translate(0x4000_3000, null)).output_address);
 }
 
 fn ignoreEntry(_: void, _: ap.Region, _: u64, _: u32) void {}
@@ -184,7 +191,7 @@ test "open refuses to walk a loop in a hand-made hierarchy but translates" {
     level2.table[0] = root.pa | table_bits;
     level2.table[1] = 0x1_0000_0000 | util.normal_el1;
 
-    var map = try ap.Mapping.open(testing.allocator, .{ .root_level = 1 }, translation, root.pa, false);
+    var map = try ap.Mapping.open(testing.allocator, .{ .root_level = 1 }, translation, root.pa, .{});
     defer map.deinit();
     var detail = ap.ErrorDetail{};
     try testing.expectError(error.MalformedTable, map.walk(try ap.Region.fromSize(0, 0x40_0000), {}, ignoreEntry, &detail));
