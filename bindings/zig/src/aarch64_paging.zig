@@ -2,9 +2,10 @@
 //! Zig binding of libaarch64paging: build, edit, walk and activate AArch64
 //! translation tables through the library's C ABI.
 //!
-//! Every call that can fail in C returns an error union here; the detail the
-//! C library reports (an address, a region, descriptor bits, flags) lands in
-//! an optional `*ErrorDetail`.
+//! Every call the C library can refuse for a valid handle returns an error
+//! union here (getters it refuses only for NULL return plain values); the
+//! detail it reports (an address, a region, descriptor bits, flags) lands
+//! in an optional `*ErrorDetail`.
 //!
 //! Objects that own C resources have a `deinit` that cannot fail, so that
 //! `defer map.deinit();` works. Its precondition is the C one: a `Mapping`
