@@ -1050,6 +1050,11 @@ pub const Options = struct {
     /// tables (1, 2, 4, 8 or 16); 0 means up to 16, 1 never concatenates.
     /// Must be 0 or 1 for stage 1 and without `input_bits`.
     max_root_tables: u32 = 0,
+    /// Stage 1: the MAIR_ELx value the tables are used with (see
+    /// `mair.fromAttributes`), or 0 when not told. The library only names
+    /// memory types with it: the `.svg` dump colours regions normal or
+    /// device. Must be 0 for stage 2.
+    mair: mair.Value = 0,
 
     fn toC(self: Options) c.ap_mapping_options_t {
         return .{
@@ -1062,6 +1067,7 @@ pub const Options = struct {
             .granule = @intFromEnum(self.granule),
             .input_bits = self.input_bits,
             .max_root_tables = self.max_root_tables,
+            .mair = self.mair,
         };
     }
 };

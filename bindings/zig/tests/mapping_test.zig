@@ -47,6 +47,21 @@ test "dumpAs svg draws the mapping" {
     try testing.expect(std.mem.indexOf(u8, svg, "data-first=\"0x0080200000\"") != null);
 }
 
+test "dumpAs svg names memory types from the mair option" {
+    const device = ap.mair.device_ngnre;
+    const value = try ap.mair.fromAttributes(.{ 0xff, device, device, device, device, device, device, device });
+    var map = try ap.Mapping.initIdentity(.{ .root_level = 1, .mair = value });
+    defer map.deinit();
+    const index_0 = util.normal_el1 & ~ap.el1.attribute_index_mask;
+    try map.map(try ap.Region.fromSize(0x1000, 0x1000), 0x1000, index_0, .{}, null);
+    try map.map(try ap.Region.fromSize(0x9000, 0x1000), 0x9000, index_0 | ap.el1.attribute_index_1, .{}, null);
+    const svg = try map.dumpAsAlloc(testing.allocator, .svg);
+    defer testing.allocator.free(svg);
+    try testing.expect(std.mem.indexOf(u8, svg, "data-output=\"0x1000\" data-kind=\"pages\" data-memory=\"normal\"") != null);
+    try testing.expect(std.mem.indexOf(u8, svg, "data-output=\"0x9000\" data-kind=\"pages\" data-memory=\"device\"") != null);
+    try testing.expectError(error.InvalidArgument, ap.Mapping.initIdentity(.{ .regime = try ap.Regime.builtin(.stage2), .input_bits = 40, .mair = value }));
+}
+
 test "constraints: no blocks gives pages" {
     var map = try ap.Mapping.initIdentity(.{});
     defer map.deinit();
