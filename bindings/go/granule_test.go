@@ -250,7 +250,7 @@ func TestCustomTranslationWithAllocateTables(t *testing.T) {
 		t.Fatalf("root of %#x bytes", heap.sizes[0])
 	}
 	high, _ := RegionFromSize(0xc0_0000_0000, 0x1000) // in the second root table
-	must(t, m.Map(high, 0x5000_0000, S2Valid|S2AccessFlag|S2S2apAccessRw, NoConstraints))
+	must(t, m.Map(high, 0x5000_0000, S2Valid|S2AccessFlag|S2APReadWrite, NoConstraints))
 	if r, _ := m.Translate(0xc0_0000_0abc); r.OutputAddress != 0x5000_0abc {
 		t.Fatalf("stage 2: %+v", r)
 	}

@@ -514,7 +514,7 @@ func TestStage2TargetImage(t *testing.T) {
 	m, err := NewTarget(Options{Regime: regime, RootLevel: 1}, 0x9000_0000)
 	must(t, err)
 	defer m.Close()
-	flags := S2Valid | S2AccessFlag | S2S2apAccessRw | S2MemattrNormalInnerWb
+	flags := S2Valid | S2AccessFlag | S2APReadWrite | S2MemAttrNormalInnerWB
 	must(t, m.Map(region(t, 0x4000_0000, 0x4000_1000), 0x8000_0000, flags, NoConstraints))
 	image, err := m.Image()
 	must(t, err)
@@ -568,7 +568,7 @@ func TestEL2And0WithASIDInTheUpperRange(t *testing.T) {
 	m, err = NewIdentity(Options{Regime: el2, RootLevel: 2})
 	must(t, err)
 	defer m.Close()
-	must(t, m.MapAuto(region(t, 0, 0x1000), EL23Valid|EL23Accessed|EL23UserRes1, NoConstraints))
+	must(t, m.MapAuto(region(t, 0, 0x1000), EL23Valid|EL23Accessed|EL23UserRES1, NoConstraints))
 	if r, _ := m.Translate(0x10); !r.Mapped {
 		t.Fatal("EL2 page not mapped")
 	}
@@ -640,7 +640,7 @@ func TestMAIRPTEAndNames(t *testing.T) {
 	if !PTEIsTable(3, 1) || PTEIsTable(3, 3) || !PTEIsTableOrPage(3) || PTEFlags(0x4000_0401, 2) != 0x401 {
 		t.Fatal("pte helpers")
 	}
-	for kind, bit := range map[RegimeKind]uint64{EL1And0: EL1Uxn, EL2: EL23Xn, Stage2: S2Xn} {
+	for kind, bit := range map[RegimeKind]uint64{EL1And0: EL1UXN, EL2: EL23XN, Stage2: S2XN} {
 		if text, err := DescribeFlags(kind, bit); err != nil || text == "" {
 			t.Fatalf("%d: %v", kind, err)
 		}
