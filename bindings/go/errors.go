@@ -113,6 +113,26 @@ func (e *Error) As(target any) bool {
 	return e.Callback != nil && errors.As(e.Callback, target)
 }
 
+// FormatError is the error of NewIdentity, NewLinear, NewTarget, NewCustom
+// and Open when their type argument is not the attribute type of the
+// regime's descriptor format, e.g. NewIdentity[S2Attributes] with the
+// default EL1&0 regime. errors.Is(err, ErrInvalidArgument) holds for it.
+type FormatError struct {
+	Regime     RegimeKind // the regime of the Options
+	Attributes string     // the type argument given, e.g. "S2Attributes"
+}
+
+func (e *FormatError) Error() string {
+	want, ok := attributesName(e.Regime)
+	if !ok {
+		return fmt.Sprintf("aarch64paging: unknown regime %v for a mapping of %s", e.Regime, e.Attributes)
+	}
+	return fmt.Sprintf("aarch64paging: a mapping of the %v regime takes %s, not %s", e.Regime, want, e.Attributes)
+}
+
+// Unwrap gives ErrInvalidArgument.
+func (e *FormatError) Unwrap() error { return ErrInvalidArgument }
+
 // StatusOf is the sentinel of a non-zero status (a new *StatusError for one
 // this binding does not know).
 func StatusOf(status int) *StatusError {

@@ -9,7 +9,7 @@ import (
 )
 
 func Example() {
-	m, err := ap.NewIdentity(ap.Options{RootLevel: 1, ASID: 1})
+	m, err := ap.NewIdentity[ap.EL1Attributes](ap.Options{RootLevel: 1, ASID: 1})
 	if err != nil {
 		panic(err)
 	}
@@ -25,7 +25,7 @@ func Example() {
 }
 
 func ExampleGranule() {
-	m, err := ap.NewIdentity(ap.Options{Granule: ap.Granule64K, InputBits: 42})
+	m, err := ap.NewIdentity[ap.EL1Attributes](ap.Options{Granule: ap.Granule64K, InputBits: 42})
 	if err != nil {
 		panic(err)
 	}

@@ -91,7 +91,7 @@ func goFreeTables(ctx unsafe.Pointer, tables unsafe.Pointer, pa C.ap_pa_t, bytes
 func goModify(ctx unsafe.Pointer, region *C.ap_region_t, d *C.ap_descriptor_t) C.int {
 	call := handleOf(ctx).Value().(*callbackCall)
 	r := Region{uint64(region.start), uint64(region.size)}
-	if failed(func() error { return call.modify(r, &Descriptor{raw: d}) }, call.record) {
+	if failed(func() error { return call.modify(r, d) }, call.record) {
 		return 1
 	}
 	return 0

@@ -27,7 +27,7 @@ func TestIdentityMappingsWith16KAnd64KGranules(t *testing.T) {
 		if c.granule.PageSize() != c.page {
 			t.Fatalf("%v: page size %#x", c.granule, c.granule.PageSize())
 		}
-		m, err := NewIdentity(Options{Granule: c.granule, InputBits: c.bits})
+		m, err := NewIdentity[EL1Attributes](Options{Granule: c.granule, InputBits: c.bits})
 		if err != nil {
 			t.Fatalf("%v %d bits: %v", c.granule, c.bits, err)
 		}
@@ -77,7 +77,16 @@ func TestIdentityMappingsWith16KAnd64KGranules(t *testing.T) {
 func TestTranslationControlOfGranulesAndConcatenatedRoots(t *testing.T) {
 	control := func(o Options) TranslationControl {
 		t.Helper()
-		m, err := NewIdentity(o)
+		m, err := NewIdentity[EL1Attributes](o)
+		must(t, err)
+		defer m.Close()
+		c, err := m.TranslationControl()
+		must(t, err)
+		return c
+	}
+	control2 := func(o Options) TranslationControl {
+		t.Helper()
+		m, err := NewIdentity[S2Attributes](o)
 		must(t, err)
 		defer m.Close()
 		c, err := m.TranslationControl()
@@ -98,12 +107,12 @@ func TestTranslationControlOfGranulesAndConcatenatedRoots(t *testing.T) {
 	// or a level 0 root when concatenation is ruled out.
 	regime, err := BuiltinRegime(Stage2)
 	must(t, err)
-	c = control(Options{Regime: regime, InputBits: 40})
+	c = control2(Options{Regime: regime, InputBits: 40})
 	if c.RootLevel != 1 || c.RootTables != 2 || c.RootEntries != 1024 || c.SL0 != 1 || c.TSZ != 24 ||
 		c.TG != 0 || c.TCR != 24|1<<6 || c.TTBR%0x2000 != 0 {
 		t.Fatalf("stage 2 40 bits: %+v", c)
 	}
-	c = control(Options{Regime: regime, InputBits: 40, MaxRootTables: 1})
+	c = control2(Options{Regime: regime, InputBits: 40, MaxRootTables: 1})
 	if c.RootLevel != 0 || c.RootTables != 1 || c.RootEntries != 2 || c.SL0 != 2 {
 		t.Fatalf("stage 2 40 bits, no concatenation: %+v", c)
 	}
@@ -117,16 +126,23 @@ func TestBadGranuleOptionsAreInvalidArguments(t *testing.T) {
 		"49 bits":                      {InputBits: 49},
 		"input bits with a root level": {InputBits: 40, RootLevel: 1},
 		"64 KiB at level 0":            {Granule: Granule64K},
-		"3 root tables":                {Regime: regime, InputBits: 40, MaxRootTables: 3},
 		"root tables at stage 1":       {InputBits: 40, MaxRootTables: 2},
 		"granule 3":                    {Granule: 3, InputBits: 40},
 	} {
-		if m, err := NewIdentity(o); !errors.Is(err, ErrInvalidArgument) {
+		if m, err := NewIdentity[EL1Attributes](o); !errors.Is(err, ErrInvalidArgument) {
 			if m != nil {
 				m.Close()
 			}
 			t.Errorf("%s: %v", what, err)
 		}
+	}
+	// Stage 2: the FormatError of a wrong type argument would be an
+	// invalid argument too, so these get the right one.
+	if m, err := NewIdentity[S2Attributes](Options{Regime: regime, InputBits: 40, MaxRootTables: 3}); !errors.Is(err, ErrInvalidArgument) || errors.As(err, new(*FormatError)) {
+		if m != nil {
+			m.Close()
+		}
+		t.Errorf("3 root tables: %v", err)
 	}
 }
 
@@ -194,7 +210,7 @@ func (h largeHeap) FreeTables(tables unsafe.Pointer, pa uint64, bytes int) {
 func TestCustomTranslationWithAllocateTables(t *testing.T) {
 	// Without AllocateTables a 64 KiB mapping is refused.
 	plain := newBlockHeap()
-	if m, err := NewCustom(Options{Granule: Granule64K, InputBits: 42}, plain); !errors.Is(err, ErrUnsupported) {
+	if m, err := NewCustom[EL1Attributes](Options{Granule: Granule64K, InputBits: 42}, plain); !errors.Is(err, ErrUnsupported) {
 		if m != nil {
 			m.Close()
 		}
@@ -209,7 +225,7 @@ func TestCustomTranslationWithAllocateTables(t *testing.T) {
 			block = 512 << 20
 		}
 		heap := newBlockHeap()
-		m, err := NewCustom(Options{Granule: g, InputBits: 42}, largeHeap{heap})
+		m, err := NewCustom[EL1Attributes](Options{Granule: g, InputBits: 42}, largeHeap{heap})
 		if err != nil {
 			t.Fatalf("%v: %v", g, err)
 		}
@@ -244,7 +260,7 @@ func TestCustomTranslationWithAllocateTables(t *testing.T) {
 	regime, err := BuiltinRegime(Stage2)
 	must(t, err)
 	heap := newBlockHeap()
-	m, err := NewCustom(Options{Regime: regime, InputBits: 40}, largeHeap{heap})
+	m, err := NewCustom[S2Attributes](Options{Regime: regime, InputBits: 40}, largeHeap{heap})
 	must(t, err)
 	if heap.sizes[0] != 0x2000 {
 		t.Fatalf("root of %#x bytes", heap.sizes[0])
@@ -273,7 +289,7 @@ func TestInvalidationsCarryTheGranule(t *testing.T) {
 		regime, err := NewRegime(EL1And0, rec)
 		must(t, err)
 		heap := newBlockHeap()
-		m, err := NewCustom(Options{Regime: regime, Granule: g, InputBits: 40}, largeHeap{heap})
+		m, err := NewCustom[EL1Attributes](Options{Regime: regime, Granule: g, InputBits: 40}, largeHeap{heap})
 		must(t, err)
 		r, _ := RegionFromSize(0x10_0000*g.PageSize(), g.PageSize())
 		must(t, m.Map(r, 0x4000_0000, normal, NoConstraints))

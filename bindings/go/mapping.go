@@ -132,7 +132,7 @@ func large(t Translation) C.int {
 
 // callbackCall carries a Go callback and the first error it returned.
 type callbackCall struct {
-	modify  func(Region, *Descriptor) error
+	modify  func(Region, *C.ap_descriptor_t) error
 	walk    func(Region, uint64, uint) error
 	walkRun func(Region, []uint64, uint) error
 	err     error
@@ -218,45 +218,68 @@ func (o *Options) raw() C.ap_mapping_options_t {
 	return raw
 }
 
-// Mapping is one translation table hierarchy. Close frees it; a finalizer
-// does too if Close was forgotten, but never while it is active.
-type Mapping struct {
+// Mapping is one translation table hierarchy whose descriptors take
+// attributes of type A: EL1Attributes for the EL1&0 and EL2&0 regimes,
+// EL23Attributes for EL2 and EL3, S2Attributes for stage 2. Close frees
+// it; a finalizer does too if Close was forgotten, but never while it is
+// active.
+type Mapping[A Attributes] struct {
 	raw         *C.ap_mapping_t
 	translation cgo.Handle
 	regime      *Regime // kept alive while the mapping uses it
 }
 
-func newMapping(o *Options, handle cgo.Handle, create func(*C.ap_mapping_options_t, **C.ap_mapping_t) C.ap_status_t) (*Mapping, error) {
+// checkFormat fails with a *FormatError unless A is the attribute type of
+// the regime o names (EL1&0 when nil).
+func checkFormat[A Attributes](o *Options) error {
+	kind := EL1And0
+	if o.Regime != nil {
+		var err error
+		if kind, err = o.Regime.Kind(); err != nil {
+			return err
+		}
+	}
+	if want, _ := attributesName(kind); want != attributesOf[A]() {
+		return &FormatError{Regime: kind, Attributes: attributesOf[A]()}
+	}
+	return nil
+}
+
+func newMapping[A Attributes](o *Options, handle cgo.Handle, create func(*C.ap_mapping_options_t, **C.ap_mapping_t) C.ap_status_t) (*Mapping[A], error) {
 	raw := o.raw()
 	var m *C.ap_mapping_t
-	if err := check(create(&raw, &m)); err != nil {
+	err := checkFormat[A](o)
+	if err == nil {
+		err = check(create(&raw, &m))
+	}
+	if err != nil {
 		if handle != 0 {
 			handle.Delete()
 		}
 		return nil, err
 	}
-	mapping := &Mapping{raw: m, translation: handle, regime: o.Regime}
-	runtime.SetFinalizer(mapping, func(m *Mapping) { m.Close() })
+	mapping := &Mapping[A]{raw: m, translation: handle, regime: o.Regime}
+	runtime.SetFinalizer(mapping, func(m *Mapping[A]) { m.Close() })
 	return mapping, nil
 }
 
 // NewIdentity makes a mapping whose tables sit at their own address.
-func NewIdentity(o Options) (*Mapping, error) {
-	return newMapping(&o, 0, func(raw *C.ap_mapping_options_t, out **C.ap_mapping_t) C.ap_status_t {
+func NewIdentity[A Attributes](o Options) (*Mapping[A], error) {
+	return newMapping[A](&o, 0, func(raw *C.ap_mapping_options_t, out **C.ap_mapping_t) C.ap_status_t {
 		return C.ap_mapping_create_identity(raw, out)
 	})
 }
 
 // NewLinear makes a mapping where va maps to va + offset, tables too.
-func NewLinear(o Options, offset int64) (*Mapping, error) {
-	return newMapping(&o, 0, func(raw *C.ap_mapping_options_t, out **C.ap_mapping_t) C.ap_status_t {
+func NewLinear[A Attributes](o Options, offset int64) (*Mapping[A], error) {
+	return newMapping[A](&o, 0, func(raw *C.ap_mapping_options_t, out **C.ap_mapping_t) C.ap_status_t {
 		return C.ap_mapping_create_linear(raw, C.int64_t(offset), out)
 	})
 }
 
 // NewTarget makes a table image for a target that loads it at base.
-func NewTarget(o Options, base uint64) (*Mapping, error) {
-	return newMapping(&o, 0, func(raw *C.ap_mapping_options_t, out **C.ap_mapping_t) C.ap_status_t {
+func NewTarget[A Attributes](o Options, base uint64) (*Mapping[A], error) {
+	return newMapping[A](&o, 0, func(raw *C.ap_mapping_options_t, out **C.ap_mapping_t) C.ap_status_t {
 		return C.ap_mapping_create_target(raw, C.ap_pa_t(base), out)
 	})
 }
@@ -264,9 +287,9 @@ func NewTarget(o Options, base uint64) (*Mapping, error) {
 // NewCustom makes a mapping whose tables come from t. A 16 KiB or 64 KiB
 // granule, or a concatenated stage 2 root, needs t to be a TablesAllocator
 // too (ErrUnsupported otherwise).
-func NewCustom(o Options, t Translation) (*Mapping, error) {
+func NewCustom[A Attributes](o Options, t Translation) (*Mapping[A], error) {
 	h := cgo.NewHandle(&translationCall{t})
-	return newMapping(&o, h, func(raw *C.ap_mapping_options_t, out **C.ap_mapping_t) C.ap_status_t {
+	return newMapping[A](&o, h, func(raw *C.ap_mapping_options_t, out **C.ap_mapping_t) C.ap_status_t {
 		return C.create_custom(raw, C.uintptr_t(h), large(t), out)
 	})
 }
@@ -281,19 +304,19 @@ func NewCustom(o Options, t Translation) (*Mapping, error) {
 // subtable) fails with ErrMalformedTable; Translate follows one address as
 // the MMU would. Close frees none of the tables, not even those an
 // editable mapping added: they stay t's.
-func Open(o Options, t Translation, rootPA uint64, editable bool) (*Mapping, error) {
+func Open[A Attributes](o Options, t Translation, rootPA uint64, editable bool) (*Mapping[A], error) {
 	h := cgo.NewHandle(&translationCall{t})
 	e := C.int(0)
 	if editable {
 		e = 1
 	}
-	return newMapping(&o, h, func(raw *C.ap_mapping_options_t, out **C.ap_mapping_t) C.ap_status_t {
+	return newMapping[A](&o, h, func(raw *C.ap_mapping_options_t, out **C.ap_mapping_t) C.ap_status_t {
 		return C.open_custom(raw, C.uintptr_t(h), large(t), C.ap_pa_t(rootPA), e, out)
 	})
 }
 
 // Close destroys the mapping; ErrStillActive (nothing freed) if active.
-func (m *Mapping) Close() error {
+func (m *Mapping[A]) Close() error {
 	if m.raw == nil {
 		return nil
 	}
@@ -310,19 +333,19 @@ func (m *Mapping) Close() error {
 }
 
 // Map maps r to output address pa with flags.
-func (m *Mapping) Map(r Region, pa, flags uint64, c Constraints) error {
+func (m *Mapping[A]) Map(r Region, pa uint64, flags A, c Constraints) error {
 	d, raw := newDetail(), r.raw()
 	return checkDetail(C.ap_mapping_map(m.raw, &raw, C.ap_pa_t(pa), C.ap_attrs_t(flags), C.ap_constraints_t(c), &d), &d)
 }
 
 // MapAuto maps r to the output address its translation gives.
-func (m *Mapping) MapAuto(r Region, flags uint64, c Constraints) error {
+func (m *Mapping[A]) MapAuto(r Region, flags A, c Constraints) error {
 	d, raw := newDetail(), r.raw()
 	return checkDetail(C.ap_mapping_map_auto(m.raw, &raw, C.ap_attrs_t(flags), C.ap_constraints_t(c), &d), &d)
 }
 
 // Unmap unmaps r.
-func (m *Mapping) Unmap(r Region) error {
+func (m *Mapping[A]) Unmap(r Region) error {
 	d, raw := newDetail(), r.raw()
 	return checkDetail(C.ap_mapping_unmap(m.raw, &raw, &d), &d)
 }
@@ -344,8 +367,9 @@ func runCallback(call *callbackCall, f func(C.uintptr_t, *C.ap_error_t) C.ap_sta
 // Modify calls fn on every block, page and invalid descriptor of r. An
 // error from fn stops the edit with ErrPTEUpdateFault (the *Error's
 // Callback holds fn's error).
-func (m *Mapping) Modify(r Region, fn func(Region, *Descriptor) error) error {
-	return runCallback(&callbackCall{modify: fn}, func(h C.uintptr_t, d *C.ap_error_t) C.ap_status_t {
+func (m *Mapping[A]) Modify(r Region, fn func(Region, *Descriptor[A]) error) error {
+	modify := func(r Region, d *C.ap_descriptor_t) error { return fn(r, &Descriptor[A]{raw: d}) }
+	return runCallback(&callbackCall{modify: modify}, func(h C.uintptr_t, d *C.ap_error_t) C.ap_status_t {
 		return C.modify_go(m.raw, r.raw(), h, d)
 	})
 }
@@ -353,7 +377,7 @@ func (m *Mapping) Modify(r Region, fn func(Region, *Descriptor) error) error {
 // Walk calls fn(region, bits, level) on every non-table descriptor of r. An
 // error or a panic in fn stops the walk with ErrStopped (the *Error's
 // Descriptor holds the bits fn was given, its Callback fn's error).
-func (m *Mapping) Walk(r Region, fn func(Region, uint64, uint) error) error {
+func (m *Mapping[A]) Walk(r Region, fn func(Region, uint64, uint) error) error {
 	return runCallback(&callbackCall{walk: fn}, func(h C.uintptr_t, d *C.ap_error_t) C.ap_status_t {
 		return C.walk_go(m.raw, r.raw(), h, d)
 	})
@@ -362,14 +386,14 @@ func (m *Mapping) Walk(r Region, fn func(Region, uint64, uint) error) error {
 // WalkRuns calls fn once per run of descriptors of one table. The slice is
 // valid only during the call. An error or a panic in fn stops the walk with
 // ErrStopped, whose Descriptor is the first of the run.
-func (m *Mapping) WalkRuns(r Region, fn func(Region, []uint64, uint) error) error {
+func (m *Mapping[A]) WalkRuns(r Region, fn func(Region, []uint64, uint) error) error {
 	return runCallback(&callbackCall{walkRun: fn}, func(h C.uintptr_t, d *C.ap_error_t) C.ap_status_t {
 		return C.walk_runs_go(m.raw, r.raw(), h, d)
 	})
 }
 
 // Dump is the readable text of the hierarchy.
-func (m *Mapping) Dump() (string, error) {
+func (m *Mapping[A]) Dump() (string, error) {
 	var out []byte
 	h := cgo.NewHandle(&out)
 	defer h.Delete()
@@ -405,7 +429,7 @@ type writeCall struct {
 // holds w's error). A hierarchy from Open that reaches a table twice
 // prints that table once in the ranges and JSON layouts, and fails with
 // ErrMalformedTable in the reference layout.
-func (m *Mapping) DumpAs(w io.Writer, f DumpFormat) error {
+func (m *Mapping[A]) DumpAs(w io.Writer, f DumpFormat) error {
 	call := &writeCall{w: w}
 	h := cgo.NewHandle(call)
 	defer h.Delete()
@@ -417,87 +441,88 @@ func (m *Mapping) DumpAs(w io.Writer, f DumpFormat) error {
 }
 
 // Compact frees empty subtables.
-func (m *Mapping) Compact() error { return check(C.ap_mapping_compact(m.raw)) }
+func (m *Mapping[A]) Compact() error { return check(C.ap_mapping_compact(m.raw)) }
 
-// TranslateResult is what Translate found.
-type TranslateResult struct {
+// TranslateResult is what Translate found, with the attributes in the
+// mapping's format A.
+type TranslateResult[A Attributes] struct {
 	Mapped          bool // if not, Level is where the walk faulted
 	OutputAddress   uint64
-	Attributes      uint64
-	TableAttributes uint64
+	Attributes      A
+	TableAttributes A // OR of the table attribute bits (59..63) of the table descriptors on the way
 	Descriptor      uint64
 	Level           uint
 	BlockSize       uint64
 }
 
 // Translate walks va as the MMU would.
-func (m *Mapping) Translate(va uint64) (TranslateResult, error) {
+func (m *Mapping[A]) Translate(va uint64) (TranslateResult[A], error) {
 	var r C.ap_translate_result_t
 	r.size = C.size_t(C.sizeof_ap_translate_result_t)
 	status := C.ap_mapping_translate(m.raw, C.ap_va_t(va), &r)
 	if status != C.AP_OK && status != C.AP_ERR_NOT_MAPPED {
-		return TranslateResult{}, check(status)
+		return TranslateResult[A]{}, check(status)
 	}
-	return TranslateResult{
+	return TranslateResult[A]{
 		Mapped: status == C.AP_OK, OutputAddress: uint64(r.output_address),
-		Attributes: uint64(r.attributes), TableAttributes: uint64(r.table_attributes),
+		Attributes: A(r.attributes), TableAttributes: A(r.table_attributes),
 		Descriptor: uint64(r.descriptor), Level: uint(r.level), BlockSize: uint64(r.block_size),
 	}, nil
 }
 
 // Activate installs the table; it returns the TTBR value to restore.
-func (m *Mapping) Activate() (uint64, error) {
+func (m *Mapping[A]) Activate() (uint64, error) {
 	var previous C.uint64_t
 	err := check(C.ap_mapping_activate(m.raw, &previous))
 	return uint64(previous), err
 }
 
 // Deactivate restores previousTTBR and marks the table inactive.
-func (m *Mapping) Deactivate(previousTTBR uint64) error {
+func (m *Mapping[A]) Deactivate(previousTTBR uint64) error {
 	return check(C.ap_mapping_deactivate(m.raw, C.uint64_t(previousTTBR)))
 }
 
 // MarkActive records that the caller installed the table itself.
-func (m *Mapping) MarkActive() error { return check(C.ap_mapping_mark_active(m.raw)) }
+func (m *Mapping[A]) MarkActive() error { return check(C.ap_mapping_mark_active(m.raw)) }
 
 // MarkInactive records that the caller removed the table itself.
-func (m *Mapping) MarkInactive() error { return check(C.ap_mapping_mark_inactive(m.raw)) }
+func (m *Mapping[A]) MarkInactive() error { return check(C.ap_mapping_mark_inactive(m.raw)) }
 
 // IsActive tells whether the table is active.
-func (m *Mapping) IsActive() (bool, error) {
+func (m *Mapping[A]) IsActive() (bool, error) {
 	var active C.bool
 	err := check(C.ap_mapping_is_active(m.raw, &active))
 	return bool(active), err
 }
 
-func (m *Mapping) get64(f func(*C.uint64_t) C.ap_status_t) (uint64, error) {
+func (m *Mapping[A]) get64(f func(*C.uint64_t) C.ap_status_t) (uint64, error) {
 	var v C.uint64_t
 	err := check(f(&v))
 	return uint64(v), err
 }
 
 // RootAddress is the root table's physical address.
-func (m *Mapping) RootAddress() (uint64, error) {
+func (m *Mapping[A]) RootAddress() (uint64, error) {
 	return m.get64(func(v *C.uint64_t) C.ap_status_t { return C.ap_mapping_root_address(m.raw, v) })
 }
 
 // TTBR is the root address with the ASID in bits 63:48.
-func (m *Mapping) TTBR() (uint64, error) {
+func (m *Mapping[A]) TTBR() (uint64, error) {
 	return m.get64(func(v *C.uint64_t) C.ap_status_t { return C.ap_mapping_ttbr(m.raw, v) })
 }
 
 // Size is the bytes of input address space the table covers.
-func (m *Mapping) Size() (uint64, error) {
+func (m *Mapping[A]) Size() (uint64, error) {
 	return m.get64(func(v *C.uint64_t) C.ap_status_t { return C.ap_mapping_size(m.raw, v) })
 }
 
 // VAToPA is the output address of va in an identity or linear mapping.
-func (m *Mapping) VAToPA(va uint64) (uint64, error) {
+func (m *Mapping[A]) VAToPA(va uint64) (uint64, error) {
 	return m.get64(func(v *C.uint64_t) C.ap_status_t { return C.ap_mapping_va_to_pa(m.raw, C.ap_va_t(va), v) })
 }
 
 // PAToTable is the address through which the library reaches the table at pa.
-func (m *Mapping) PAToTable(pa uint64) (uint64, error) {
+func (m *Mapping[A]) PAToTable(pa uint64) (uint64, error) {
 	return m.get64(func(v *C.uint64_t) C.ap_status_t { return C.ap_mapping_pa_to_table(m.raw, C.ap_pa_t(pa), v) })
 }
 
@@ -522,7 +547,7 @@ type TranslationControl struct {
 // TranslationControl gives the translation control fields for the mapping's
 // tables. A stage 2 mapping whose root is at level 3 has no SL0 encoding
 // without FEAT_TTST and gets ErrUnsupported.
-func (m *Mapping) TranslationControl() (TranslationControl, error) {
+func (m *Mapping[A]) TranslationControl() (TranslationControl, error) {
 	var c C.ap_translation_control_t
 	c.size = C.size_t(C.sizeof_ap_translation_control_t)
 	if err := check(C.ap_mapping_translation_control(m.raw, &c)); err != nil {
@@ -537,28 +562,28 @@ func (m *Mapping) TranslationControl() (TranslationControl, error) {
 }
 
 // RootLevel is the root table's level.
-func (m *Mapping) RootLevel() (uint, error) {
+func (m *Mapping[A]) RootLevel() (uint, error) {
 	var v C.uint
 	err := check(C.ap_mapping_root_level(m.raw, &v))
 	return uint(v), err
 }
 
 // ASID is the mapping's ASID (ErrUnsupported for regimes without one).
-func (m *Mapping) ASID() (uint16, error) {
+func (m *Mapping[A]) ASID() (uint16, error) {
 	var v C.uint16_t
 	err := check(C.ap_mapping_asid(m.raw, &v))
 	return uint16(v), err
 }
 
 // VARange is the half of the address space the table serves.
-func (m *Mapping) VARange() (VARange, error) {
+func (m *Mapping[A]) VARange() (VARange, error) {
 	var v C.ap_va_range_t
 	err := check(C.ap_mapping_va_range(m.raw, &v))
 	return VARange(v), err
 }
 
 // RegimeKind is the kind of the mapping's regime.
-func (m *Mapping) RegimeKind() (RegimeKind, error) {
+func (m *Mapping[A]) RegimeKind() (RegimeKind, error) {
 	var regime *C.ap_regime_t
 	if err := check(C.ap_mapping_regime(m.raw, &regime)); err != nil {
 		return 0, err
@@ -569,14 +594,14 @@ func (m *Mapping) RegimeKind() (RegimeKind, error) {
 }
 
 // TableCount is the number of tables, root included.
-func (m *Mapping) TableCount() (int, error) {
+func (m *Mapping[A]) TableCount() (int, error) {
 	var v C.size_t
 	err := check(C.ap_mapping_table_count(m.raw, &v))
 	return int(v), err
 }
 
 // Image is the target image's bytes (mappings from NewTarget).
-func (m *Mapping) Image() ([]byte, error) {
+func (m *Mapping[A]) Image() ([]byte, error) {
 	var size C.size_t
 	if err := check(C.ap_target_image_size(m.raw, &size)); err != nil {
 		return nil, err
@@ -590,36 +615,37 @@ func (m *Mapping) Image() ([]byte, error) {
 	return image, err
 }
 
-// Descriptor is the descriptor a Modify callback may change.
-type Descriptor struct{ raw *C.ap_descriptor_t }
+// Descriptor is the descriptor a Modify callback may change, in the
+// format of its mapping's attributes A.
+type Descriptor[A Attributes] struct{ raw *C.ap_descriptor_t }
 
 // Level is the level (0..3) of the table holding it.
-func (d *Descriptor) Level() uint { return uint(C.ap_descriptor_level(d.raw)) }
+func (d *Descriptor[A]) Level() uint { return uint(C.ap_descriptor_level(d.raw)) }
 
 // Bits is its raw value.
-func (d *Descriptor) Bits() uint64 { return uint64(C.ap_descriptor_bits(d.raw)) }
+func (d *Descriptor[A]) Bits() uint64 { return uint64(C.ap_descriptor_bits(d.raw)) }
 
 // OutputAddress is its output address, decoded for its level.
-func (d *Descriptor) OutputAddress() uint64 { return uint64(C.ap_descriptor_output_address(d.raw)) }
+func (d *Descriptor[A]) OutputAddress() uint64 { return uint64(C.ap_descriptor_output_address(d.raw)) }
 
 // Flags is its attribute bits, decoded for its level.
-func (d *Descriptor) Flags() uint64 { return uint64(C.ap_descriptor_flags(d.raw)) }
+func (d *Descriptor[A]) Flags() A { return A(C.ap_descriptor_flags(d.raw)) }
 
 // IsValid tells whether it is valid.
-func (d *Descriptor) IsValid() bool { return bool(C.ap_descriptor_is_valid(d.raw)) }
+func (d *Descriptor[A]) IsValid() bool { return bool(C.ap_descriptor_is_valid(d.raw)) }
 
 // IsTable tells whether it points to a next-level table.
-func (d *Descriptor) IsTable() bool { return bool(C.ap_descriptor_is_table(d.raw)) }
+func (d *Descriptor[A]) IsTable() bool { return bool(C.ap_descriptor_is_table(d.raw)) }
 
 // Updated tells whether Set or ModifyFlags changed it.
-func (d *Descriptor) Updated() bool { return bool(C.ap_descriptor_updated(d.raw)) }
+func (d *Descriptor[A]) Updated() bool { return bool(C.ap_descriptor_updated(d.raw)) }
 
 // Set gives it output address pa and flags.
-func (d *Descriptor) Set(pa, flags uint64) error {
+func (d *Descriptor[A]) Set(pa uint64, flags A) error {
 	return check(C.ap_descriptor_set(d.raw, C.ap_pa_t(pa), C.ap_attrs_t(flags)))
 }
 
 // ModifyFlags sets and clears flag bits, keeping the output address.
-func (d *Descriptor) ModifyFlags(set, clear uint64) error {
+func (d *Descriptor[A]) ModifyFlags(set, clear A) error {
 	return check(C.ap_descriptor_modify_flags(d.raw, C.ap_attrs_t(set), C.ap_attrs_t(clear)))
 }

@@ -87,7 +87,7 @@ func (a *arena) live() int {
 }
 
 func TestDumpSVG(t *testing.T) {
-	m, err := NewIdentity(Options{RootLevel: 1, ASID: 1})
+	m, err := NewIdentity[EL1Attributes](Options{RootLevel: 1, ASID: 1})
 	must(t, err)
 	defer m.Close()
 	must(t, m.MapAuto(region(t, 0x8020_0000, 0x8040_0000), normal|EL1NonGlobal, NoConstraints))
@@ -101,7 +101,7 @@ func TestDumpSVG(t *testing.T) {
 }
 
 func TestIdentityMapTranslateDump(t *testing.T) {
-	m, err := NewIdentity(Options{RootLevel: 1, ASID: 1})
+	m, err := NewIdentity[EL1Attributes](Options{RootLevel: 1, ASID: 1})
 	must(t, err)
 	defer m.Close()
 	must(t, m.MapAuto(region(t, 0x8020_0000, 0x8040_0000), normal|EL1NonGlobal, NoConstraints))
@@ -166,7 +166,7 @@ func TestIdentityMapTranslateDump(t *testing.T) {
 
 func TestCustomTranslationFromAGoArena(t *testing.T) {
 	a := newArena(t, 16)
-	m, err := NewCustom(Options{RootLevel: 1}, a)
+	m, err := NewCustom[EL1Attributes](Options{RootLevel: 1}, a)
 	must(t, err)
 	if root, _ := m.RootAddress(); root != arenaPA {
 		t.Fatalf("root at %#x", root)
@@ -244,7 +244,7 @@ func (a *arena) entry(pa uint64, i int) *uint64 {
 
 func TestOpenAdoptsTablesReadOnly(t *testing.T) {
 	a := newArena(t, 8)
-	built, err := NewCustom(Options{RootLevel: 1}, a)
+	built, err := NewCustom[EL1Attributes](Options{RootLevel: 1}, a)
 	must(t, err)
 	defer built.Close()
 	must(t, built.Map(region(t, 0x4000_0000, 0x4000_3000), 0x2_0000_0000, normal, NoConstraints))
@@ -252,7 +252,7 @@ func TestOpenAdoptsTablesReadOnly(t *testing.T) {
 	tables := a.live()
 
 	// The same root through the same translation, read-only.
-	opened, err := Open(Options{RootLevel: 1}, a, arenaPA, false)
+	opened, err := Open[EL1Attributes](Options{RootLevel: 1}, a, arenaPA, false)
 	must(t, err)
 	if root, _ := opened.RootAddress(); root != arenaPA {
 		t.Fatalf("root at %#x", root)
@@ -294,8 +294,8 @@ func TestOpenRefusesToWalkALoopButTranslates(t *testing.T) {
 	// root, and whose entry 1 is a 2 MiB block.
 	*a.entry(root, 0) = level2 | table
 	*a.entry(level2, 0) = root | table
-	*a.entry(level2, 1) = 0x1_0000_0000 | normal
-	m, err := Open(Options{RootLevel: 1}, a, root, false)
+	*a.entry(level2, 1) = 0x1_0000_0000 | uint64(normal)
+	m, err := Open[EL1Attributes](Options{RootLevel: 1}, a, root, false)
 	must(t, err)
 	defer m.Close()
 	err = m.Walk(region(t, 0, 0x40_0000), func(Region, uint64, uint) error { return nil })
@@ -329,13 +329,13 @@ func TestOpenRefusesToWalkALoopButTranslates(t *testing.T) {
 }
 
 func TestModifyErrorsArePTEUpdateFaultsAndWalkErrorsStop(t *testing.T) {
-	m, err := NewIdentity(Options{RootLevel: 1})
+	m, err := NewIdentity[EL1Attributes](Options{RootLevel: 1})
 	must(t, err)
 	defer m.Close()
 	r := region(t, 0x20_0000, 0x20_1000)
 	must(t, m.MapAuto(r, normal, NoConstraints))
 	mine := errors.New("mine")
-	err = m.Modify(r, func(Region, *Descriptor) error { return mine })
+	err = m.Modify(r, func(Region, *Descriptor[EL1Attributes]) error { return mine })
 	var detail *Error
 	if !errors.Is(err, ErrPTEUpdateFault) || !errors.As(err, &detail) || detail.Descriptor&^0xfff != 0x20_0000 || detail.Callback != mine {
 		t.Fatalf("modify: %v", err)
@@ -354,9 +354,9 @@ func TestModifyErrorsArePTEUpdateFaultsAndWalkErrorsStop(t *testing.T) {
 	if err := m.Walk(r, func(Region, uint64, uint) error { panic("caught") }); !errors.Is(err, ErrStopped) {
 		t.Fatalf("walk panic: %v", err)
 	}
-	must(t, m.Modify(r, func(_ Region, d *Descriptor) error { return d.ModifyFlags(EL1ReadOnly, 0) }))
+	must(t, m.Modify(r, func(_ Region, d *Descriptor[EL1Attributes]) error { return d.ModifyFlags(EL1ReadOnly, 0) }))
 	var seen []string
-	must(t, m.Modify(r, func(_ Region, d *Descriptor) error {
+	must(t, m.Modify(r, func(_ Region, d *Descriptor[EL1Attributes]) error {
 		seen = append(seen, fmt.Sprintf("L%d %v %v %#x %#x", d.Level(), d.IsValid(), d.IsTable(), d.OutputAddress(), d.Flags()&EL1ReadOnly))
 		if err := d.Set(0x30_0000, d.Flags()); err != nil {
 			return err
@@ -405,7 +405,8 @@ func TestEveryStatusIsAnError(t *testing.T) {
 }
 
 func TestBBMSafeFollowsTheLiveRule(t *testing.T) {
-	page := 0x20_0000 | normal | AttrTableOrPage
+	// Whole descriptors are uint64: an output address with attribute bits.
+	page := 0x20_0000 | uint64(normal|AttrTableOrPage)
 	safe := func(kind RegimeKind, level uint, old, new uint64) bool {
 		t.Helper()
 		ok, err := BBMSafe(kind, level, old, new)
@@ -413,7 +414,7 @@ func TestBBMSafeFollowsTheLiveRule(t *testing.T) {
 		return ok
 	}
 	// Permissions may change on a live page, its output address may not.
-	if !safe(EL1And0, 3, page, page|EL1ReadOnly) || safe(EL1And0, 3, page, page+0x1000) {
+	if !safe(EL1And0, 3, page, page|uint64(EL1ReadOnly)) || safe(EL1And0, 3, page, page+0x1000) {
 		t.Fatal("page")
 	}
 	// The make (filling an invalid entry) and the break are always safe.
@@ -421,7 +422,7 @@ func TestBBMSafeFollowsTheLiveRule(t *testing.T) {
 		t.Fatal("break or make")
 	}
 	// A level 2 block never becomes a table descriptor in one store.
-	if safe(EL1And0, 2, 0x20_0000|normal, 0x7000|EL1Valid|AttrTableOrPage) {
+	if safe(EL1And0, 2, 0x20_0000|uint64(normal), 0x7000|uint64(EL1Valid|AttrTableOrPage)) {
 		t.Fatal("block to table")
 	}
 	if _, err := BBMSafe(EL1And0, 4, page, page); !errors.Is(err, ErrInvalidArgument) {
@@ -433,7 +434,7 @@ func TestBBMSafeFollowsTheLiveRule(t *testing.T) {
 }
 
 func TestErrorsCarryTheirDetail(t *testing.T) {
-	m, err := NewIdentity(Options{RootLevel: 1})
+	m, err := NewIdentity[EL1Attributes](Options{RootLevel: 1})
 	must(t, err)
 	defer m.Close()
 	err = m.Map(region(t, 1<<39, 1<<39+0x1000), 0, normal, NoConstraints)
@@ -452,7 +453,7 @@ func TestErrorsCarryTheirDetail(t *testing.T) {
 	if _, err := RegionFromRange(0x2000, 0x1000); !errors.Is(err, ErrRegionBackwards) {
 		t.Fatalf("backwards: %v", err)
 	}
-	if _, err := NewIdentity(Options{RootLevel: 4}); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := NewIdentity[EL1Attributes](Options{RootLevel: 4}); !errors.Is(err, ErrInvalidArgument) {
 		t.Fatalf("root level 4: %v", err)
 	}
 	must(t, m.MapAuto(region(t, 0x20_0000, 0x40_0000), normal, NoConstraints))
@@ -472,7 +473,7 @@ func TestErrorsCarryTheirDetail(t *testing.T) {
 }
 
 func TestTranslationControl(t *testing.T) {
-	el1, err := NewIdentity(Options{RootLevel: 1})
+	el1, err := NewIdentity[EL1Attributes](Options{RootLevel: 1})
 	must(t, err)
 	defer el1.Close()
 	c, err := el1.TranslationControl()
@@ -487,7 +488,7 @@ func TestTranslationControl(t *testing.T) {
 
 	regime, err := BuiltinRegime(Stage2)
 	must(t, err)
-	s2, err := NewIdentity(Options{Regime: regime, RootLevel: 1})
+	s2, err := NewIdentity[S2Attributes](Options{Regime: regime, RootLevel: 1})
 	must(t, err)
 	defer s2.Close()
 	c, err = s2.TranslationControl()
@@ -497,7 +498,7 @@ func TestTranslationControl(t *testing.T) {
 	}
 
 	// SL0 cannot name a level 3 root without FEAT_TTST.
-	level3, err := NewIdentity(Options{Regime: regime, RootLevel: 3})
+	level3, err := NewIdentity[S2Attributes](Options{Regime: regime, RootLevel: 3})
 	must(t, err)
 	defer level3.Close()
 	if _, err := level3.TranslationControl(); !errors.Is(err, ErrUnsupported) {
@@ -511,7 +512,7 @@ func TestStage2TargetImage(t *testing.T) {
 	if kind, _ := regime.Kind(); kind != Stage2 {
 		t.Fatal(kind)
 	}
-	m, err := NewTarget(Options{Regime: regime, RootLevel: 1}, 0x9000_0000)
+	m, err := NewTarget[S2Attributes](Options{Regime: regime, RootLevel: 1}, 0x9000_0000)
 	must(t, err)
 	defer m.Close()
 	flags := S2Valid | S2AccessFlag | S2APReadWrite | S2MemAttrNormalInnerWB
@@ -536,7 +537,7 @@ func TestStage2TargetImage(t *testing.T) {
 func TestEL2And0WithASIDInTheUpperRange(t *testing.T) {
 	regime, err := BuiltinRegime(EL2And0)
 	must(t, err)
-	m, err := NewLinear(Options{Regime: regime, RootLevel: 1, ASID: 42, VARange: Upper}, 0x1000)
+	m, err := NewLinear[EL1Attributes](Options{Regime: regime, RootLevel: 1, ASID: 42, VARange: Upper}, 0x1000)
 	must(t, err)
 	top, err := RegionFromSize(0xffff_ffff_fff0_0000, 0x10_0000)
 	must(t, err)
@@ -565,11 +566,11 @@ func TestEL2And0WithASIDInTheUpperRange(t *testing.T) {
 	must(t, m.Close())
 	el2, err := BuiltinRegime(EL2)
 	must(t, err)
-	m, err = NewIdentity(Options{Regime: el2, RootLevel: 2})
+	m2, err := NewIdentity[EL23Attributes](Options{Regime: el2, RootLevel: 2})
 	must(t, err)
-	defer m.Close()
-	must(t, m.MapAuto(region(t, 0, 0x1000), EL23Valid|EL23Accessed|EL23UserRES1, NoConstraints))
-	if r, _ := m.Translate(0x10); !r.Mapped {
+	defer m2.Close()
+	must(t, m2.MapAuto(region(t, 0, 0x1000), EL23Valid|EL23Accessed|EL23UserRES1, NoConstraints))
+	if r, _ := m2.Translate(0x10); !r.Mapped {
 		t.Fatal("EL2 page not mapped")
 	}
 }
@@ -593,7 +594,7 @@ func TestARegimeWithGoHooks(t *testing.T) {
 	regime, err := NewRegime(EL1And0, rec)
 	must(t, err)
 	a := newArena(t, 8)
-	m, err := NewCustom(Options{Regime: regime, RootLevel: 1, ASID: 5}, a)
+	m, err := NewCustom[EL1Attributes](Options{Regime: regime, RootLevel: 1, ASID: 5}, a)
 	must(t, err)
 	r := region(t, 0x1000, 0x3000)
 	must(t, m.Map(r, 0x7000_0000, normal|EL1NonGlobal, NoConstraints))
@@ -602,7 +603,7 @@ func TestARegimeWithGoHooks(t *testing.T) {
 	if previous != 0x5000 {
 		t.Fatalf("previous %#x", previous)
 	}
-	must(t, m.Modify(r, func(_ Region, d *Descriptor) error { return d.ModifyFlags(EL1ReadOnly, 0) }))
+	must(t, m.Modify(r, func(_ Region, d *Descriptor[EL1Attributes]) error { return d.ModifyFlags(EL1ReadOnly, 0) }))
 	if err := regime.Close(); !errors.Is(err, ErrStillActive) {
 		t.Fatalf("closing a regime in use: %v", err)
 	}
@@ -640,7 +641,7 @@ func TestMAIRPTEAndNames(t *testing.T) {
 	if !PTEIsTable(3, 1) || PTEIsTable(3, 3) || !PTEIsTableOrPage(3) || PTEFlags(0x4000_0401, 2) != 0x401 {
 		t.Fatal("pte helpers")
 	}
-	for kind, bit := range map[RegimeKind]uint64{EL1And0: EL1UXN, EL2: EL23XN, Stage2: S2XN} {
+	for kind, bit := range map[RegimeKind]uint64{EL1And0: uint64(EL1UXN), EL2: uint64(EL23XN), Stage2: uint64(S2XN)} {
 		if text, err := DescribeFlags(kind, bit); err != nil || text == "" {
 			t.Fatalf("%d: %v", kind, err)
 		}
@@ -658,7 +659,7 @@ type walkRefusal struct{ at uint64 }
 func (w *walkRefusal) Error() string { return fmt.Sprintf("refused at %#x", w.at) }
 
 func TestCallbackErrorsMatchWithIsAndAs(t *testing.T) {
-	m, err := NewIdentity(Options{RootLevel: 1})
+	m, err := NewIdentity[EL1Attributes](Options{RootLevel: 1})
 	must(t, err)
 	defer m.Close()
 	r := region(t, 0x20_0000, 0x20_2000)
@@ -672,7 +673,7 @@ func TestCallbackErrorsMatchWithIsAndAs(t *testing.T) {
 	if errors.Is(err, errors.New("stop here")) || errors.Is(err, ErrPTEUpdateFault) {
 		t.Fatalf("errors.Is matches what it should not: %v", err)
 	}
-	err = m.Modify(r, func(reg Region, _ *Descriptor) error { return &walkRefusal{reg.Start} })
+	err = m.Modify(r, func(reg Region, _ *Descriptor[EL1Attributes]) error { return &walkRefusal{reg.Start} })
 	var refusal *walkRefusal
 	var detail *Error
 	if !errors.As(err, &refusal) || refusal.at != 0x20_0000 || !errors.As(err, &detail) ||
@@ -699,7 +700,7 @@ func TestNoopRegimeHooksCanBeEmbedded(t *testing.T) {
 	hooks := &invalidationsOnly{}
 	regime, err := NewRegime(EL1And0, hooks)
 	must(t, err)
-	m, err := NewIdentity(Options{Regime: regime, RootLevel: 1})
+	m, err := NewIdentity[EL1Attributes](Options{Regime: regime, RootLevel: 1})
 	must(t, err)
 	r := region(t, 0x4000, 0x6000)
 	must(t, m.MapAuto(r, normal, NoConstraints))

@@ -26,6 +26,7 @@ static ap_status_t create_hooked_regime(ap_regime_kind_t kind, uintptr_t handle,
 import "C"
 
 import (
+	"fmt"
 	"runtime"
 	"runtime/cgo"
 )
@@ -41,6 +42,48 @@ const (
 	EL3     RegimeKind = 3 // secure EL3 stage 1
 	Stage2  RegimeKind = 4 // non-secure stage 2
 )
+
+// String names the regime as the Arm architecture does, e.g. "EL1&0".
+func (k RegimeKind) String() string {
+	switch k {
+	case EL1And0:
+		return "EL1&0"
+	case EL2And0:
+		return "EL2&0"
+	case EL2:
+		return "EL2"
+	case EL3:
+		return "EL3"
+	case Stage2:
+		return "stage 2"
+	}
+	return fmt.Sprintf("RegimeKind(%d)", int(k))
+}
+
+// attributesName is the name of the attribute type of kind's descriptor
+// format, and whether kind is one this package knows.
+func attributesName(kind RegimeKind) (string, bool) {
+	switch kind {
+	case EL1And0, EL2And0:
+		return "EL1Attributes", true
+	case EL2, EL3:
+		return "EL23Attributes", true
+	case Stage2:
+		return "S2Attributes", true
+	}
+	return "", false
+}
+
+// attributesOf is the name of A, one of the three attribute types.
+func attributesOf[A Attributes]() string {
+	switch any(*new(A)).(type) {
+	case EL1Attributes:
+		return "EL1Attributes"
+	case EL23Attributes:
+		return "EL23Attributes"
+	}
+	return "S2Attributes"
+}
 
 // Invalidation is one changed live descriptor that was valid.
 type Invalidation struct {
