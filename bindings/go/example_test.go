@@ -3,6 +3,7 @@
 package aarch64paging_test
 
 import (
+	"errors"
 	"fmt"
 
 	ap "aarch64paging"
@@ -38,4 +39,39 @@ func ExampleGranule() {
 	c, _ := m.TranslationControl()
 	fmt.Printf("a %d MiB block at level %d; T0SZ %d, TG0 %#b\n", walk.BlockSize>>20, walk.Level, c.TSZ, c.TG)
 	// Output: a 512 MiB block at level 2; T0SZ 22, TG0 0b1
+}
+
+// A stage 2 table takes S2Attributes: MemAttr, S2AP and SH are fields, and
+// String names them as the aptables map file does.
+func ExampleS2Attributes() {
+	stage2, err := ap.BuiltinRegime(ap.Stage2)
+	if err != nil {
+		panic(err)
+	}
+	m, err := ap.NewIdentity[ap.S2Attributes](ap.Options{Regime: stage2, InputBits: 40})
+	if err != nil {
+		panic(err)
+	}
+	defer m.Close()
+	ram, _ := ap.RegionFromSize(0x4000_0000, 2<<20)
+	attrs := ap.S2Valid | ap.S2AccessFlag | ap.S2APReadWrite | ap.S2SHInner |
+		ap.S2MemAttrNormalInnerWB | ap.S2MemAttrNormalOuterWB
+	if err := m.MapAuto(ram, attrs, ap.NoConstraints); err != nil {
+		panic(err)
+	}
+	walk, _ := m.Translate(0x4000_1000)
+	fmt.Printf("%#x: %v\n", walk.Attributes, walk.Attributes)
+	// Output: 0x7fd: VALID | normal-wb | rw | inner | ACCESS_FLAG
+}
+
+// A type argument that is not the regime's attribute type is refused when
+// the mapping is made; a mix of formats in one call does not compile.
+func ExampleFormatError() {
+	_, err := ap.NewIdentity[ap.S2Attributes](ap.Options{RootLevel: 1}) // the default regime is EL1&0
+	var format *ap.FormatError
+	fmt.Println(errors.As(err, &format), errors.Is(err, ap.ErrInvalidArgument))
+	fmt.Println(err)
+	// Output:
+	// true true
+	// aarch64paging: a mapping of the EL1&0 regime takes EL1Attributes, not S2Attributes
 }
