@@ -47,35 +47,57 @@ for kind in definitely indirectly; do
 		exit 1
 	fi
 done
-# The README's setup for a module outside this repository: a replace
-# directive to the binding, the library found through pkg-config.
+# The README's first ten minutes: its main.go, in a module outside this
+# repository set up as the README says (a replace directive to the binding,
+# the library found through pkg-config), must build and print what the
+# README shows.
+readme=$abs_top_srcdir/bindings/go/README.md
 user=$out/user-module
 rm -rf "$user"
 mkdir -p "$user"
 cd "$user"
 go mod init example.com/myvmm >/dev/null 2>&1
 go mod edit -require=aarch64paging@v0.0.0 -replace=aarch64paging="$abs_top_srcdir/bindings/go"
-cat >main.go <<'GO'
-package main
-
-import (
-	"fmt"
-
-	ap "aarch64paging"
-)
-
-func main() {
-	m, err := ap.NewIdentity(ap.Options{RootLevel: 1})
-	if err != nil {
-		panic(err)
-	}
-	defer m.Close()
-	fmt.Println(ap.VersionString())
+# The fenced block after a marker line of the README.
+block() {
+	awk -v marker="$1" 'index($0, marker) == 1 { found = 1; next }
+		found && /^```/ { if (inside) exit; inside = 1; next }
+		inside { print }' "$readme"
 }
-GO
+block '<!-- main.go:' >main.go
+block '<!-- output -->' >want.txt
+[ -s main.go ] && [ -s want.txt ] || { echo "go binding: no main.go or output in $readme" >&2; exit 1; }
+go vet .
 go build -o myvmm .
-[ "$(LD_LIBRARY_PATH=$abs_top_builddir/.libs ./myvmm)" = "$(sed -n 's/^#define AP_VERSION_STRING "\(.*\)"/\1/p' "$abs_top_srcdir/include/aarch64_paging.h")" ] || {
-	echo "go binding: a module outside the repository did not build and run as the README says" >&2
+LD_LIBRARY_PATH=$abs_top_builddir/.libs ./myvmm >got.txt
+diff -u want.txt got.txt || {
+	echo "go binding: the README's main.go does not print what the README says" >&2
 	exit 1
 }
-echo "go binding: go vet, go test, the leak check under valgrind and a module outside the repository pass"
+
+# Attribute bits of one format given to a mapping of another do not compile.
+mkdir -p "$user/mismatch"
+cat >mismatch/main.go <<'GO'
+package main
+
+import ap "aarch64paging"
+
+func main() {
+	stage2, _ := ap.BuiltinRegime(ap.Stage2)
+	m, _ := ap.NewIdentity[ap.S2Attributes](ap.Options{Regime: stage2, InputBits: 40})
+	ram, _ := ap.RegionFromSize(0x4000_0000, 0x1000)
+	_ = m.MapAuto(ram, ap.EL1PXN, ap.NoConstraints)
+	_ = m.MapAuto(ram, ap.S2Valid|ap.EL1PXN, ap.NoConstraints)
+}
+GO
+if go build -o mismatch/mismatch ./mismatch >mismatch/build.out 2>&1; then
+	echo "go binding: EL1 attributes given to a stage 2 mapping compiled" >&2
+	exit 1
+fi
+grep -q 'cannot use ap.EL1PXN .* as .*aarch64paging.S2Attributes' mismatch/build.out &&
+	grep -q 'mismatched types aarch64paging.S2Attributes and aarch64paging.EL1Attributes' mismatch/build.out || {
+	cat mismatch/build.out >&2
+	echo "go binding: a mix of attribute formats failed to compile, but not for its types" >&2
+	exit 1
+}
+echo "go binding: go vet, go test, the leak check under valgrind, the README's program in a module outside the repository and the refusal to compile mixed formats pass"

@@ -2,8 +2,20 @@
 
 // Package aarch64paging wraps libaarch64paging, the C library that builds,
 // edits, walks and activates AArch64 translation tables. It adds no logic
-// of its own: statuses become error values usable with errors.Is and
-// errors.As, handles get Close, callbacks are Go functions and interfaces.
+// of its own but one check (see Attribute types): statuses become error
+// values usable with errors.Is and errors.As, handles get Close, callbacks
+// are Go functions and interfaces, attribute bits get a type per format.
+//
+// # Attribute types
+//
+// Attribute bits have one type per descriptor format: EL1Attributes (the
+// EL1* constants) for the EL1&0 and EL2&0 regimes, EL23Attributes (EL23*)
+// for EL2 and EL3, S2Attributes (S2*) for stage 2. A Mapping, its
+// Descriptors and TranslateResults take the format as a type argument,
+// NewIdentity[EL1Attributes](opts), so bits of another format do not
+// compile; the one check the package adds is that the type argument is
+// the regime's format when the mapping is made (a *FormatError if not).
+// Whole descriptors, which hold an output address too, are uint64.
 //
 // # Concurrency
 //

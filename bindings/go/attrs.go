@@ -92,12 +92,15 @@ func describeAttributes(kind RegimeKind, bits uint64) string {
 	return text
 }
 
-// The bits all three formats share, untyped so that they combine with the
-// constants of any format: EL1Valid|AttrTableOrPage is an EL1Attributes.
-const (
-	AttrValid       = 0x1 // AP_ATTR_VALID
-	AttrTableOrPage = 0x2 // AP_ATTR_TABLE_OR_PAGE
-)
+// AttrValid and AttrTableOrPage are the bits all three formats share,
+// untyped so that they combine with the constants of any format:
+// EL1Valid|AttrTableOrPage is an EL1Attributes. (One declaration each keeps
+// gofmt from aligning them, tests/test_binding_constants.sh reads
+// "Name = value // AP_...".)
+const AttrValid = 0x1 // AP_ATTR_VALID
+
+// AttrTableOrPage: see AttrValid.
+const AttrTableOrPage = 0x2 // AP_ATTR_TABLE_OR_PAGE
 
 // The EL1&0 and EL2&0 format, as <aarch64_paging.h> names it (AP_EL1_*).
 const (
