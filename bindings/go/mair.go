@@ -79,7 +79,8 @@ func DescribeMAIR(mair uint64) (string, error) {
 	})
 }
 
-// DescribeFlags names the bits of flags in the descriptor format of kind.
+// DescribeFlags names the bits of flags in the descriptor format of kind,
+// as the String method of that format's attribute type does.
 func DescribeFlags(kind RegimeKind, flags uint64) (string, error) {
 	return formatText(func(buf *C.char, size C.size_t, needed *C.size_t) C.ap_status_t {
 		return C.ap_attrs_describe(C.ap_regime_kind_t(kind), C.ap_attrs_t(flags), buf, size, needed)

@@ -264,6 +264,10 @@ func newMapping[A Attributes](o *Options, handle cgo.Handle, create func(*C.ap_m
 }
 
 // NewIdentity makes a mapping whose tables sit at their own address.
+//
+// A, here and in NewLinear, NewTarget, NewCustom and Open, is the attribute
+// type of the regime's descriptor format (see Mapping); another type fails
+// with a *FormatError before any table is made.
 func NewIdentity[A Attributes](o Options) (*Mapping[A], error) {
 	return newMapping[A](&o, 0, func(raw *C.ap_mapping_options_t, out **C.ap_mapping_t) C.ap_status_t {
 		return C.ap_mapping_create_identity(raw, out)
