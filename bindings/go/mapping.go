@@ -201,6 +201,11 @@ type Options struct {
 	// concatenated root tables (1, 2, 4, 8 or 16); 0 means up to 16, 1
 	// never concatenates. It must be 0 or 1 for stage 1 and without InputBits.
 	MaxRootTables uint
+	// MAIR (stage 1) is the MAIR_ELx value the tables are used with (see
+	// MAIRFromAttributes), or 0 when not told. The library only names
+	// memory types with it: DumpSVG colours regions normal or device. It
+	// must be 0 for stage 2.
+	MAIR uint64
 }
 
 func (o *Options) raw() C.ap_mapping_options_t {
@@ -215,6 +220,7 @@ func (o *Options) raw() C.ap_mapping_options_t {
 	raw.granule = C.ap_granule_t(o.Granule)
 	raw.input_bits = C.uint(o.InputBits)
 	raw.max_root_tables = C.uint(o.MaxRootTables)
+	raw.mair = C.ap_mair_t(o.MAIR)
 	return raw
 }
 

@@ -100,6 +100,33 @@ func TestDumpSVG(t *testing.T) {
 	}
 }
 
+func TestDumpSVGMemoryTypesFromMAIR(t *testing.T) {
+	d := MAIRDeviceNGnRE
+	mair, err := MAIRFromAttributes([8]uint8{0xff, d, d, d, d, d, d, d})
+	must(t, err)
+	m, err := NewIdentity[EL1Attributes](Options{RootLevel: 1, MAIR: mair})
+	must(t, err)
+	defer m.Close()
+	index0 := normal &^ EL1AttributeIndexMask
+	must(t, m.Map(region(t, 0x1000, 0x2000), 0x1000, index0, NoConstraints))
+	must(t, m.Map(region(t, 0x9000, 0xa000), 0x9000, index0|EL1AttributeIndex1, NoConstraints))
+	var svg strings.Builder
+	must(t, m.DumpAs(&svg, DumpSVG))
+	for _, want := range []string{
+		`data-output="0x1000" data-kind="pages" data-memory="normal"`,
+		`data-output="0x9000" data-kind="pages" data-memory="device"`,
+	} {
+		if !strings.Contains(svg.String(), want) {
+			t.Fatalf("no %s in the svg dump:\n%s", want, svg.String())
+		}
+	}
+	s2, err := BuiltinRegime(Stage2)
+	must(t, err)
+	if _, err := NewIdentity[S2Attributes](Options{Regime: s2, InputBits: 40, MAIR: mair}); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("a stage 2 mapping with a MAIR: %v", err)
+	}
+}
+
 func TestIdentityMapTranslateDump(t *testing.T) {
 	m, err := NewIdentity[EL1Attributes](Options{RootLevel: 1, ASID: 1})
 	must(t, err)
