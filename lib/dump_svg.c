@@ -283,16 +283,9 @@ static void stripe(svg_dump_t *d, unsigned x, unsigned y, unsigned h, const char
 	put(d, "/>");
 }
 
-static ap_status_t band(svg_dump_t *d, const svg_region_t *r)
+/* The region's group with its data attributes and its tooltip. */
+static void band_open(svg_dump_t *d, const svg_region_t *r, const marks_t *k)
 {
-	unsigned y = d->y, h = band_height(r);
-	d->y += h;
-	d->regions++;
-	marks_t k = marks_of(d->walk.m, r->flags);
-	d->types_used |= type_bit(&k);
-	if (!d->emit)
-		return AP_OK;
-	bool page = r->level == AP_LEAF_LEVEL;
 	put(d, "<g class=\"region\" data-first=\"");
 	addr(d, r->va);
 	put(d, "\" data-last=\"");
@@ -300,10 +293,10 @@ static ap_status_t band(svg_dump_t *d, const svg_region_t *r)
 	put(d, "\" data-output=\"");
 	hex(d, r->pa);
 	put(d, "\" data-kind=\"");
-	put(d, page ? "pages" : "blocks");
-	if (k.typed) {
+	put(d, r->level == AP_LEAF_LEVEL ? "pages" : "blocks");
+	if (k->typed) {
 		put(d, "\" data-memory=\"");
-		put(d, k.device ? "device" : "normal");
+		put(d, k->device ? "device" : "normal");
 	}
 	put(d, "\"><title>");
 	char names[512];
@@ -312,28 +305,38 @@ static ap_status_t band(svg_dump_t *d, const svg_region_t *r)
 		names[0] = '\0';
 	escaped(d, names);
 	put(d, "</title>");
-	/* the band: blocks with a solid edge, pages with a dashed one */
-	rect(d, BAND_X, y, BAND_W, h, k.colour);
-	put(d, page ? " stroke=\"#333\" stroke-dasharray=\"4 2\"/>" : " stroke=\"#333\"/>");
-	if (k.read_only || k.no_access) {
+}
+
+/* The band itself: blocks with a solid edge, pages with a dashed one,
+ * hatched when read-only, with stripes for execute-never and EL0. */
+static void band_shape(svg_dump_t *d, const svg_region_t *r, const marks_t *k, unsigned y,
+		       unsigned h)
+{
+	rect(d, BAND_X, y, BAND_W, h, k->colour);
+	put(d, r->level == AP_LEAF_LEVEL ? " stroke=\"#333\" stroke-dasharray=\"4 2\"/>"
+					 : " stroke=\"#333\"/>");
+	if (k->read_only || k->no_access) {
 		rect(d, BAND_X, y, BAND_W, h, "url(#read-only)");
 		put(d, "/>");
 	}
-	if (k.xn || k.pxn_only || k.uxn_only)
-		stripe(d, BAND_X + BAND_W - 8, y, h, k.xn ? "#c0392b" : "#e6a0a0");
-	if (k.user)
+	if (k->xn || k->pxn_only || k->uxn_only)
+		stripe(d, BAND_X + BAND_W - 8, y, h, k->xn ? "#c0392b" : "#e6a0a0");
+	if (k->user)
 		stripe(d, BAND_X, y, h, "#2c5fb0");
-	ap_status_t status = flush(d);
-	if (status != AP_OK)
-		return status;
-	/* the input range on the left, first and last address */
+}
+
+/* Left: the first and last input address. Right: the output address, the
+ * size and the leaves; then the memory type and permissions in words. */
+static void band_labels(svg_dump_t *d, const svg_region_t *r, const marks_t *k, unsigned y,
+			unsigned h)
+{
+	bool page = r->level == AP_LEAF_LEVEL;
 	band_text(d, ADDR_X, y + 11, "end");
 	addr(d, r->va);
 	put(d, "</text>");
 	band_text(d, ADDR_X, y + h - 3, "end");
 	addr(d, r->last);
 	put(d, "</text>");
-	/* what it maps to, and how */
 	band_text(d, LABEL_X, y + h / 2 - 1, NULL);
 	put(d, "-&gt; ");
 	hex(d, r->pa);
@@ -347,23 +350,42 @@ static ap_status_t band(svg_dump_t *d, const svg_region_t *r)
 	put(d, "</text>");
 	band_text(d, LABEL_X, y + h / 2 + 12, NULL);
 	put(d, "<tspan font-weight=\"bold\">");
-	type_name(d, &k);
+	type_name(d, k);
 	put(d, "</tspan>");
-	if (k.no_access)
+	if (k->no_access)
 		put(d, ", no access");
-	else if (k.write_only)
+	else if (k->write_only)
 		put(d, ", write-only");
 	else
-		put(d, k.read_only ? ", read-only" : ", read-write");
-	if (k.xn)
+		put(d, k->read_only ? ", read-only" : ", read-write");
+	if (k->xn)
 		put(d, ", execute-never");
-	else if (k.pxn_only)
+	else if (k->pxn_only)
 		put(d, ", privileged execute-never");
-	else if (k.uxn_only)
+	else if (k->uxn_only)
 		put(d, ", user execute-never");
-	if (k.user)
+	if (k->user)
 		put(d, ", user");
 	put(d, "</text></g>\n");
+}
+
+/* A region's band; the first walk only measures it. Flushed in two parts:
+ * the line buffer holds one part at a time. */
+static ap_status_t band(svg_dump_t *d, const svg_region_t *r)
+{
+	unsigned y = d->y, h = band_height(r);
+	d->y += h;
+	d->regions++;
+	marks_t k = marks_of(d->walk.m, r->flags);
+	d->types_used |= type_bit(&k);
+	if (!d->emit)
+		return AP_OK;
+	band_open(d, r, &k);
+	band_shape(d, r, &k, y, h);
+	ap_status_t status = flush(d);
+	if (status != AP_OK)
+		return status;
+	band_labels(d, r, &k, y, h);
 	return flush(d);
 }
 
