@@ -55,10 +55,10 @@ const (
 type VARange int
 
 const (
-	// Lower is the range from 0 upward (TTBR0).
-	Lower VARange = 0
-	// Upper is the range up to 2^64 (TTBR1).
-	Upper VARange = 1
+	// VARangeLower is the range from 0 upward (TTBR0), the zero value.
+	VARangeLower VARange = 0
+	// VARangeUpper is the range up to 2^64 (TTBR1).
+	VARangeUpper VARange = 1
 )
 
 // PTEOutputAddress is the output address of bits as a descriptor at level.

@@ -31,12 +31,12 @@ func TestIdentityMappingsWith16KAnd64KGranules(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v %d bits: %v", c.granule, c.bits, err)
 		}
-		if size, _ := m.Size(); size != 1<<c.bits {
+		if size := m.Size(); size != 1<<c.bits {
 			t.Fatalf("%v %d bits: size %#x", c.granule, c.bits, size)
 		}
 		control, err := m.TranslationControl()
 		must(t, err)
-		ttbr, _ := m.TTBR()
+		ttbr := m.TTBR()
 		tsz := 64 - c.bits
 		want := TranslationControl{TCR: uint64(tsz) | uint64(c.tg)<<14, TCRMask: 0xc03f, TTBR: ttbr,
 			InputBits: c.bits, TSZ: tsz, TG: c.tg, Granule: c.granule, RootLevel: c.level,
@@ -98,7 +98,7 @@ func TestTranslationControlOfGranulesAndConcatenatedRoots(t *testing.T) {
 		t.Fatalf("64K 42 bits: %+v", c)
 	}
 	// 16 KiB, upper range: TG1 16 KiB is 0b01, T1SZ in bits 21:16.
-	c := control(Options{Granule: Granule16K, InputBits: 42, VARange: Upper})
+	c := control(Options{Granule: Granule16K, InputBits: 42, VARange: VARangeUpper})
 	if c.TSZ != 22 || c.TG != 1 || c.RootLevel != 1 || c.RootEntries != 64 ||
 		c.TCR != 22<<16|1<<30 || c.TCRMask != 0x3f<<16|3<<30 {
 		t.Fatalf("16K upper: %+v", c)
@@ -229,7 +229,7 @@ func TestCustomTranslationWithAllocateTables(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v: %v", g, err)
 		}
-		if root, _ := m.RootAddress(); heap.live[root].bytes == 0 {
+		if root := m.RootAddress(); heap.live[root].bytes == 0 {
 			t.Fatalf("%v: root %#x is not the heap's", g, root)
 		}
 		blocks, _ := RegionFromSize(0x4000_0000, block)

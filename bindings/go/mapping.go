@@ -241,7 +241,7 @@ func checkFormat[A Attributes](o *Options) error {
 	kind := EL1And0
 	if o.Regime != nil {
 		var err error
-		if kind, err = o.Regime.Kind(); err != nil {
+		if kind, err = o.Regime.kind(); err != nil {
 			return err
 		}
 	}
@@ -326,6 +326,10 @@ func Open[A Attributes](o Options, t Translation, rootPA uint64, editable bool) 
 }
 
 // Close destroys the mapping; ErrStillActive (nothing freed) if active.
+// Closing a closed Mapping does nothing. After Close, the methods that
+// return an error fail with ErrInvalidArgument, and IsActive, RootAddress,
+// TTBR, Size, RootLevel, VARange and RegimeKind, which have no error to
+// return, panic.
 func (m *Mapping[A]) Close() error {
 	if m.raw == nil {
 		return nil
@@ -499,10 +503,35 @@ func (m *Mapping[A]) MarkActive() error { return check(C.ap_mapping_mark_active(
 func (m *Mapping[A]) MarkInactive() error { return check(C.ap_mapping_mark_inactive(m.raw)) }
 
 // IsActive tells whether the table is active.
-func (m *Mapping[A]) IsActive() (bool, error) {
+func (m *Mapping[A]) IsActive() bool {
 	var active C.bool
-	err := check(C.ap_mapping_is_active(m.raw, &active))
-	return bool(active), err
+	mustSucceed(C.ap_mapping_is_active(m.live("IsActive"), &active))
+	return bool(active)
+}
+
+// live returns the C mapping for a getter the library refuses only a NULL
+// mapping, and panics if m was closed: such a getter has no error result.
+//
+// A closed Mapping is a programming error, not a condition a correct
+// program meets at run time, and Go reports those by panicking (a nil map
+// written, a closed channel closed again, a copied strings.Builder). The
+// methods that return an error anyway (Map, Translate, ...) keep returning
+// one for a closed Mapping, as a closed *os.File's do (ErrInvalidArgument
+// here); a getter would otherwise make every caller check an error that a
+// live Mapping can never return.
+func (m *Mapping[A]) live(method string) *C.ap_mapping_t {
+	if m.raw == nil {
+		panic("aarch64paging: Mapping." + method + " called after Close")
+	}
+	return m.raw
+}
+
+// mustSucceed panics on a status the library returns only for a NULL
+// argument, which live and the getters' own locals rule out.
+func mustSucceed(status C.ap_status_t) {
+	if err := check(status); err != nil {
+		panic("aarch64paging: the library refused a live mapping: " + err.Error())
+	}
 }
 
 func (m *Mapping[A]) get64(f func(*C.uint64_t) C.ap_status_t) (uint64, error) {
@@ -512,18 +541,24 @@ func (m *Mapping[A]) get64(f func(*C.uint64_t) C.ap_status_t) (uint64, error) {
 }
 
 // RootAddress is the root table's physical address.
-func (m *Mapping[A]) RootAddress() (uint64, error) {
-	return m.get64(func(v *C.uint64_t) C.ap_status_t { return C.ap_mapping_root_address(m.raw, v) })
+func (m *Mapping[A]) RootAddress() uint64 {
+	var v C.ap_pa_t
+	mustSucceed(C.ap_mapping_root_address(m.live("RootAddress"), &v))
+	return uint64(v)
 }
 
 // TTBR is the root address with the ASID in bits 63:48.
-func (m *Mapping[A]) TTBR() (uint64, error) {
-	return m.get64(func(v *C.uint64_t) C.ap_status_t { return C.ap_mapping_ttbr(m.raw, v) })
+func (m *Mapping[A]) TTBR() uint64 {
+	var v C.uint64_t
+	mustSucceed(C.ap_mapping_ttbr(m.live("TTBR"), &v))
+	return uint64(v)
 }
 
 // Size is the bytes of input address space the table covers.
-func (m *Mapping[A]) Size() (uint64, error) {
-	return m.get64(func(v *C.uint64_t) C.ap_status_t { return C.ap_mapping_size(m.raw, v) })
+func (m *Mapping[A]) Size() uint64 {
+	var v C.uint64_t
+	mustSucceed(C.ap_mapping_size(m.live("Size"), &v))
+	return uint64(v)
 }
 
 // VAToPA is the output address of va in an identity or linear mapping.
@@ -571,11 +606,11 @@ func (m *Mapping[A]) TranslationControl() (TranslationControl, error) {
 	}, nil
 }
 
-// RootLevel is the root table's level.
-func (m *Mapping[A]) RootLevel() (uint, error) {
+// RootLevel is the root table's level (0..3).
+func (m *Mapping[A]) RootLevel() uint {
 	var v C.uint
-	err := check(C.ap_mapping_root_level(m.raw, &v))
-	return uint(v), err
+	mustSucceed(C.ap_mapping_root_level(m.live("RootLevel"), &v))
+	return uint(v)
 }
 
 // ASID is the mapping's ASID (ErrUnsupported for regimes without one).
@@ -585,22 +620,21 @@ func (m *Mapping[A]) ASID() (uint16, error) {
 	return uint16(v), err
 }
 
-// VARange is the half of the address space the table serves.
-func (m *Mapping[A]) VARange() (VARange, error) {
+// VARange is the half of the address space the table serves
+// (VARangeLower for regimes without an upper range).
+func (m *Mapping[A]) VARange() VARange {
 	var v C.ap_va_range_t
-	err := check(C.ap_mapping_va_range(m.raw, &v))
-	return VARange(v), err
+	mustSucceed(C.ap_mapping_va_range(m.live("VARange"), &v))
+	return VARange(v)
 }
 
 // RegimeKind is the kind of the mapping's regime.
-func (m *Mapping[A]) RegimeKind() (RegimeKind, error) {
+func (m *Mapping[A]) RegimeKind() RegimeKind {
 	var regime *C.ap_regime_t
-	if err := check(C.ap_mapping_regime(m.raw, &regime)); err != nil {
-		return 0, err
-	}
+	mustSucceed(C.ap_mapping_regime(m.live("RegimeKind"), &regime))
 	var kind C.ap_regime_kind_t
-	err := check(C.ap_regime_get_kind(regime, &kind))
-	return RegimeKind(kind), err
+	mustSucceed(C.ap_regime_get_kind(regime, &kind))
+	return RegimeKind(kind)
 }
 
 // TableCount is the number of tables, root included.

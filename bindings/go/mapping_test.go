@@ -140,8 +140,7 @@ func TestIdentityMapTranslateDump(t *testing.T) {
 	if hole, _ := m.Translate(0x9000_0000); hole.Mapped {
 		t.Fatal("0x90000000 is not mapped")
 	}
-	root, err := m.RootAddress()
-	must(t, err)
+	root := m.RootAddress()
 	dump, err := m.Dump()
 	must(t, err)
 	if !strings.Contains(dump, "El1And0") || !strings.HasSuffix(dump, "}\n") {
@@ -179,10 +178,10 @@ func TestIdentityMapTranslateDump(t *testing.T) {
 	if e := (*Error)(nil); !errors.Is(err, ErrWriteFailed) || !errors.As(err, &e) || e.Callback != full {
 		t.Fatalf("dump to a failing writer: %v", err)
 	}
-	size, _ := m.Size()
-	level, _ := m.RootLevel()
+	size := m.Size()
+	level := m.RootLevel()
 	asid, _ := m.ASID()
-	ttbr, _ := m.TTBR()
+	ttbr := m.TTBR()
 	count, _ := m.TableCount()
 	pa, _ := m.VAToPA(0x1234_5000)
 	table, _ := m.PAToTable(root)
@@ -195,7 +194,7 @@ func TestCustomTranslationFromAGoArena(t *testing.T) {
 	a := newArena(t, 16)
 	m, err := NewCustom[EL1Attributes](Options{RootLevel: 1}, a)
 	must(t, err)
-	if root, _ := m.RootAddress(); root != arenaPA {
+	if root := m.RootAddress(); root != arenaPA {
 		t.Fatalf("root at %#x", root)
 	}
 	must(t, m.Map(region(t, 0x4000_0000, 0x4040_0000), 0x1_0000_0000, normal, NoConstraints))
@@ -281,7 +280,7 @@ func TestOpenAdoptsTablesReadOnly(t *testing.T) {
 	// The same root through the same translation, read-only.
 	opened, err := Open[EL1Attributes](Options{RootLevel: 1}, a, arenaPA, false)
 	must(t, err)
-	if root, _ := opened.RootAddress(); root != arenaPA {
+	if root := opened.RootAddress(); root != arenaPA {
 		t.Fatalf("root at %#x", root)
 	}
 	for _, va := range []uint64{0x4000_0000, 0x4000_2abc, 0x8012_3456, 0x4000_3000, 0x9000_0000} {
@@ -505,8 +504,7 @@ func TestTranslationControl(t *testing.T) {
 	defer el1.Close()
 	c, err := el1.TranslationControl()
 	must(t, err)
-	ttbr, err := el1.TTBR()
-	must(t, err)
+	ttbr := el1.TTBR()
 	want := TranslationControl{TCR: 25, TCRMask: 0xc03f, TTBR: ttbr, InputBits: 39, TSZ: 25,
 		Granule: Granule4K, RootLevel: 1, RootEntries: 512, RootTables: 1}
 	if c != want {
@@ -536,7 +534,7 @@ func TestTranslationControl(t *testing.T) {
 func TestStage2TargetImage(t *testing.T) {
 	regime, err := BuiltinRegime(Stage2)
 	must(t, err)
-	if kind, _ := regime.Kind(); kind != Stage2 {
+	if kind := regime.Kind(); kind != Stage2 {
 		t.Fatal(kind)
 	}
 	m, err := NewTarget[S2Attributes](Options{Regime: regime, RootLevel: 1}, 0x9000_0000)
@@ -564,18 +562,18 @@ func TestStage2TargetImage(t *testing.T) {
 func TestEL2And0WithASIDInTheUpperRange(t *testing.T) {
 	regime, err := BuiltinRegime(EL2And0)
 	must(t, err)
-	m, err := NewLinear[EL1Attributes](Options{Regime: regime, RootLevel: 1, ASID: 42, VARange: Upper}, 0x1000)
+	m, err := NewLinear[EL1Attributes](Options{Regime: regime, RootLevel: 1, ASID: 42, VARange: VARangeUpper}, 0x1000)
 	must(t, err)
 	top, err := RegionFromSize(0xffff_ffff_fff0_0000, 0x10_0000)
 	must(t, err)
 	must(t, m.Map(top, 0x4000_0000, normal, NoConstraints))
-	if r, _ := m.VARange(); r != Upper {
+	if r := m.VARange(); r != VARangeUpper {
 		t.Fatal(r)
 	}
-	if kind, _ := m.RegimeKind(); kind != EL2And0 {
+	if kind := m.RegimeKind(); kind != EL2And0 {
 		t.Fatal(kind)
 	}
-	if ttbr, _ := m.TTBR(); ttbr>>48 != 42 {
+	if ttbr := m.TTBR(); ttbr>>48 != 42 {
 		t.Fatalf("ttbr %#x", ttbr)
 	}
 	if r, _ := m.Translate(0xffff_ffff_ffff_f123); r.OutputAddress != 0x400f_f123 {
@@ -586,7 +584,7 @@ func TestEL2And0WithASIDInTheUpperRange(t *testing.T) {
 	if err := m.Close(); !errors.Is(err, ErrStillActive) {
 		t.Fatalf("close active: %v", err)
 	}
-	if active, _ := m.IsActive(); !active {
+	if active := m.IsActive(); !active {
 		t.Fatal("an active mapping was freed")
 	}
 	must(t, m.Deactivate(previous))
@@ -636,7 +634,22 @@ func TestARegimeWithGoHooks(t *testing.T) {
 	}
 	must(t, m.Deactivate(previous))
 	must(t, m.Close())
+	if kind := regime.Kind(); kind != EL1And0 {
+		t.Fatal(kind)
+	}
 	must(t, regime.Close())
+	// A closed regime's C object is freed: Kind panics, a constructor refuses it.
+	func() {
+		defer func() {
+			if got, want := recover(), "aarch64paging: Regime.Kind called after Close or on a zero Regime"; got != want {
+				t.Errorf("Kind after Close: recovered %v, want %q", got, want)
+			}
+		}()
+		regime.Kind()
+	}()
+	if _, err := NewIdentity[EL1Attributes](Options{Regime: regime, RootLevel: 1}); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("a mapping in a closed regime: %v", err)
+	}
 	want := []string{
 		"activate 0x80000000 asid 5",
 		"invalidate 0x1000 L3 table false asid 5 range 0x1000+0x1000",
@@ -742,5 +755,43 @@ func TestNoopRegimeHooksCanBeEmbedded(t *testing.T) {
 	must(t, regime.Close())
 	if !reflect.DeepEqual(hooks.seen, []uint64{0x4000, 0x5000}) {
 		t.Fatalf("invalidations %#x", hooks.seen)
+	}
+}
+
+// The getters without an error result panic on a closed Mapping, naming
+// the method; the methods with one return ErrInvalidArgument.
+func TestClosedMappingGettersPanicAndMethodsFail(t *testing.T) {
+	getters := map[string]func(*Mapping[EL1Attributes]){
+		"IsActive":    func(m *Mapping[EL1Attributes]) { m.IsActive() },
+		"RootAddress": func(m *Mapping[EL1Attributes]) { m.RootAddress() },
+		"TTBR":        func(m *Mapping[EL1Attributes]) { m.TTBR() },
+		"Size":        func(m *Mapping[EL1Attributes]) { m.Size() },
+		"RootLevel":   func(m *Mapping[EL1Attributes]) { m.RootLevel() },
+		"VARange":     func(m *Mapping[EL1Attributes]) { m.VARange() },
+		"RegimeKind":  func(m *Mapping[EL1Attributes]) { m.RegimeKind() },
+	}
+	m, err := NewIdentity[EL1Attributes](Options{RootLevel: 1})
+	must(t, err)
+	for _, get := range getters {
+		get(m) // a live mapping: no panic
+	}
+	must(t, m.Close())
+	must(t, m.Close()) // closing again does nothing
+	for name, get := range getters {
+		func() {
+			defer func() {
+				want := "aarch64paging: Mapping." + name + " called after Close"
+				if got := recover(); got != want {
+					t.Errorf("%s after Close: recovered %v, want %q", name, got, want)
+				}
+			}()
+			get(m)
+		}()
+	}
+	if err := m.MapAuto(region(t, 0, 0x1000), normal, NoConstraints); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("MapAuto after Close: %v", err)
+	}
+	if _, err := m.Translate(0); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("Translate after Close: %v", err)
 	}
 }

@@ -161,8 +161,22 @@ func NewRegime(kind RegimeKind, hooks RegimeHooks) (*Regime, error) {
 	return r, nil
 }
 
-// Kind tells which regime this is.
-func (r *Regime) Kind() (RegimeKind, error) {
+// Kind tells which regime this is. Like the Mapping getters, it panics on a
+// closed Regime (and on a zero Regime{}), the one case the library refuses.
+func (r *Regime) Kind() RegimeKind {
+	kind, err := r.kind()
+	if err != nil {
+		panic("aarch64paging: Regime.Kind called after Close or on a zero Regime")
+	}
+	return kind
+}
+
+// kind is Kind for the constructors, which refuse a closed or zero Regime
+// with ErrInvalidArgument instead: its pointer is freed or NULL.
+func (r *Regime) kind() (RegimeKind, error) {
+	if r.closed {
+		return 0, check(C.AP_ERR_INVALID_ARGUMENT)
+	}
 	var kind C.ap_regime_kind_t
 	err := check(C.ap_regime_get_kind(r.raw, &kind))
 	return RegimeKind(kind), err
