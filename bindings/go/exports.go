@@ -35,16 +35,15 @@ func failed(f func() error, record func(error)) (bad bool) {
 func goAllocateTable(ctx unsafe.Pointer, pa *C.ap_pa_t) unsafe.Pointer {
 	t := handleOf(ctx).Value().(*translationCall)
 	var table unsafe.Pointer
-	failed(func() error {
+	if failed(func() error {
 		var address uint64
-		var ok bool
-		table, address, ok = t.translation.AllocateTable()
-		if !ok {
-			table = nil
-		}
+		var err error
+		table, address, err = t.translation.AllocateTable()
 		*pa = C.ap_pa_t(address)
+		return err
+	}, t.record) {
 		return nil
-	}, func(error) { table = nil })
+	}
 	return table
 }
 
@@ -67,16 +66,15 @@ func goPhysicalToVirtual(ctx unsafe.Pointer, pa C.ap_pa_t) unsafe.Pointer {
 func goAllocateTables(ctx unsafe.Pointer, bytes C.size_t, pa *C.ap_pa_t) unsafe.Pointer {
 	t := handleOf(ctx).Value().(*translationCall)
 	var tables unsafe.Pointer
-	failed(func() error {
+	if failed(func() error {
 		var address uint64
-		var ok bool
-		tables, address, ok = t.translation.(TablesAllocator).AllocateTables(int(bytes))
-		if !ok {
-			tables = nil
-		}
+		var err error
+		tables, address, err = t.translation.(TablesAllocator).AllocateTables(int(bytes))
 		*pa = C.ap_pa_t(address)
+		return err
+	}, t.record) {
 		return nil
-	}, func(error) { tables = nil })
+	}
 	return tables
 }
 

@@ -164,18 +164,18 @@ const twist = 1 << 46
 
 func newBlockHeap() *blockHeap { return &blockHeap{live: map[uint64]heapBlock{}} }
 
-func (h *blockHeap) get(bytes int) (unsafe.Pointer, uint64, bool) {
+func (h *blockHeap) get(bytes int) (unsafe.Pointer, uint64, error) {
 	mapped, err := syscall.Mmap(-1, 0, 2*bytes, syscall.PROT_READ|syscall.PROT_WRITE,
 		syscall.MAP_PRIVATE|syscall.MAP_ANON)
 	if err != nil {
-		return nil, 0, false
+		return nil, 0, err
 	}
 	base := uintptr(unsafe.Pointer(&mapped[0]))
 	start := (base + uintptr(bytes) - 1) &^ (uintptr(bytes) - 1)
 	pa := uint64(start) ^ twist
 	h.live[pa] = heapBlock{mapped, start, bytes}
 	h.sizes = append(h.sizes, bytes)
-	return unsafe.Pointer(&mapped[start-base]), pa, true
+	return unsafe.Pointer(&mapped[start-base]), pa, nil
 }
 
 func (h *blockHeap) put(tables unsafe.Pointer, pa uint64, bytes int) {
@@ -187,8 +187,8 @@ func (h *blockHeap) put(tables unsafe.Pointer, pa uint64, bytes int) {
 	syscall.Munmap(b.mapped)
 }
 
-func (h *blockHeap) AllocateTable() (unsafe.Pointer, uint64, bool) { return h.get(4096) }
-func (h *blockHeap) FreeTable(table unsafe.Pointer, pa uint64)     { h.put(table, pa, 4096) }
+func (h *blockHeap) AllocateTable() (unsafe.Pointer, uint64, error) { return h.get(4096) }
+func (h *blockHeap) FreeTable(table unsafe.Pointer, pa uint64)      { h.put(table, pa, 4096) }
 func (h *blockHeap) PhysicalToVirtual(pa uint64) unsafe.Pointer {
 	for start, b := range h.live {
 		if pa >= start && pa-start < uint64(b.bytes) {
@@ -202,7 +202,9 @@ func (h *blockHeap) PhysicalToVirtual(pa uint64) unsafe.Pointer {
 // largeHeap is a blockHeap that also provides allocate_tables.
 type largeHeap struct{ *blockHeap }
 
-func (h largeHeap) AllocateTables(bytes int) (unsafe.Pointer, uint64, bool) { return h.get(bytes) }
+func (h largeHeap) AllocateTables(bytes int) (unsafe.Pointer, uint64, error) {
+	return h.get(bytes)
+}
 func (h largeHeap) FreeTables(tables unsafe.Pointer, pa uint64, bytes int) {
 	h.put(tables, pa, bytes)
 }

@@ -95,8 +95,10 @@ import (
 // Go-managed (C keeps pointers to it): use C memory or syscall.Mmap.
 type Translation interface {
 	// AllocateTable returns a zeroed, 4 KiB-aligned 4 KiB table and its
-	// physical address, or ok == false when out of memory.
-	AllocateTable() (table unsafe.Pointer, pa uint64, ok bool)
+	// physical address, or an error when it has none to give. The call
+	// that needed the table then fails with ErrNoMemory, and the *Error's
+	// Callback holds this error (errors.Is and errors.As find it).
+	AllocateTable() (table unsafe.Pointer, pa uint64, err error)
 	// FreeTable gives back a table from AllocateTable.
 	FreeTable(table unsafe.Pointer, pa uint64)
 	// PhysicalToVirtual returns the pointer to the table at pa, or nil.
@@ -113,14 +115,40 @@ type Translation interface {
 type TablesAllocator interface {
 	// AllocateTables returns bytes (a power of two from 8 KiB to 1 MiB)
 	// of zeroed, physically contiguous memory, aligned to bytes both as a
-	// pointer and as a physical address, and its physical address, or
-	// ok == false when out of memory.
-	AllocateTables(bytes int) (tables unsafe.Pointer, pa uint64, ok bool)
+	// pointer and as a physical address, and its physical address, or an
+	// error as AllocateTable does.
+	AllocateTables(bytes int) (tables unsafe.Pointer, pa uint64, err error)
 	// FreeTables gives back a block of bytes from AllocateTables.
 	FreeTables(tables unsafe.Pointer, pa uint64, bytes int)
 }
 
-type translationCall struct{ translation Translation }
+type translationCall struct {
+	translation Translation
+	err         error // the first error of AllocateTable(s) in the current call
+}
+
+func (t *translationCall) record(err error) {
+	if t.err == nil {
+		t.err = err
+	}
+}
+
+// allocating runs f, a call that may allocate tables through the
+// Translation of handle (0 for none), and attaches the first error the
+// allocator returned to the ErrNoMemory *Error that f's call failed with.
+func allocating(handle cgo.Handle, f func() error) error {
+	if handle == 0 {
+		return f()
+	}
+	call := handle.Value().(*translationCall)
+	call.err = nil
+	err := f()
+	if e, ok := err.(*Error); ok && e.Status == int(C.AP_ERR_NO_MEMORY) && e.Callback == nil {
+		e.Callback = call.err
+	}
+	call.err = nil
+	return err
+}
 
 // large tells the C glue whether t implements TablesAllocator.
 func large(t Translation) C.int {
@@ -256,7 +284,7 @@ func newMapping[A Attributes](o *Options, handle cgo.Handle, create func(*C.ap_m
 	var m *C.ap_mapping_t
 	err := checkFormat[A](o)
 	if err == nil {
-		err = check(create(&raw, &m))
+		err = allocating(handle, func() error { return check(create(&raw, &m)) })
 	}
 	if err != nil {
 		if handle != 0 {
@@ -298,7 +326,7 @@ func NewTarget[A Attributes](o Options, base uint64) (*Mapping[A], error) {
 // granule, or a concatenated stage 2 root, needs t to be a TablesAllocator
 // too (ErrUnsupported otherwise).
 func NewCustom[A Attributes](o Options, t Translation) (*Mapping[A], error) {
-	h := cgo.NewHandle(&translationCall{t})
+	h := cgo.NewHandle(&translationCall{translation: t})
 	return newMapping[A](&o, h, func(raw *C.ap_mapping_options_t, out **C.ap_mapping_t) C.ap_status_t {
 		return C.create_custom(raw, C.uintptr_t(h), large(t), out)
 	})
@@ -315,7 +343,7 @@ func NewCustom[A Attributes](o Options, t Translation) (*Mapping[A], error) {
 // the MMU would. Close frees none of the tables, not even those an
 // editable mapping added: they stay t's.
 func Open[A Attributes](o Options, t Translation, rootPA uint64, editable bool) (*Mapping[A], error) {
-	h := cgo.NewHandle(&translationCall{t})
+	h := cgo.NewHandle(&translationCall{translation: t})
 	e := C.int(0)
 	if editable {
 		e = 1
@@ -349,19 +377,23 @@ func (m *Mapping[A]) Close() error {
 // Map maps r to output address pa with flags.
 func (m *Mapping[A]) Map(r Region, pa uint64, flags A, c Constraints) error {
 	d, raw := newDetail(), r.raw()
-	return checkDetail(C.ap_mapping_map(m.raw, &raw, C.ap_pa_t(pa), C.ap_attrs_t(flags), C.ap_constraints_t(c), &d), &d)
+	return allocating(m.translation, func() error {
+		return checkDetail(C.ap_mapping_map(m.raw, &raw, C.ap_pa_t(pa), C.ap_attrs_t(flags), C.ap_constraints_t(c), &d), &d)
+	})
 }
 
 // MapAuto maps r to the output address its translation gives.
 func (m *Mapping[A]) MapAuto(r Region, flags A, c Constraints) error {
 	d, raw := newDetail(), r.raw()
-	return checkDetail(C.ap_mapping_map_auto(m.raw, &raw, C.ap_attrs_t(flags), C.ap_constraints_t(c), &d), &d)
+	return allocating(m.translation, func() error {
+		return checkDetail(C.ap_mapping_map_auto(m.raw, &raw, C.ap_attrs_t(flags), C.ap_constraints_t(c), &d), &d)
+	})
 }
 
 // Unmap unmaps r.
 func (m *Mapping[A]) Unmap(r Region) error {
 	d, raw := newDetail(), r.raw()
-	return checkDetail(C.ap_mapping_unmap(m.raw, &raw, &d), &d)
+	return allocating(m.translation, func() error { return checkDetail(C.ap_mapping_unmap(m.raw, &raw, &d), &d) })
 }
 
 // runCallback calls the library with a handle for call and attaches the
@@ -383,8 +415,10 @@ func runCallback(call *callbackCall, f func(C.uintptr_t, *C.ap_error_t) C.ap_sta
 // Callback holds fn's error).
 func (m *Mapping[A]) Modify(r Region, fn func(Region, *Descriptor[A]) error) error {
 	modify := func(r Region, d *C.ap_descriptor_t) error { return fn(r, &Descriptor[A]{raw: d}) }
-	return runCallback(&callbackCall{modify: modify}, func(h C.uintptr_t, d *C.ap_error_t) C.ap_status_t {
-		return C.modify_go(m.raw, r.raw(), h, d)
+	return allocating(m.translation, func() error {
+		return runCallback(&callbackCall{modify: modify}, func(h C.uintptr_t, d *C.ap_error_t) C.ap_status_t {
+			return C.modify_go(m.raw, r.raw(), h, d)
+		})
 	})
 }
 

@@ -50,7 +50,10 @@ func newArena(t *testing.T, pages int) *arena {
 	return &arena{memory: memory, used: make([]bool, pages)}
 }
 
-func (a *arena) AllocateTable() (unsafe.Pointer, uint64, bool) {
+// errArenaFull is what an arena's AllocateTable returns with no page left.
+var errArenaFull = errors.New("arena: no free page")
+
+func (a *arena) AllocateTable() (unsafe.Pointer, uint64, error) {
 	for i, used := range a.used {
 		if !used {
 			a.used[i] = true
@@ -58,10 +61,10 @@ func (a *arena) AllocateTable() (unsafe.Pointer, uint64, bool) {
 			for j := range page {
 				page[j] = 0
 			}
-			return unsafe.Pointer(&page[0]), arenaPA + uint64(i)*4096, true
+			return unsafe.Pointer(&page[0]), arenaPA + uint64(i)*4096, nil
 		}
 	}
-	return nil, 0, false
+	return nil, 0, errArenaFull
 }
 
 func (a *arena) FreeTable(table unsafe.Pointer, pa uint64) {
@@ -793,5 +796,35 @@ func TestClosedMappingGettersPanicAndMethodsFail(t *testing.T) {
 	}
 	if _, err := m.Translate(0); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("Translate after Close: %v", err)
+	}
+}
+
+// The error a Translation's AllocateTable returns is the Callback of the
+// ErrNoMemory *Error of the call that needed the table, a constructor's
+// or an edit's, and only of that call.
+func TestAllocateTableErrorsReachTheCaller(t *testing.T) {
+	full := newArena(t, 1)
+	full.used[0] = true
+	_, err := NewCustom[EL1Attributes](Options{RootLevel: 1}, full)
+	var e *Error
+	if !errors.Is(err, ErrNoMemory) || !errors.Is(err, errArenaFull) || !errors.As(err, &e) || e.Callback != errArenaFull {
+		t.Fatalf("NewCustom with no page: %v", err)
+	}
+
+	a := newArena(t, 2) // the root, then one of the two tables a page needs
+	m, err := NewCustom[EL1Attributes](Options{RootLevel: 1}, a)
+	must(t, err)
+	defer m.Close()
+	err = m.Map(region(t, 0x4000_0000, 0x4000_1000), 0x4000_0000, normal, NoConstraints)
+	if !errors.Is(err, ErrNoMemory) || !errors.As(err, &e) || e.Callback != errArenaFull {
+		t.Fatalf("Map with one page left: %v", err)
+	}
+	if want := "out of memory: arena: no free page"; !strings.HasSuffix(err.Error(), "arena: no free page") {
+		t.Fatalf("Map with one page left: %q, want one ending as %q", err.Error(), want)
+	}
+	// A later failure that is not the allocator's carries no stale error.
+	err = m.Map(region(t, 1<<40, 1<<40+0x1000), 0, normal, NoConstraints)
+	if !errors.As(err, &e) || !errors.Is(err, ErrAddressRange) || e.Callback != nil {
+		t.Fatalf("a map out of range after an allocation failure: %v", err)
 	}
 }
