@@ -13,9 +13,11 @@ import (
 // StatusError is one status of the library; the Err* values below are the
 // only ones, so errors.Is(err, ErrNoMemory) works.
 type StatusError struct {
-	Status int
+	Status int // the ap_status_t value, AP_ERR_* (never 0)
 }
 
+// Error is the library's text for the status (ap_strerror), e.g. "out of
+// memory for tables".
 func (e *StatusError) Error() string { return C.GoString(C.ap_strerror(C.ap_status_t(e.Status))) }
 
 // One sentinel per status (AP_ERR_*).
@@ -50,7 +52,7 @@ var sentinels = []*StatusError{
 // Error is a failed call with the detail the library gave; errors.Is
 // matches it with its sentinel, errors.As gets at the detail.
 type Error struct {
-	Status     int
+	Status     int    // the ap_status_t value; its sentinel is StatusOf(Status)
 	Address    uint64 // address-range, invalid-address errors; bad-table-address and malformed-table errors: the table's physical address
 	Region     Region // region-backwards and break-before-make errors
 	Descriptor uint64 // PTE-update-fault and stopped errors: the descriptor a callback was given
@@ -58,6 +60,8 @@ type Error struct {
 	Callback   error  // the error a Go callback returned, if one did
 }
 
+// Error is the status's text with the detail that status has, then the
+// callback's error if there was one.
 func (e *Error) Error() string {
 	text := (&StatusError{e.Status}).Error()
 	switch e.Status {
@@ -122,6 +126,7 @@ type FormatError struct {
 	Attributes string     // the type argument given, e.g. "S2Attributes"
 }
 
+// Error names the regime and both attribute types.
 func (e *FormatError) Error() string {
 	want, ok := attributesName(e.Regime)
 	if !ok {

@@ -455,16 +455,22 @@ type DumpFormat int
 const (
 	// DumpReference is the layout of Dump, after the reference crate's
 	// Debug output.
-	DumpReference DumpFormat = C.AP_DUMP_REFERENCE
+	DumpReference DumpFormat = 0
 	// DumpRanges has one line per table and per run of entries, with
 	// input ranges, output addresses and attributes by field.
-	DumpRanges DumpFormat = C.AP_DUMP_RANGES
+	DumpRanges DumpFormat = 1
 	// DumpJSON is the same as DumpRanges, as one JSON object.
-	DumpJSON DumpFormat = C.AP_DUMP_JSON
+	DumpJSON DumpFormat = 2
 	// DumpSVG draws the input address space as an SVG picture: regions
 	// as bands labelled with their addresses, breaks for unmapped space.
-	DumpSVG DumpFormat = C.AP_DUMP_SVG
+	DumpSVG DumpFormat = 3
 )
+
+// The values are written out so that go doc shows them; an index other than
+// 0 into a one-element array does not compile if one ever differs from the
+// header's.
+var _ = [1]struct{}{}[(DumpReference-C.AP_DUMP_REFERENCE)|(DumpRanges-C.AP_DUMP_RANGES)|
+	(DumpJSON-C.AP_DUMP_JSON)|(DumpSVG-C.AP_DUMP_SVG)]
 
 // writeCall carries the writer of DumpAs and the first error it returned.
 type writeCall struct {
@@ -494,13 +500,13 @@ func (m *Mapping[A]) Compact() error { return check(C.ap_mapping_compact(m.raw))
 // TranslateResult is what Translate found, with the attributes in the
 // mapping's format A.
 type TranslateResult[A Attributes] struct {
-	Mapped          bool // if not, Level is where the walk faulted
-	OutputAddress   uint64
-	Attributes      A
-	TableAttributes A // OR of the table attribute bits (59..63) of the table descriptors on the way
-	Descriptor      uint64
-	Level           uint
-	BlockSize       uint64
+	Mapped          bool   // if not, Level is where the walk faulted
+	OutputAddress   uint64 // the address va translates to
+	Attributes      A      // the attribute bits of the block or page descriptor
+	TableAttributes A      // OR of the table attribute bits (59..63) of the table descriptors on the way
+	Descriptor      uint64 // the whole descriptor the walk ended at
+	Level           uint   // the level of that descriptor (0..3)
+	BlockSize       uint64 // the bytes that descriptor maps: a page or a block
 }
 
 // Translate walks va as the MMU would.
@@ -608,15 +614,15 @@ func (m *Mapping[A]) PAToTable(pa uint64) (uint64, error) {
 // TranslationControl holds the TCR_ELx (VTCR_EL2 for stage 2) fields and
 // the TTBR value that a mapping's tables need.
 type TranslationControl struct {
-	TCR       uint64 // TnSZ, TGn and (stage 2) SL0 in place; other bits 0
-	TCRMask   uint64 // the bits those fields take: (reg &^ TCRMask) | TCR
-	TTBR      uint64 // the same value TTBR gives
-	InputBits uint   // the input address space is 2^InputBits bytes
-	TSZ       uint   // TnSZ (VTCR_EL2.T0SZ), 64 - InputBits
-	TG        uint   // granule in this range's encoding: TG0 (lower, stage 2) or TG1 (upper)
-	SL0       uint   // VTCR_EL2.SL0 for the root level; 0 for stage 1
-	Granule   Granule
-	RootLevel uint // the starting level of the walk
+	TCR       uint64  // TnSZ, TGn and (stage 2) SL0 in place; other bits 0
+	TCRMask   uint64  // the bits those fields take: (reg &^ TCRMask) | TCR
+	TTBR      uint64  // the same value TTBR gives
+	InputBits uint    // the input address space is 2^InputBits bytes
+	TSZ       uint    // TnSZ (VTCR_EL2.T0SZ), 64 - InputBits
+	TG        uint    // granule in this range's encoding: TG0 (lower, stage 2) or TG1 (upper)
+	SL0       uint    // VTCR_EL2.SL0 for the root level; 0 for stage 1
+	Granule   Granule // the mapping's granule, which TG encodes
+	RootLevel uint    // the starting level of the walk
 	// RootEntries is the root's entries: fewer than a table's for a small
 	// top level, more for a concatenated stage 2 root.
 	RootEntries uint

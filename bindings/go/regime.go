@@ -87,11 +87,11 @@ func attributesOf[A Attributes]() string {
 
 // Invalidation is one changed live descriptor that was valid.
 type Invalidation struct {
-	VA      uint64
-	Level   uint
-	Table   bool // a table descriptor was removed (else a leaf changed)
-	ASID    uint16
-	VARange VARange
+	VA      uint64  // an input address inside the changed descriptor's range
+	Level   uint    // the level of the changed descriptor (0..3)
+	Table   bool    // a table descriptor was removed (else a leaf changed)
+	ASID    uint16  // the mapping's ASID (0 for regimes without one)
+	VARange VARange // the mapping's VA range
 	// RangeStart and RangeSize are the input addresses the descriptor
 	// translated: for a removed table, every TLB entry in that range must go.
 	RangeStart uint64
@@ -104,10 +104,16 @@ type Invalidation struct {
 // RegimeHooks receives the maintenance and activation of a caller-defined
 // regime, e.g. a VMM forwarding flushes to its hypervisor.
 type RegimeHooks interface {
+	// Invalidate removes the TLB entries of one changed descriptor's
+	// whole range (RangeStart, RangeSize). Table memory is freed only
+	// after Barrier.
 	Invalidate(Invalidation)
+	// Barrier completes the earlier invalidations (DSB and ISB on
+	// hardware), once per edit that invalidated.
 	Barrier()
 	// Activate installs a table and returns the previous TTBR value.
 	Activate(root uint64, asid uint16, r VARange) uint64
+	// Deactivate restores previousTTBR and drops the table's TLB entries.
 	Deactivate(previousTTBR uint64, asid uint16, r VARange)
 }
 
