@@ -64,11 +64,15 @@ pub const Granule = enum(c.ap_granule_t) {
     }
 };
 
-/// Bytes covered by one entry of a table at `level`.
-pub fn granuleAtLevel(level: u2) u64 {
+/// Bytes covered by one entry of a 4 KiB-granule table at `level` (0 to 3;
+/// a level is a `u32` throughout the binding, as `unsigned` in C). A level
+/// above 3 is a bug: it panics in safe builds.
+pub fn granuleAtLevel(level: u32) u64 {
+    std.debug.assert(level <= leaf_level);
     // The macro AP_GRANULE_AT_LEVEL does not translate for a runtime level,
     // so its one-line formula is spelled out here.
-    return @as(u64, page_size) << ((@as(u6, leaf_level) - level) * bits_per_level);
+    const shift: u6 = @intCast((leaf_level - level) * bits_per_level);
+    return @as(u64, page_size) << shift;
 }
 
 // ---------------------------------------------------------------- version
@@ -127,6 +131,117 @@ pub const Error = error{
 /// object is still in use (an active mapping, a regime a mapping uses).
 pub const DeinitError = error{StillActive};
 
+// Narrow error sets. Each is the @retval list of the C function in
+// aarch64_paging.h, less what the binding rules out: AP_ERR_INVALID_ARGUMENT
+// when every cause the header gives for it is a NULL pointer, a `size`
+// field, an enum value or a buffer the binding always passes correctly, and
+// AP_ERR_BUFFER_TOO_SMALL where the binding sizes the buffer itself.
+// AP_ERR_NO_MEMORY is `OutOfMemory`. Every set has `Unexpected`, as std.os's
+// do, for a status the header does not list for the call (a newer library,
+// or a call from inside one of the mapping's own callbacks while it is being
+// destroyed). Each is a subset of `Error`.
+
+/// `Region.fromRange`: a backwards range, or one whose rounding covers all 2^64 bytes.
+pub const RegionRangeError = error{ RegionBackwards, InvalidArgument, Unexpected };
+/// `Region.fromSize`: start + size past 2^64.
+pub const RegionSizeError = error{ RegionBackwards, Unexpected };
+/// `Region.formatInto`.
+pub const RegionFormatError = error{ RegionBackwards, BufferTooSmall, Unexpected };
+/// The allocating text functions: `describeErrorAlloc`, `describeAttrsAlloc`,
+/// `mair.describeAttributeAlloc`, `mair.describeAlloc`.
+pub const DescribeError = error{ OutOfMemory, Unexpected };
+/// `bbmSafe`: a level above 3.
+pub const BbmSafeError = error{ InvalidArgument, Unexpected };
+/// `mair.withAttribute`: an index above 7.
+pub const MairIndexError = error{ InvalidArgument, Unexpected };
+/// Calls whose only documented failures the binding rules out
+/// (`Regime.builtin`, `mair.normal`, `mair.fromAttributes`,
+/// `mair.attributes`, `Mapping.activate`, `Mapping.markActive`).
+pub const UnexpectedError = error{Unexpected};
+/// `UserRegime.init`.
+pub const UserRegimeInitError = error{ OutOfMemory, Unexpected };
+/// `Mapping.initIdentity` and `Mapping.initTarget`: bad options (or a
+/// misaligned target base), no memory.
+pub const InitError = error{ InvalidArgument, OutOfMemory, Unexpected };
+/// `Mapping.initLinear`: as `InitError`, or a root table the offset takes
+/// out of the physical address space.
+pub const InitLinearError = error{ InvalidArgument, OutOfMemory, BadTableAddress, Unexpected };
+/// `Mapping.initCustom` and `Mapping.initIdentityAllocator` (`ap_mapping_create()`).
+pub const InitCustomError = error{ InvalidArgument, Unsupported, OutOfMemory, BadTableAddress, Unexpected };
+/// `Mapping.open`.
+pub const OpenError = error{ InvalidArgument, BadTableAddress, OutOfMemory, Unexpected };
+/// `Mapping.map` (InvalidArgument: bad options such as reserved constraint bits).
+pub const MapError = error{
+    InvalidArgument,
+    RegionBackwards,
+    AddressRange,
+    InvalidFlags,
+    InvalidVirtualAddress,
+    BreakBeforeMake,
+    OutOfMemory,
+    BadTableAddress,
+    ReadOnly,
+    MalformedTable,
+    Unexpected,
+};
+/// `Mapping.mapAuto`: `MapError`, or a mapping without a built-in translation.
+pub const MapAutoError = MapError || error{Unsupported};
+/// `Mapping.unmap`: `MapError` without InvalidFlags (and without
+/// InvalidArgument, whose one reachable cause, constraints, unmap has not).
+pub const UnmapError = error{
+    RegionBackwards,
+    AddressRange,
+    InvalidVirtualAddress,
+    BreakBeforeMake,
+    OutOfMemory,
+    BadTableAddress,
+    ReadOnly,
+    MalformedTable,
+    Unexpected,
+};
+/// `Mapping.modify`.
+pub const ModifyError = error{
+    RegionBackwards,
+    AddressRange,
+    PteUpdateFault,
+    BreakBeforeMake,
+    OutOfMemory,
+    BadTableAddress,
+    ReadOnly,
+    MalformedTable,
+    Unexpected,
+};
+/// `Mapping.walk` and `Mapping.walkRuns`.
+pub const WalkError = error{ RegionBackwards, AddressRange, Stopped, BadTableAddress, MalformedTable, OutOfMemory, Unexpected };
+/// `Mapping.compact`.
+pub const CompactError = error{ ReadOnly, MalformedTable, BadTableAddress, OutOfMemory, Unexpected };
+/// `Mapping.translate` (an address that is not mapped is an answer, not an error).
+pub const TranslateError = error{ AddressRange, BadTableAddress, Unexpected };
+/// `Mapping.deactivate`: EL2 and EL3 tables, or a mapping not active.
+pub const DeactivateError = error{ Unsupported, NotActive, Unexpected };
+/// `Mapping.markInactive`.
+pub const MarkInactiveError = error{ NotActive, Unexpected };
+/// `Mapping.translationControl`, `Mapping.asid`, `Mapping.targetImageSize`.
+pub const UnsupportedError = error{ Unsupported, Unexpected };
+/// `Mapping.tableCount` (an adopted hierarchy is walked to count).
+pub const TableCountError = error{ BadTableAddress, MalformedTable, OutOfMemory, Unexpected };
+/// `Mapping.vaToPa`.
+pub const VaToPaError = error{ InvalidVirtualAddress, Unsupported, Unexpected };
+/// `Mapping.paToTable`.
+pub const PaToTableError = error{ BadTableAddress, Unexpected };
+/// `Mapping.writeTargetImage`.
+pub const WriteTargetImageError = error{ Unsupported, BufferTooSmall, Unexpected };
+/// `Mapping.targetImageAlloc`.
+pub const TargetImageAllocError = error{ Unsupported, OutOfMemory, Unexpected };
+/// `Mapping.dump` and `Mapping.dumpAs` (WriteFailed: the writer's error
+/// stopped the dump).
+pub const DumpError = error{ WriteFailed, BadTableAddress, MalformedTable, OutOfMemory, Unexpected };
+/// `Mapping.dumpAlloc` and `Mapping.dumpAsAlloc`: a list's only failure is
+/// memory, so WriteFailed becomes OutOfMemory.
+pub const DumpAllocError = error{ BadTableAddress, MalformedTable, OutOfMemory, Unexpected };
+/// `Descriptor.set` and `Descriptor.modifyFlags`.
+pub const DescriptorError = error{ InvalidFlags, BreakBeforeMake, Unexpected };
+
 /// The C status values, by name.
 pub const Status = enum(c.ap_status_t) {
     ok = c.AP_OK,
@@ -182,6 +297,35 @@ pub fn check(status: c.ap_status_t) Error!void {
     };
 }
 
+/// Like `check`, narrowed to `E`: an error `E` does not hold becomes
+/// `error.Unexpected`.
+fn checkIn(comptime E: type, status: c.ap_status_t) E!void {
+    check(status) catch |err| return narrow(E, err);
+}
+
+/// `err` if the set `E` holds it, else `error.Unexpected`.
+fn narrow(comptime E: type, err: Error) E {
+    comptime std.debug.assert(isSubset(E, Error) and hasError(E, "Unexpected"));
+    inline for (@typeInfo(E).ErrorSet.?) |member| {
+        if (err == @field(anyerror, member.name)) return @field(E, member.name);
+    }
+    return @field(E, "Unexpected");
+}
+
+fn hasError(comptime E: type, comptime name: []const u8) bool {
+    for (@typeInfo(E).ErrorSet.?) |member| {
+        if (std.mem.eql(u8, member.name, name)) return true;
+    }
+    return false;
+}
+
+fn isSubset(comptime E: type, comptime Of: type) bool {
+    for (@typeInfo(E).ErrorSet.?) |member| {
+        if (!hasError(Of, member.name)) return false;
+    }
+    return true;
+}
+
 /// The C status an error stands for; null for `error.Unexpected`.
 pub fn statusOf(err: Error) ?Status {
     return switch (err) {
@@ -234,9 +378,9 @@ fn emptyCError() c.ap_error_t {
     return raw;
 }
 
-/// Like `check`, and on error copies the C detail into `detail`.
-fn checkWithDetail(status: c.ap_status_t, raw: *const c.ap_error_t, detail: ?*ErrorDetail) Error!void {
-    check(status) catch |err| {
+/// Like `checkIn`, and on error copies the C detail into `detail`.
+fn checkWithDetail(comptime E: type, status: c.ap_status_t, raw: *const c.ap_error_t, detail: ?*ErrorDetail) E!void {
+    checkIn(E, status) catch |err| {
         if (detail) |out| out.* = .{
             .address = raw.address,
             .region = Region.fromC(raw.region),
@@ -251,8 +395,9 @@ fn checkWithDetail(status: c.ap_status_t, raw: *const c.ap_error_t, detail: ?*Er
 /// (`ap_error_describe()`), e.g. "Virtual address 0x0000008000001000 out of
 /// range", as a new string the caller frees. `detail` is what the failed
 /// call filled in (null: no detail). `error.Unexpected` has no C status and
-/// reads "unexpected status".
-pub fn describeError(allocator: Allocator, err: Error, detail: ?*const ErrorDetail) Error![:0]u8 {
+/// reads "unexpected status". Any error of a narrow set (`MapError`, ...)
+/// is an `Error`, so `err` may come from any call.
+pub fn describeErrorAlloc(allocator: Allocator, err: Error, detail: ?*const ErrorDetail) DescribeError![:0]u8 {
     const status = statusOf(err) orelse return allocator.dupeZ(u8, "unexpected status");
     var raw = emptyCError();
     raw.status = @intFromEnum(status);
@@ -262,7 +407,7 @@ pub fn describeError(allocator: Allocator, err: Error, detail: ?*const ErrorDeta
         raw.descriptor = d.descriptor;
         raw.flags = d.flags;
     }
-    return describeAlloc(allocator, c.ap_error_describe, .{&raw});
+    return allocDescription(allocator, c.ap_error_describe, .{&raw});
 }
 
 // ---------------------------------------------------------------- regions
@@ -274,24 +419,24 @@ pub const Region = struct {
     size: u64 = 0,
 
     /// The page-rounded region covering [start, end).
-    pub fn fromRange(start: u64, end: u64) Error!Region {
+    pub fn fromRange(start: u64, end: u64) RegionRangeError!Region {
         var raw: c.ap_region_t = undefined;
-        try check(c.ap_region_from_range(start, end, &raw));
+        try checkIn(RegionRangeError, c.ap_region_from_range(start, end, &raw));
         return fromC(raw);
     }
 
     /// The page-rounded region of `size` bytes from `start`.
-    pub fn fromSize(start: u64, size: u64) Error!Region {
+    pub fn fromSize(start: u64, size: u64) RegionSizeError!Region {
         var raw: c.ap_region_t = undefined;
-        try check(c.ap_region_from_size(start, size, &raw));
+        try checkIn(RegionSizeError, c.ap_region_from_size(start, size, &raw));
         return fromC(raw);
     }
 
     /// Writes "0x<start>..0x<end>" into `buf` and returns the text.
-    pub fn formatInto(self: Region, buf: []u8) Error![]u8 {
+    pub fn formatInto(self: Region, buf: []u8) RegionFormatError![]u8 {
         const raw = self.toC();
         var needed: usize = 0;
-        try check(c.ap_region_format(&raw, buf.ptr, buf.len, &needed));
+        try checkIn(RegionFormatError, c.ap_region_format(&raw, buf.ptr, buf.len, &needed));
         return buf[0..needed];
     }
 
@@ -444,21 +589,23 @@ pub const stage2 = struct {
 
 /// Names the bits of `flags` in the format of `kind` ("VALID | ACCESSED").
 /// The caller frees the text.
-pub fn describeAttrs(allocator: Allocator, kind: RegimeKind, flags: Attrs) Error![:0]u8 {
-    return describeAlloc(allocator, c.ap_attrs_describe, .{ @intFromEnum(kind), flags });
+pub fn describeAttrsAlloc(allocator: Allocator, kind: RegimeKind, flags: Attrs) DescribeError![:0]u8 {
+    return allocDescription(allocator, c.ap_attrs_describe, .{ @intFromEnum(kind), flags });
 }
 
 /// Calls a C "describe" function twice: once to learn the length, once into
 /// an allocation of exactly that length plus the NUL.
-fn describeAlloc(allocator: Allocator, comptime describe: anytype, args: anytype) Error![:0]u8 {
+/// The binding passes no NULL and sizes the buffer, so the C errors left
+/// are undocumented ones: `error.Unexpected`.
+fn allocDescription(allocator: Allocator, comptime describe: anytype, args: anytype) DescribeError![:0]u8 {
     var needed: usize = 0;
     check(@call(.auto, describe, args ++ .{ null, 0, &needed })) catch |err| switch (err) {
         error.BufferTooSmall => {},
-        else => return err,
+        else => return narrow(DescribeError, err),
     };
     const text = try allocator.allocSentinel(u8, needed, 0);
     errdefer allocator.free(text);
-    try check(@call(.auto, describe, args ++ .{ text.ptr, needed + 1, &needed }));
+    try checkIn(DescribeError, @call(.auto, describe, args ++ .{ text.ptr, needed + 1, &needed }));
     return text;
 }
 
@@ -492,9 +639,9 @@ pub const pte = struct {
 /// the output address must stay, a block must not become a table or back,
 /// and only the attributes the format lets change may change.
 /// `error.InvalidArgument` for a level above 3.
-pub fn bbmSafe(kind: RegimeKind, level: u32, old: u64, new: u64) Error!bool {
+pub fn bbmSafe(kind: RegimeKind, level: u32, old: u64, new: u64) BbmSafeError!bool {
     var safe = false;
-    try check(c.ap_bbm_safe(@intFromEnum(kind), level, old, new, &safe));
+    try checkIn(BbmSafeError, c.ap_bbm_safe(@intFromEnum(kind), level, old, new, &safe));
     return safe;
 }
 
@@ -532,42 +679,42 @@ pub const mair = struct {
     };
 
     /// The attribute for normal memory with `inner` and `outer` cacheability.
-    pub fn normal(inner: NormalMemory, outer: NormalMemory) Error!Attribute {
+    pub fn normal(inner: NormalMemory, outer: NormalMemory) UnexpectedError!Attribute {
         var out: Attribute = undefined;
-        try check(c.ap_mair_normal(@intFromEnum(inner), @intFromEnum(outer), &out));
+        try checkIn(UnexpectedError, c.ap_mair_normal(@intFromEnum(inner), @intFromEnum(outer), &out));
         return out;
     }
 
     /// Packs 8 attributes (index 0 in bits 7:0).
-    pub fn fromAttributes(list: [8]Attribute) Error!Value {
+    pub fn fromAttributes(list: [8]Attribute) UnexpectedError!Value {
         var out: Value = undefined;
-        try check(c.ap_mair_from_attributes(&list, &out));
+        try checkIn(UnexpectedError, c.ap_mair_from_attributes(&list, &out));
         return out;
     }
 
     /// `value` with the attribute at `index` (0..7) replaced.
-    pub fn withAttribute(value: Value, index: u32, attribute: Attribute) Error!Value {
+    pub fn withAttribute(value: Value, index: u32, attribute: Attribute) MairIndexError!Value {
         var out: Value = undefined;
-        try check(c.ap_mair_with_attribute(value, index, attribute, &out));
+        try checkIn(MairIndexError, c.ap_mair_with_attribute(value, index, attribute, &out));
         return out;
     }
 
     /// Splits `value` into its 8 attributes.
-    pub fn attributes(value: Value) Error![8]Attribute {
+    pub fn attributes(value: Value) UnexpectedError![8]Attribute {
         var out: [8]Attribute = undefined;
-        try check(c.ap_mair_attributes(value, &out));
+        try checkIn(UnexpectedError, c.ap_mair_attributes(value, &out));
         return out;
     }
 
     /// "Device-nGnRE", "Normal, Inner ..., Outer ..." or "Unpredictable (0x..)".
     /// The caller frees the text.
-    pub fn describeAttribute(allocator: Allocator, attribute: Attribute) Error![:0]u8 {
-        return describeAlloc(allocator, c.ap_mair_attribute_describe, .{attribute});
+    pub fn describeAttributeAlloc(allocator: Allocator, attribute: Attribute) DescribeError![:0]u8 {
+        return allocDescription(allocator, c.ap_mair_attribute_describe, .{attribute});
     }
 
     /// "{0: <attr>; 1: <attr>; ...}". The caller frees the text.
-    pub fn describe(allocator: Allocator, value: Value) Error![:0]u8 {
-        return describeAlloc(allocator, c.ap_mair_describe, .{value});
+    pub fn describeAlloc(allocator: Allocator, value: Value) DescribeError![:0]u8 {
+        return allocDescription(allocator, c.ap_mair_describe, .{value});
     }
 };
 
@@ -592,9 +739,9 @@ pub const Regime = struct {
     handle: *const c.ap_regime_t,
 
     /// The built-in regime of `kind`; it lives as long as the library.
-    pub fn builtin(kind_wanted: RegimeKind) Error!Regime {
+    pub fn builtin(kind_wanted: RegimeKind) UnexpectedError!Regime {
         var out: ?*const c.ap_regime_t = null;
-        try check(c.ap_regime_get(@intFromEnum(kind_wanted), &out));
+        try checkIn(UnexpectedError, c.ap_regime_get(@intFromEnum(kind_wanted), &out));
         return .{ .handle = out.? };
     }
 
@@ -659,7 +806,7 @@ pub const UserRegime = struct {
     hooks: *RegimeHooks,
     allocator: Allocator,
 
-    pub fn init(allocator: Allocator, kind: RegimeKind, hooks: RegimeHooks) Error!UserRegime {
+    pub fn init(allocator: Allocator, kind: RegimeKind, hooks: RegimeHooks) UserRegimeInitError!UserRegime {
         const box = try allocator.create(RegimeHooks);
         errdefer allocator.destroy(box);
         box.* = hooks;
@@ -671,7 +818,7 @@ pub const UserRegime = struct {
             .deactivate = if (hooks.vtable.deactivate != null) &deactivateHook else null,
         };
         var out: ?*c.ap_regime_t = null;
-        try check(c.ap_regime_create(@intFromEnum(kind), &table, box, &out));
+        try checkIn(UserRegimeInitError, c.ap_regime_create(@intFromEnum(kind), &table, box, &out));
         return .{ .handle = out.?, .hooks = box, .allocator = allocator };
     }
 
@@ -961,13 +1108,13 @@ pub const Descriptor = opaque {
     }
 
     /// Sets the descriptor to output address `pa` with `new_flags`.
-    pub fn set(self: *Descriptor, pa: Pa, new_flags: Attrs) Error!void {
-        return check(c.ap_descriptor_set(self.raw(), pa, new_flags));
+    pub fn set(self: *Descriptor, pa: Pa, new_flags: Attrs) DescriptorError!void {
+        return checkIn(DescriptorError, c.ap_descriptor_set(self.raw(), pa, new_flags));
     }
 
     /// Sets the bits `to_set` and clears `to_clear`, keeping the output address.
-    pub fn modifyFlags(self: *Descriptor, to_set: Attrs, to_clear: Attrs) Error!void {
-        return check(c.ap_descriptor_modify_flags(self.raw(), to_set, to_clear));
+    pub fn modifyFlags(self: *Descriptor, to_set: Attrs, to_clear: Attrs) DescriptorError!void {
+        return checkIn(DescriptorError, c.ap_descriptor_modify_flags(self.raw(), to_set, to_clear));
     }
 };
 
@@ -1173,36 +1320,38 @@ pub const Mapping = struct {
     custom: ?*CustomTranslation = null,
     // initIdentityAllocator's translation, freed by deinit.
     owned: ?*AllocatorTranslation = null,
+    // Options.granule: the length of the tables paToTable gives.
+    granule: Granule,
 
     /// Tables come from the library; their physical address is their address here.
-    pub fn initIdentity(options: Options) Error!Mapping {
+    pub fn initIdentity(options: Options) InitError!Mapping {
         const raw_options = options.toC();
         var out: ?*c.ap_mapping_t = null;
-        try check(c.ap_mapping_create_identity(&raw_options, &out));
-        return .{ .handle = out.? };
+        try checkIn(InitError, c.ap_mapping_create_identity(&raw_options, &out));
+        return .{ .handle = out.?, .granule = options.granule };
     }
 
     /// Input address `va` maps to `va + offset` (a signed multiple of the
     /// page size), and so do the table pages.
-    pub fn initLinear(options: Options, offset: i64) Error!Mapping {
+    pub fn initLinear(options: Options, offset: i64) InitLinearError!Mapping {
         const raw_options = options.toC();
         var out: ?*c.ap_mapping_t = null;
-        try check(c.ap_mapping_create_linear(&raw_options, offset, &out));
-        return .{ .handle = out.? };
+        try checkIn(InitLinearError, c.ap_mapping_create_linear(&raw_options, offset, &out));
+        return .{ .handle = out.?, .granule = options.granule };
     }
 
     /// Builds a table image for a machine that loads it at physical `base`.
-    pub fn initTarget(options: Options, base: Pa) Error!Mapping {
+    pub fn initTarget(options: Options, base: Pa) InitError!Mapping {
         const raw_options = options.toC();
         var out: ?*c.ap_mapping_t = null;
-        try check(c.ap_mapping_create_target(&raw_options, base, &out));
-        return .{ .handle = out.? };
+        try checkIn(InitError, c.ap_mapping_create_target(&raw_options, base, &out));
+        return .{ .handle = out.?, .granule = options.granule };
     }
 
     /// Tables come from `translation`. `allocator` holds the small record the
     /// C core calls back through, freed by `deinit`.
-    pub fn initCustom(allocator: Allocator, options: Options, translation: Translation) Error!Mapping {
-        return withTranslation(allocator, options, translation, struct {
+    pub fn initCustom(allocator: Allocator, options: Options, translation: Translation) InitCustomError!Mapping {
+        return withTranslation(InitCustomError, allocator, options, translation, struct {
             fn make(o: *const c.ap_mapping_options_t, ops: *const c.ap_translation_ops_t, ctx: *Translation, args: anytype, out: *?*c.ap_mapping_t) c.ap_status_t {
                 _ = args;
                 return c.ap_mapping_create(o, ops, ctx, out);
@@ -1213,7 +1362,7 @@ pub const Mapping = struct {
     /// An identity mapping whose tables come from `allocator` rather than
     /// the library's page pool (see `AllocatorTranslation`); `deinit` gives
     /// them back to it.
-    pub fn initIdentityAllocator(allocator: Allocator, options: Options) Error!Mapping {
+    pub fn initIdentityAllocator(allocator: Allocator, options: Options) InitCustomError!Mapping {
         const owned = try allocator.create(AllocatorTranslation);
         errdefer allocator.destroy(owned);
         owned.* = AllocatorTranslation.init(allocator);
@@ -1233,8 +1382,8 @@ pub const Mapping = struct {
     /// twice (a loop, a shared subtable) fails with `error.MalformedTable`;
     /// `translate` follows one address as the MMU would. `deinit` frees none
     /// of the tables, not even those an editable mapping added.
-    pub fn open(allocator: Allocator, options: Options, translation: Translation, root_pa: Pa, flags: OpenFlags) Error!Mapping {
-        return withTranslation(allocator, options, translation, struct {
+    pub fn open(allocator: Allocator, options: Options, translation: Translation, root_pa: Pa, flags: OpenFlags) OpenError!Mapping {
+        return withTranslation(OpenError, allocator, options, translation, struct {
             fn make(o: *const c.ap_mapping_options_t, ops: *const c.ap_translation_ops_t, ctx: *Translation, args: anytype, out: *?*c.ap_mapping_t) c.ap_status_t {
                 return c.ap_mapping_open(o, ops, ctx, args[0], args[1], out);
             }
@@ -1243,7 +1392,7 @@ pub const Mapping = struct {
 
     /// Makes a C mapping with `make`, given the ops and context that lead
     /// back to `translation`; the context is freed again on failure.
-    fn withTranslation(allocator: Allocator, options: Options, translation: Translation, comptime make: anytype, args: anytype) Error!Mapping {
+    fn withTranslation(comptime E: type, allocator: Allocator, options: Options, translation: Translation, comptime make: anytype, args: anytype) E!Mapping {
         const box = try allocator.create(CustomTranslation);
         errdefer allocator.destroy(box);
         box.* = .{ .translation = translation, .allocator = allocator };
@@ -1258,8 +1407,8 @@ pub const Mapping = struct {
         };
         const raw_options = options.toC();
         var out: ?*c.ap_mapping_t = null;
-        try check(make(&raw_options, &ops, &box.translation, args, &out));
-        return .{ .handle = out.?, .custom = box };
+        try checkIn(E, make(&raw_options, &ops, &box.translation, args, &out));
+        return .{ .handle = out.?, .custom = box, .granule = options.granule };
     }
 
     /// Frees the mapping and its tables (none of the tables of a mapping
@@ -1301,29 +1450,29 @@ pub const Mapping = struct {
     }
 
     /// Maps `region` to the output range from `pa` with `flags`.
-    pub fn map(self: *Mapping, region: Region, pa: Pa, flags: Attrs, constraints: Constraints, detail: ?*ErrorDetail) Error!void {
+    pub fn map(self: *Mapping, region: Region, pa: Pa, flags: Attrs, constraints: Constraints, detail: ?*ErrorDetail) MapError!void {
         const raw_region = region.toC();
         var raw = emptyCError();
         const status = c.ap_mapping_map(self.handle, &raw_region, pa, flags, constraints.toC(), &raw);
-        return checkWithDetail(status, &raw, detail);
+        return checkWithDetail(MapError, status, &raw, detail);
     }
 
     /// Maps `region` to the output addresses the mapping's own (identity or
     /// linear) translation gives it. An `initIdentityAllocator` mapping is
     /// an identity one: `region` maps to its own addresses (the C core
     /// knows only its built-in translations as identity or linear).
-    pub fn mapAuto(self: *Mapping, region: Region, flags: Attrs, constraints: Constraints, detail: ?*ErrorDetail) Error!void {
+    pub fn mapAuto(self: *Mapping, region: Region, flags: Attrs, constraints: Constraints, detail: ?*ErrorDetail) MapAutoError!void {
         if (self.owned != null) return self.map(region, region.start, flags, constraints, detail);
         const raw_region = region.toC();
         var raw = emptyCError();
         const status = c.ap_mapping_map_auto(self.handle, &raw_region, flags, constraints.toC(), &raw);
-        return checkWithDetail(status, &raw, detail);
+        return checkWithDetail(MapAutoError, status, &raw, detail);
     }
 
-    pub fn unmap(self: *Mapping, region: Region, detail: ?*ErrorDetail) Error!void {
+    pub fn unmap(self: *Mapping, region: Region, detail: ?*ErrorDetail) UnmapError!void {
         const raw_region = region.toC();
         var raw = emptyCError();
-        return checkWithDetail(c.ap_mapping_unmap(self.handle, &raw_region, &raw), &raw, detail);
+        return checkWithDetail(UnmapError, c.ap_mapping_unmap(self.handle, &raw_region, &raw), &raw, detail);
     }
 
     /// Calls `updateFn(context, region, descriptor)` on every block, page
@@ -1331,13 +1480,13 @@ pub const Mapping = struct {
     /// an error union; an error stops the edit with `error.PteUpdateFault`
     /// (`error.BreakBeforeMake` during a live dry run) and is kept in
     /// `detail.callback_error`. Pass `{}` as context for a plain function.
-    pub fn modify(self: *Mapping, region: Region, context: anytype, comptime updateFn: anytype, detail: ?*ErrorDetail) Error!void {
+    pub fn modify(self: *Mapping, region: Region, context: anytype, comptime updateFn: anytype, detail: ?*ErrorDetail) ModifyError!void {
         const Adapter = CallbackAdapter(@TypeOf(context), updateFn);
         var adapter = Adapter{ .context = context };
         const raw_region = region.toC();
         var raw = emptyCError();
         const status = c.ap_mapping_modify(self.handle, &raw_region, &Adapter.modifyHook, &adapter, &raw);
-        return finishCallbackCall(status, &raw, adapter.failure, detail);
+        return finishCallbackCall(ModifyError, status, &raw, adapter.failure, detail);
     }
 
     /// Calls `visitFn(context, region, descriptor_bits, level)`, in address
@@ -1345,38 +1494,38 @@ pub const Mapping = struct {
     /// returns void or an error union; an error stops the walk with
     /// `error.Stopped`, the bits it was given in `detail.descriptor` and
     /// the error itself in `detail.callback_error`.
-    pub fn walk(self: Mapping, region: Region, context: anytype, comptime visitFn: anytype, detail: ?*ErrorDetail) Error!void {
+    pub fn walk(self: Mapping, region: Region, context: anytype, comptime visitFn: anytype, detail: ?*ErrorDetail) WalkError!void {
         const Adapter = CallbackAdapter(@TypeOf(context), visitFn);
         var adapter = Adapter{ .context = context };
         const raw_region = region.toC();
         var raw = emptyCError();
         const status = c.ap_mapping_walk(self.handle, &raw_region, &Adapter.walkHook, &adapter, &raw);
-        return finishCallbackCall(status, &raw, adapter.failure, detail);
+        return finishCallbackCall(WalkError, status, &raw, adapter.failure, detail);
     }
 
     /// Calls `visitFn(context, region, descriptors, level)` once per run of
     /// consecutive non-table descriptors of one table. An error from
     /// `visitFn` stops the walk with `error.Stopped`, as for `walk`, with
     /// the run's first descriptor in `detail.descriptor`.
-    pub fn walkRuns(self: Mapping, region: Region, context: anytype, comptime visitFn: anytype, detail: ?*ErrorDetail) Error!void {
+    pub fn walkRuns(self: Mapping, region: Region, context: anytype, comptime visitFn: anytype, detail: ?*ErrorDetail) WalkError!void {
         const Adapter = CallbackAdapter(@TypeOf(context), visitFn);
         var adapter = Adapter{ .context = context };
         const raw_region = region.toC();
         var raw = emptyCError();
         const status = c.ap_mapping_walk_runs(self.handle, &raw_region, &Adapter.runHook, &adapter, &raw);
-        return finishCallbackCall(status, &raw, adapter.failure, detail);
+        return finishCallbackCall(WalkError, status, &raw, adapter.failure, detail);
     }
 
-    fn finishCallbackCall(status: c.ap_status_t, raw: *const c.ap_error_t, failure: ?anyerror, detail: ?*ErrorDetail) Error!void {
-        checkWithDetail(status, raw, detail) catch |err| {
+    fn finishCallbackCall(comptime E: type, status: c.ap_status_t, raw: *const c.ap_error_t, failure: ?anyerror, detail: ?*ErrorDetail) E!void {
+        checkWithDetail(E, status, raw, detail) catch |err| {
             if (detail) |out| out.callback_error = failure;
             return err;
         };
     }
 
     /// Frees every subtable whose entries are all zero.
-    pub fn compact(self: *Mapping) Error!void {
-        return check(c.ap_mapping_compact(self.handle));
+    pub fn compact(self: *Mapping) CompactError!void {
+        return checkIn(CompactError, c.ap_mapping_compact(self.handle));
     }
 
     /// Walks `va` as the MMU would. An address that is not mapped is an
@@ -1384,12 +1533,12 @@ pub const Mapping = struct {
     /// false and `level` and `descriptor` say where the walk faulted.
     /// Errors are the call's own (an address outside the mapping, a table
     /// that does not translate), with `detail.address` set.
-    pub fn translate(self: Mapping, va: Va, detail: ?*ErrorDetail) Error!TranslateResult {
+    pub fn translate(self: Mapping, va: Va, detail: ?*ErrorDetail) TranslateError!TranslateResult {
         var raw = std.mem.zeroes(c.ap_translate_result_t);
         raw.size = @sizeOf(c.ap_translate_result_t);
         const status = c.ap_mapping_translate(self.handle, va, &raw);
         if (status != c.AP_ERR_NOT_MAPPED) {
-            check(status) catch |err| {
+            checkIn(TranslateError, status) catch |err| {
                 if (detail) |out| out.* = .{ .address = va };
                 return err;
             };
@@ -1407,26 +1556,26 @@ pub const Mapping = struct {
 
     /// Marks the mapping active and installs its root through the regime.
     /// Returns the TTBR value to hand back to `deactivate`.
-    pub fn activate(self: *Mapping) Error!u64 {
+    pub fn activate(self: *Mapping) UnexpectedError!u64 {
         var previous: u64 = undefined;
-        try check(c.ap_mapping_activate(self.handle, &previous));
+        try checkIn(UnexpectedError, c.ap_mapping_activate(self.handle, &previous));
         return previous;
     }
 
     /// Restores `previous_ttbr`, invalidates the mapping's TLB entries and
     /// marks it inactive.
-    pub fn deactivate(self: *Mapping, previous_ttbr: u64) Error!void {
-        return check(c.ap_mapping_deactivate(self.handle, previous_ttbr));
+    pub fn deactivate(self: *Mapping, previous_ttbr: u64) DeactivateError!void {
+        return checkIn(DeactivateError, c.ap_mapping_deactivate(self.handle, previous_ttbr));
     }
 
     /// Records that the caller installed the table itself.
-    pub fn markActive(self: *Mapping) Error!void {
-        return check(c.ap_mapping_mark_active(self.handle));
+    pub fn markActive(self: *Mapping) UnexpectedError!void {
+        return checkIn(UnexpectedError, c.ap_mapping_mark_active(self.handle));
     }
 
     /// Records that the caller uninstalled the table itself.
-    pub fn markInactive(self: *Mapping) Error!void {
-        return check(c.ap_mapping_mark_inactive(self.handle));
+    pub fn markInactive(self: *Mapping) MarkInactiveError!void {
+        return checkIn(MarkInactiveError, c.ap_mapping_mark_inactive(self.handle));
     }
 
     /// Whether the mapping is active (`activate` or `markActive`).
@@ -1447,10 +1596,10 @@ pub const Mapping = struct {
     /// The translation control fields and TTBR value for this mapping's
     /// tables. `error.Unsupported` for a stage 2 mapping whose root is at
     /// level 3: SL0 cannot encode it without FEAT_TTST.
-    pub fn translationControl(self: Mapping) Error!TranslationControl {
+    pub fn translationControl(self: Mapping) UnsupportedError!TranslationControl {
         var raw = std.mem.zeroes(c.ap_translation_control_t);
         raw.size = @sizeOf(c.ap_translation_control_t);
-        try check(c.ap_mapping_translation_control(self.handle, &raw));
+        try checkIn(UnsupportedError, c.ap_mapping_translation_control(self.handle, &raw));
         return .{
             .tcr = raw.tcr,
             .tcr_mask = raw.tcr_mask,
@@ -1477,8 +1626,8 @@ pub const Mapping = struct {
     }
 
     /// `error.Unsupported` for regimes without an ASID.
-    pub fn asid(self: Mapping) Error!u16 {
-        return self.get(u16, c.ap_mapping_asid);
+    pub fn asid(self: Mapping) UnsupportedError!u16 {
+        return self.get(UnsupportedError, u16, c.ap_mapping_asid);
     }
 
     pub fn vaRange(self: Mapping) VaRange {
@@ -1492,63 +1641,74 @@ pub const Mapping = struct {
     }
 
     /// Number of tables in the hierarchy, the root included.
-    pub fn tableCount(self: Mapping) Error!usize {
-        return self.get(usize, c.ap_mapping_table_count);
+    pub fn tableCount(self: Mapping) TableCountError!usize {
+        return self.get(TableCountError, usize, c.ap_mapping_table_count);
     }
 
     /// The output address the built-in identity or linear translation gives `va`.
-    pub fn vaToPa(self: Mapping, va: Va) Error!Pa {
+    pub fn vaToPa(self: Mapping, va: Va) VaToPaError!Pa {
         var out: Pa = undefined;
-        try check(c.ap_mapping_va_to_pa(self.handle, va, &out));
+        try checkIn(VaToPaError, c.ap_mapping_va_to_pa(self.handle, va, &out));
         return out;
     }
 
-    /// The address through which the library reaches the table at `pa`.
-    pub fn paToTable(self: Mapping, pa: Pa) Error!u64 {
+    /// The table at physical address `pa`, as the library reaches it (the
+    /// translation's `physicalToVirtual`, or the identity or linear rule):
+    /// the entries of one table of the mapping's granule (512, 2048 or
+    /// 8192; for a concatenated stage 2 root, its first table).
+    /// `error.BadTableAddress` when the translation has no table there, or
+    /// gives an address not aligned to the granule, which no table has.
+    /// The identity and linear rules answer for any address: the slice is
+    /// a table only where `pa` is one of the mapping's tables.
+    pub fn paToTable(self: Mapping, pa: Pa) PaToTableError![]align(page_size) u64 {
         var out: u64 = undefined;
-        try check(c.ap_mapping_pa_to_table(self.handle, pa, &out));
-        return out;
+        try checkIn(PaToTableError, c.ap_mapping_pa_to_table(self.handle, pa, &out));
+        const bytes = self.granule.pageSize();
+        if (out % bytes != 0 or out > std.math.maxInt(usize)) return error.BadTableAddress;
+        const first: [*]align(page_size) u64 = @ptrFromInt(@as(usize, @intCast(out)));
+        return first[0..@intCast(bytes / @sizeOf(u64))];
     }
 
     /// Size in bytes of a target mapping's image.
-    pub fn targetImageSize(self: Mapping) Error!usize {
-        return self.get(usize, c.ap_target_image_size);
+    pub fn targetImageSize(self: Mapping) UnsupportedError!usize {
+        return self.get(UnsupportedError, usize, c.ap_target_image_size);
     }
 
     /// Writes a target mapping's image (little-endian) into `buf`.
-    pub fn writeTargetImage(self: Mapping, buf: []u8) Error!void {
-        return check(c.ap_target_image_write(self.handle, buf.ptr, buf.len));
+    pub fn writeTargetImage(self: Mapping, buf: []u8) WriteTargetImageError!void {
+        return checkIn(WriteTargetImageError, c.ap_target_image_write(self.handle, buf.ptr, buf.len));
     }
 
     /// A target mapping's image in a new allocation the caller frees.
-    pub fn targetImage(self: Mapping, allocator: Allocator) Error![]u8 {
+    pub fn targetImageAlloc(self: Mapping, allocator: Allocator) TargetImageAllocError![]u8 {
         const image = try allocator.alloc(u8, try self.targetImageSize());
         errdefer allocator.free(image);
-        try self.writeTargetImage(image);
+        // The buffer is the size the library asked for.
+        self.writeTargetImage(image) catch |err| return narrow(TargetImageAllocError, err);
         return image;
     }
 
     /// Writes a readable dump of the tables to `writer`. A writer error
     /// stops the dump with `error.WriteFailed`; `detail.callback_error`
     /// holds the writer's own error.
-    pub fn dump(self: Mapping, writer: anytype, detail: ?*ErrorDetail) Error!void {
+    pub fn dump(self: Mapping, writer: anytype, detail: ?*ErrorDetail) DumpError!void {
         const Adapter = CallbackAdapter(@TypeOf(writer), writeAllTo);
         var adapter = Adapter{ .context = writer };
-        check(c.ap_mapping_dump(self.handle, &Adapter.writeHook, &adapter)) catch |err| {
+        checkIn(DumpError, c.ap_mapping_dump(self.handle, &Adapter.writeHook, &adapter)) catch |err| {
             if (detail) |out| out.* = .{ .callback_error = adapter.failure };
             return err;
         };
     }
 
     /// The dump as a new string the caller frees.
-    pub fn dumpAlloc(self: Mapping, allocator: Allocator) Error![]u8 {
+    pub fn dumpAlloc(self: Mapping, allocator: Allocator) DumpAllocError![]u8 {
         var text = std.ArrayList(u8).init(allocator);
         errdefer text.deinit();
         var detail = ErrorDetail{};
         self.dump(text.writer(), &detail) catch |err| {
             // The list's only failure is memory: report it as such.
             if (detail.callback_error) |cause| if (cause == error.OutOfMemory) return error.OutOfMemory;
-            return err;
+            return narrow(DumpAllocError, err);
         };
         return text.toOwnedSlice();
     }
@@ -1559,31 +1719,31 @@ pub const Mapping = struct {
     /// from `open` that reaches a table twice prints it once in the ranges
     /// and JSON layouts, and fails with `error.MalformedTable` in the
     /// reference layout.
-    pub fn dumpAs(self: Mapping, writer: anytype, format: DumpFormat, detail: ?*ErrorDetail) Error!void {
+    pub fn dumpAs(self: Mapping, writer: anytype, format: DumpFormat, detail: ?*ErrorDetail) DumpError!void {
         const Adapter = CallbackAdapter(@TypeOf(writer), writeAllTo);
         var adapter = Adapter{ .context = writer };
-        check(c.ap_mapping_dump_as(self.handle, @intFromEnum(format), &Adapter.writeHook, &adapter)) catch |err| {
+        checkIn(DumpError, c.ap_mapping_dump_as(self.handle, @intFromEnum(format), &Adapter.writeHook, &adapter)) catch |err| {
             if (detail) |out| out.* = .{ .callback_error = adapter.failure };
             return err;
         };
     }
 
     /// `dumpAs` into a new string the caller frees.
-    pub fn dumpAsAlloc(self: Mapping, allocator: Allocator, format: DumpFormat) Error![]u8 {
+    pub fn dumpAsAlloc(self: Mapping, allocator: Allocator, format: DumpFormat) DumpAllocError![]u8 {
         var text = std.ArrayList(u8).init(allocator);
         errdefer text.deinit();
         var detail = ErrorDetail{};
         self.dumpAs(text.writer(), format, &detail) catch |err| {
             if (detail.callback_error) |cause| if (cause == error.OutOfMemory) return error.OutOfMemory;
-            return err;
+            return narrow(DumpAllocError, err);
         };
         return text.toOwnedSlice();
     }
 
     /// Calls a C getter `getter(handle, &out)`.
-    fn get(self: Mapping, comptime T: type, comptime getter: anytype) Error!T {
+    fn get(self: Mapping, comptime E: type, comptime T: type, comptime getter: anytype) E!T {
         var out: T = undefined;
-        try check(getter(self.handle, &out));
+        try checkIn(E, getter(self.handle, &out));
         return out;
     }
 
@@ -1591,6 +1751,6 @@ pub const Mapping = struct {
     /// Mapping never passes, or while the mapping is being destroyed (a
     /// call from one of its own callbacks during deinit): a bug, so a panic.
     fn getAlways(self: Mapping, comptime T: type, comptime getter: anytype) T {
-        return self.get(T, getter) catch |err| std.debug.panic("aarch64_paging: Mapping getter called during deinit of the same mapping ({s})", .{@errorName(err)});
+        return self.get(UnexpectedError, T, getter) catch |err| std.debug.panic("aarch64_paging: Mapping getter called during deinit of the same mapping ({s})", .{@errorName(err)});
     }
 };

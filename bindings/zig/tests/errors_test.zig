@@ -64,7 +64,7 @@ test "AddressRange reports the address" {
     // The C library names the region's end, as the reference crate does.
     try testing.expectEqual(@as(u64, (1 << 39) + 0x1000), detail.address);
     try testing.expectEqual(@as(u64, 0), detail.flags);
-    const message = try ap.describeError(testing.allocator, error.AddressRange, &detail);
+    const message = try ap.describeErrorAlloc(testing.allocator, error.AddressRange, &detail);
     defer testing.allocator.free(message);
     try testing.expectEqualStrings("Virtual address 0x0000008000001000 out of range", message);
 }
@@ -107,7 +107,7 @@ test "BreakBeforeMake reports the region of a live remap" {
     try testing.expectError(error.BreakBeforeMake, map.map(page, 0x20_0000, util.normal_el1, .{}, &detail));
     try testing.expectEqual(page.start, detail.region.start);
     try testing.expect(detail.region.size > 0);
-    const message = try ap.describeError(testing.allocator, error.BreakBeforeMake, &detail);
+    const message = try ap.describeErrorAlloc(testing.allocator, error.BreakBeforeMake, &detail);
     defer testing.allocator.free(message);
     try testing.expect(std.mem.indexOf(u8, message, "0x0000000000100000..0x0000000000101000") != null);
     try testing.expect(std.mem.indexOf(u8, message, "while translation is live") != null);

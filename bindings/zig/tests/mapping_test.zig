@@ -32,7 +32,11 @@ test "a 2 MiB identity block, and the mapping's getters" {
     try testing.expectEqual(@as(usize, 2), try map.tableCount());
     try testing.expectEqual(@as(ap.Pa, 0x1234_5000), try map.vaToPa(0x1234_5000));
     const root = map.rootAddress();
-    try testing.expectEqual(root, try map.paToTable(root));
+    const root_table = try map.paToTable(root);
+    try testing.expectEqual(root, @intFromPtr(root_table.ptr));
+    try testing.expectEqual(@as(usize, ap.entries_per_table), root_table.len);
+    // 0x8020_0000 lies under the root's third entry, now a table.
+    try testing.expect(ap.pte.isTable(root_table[2], 1));
     try testing.expect(!map.isActive());
 }
 

@@ -68,7 +68,7 @@ test "attribute names in each format" {
         .{ ap.RegimeKind.el1and0, @as(ap.Attrs, 0), "0x0" },
     };
     inline for (cases) |case| {
-        const text = try ap.describeAttrs(testing.allocator, case[0], case[1]);
+        const text = try ap.describeAttrsAlloc(testing.allocator, case[0], case[1]);
         defer testing.allocator.free(text);
         try testing.expectEqualStrings(case[2], text);
     }
@@ -99,17 +99,17 @@ test "MAIR helpers" {
     try testing.expectEqual([8]ap.mair.Attribute{ 0xff, 0x04, 0x44, 0, 0, 0, 0, 0xff }, try ap.mair.attributes(widened));
     try testing.expectError(error.InvalidArgument, ap.mair.withAttribute(value, 8, 0));
 
-    const device = try ap.mair.describeAttribute(testing.allocator, ap.mair.device_ngnre);
+    const device = try ap.mair.describeAttributeAlloc(testing.allocator, ap.mair.device_ngnre);
     defer testing.allocator.free(device);
     try testing.expectEqualStrings("Device-nGnRE", device);
 
-    const whole = try ap.mair.describe(testing.allocator, value);
+    const whole = try ap.mair.describeAlloc(testing.allocator, value);
     defer testing.allocator.free(whole);
     try testing.expect(std.mem.startsWith(u8, whole, "{0: Normal, Inner Write-back non-transient"));
     try testing.expect(std.mem.indexOf(u8, whole, "; 1: Device-nGnRE; 2: Normal, Inner Non-Cacheable, Outer Non-Cacheable; 3: Device-nGnRnE;") != null);
     try testing.expect(std.mem.endsWith(u8, whole, "; 7: Device-nGnRnE}"));
 
-    const unpredictable = try ap.mair.describeAttribute(testing.allocator, 0x01);
+    const unpredictable = try ap.mair.describeAttributeAlloc(testing.allocator, 0x01);
     defer testing.allocator.free(unpredictable);
     try testing.expectEqualStrings("Unpredictable (0x01)", unpredictable);
 }

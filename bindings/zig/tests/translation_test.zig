@@ -29,7 +29,12 @@ test "a custom translation over a Zig-owned arena at a fake physical base" {
     const root_entry = arena.slots[0].?[0];
     try testing.expect(ap.pte.isTable(root_entry, 1));
     try testing.expectEqual(fake_base + 0x1000, ap.pte.outputAddress(root_entry, 1));
-    try testing.expectEqual(@as(u64, @intFromPtr(arena.slots[1].?)), try map.paToTable(fake_base + 0x1000));
+    // paToTable gives the level 2 table itself: the arena's slot, 512
+    // entries, the second of which points at the level 3 table.
+    const level2 = try map.paToTable(fake_base + 0x1000);
+    try testing.expectEqual(@intFromPtr(arena.slots[1].?), @intFromPtr(level2.ptr));
+    try testing.expectEqual(@as(usize, 512), level2.len);
+    try testing.expect(ap.pte.isTable(level2[1], 2));
 
     const where = try map.translate(0x20_1010, null);
     try testing.expectEqual(@as(ap.Pa, 0x4000_1010), where.output_address);
@@ -101,7 +106,9 @@ test "linear translation: output = input + offset" {
 
     // The root table's physical address is its pointer plus the offset.
     const root = map.rootAddress();
-    try testing.expectEqual(root - 0x1000_0000, try map.paToTable(root));
+    const root_table = try map.paToTable(root);
+    try testing.expectEqual(root - 0x1000_0000, @intFromPtr(root_table.ptr));
+    try testing.expect(ap.pte.isTable(root_table[0], 1));
 
     try testing.expectError(error.InvalidArgument, ap.Mapping.initLinear(.{}, 0x123));
 }
@@ -120,7 +127,7 @@ test "target image: tables laid out from the load address, little-endian" {
     const flags = ap.el1.valid | ap.el1.attribute_index_0 | ap.el1.inner_shareable | ap.el1.uxn;
     try map.map(try ap.Region.fromSize(0, 0x1000), 0x4_2000, flags, .{}, null);
 
-    const image = try map.targetImage(testing.allocator);
+    const image = try map.targetImageAlloc(testing.allocator);
     defer testing.allocator.free(image);
     try testing.expectEqual(3 * ap.page_size, image.len);
     try testing.expectEqual(image.len, try map.targetImageSize());
