@@ -55,6 +55,98 @@ test "a status the binding does not know is Unexpected" {
     try testing.expectEqualStrings("unknown status", unknown.name());
 }
 
+/// Fails unless the error set `E` has exactly the errors `names`.
+fn expectErrorSet(comptime E: type, comptime names: []const []const u8) !void {
+    const members = @typeInfo(E).ErrorSet.?;
+    inline for (names) |name| {
+        comptime var found = false;
+        inline for (members) |member| {
+            if (comptime std.mem.eql(u8, member.name, name)) found = true;
+        }
+        if (!found) {
+            std.debug.print("{s} lacks error.{s}\n", .{ @typeName(E), name });
+            return error.TestExpectedError;
+        }
+    }
+    if (members.len != names.len) {
+        std.debug.print("{s} has {d} errors, expected {d}\n", .{ @typeName(E), members.len, names.len });
+        return error.TestUnexpectedError;
+    }
+}
+
+/// The error set of the error union that `function` returns.
+fn ErrorSetOf(comptime function: anytype) type {
+    const Return = @typeInfo(@TypeOf(function)).Fn.return_type.?;
+    return @typeInfo(Return).ErrorUnion.error_set;
+}
+
+test "narrow error sets have the members the header's @retval lists give" {
+    // ap_error_describe, ap_attrs_describe, ap_mair_*describe: only
+    // INVALID_ARGUMENT (NULL, bad size: never passed) and BUFFER_TOO_SMALL
+    // (the binding sizes the buffer) besides success.
+    try expectErrorSet(ap.DescribeError, &.{ "OutOfMemory", "Unexpected" });
+    // ap_mapping_dump_as, less WRITE_FAILED (a growing list fails only
+    // for memory) and INVALID_ARGUMENT (NULL, a DumpFormat is never unknown).
+    try expectErrorSet(ap.DumpAllocError, &.{ "BadTableAddress", "MalformedTable", "OutOfMemory", "Unexpected" });
+    try expectErrorSet(ap.DumpError, &.{ "WriteFailed", "BadTableAddress", "MalformedTable", "OutOfMemory", "Unexpected" });
+    // ap_mapping_translate, less NOT_MAPPED (an answer) and INVALID_ARGUMENT.
+    try expectErrorSet(ap.TranslateError, &.{ "AddressRange", "BadTableAddress", "Unexpected" });
+    try expectErrorSet(ap.PaToTableError, &.{ "BadTableAddress", "Unexpected" });
+    try expectErrorSet(ap.WalkError, &.{ "RegionBackwards", "AddressRange", "Stopped", "BadTableAddress", "MalformedTable", "OutOfMemory", "Unexpected" });
+    try expectErrorSet(ap.DeactivateError, &.{ "Unsupported", "NotActive", "Unexpected" });
+    // ap_mapping_map_auto: every error of map, INVALID_VIRTUAL_ADDRESS and UNSUPPORTED.
+    try expectErrorSet(ap.MapAutoError, &.{
+        "InvalidArgument", "RegionBackwards", "AddressRange",  "InvalidFlags",   "InvalidVirtualAddress", "BreakBeforeMake",
+        "OutOfMemory",     "BadTableAddress", "ReadOnly",      "MalformedTable", "Unsupported",           "Unexpected",
+    });
+}
+
+test "the functions return their narrow sets" {
+    try testing.expect(ErrorSetOf(ap.describeErrorAlloc) == ap.DescribeError);
+    try testing.expect(ErrorSetOf(ap.describeAttrsAlloc) == ap.DescribeError);
+    try testing.expect(ErrorSetOf(ap.mair.describeAttributeAlloc) == ap.DescribeError);
+    try testing.expect(ErrorSetOf(ap.mair.describeAlloc) == ap.DescribeError);
+    try testing.expect(ErrorSetOf(ap.Mapping.dumpAlloc) == ap.DumpAllocError);
+    try testing.expect(ErrorSetOf(ap.Mapping.dumpAsAlloc) == ap.DumpAllocError);
+    try testing.expect(ErrorSetOf(ap.Mapping.targetImageAlloc) == ap.TargetImageAllocError);
+    try testing.expect(ErrorSetOf(ap.Mapping.translate) == ap.TranslateError);
+    try testing.expect(ErrorSetOf(ap.Mapping.paToTable) == ap.PaToTableError);
+    try testing.expect(ErrorSetOf(ap.Mapping.map) == ap.MapError);
+    try testing.expect(ErrorSetOf(ap.Mapping.unmap) == ap.UnmapError);
+}
+
+test "every narrow set is part of Error and has Unexpected" {
+    comptime var sets = 0;
+    inline for (@typeInfo(ap).Struct.decls) |decl| {
+        const value = @field(ap, decl.name);
+        if (@TypeOf(value) != type) continue;
+        if (@typeInfo(value) != .ErrorSet) continue;
+        if (value == ap.Error or value == ap.DeinitError) continue;
+        sets += 1;
+        inline for (@typeInfo(value).ErrorSet.?) |member| {
+            // Every member converts to Error (it would not compile
+            // otherwise) and so has its C status, but Unexpected.
+            const as_error: ap.Error = @field(value, member.name);
+            try testing.expect(ap.statusOf(as_error) != null or as_error == error.Unexpected);
+        }
+        try testing.expect(@typeInfo(value).ErrorSet.?.len > 0);
+        try testing.expect((value || error{Unexpected}) == value);
+    }
+    try testing.expect(sets >= 20);
+}
+
+test "a narrow set can be switched on exhaustively" {
+    const text = ap.describeAttrsAlloc(testing.allocator, .el1and0, ap.el1.valid) catch |err| switch (err) {
+        // No `else`: these two are all the call can return.
+        error.OutOfMemory => return err,
+        error.Unexpected => return err,
+    };
+    defer testing.allocator.free(text);
+    try testing.expectEqualStrings("VALID", text);
+    var failing = testing.FailingAllocator.init(testing.allocator, 0);
+    try testing.expectError(error.OutOfMemory, ap.describeAttrsAlloc(failing.allocator(), .el1and0, ap.el1.valid));
+}
+
 test "AddressRange reports the address" {
     var map = try ap.Mapping.initIdentity(.{ .root_level = 1 });
     defer map.deinit();

@@ -55,6 +55,13 @@ test "identity mappings with 16 KiB and 64 KiB granules" {
         try testing.expectEqual(page, found.block_size);
         try testing.expect(!(try map.translate(0x1000_0000 + 3 * page, null)).mapped);
 
+        // paToTable gives a table of the granule's length; an address that
+        // is not aligned to the granule is no table.
+        const root_table = try map.paToTable(map.rootAddress());
+        try testing.expectEqual(map.rootAddress(), @intFromPtr(root_table.ptr));
+        try testing.expectEqual(page / 8, root_table.len);
+        try testing.expectError(error.BadTableAddress, map.paToTable(map.rootAddress() + 0x1000));
+
         // The last page of the input range maps; the one beyond it does not.
         try map.mapAuto(try ap.Region.fromSize(top - page, page), util.normal_el1, .{}, null);
         try testing.expectEqual(top - 1, (try map.translate(top - 1, null)).output_address);
