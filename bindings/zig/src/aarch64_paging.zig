@@ -1315,6 +1315,13 @@ pub const DumpFormat = enum(c.ap_dump_format_t) {
 };
 
 /// One translation table hierarchy and its state.
+///
+/// Receivers follow std's containers (`std.ArrayList`): calls that change
+/// the tables or the mapping's state (`deinit`, `tryDeinit`, `map`,
+/// `mapAuto`, `unmap`, `modify`, `compact`, `activate`, `deactivate`,
+/// `markActive`, `markInactive`) take `*Mapping`; calls that only read
+/// (getters, `translate`, `walk`, `walkRuns`, `dump`...) take the small
+/// handle by value, so they work on a `const` mapping too.
 pub const Mapping = struct {
     handle: *c.ap_mapping_t,
     custom: ?*CustomTranslation = null,

@@ -309,3 +309,40 @@ test "EL2 and EL3 tables cannot be deactivated" {
         map.deinit();
     }
 }
+
+test "Mapping's edits take *Mapping and its reads take Mapping by value" {
+    const edits = [_][]const u8{
+        "deinit",      "tryDeinit", "map",        "mapAuto",     "unmap",        "modify",
+        "compact",     "activate",  "deactivate", "markActive",  "markInactive",
+    };
+    comptime var methods = 0;
+    comptime var edits_seen = 0;
+    inline for (@typeInfo(ap.Mapping).Struct.decls) |decl| {
+        const value = @field(ap.Mapping, decl.name);
+        const info = @typeInfo(@TypeOf(value));
+        if (info != .Fn or info.Fn.params.len == 0) continue;
+        const Receiver = info.Fn.params[0].type orelse continue;
+        if (Receiver != ap.Mapping and Receiver != *ap.Mapping and Receiver != *const ap.Mapping) continue;
+        methods += 1;
+        comptime var is_edit = false;
+        inline for (edits) |name| {
+            if (comptime std.mem.eql(u8, name, decl.name)) is_edit = true;
+        }
+        if (is_edit) edits_seen += 1;
+        const wanted = if (is_edit) *ap.Mapping else ap.Mapping;
+        if (Receiver != wanted) {
+            std.debug.print("Mapping.{s} takes {s}, not {s}\n", .{ decl.name, @typeName(Receiver), @typeName(wanted) });
+            return error.TestUnexpectedResult;
+        }
+    }
+    // Every edit was seen, and so were reads.
+    try testing.expectEqual(edits.len, edits_seen);
+    try testing.expect(methods > edits.len);
+
+    // The reads work on a const mapping.
+    var owned = try ap.Mapping.initIdentity(.{});
+    defer owned.deinit();
+    const read_only: ap.Mapping = owned;
+    try testing.expectEqual(@as(usize, 1), try read_only.tableCount());
+    try testing.expect(!(try read_only.translate(0x1000, null)).mapped);
+}
