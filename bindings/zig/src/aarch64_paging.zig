@@ -3,9 +3,12 @@
 //! translation tables through the library's C ABI.
 //!
 //! Every call the C library can refuse for a valid handle returns an error
-//! union here (getters it refuses only for NULL return plain values); the
-//! detail it reports (an address, a region, descriptor bits, flags) lands
-//! in an optional `*ErrorDetail`.
+//! union here (getters it refuses only for NULL return plain values), whose
+//! error set is the call's own: the C function's documented statuses, not
+//! all of `Error` (see `MapError` and the sets next to it). The detail it
+//! reports (an address, a region, descriptor bits, flags) lands in an
+//! optional `*ErrorDetail`. Calls that take an allocator and return memory
+//! the caller frees end in `Alloc`, as in std.
 //!
 //! Objects that own C resources have a `deinit` that cannot fail, so that
 //! `defer map.deinit();` works. Its precondition is the C one: a `Mapping`
@@ -101,7 +104,8 @@ pub fn versionString() [:0]const u8 {
 
 // ---------------------------------------------------------------- errors
 
-/// One error per `ap_status_t` error value. `AP_ERR_NO_MEMORY` is Zig's own
+/// One error per `ap_status_t` error value: every call's narrow error set
+/// is part of it. `AP_ERR_NO_MEMORY` is Zig's own
 /// `OutOfMemory`, so that allocator failures and the library's read alike;
 /// `Unexpected` stands for a status this binding does not know (a newer
 /// library).

@@ -96,8 +96,8 @@ test "narrow error sets have the members the header's @retval lists give" {
     try expectErrorSet(ap.DeactivateError, &.{ "Unsupported", "NotActive", "Unexpected" });
     // ap_mapping_map_auto: every error of map, INVALID_VIRTUAL_ADDRESS and UNSUPPORTED.
     try expectErrorSet(ap.MapAutoError, &.{
-        "InvalidArgument", "RegionBackwards", "AddressRange",  "InvalidFlags",   "InvalidVirtualAddress", "BreakBeforeMake",
-        "OutOfMemory",     "BadTableAddress", "ReadOnly",      "MalformedTable", "Unsupported",           "Unexpected",
+        "InvalidArgument", "RegionBackwards", "AddressRange", "InvalidFlags",   "InvalidVirtualAddress", "BreakBeforeMake",
+        "OutOfMemory",     "BadTableAddress", "ReadOnly",     "MalformedTable", "Unsupported",           "Unexpected",
     });
 }
 

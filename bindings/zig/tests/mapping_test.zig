@@ -312,8 +312,8 @@ test "EL2 and EL3 tables cannot be deactivated" {
 
 test "Mapping's edits take *Mapping and its reads take Mapping by value" {
     const edits = [_][]const u8{
-        "deinit",      "tryDeinit", "map",        "mapAuto",     "unmap",        "modify",
-        "compact",     "activate",  "deactivate", "markActive",  "markInactive",
+        "deinit",  "tryDeinit", "map",        "mapAuto",    "unmap",        "modify",
+        "compact", "activate",  "deactivate", "markActive", "markInactive",
     };
     comptime var methods = 0;
     comptime var edits_seen = 0;
