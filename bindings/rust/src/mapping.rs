@@ -540,9 +540,7 @@ pub struct Mapping<T: ?Sized = dyn Translation + Send + Sync, A: Attributes = El
 impl<T: ?Sized, A: Attributes> std::fmt::Debug for Mapping<T, A> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("Mapping");
-        if let Ok(kind) = self.regime_kind() {
-            d.field("regime", &kind);
-        }
+        d.field("regime", &self.regime_kind());
         if let Ok(control) = self.translation_control() {
             d.field("granule", &control.granule).field("input_bits", &control.input_bits);
         }
@@ -694,7 +692,7 @@ impl<T: ?Sized, A: Attributes> Mapping<T, A> {
         // The regime's descriptor format must be A's: a stage 2 regime
         // wants Stage2Attributes, and so on.
         let kind = match &options.regime {
-            Some(regime) => regime.kind()?,
+            Some(regime) => regime.kind(),
             None => RegimeKind::El1And0,
         };
         if !A::KINDS.contains(&kind) {
@@ -1034,14 +1032,13 @@ impl<T: ?Sized, A: Attributes> Mapping<T, A> {
         VaRange::from_raw(self.get_infallible(|m, v: &mut i32| unsafe { ffi::ap_mapping_va_range(m, v) }))
     }
     /// The kind of the mapping's regime.
-    pub fn regime_kind(&self) -> Result<RegimeKind> {
+    pub fn regime_kind(&self) -> RegimeKind {
         let mut regime = std::ptr::null();
-        // SAFETY: self.raw is the live mapping this value owns (null only inside Drop); the other pointers are to locals valid for the call.
-        check(unsafe { ffi::ap_mapping_regime(self.raw, &mut regime) })?;
-        let mut kind = 0;
-        // SAFETY: regime is the mapping's regime, which lives at least as long as the mapping; kind is a local.
-        check(unsafe { ffi::ap_regime_get_kind(regime, &mut kind) })?;
-        Ok(RegimeKind::from_raw(kind))
+        // SAFETY: self.raw is the live mapping this value owns (null only inside Drop); regime is a local.
+        let status = unsafe { ffi::ap_mapping_regime(self.raw, &mut regime) };
+        assert_eq!(status, 0, "the library refuses only a null mapping");
+        // The regime lives at least as long as the mapping.
+        crate::regime::kind_of(regime)
     }
     /// Number of tables, root included.
     pub fn table_count(&self) -> Result<usize> {

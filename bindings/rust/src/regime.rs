@@ -211,14 +211,21 @@ impl Regime {
     }
 
     /// Which regime this is.
-    pub fn kind(&self) -> Result<RegimeKind> {
-        let mut kind = 0;
-        // SAFETY: self.raw is a live regime (see the Send impl); kind is a local.
-        check(unsafe { ffi::ap_regime_get_kind(self.raw, &mut kind) })?;
-        Ok(RegimeKind::from_raw(kind))
+    pub fn kind(&self) -> RegimeKind {
+        kind_of(self.raw)
     }
 
     pub(crate) fn raw(&self) -> *const ffi::ap_regime_t {
         self.raw
     }
+}
+
+/// The kind of a live regime: ap_regime_get_kind refuses only null
+/// pointers, which a regime the binding holds never is.
+pub(crate) fn kind_of(regime: *const ffi::ap_regime_t) -> RegimeKind {
+    let mut kind = 0;
+    // SAFETY: the caller passes a live regime; kind is a local.
+    let status = unsafe { ffi::ap_regime_get_kind(regime, &mut kind) };
+    assert_eq!(status, 0, "the library refuses only null regimes");
+    RegimeKind::from_raw(kind)
 }

@@ -357,7 +357,7 @@ fn errors_carry_their_detail() {
 #[test]
 fn target_image_for_stage2() {
     let regime = Regime::builtin(RegimeKind::Stage2).unwrap();
-    assert_eq!(regime.kind().unwrap(), RegimeKind::Stage2);
+    assert_eq!(regime.kind(), RegimeKind::Stage2);
     let opts = MappingOptions { regime: Some(regime), ..options(1) };
     let mut map = Mapping::target(&opts, pa(0x9000_0000)).unwrap();
     let flags = S2::VALID | S2::ACCESS_FLAG | S2::S2AP_ACCESS_RW | S2::MEMATTR_NORMAL_INNER_WB;
@@ -405,7 +405,7 @@ fn el2and0_with_asid_in_the_upper_range() {
     let top = Region::from_size(0xffff_ffff_fff0_0000, 0x10_0000).unwrap();
     map.map(&top, pa(0x4000_0000), NORMAL, Constraints::NONE).unwrap();
     assert_eq!(map.va_range(), VaRange::Upper);
-    assert_eq!(map.regime_kind().unwrap(), RegimeKind::El2And0);
+    assert_eq!(map.regime_kind(), RegimeKind::El2And0);
     assert_eq!(map.ttbr() >> 48, 42);
     let t = map.translate(va(0xffff_ffff_ffff_f123)).unwrap();
     assert_eq!(t.output_address, pa(0x400f_f123));
