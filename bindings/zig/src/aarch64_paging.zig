@@ -330,6 +330,16 @@ fn isSubset(comptime E: type, comptime Of: type) bool {
     return true;
 }
 
+/// The status of a C destroy call as `tryDeinit` reports it: an object
+/// still in use is the caller's to handle; any other refusal is a misuse
+/// no error set can carry (`misuse` says which), so it panics.
+fn destroyed(status: c.ap_status_t, comptime misuse: []const u8) DeinitError!void {
+    check(status) catch |err| switch (err) {
+        error.StillActive => return error.StillActive,
+        else => std.debug.panic("aarch64_paging: " ++ misuse ++ " ({s})", .{@errorName(err)}),
+    };
+}
+
 /// The C status an error stands for; null for `error.Unexpected`.
 pub fn statusOf(err: Error) ?Status {
     return switch (err) {
@@ -848,13 +858,9 @@ pub const UserRegime = struct {
     /// Releases the regime, or returns `error.StillActive` while a mapping
     /// uses it: then nothing is freed and the regime stays usable.
     pub fn tryDeinit(self: *UserRegime) DeinitError!void {
-        const status = c.ap_regime_destroy(self.handle);
-        check(status) catch |err| switch (err) {
-            error.StillActive => return error.StillActive,
-            // INVALID_ARGUMENT is for NULL or a built-in regime, which a
-            // UserRegime's handle never is.
-            else => std.debug.panic("aarch64_paging: ap_regime_destroy refused a user regime: {s}", .{@errorName(err)}),
-        };
+        // INVALID_ARGUMENT is for NULL or a built-in regime, which a
+        // UserRegime's handle never is.
+        try destroyed(c.ap_regime_destroy(self.handle), "ap_regime_destroy refused a user regime");
         self.allocator.destroy(self.hooks);
         self.* = undefined;
     }
@@ -1443,13 +1449,9 @@ pub const Mapping = struct {
     /// usable (deactivate it and call `deinit` or `tryDeinit` again).
     /// A call from inside one of the mapping's own callbacks still panics.
     pub fn tryDeinit(self: *Mapping) DeinitError!void {
-        const status = c.ap_mapping_destroy(self.handle);
-        check(status) catch |err| switch (err) {
-            error.StillActive => return error.StillActive,
-            // INVALID_ARGUMENT: a destroy already running, i.e. a call from
-            // one of the mapping's own callbacks.
-            else => std.debug.panic("aarch64_paging: Mapping.deinit from inside a call on the same mapping ({s})", .{@errorName(err)}),
-        };
+        // INVALID_ARGUMENT: a destroy already running, i.e. a call from
+        // one of the mapping's own callbacks.
+        try destroyed(c.ap_mapping_destroy(self.handle), "Mapping.deinit from inside a call on the same mapping");
         if (self.custom) |box| {
             if (self.owned) |owned| {
                 owned.deinit();
