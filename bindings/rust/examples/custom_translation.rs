@@ -12,7 +12,9 @@ struct Pages {
     pages: Vec<*mut u8>, // index i lives at BASE + i * PAGE
 }
 
-impl Translation for Pages {
+// SAFETY: each page is zeroed, used by the library alone until freed, and
+// found again by physical_to_virtual from its index in `pages`.
+unsafe impl Translation for Pages {
     fn allocate_table(&mut self) -> Option<(*mut u8, PhysicalAddress)> {
         // SAFETY: the layout has a non-zero size.
         let page = unsafe { alloc_zeroed(Layout::from_size_align(PAGE, PAGE).ok()?) };

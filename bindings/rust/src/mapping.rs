@@ -446,7 +446,9 @@ impl<A: Attributes> std::fmt::Debug for Entry<A> {
 /// /// Tables from the heap at their own address; counts the live ones in an
 /// /// Arc, which is Send.
 /// struct Heap(Arc<Mutex<usize>>);
-/// impl Translation for Heap {
+/// // SAFETY: pages come zeroed from the allocator, each used by the library alone until
+/// // freed; a table's physical address is its pointer, so physical_to_virtual inverts it.
+/// unsafe impl Translation for Heap {
 ///     fn allocate_table(&mut self) -> Option<(*mut u8, PhysicalAddress)> {
 ///         *self.0.lock().unwrap() += 1;
 ///         let table = page();
@@ -491,7 +493,9 @@ impl<A: Attributes> std::fmt::Debug for Entry<A> {
 ///
 /// /// The same, counting in an Rc, which is not Send.
 /// struct Heap(Rc<Cell<usize>>);
-/// impl Translation for Heap {
+/// // SAFETY: pages come zeroed from the allocator, each used by the library alone until
+/// // freed; a table's physical address is its pointer, so physical_to_virtual inverts it.
+/// unsafe impl Translation for Heap {
 ///     fn allocate_table(&mut self) -> Option<(*mut u8, PhysicalAddress)> {
 ///         self.0.set(self.0.get() + 1);
 ///         let table = page();

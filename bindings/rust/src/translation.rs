@@ -21,7 +21,35 @@ use crate::ffi;
 ///
 /// See `examples/custom_translation.rs` and the crate's README for a whole
 /// one.
-pub trait Translation {
+///
+/// # Safety
+///
+/// The library reads and writes descriptors through the pointers this
+/// trait returns, from safe methods such as `map`, so an implementation
+/// vouches for them:
+/// - `allocate_table` returns a zeroed, 4 KiB-aligned 4 KiB page (and
+///   `allocate_tables` a zeroed block of `bytes`, aligned to `bytes`) that
+///   nothing else uses until it is given back through `free_table` (or
+///   `free_tables`), and a physical address unique to it, aligned alike;
+/// - `physical_to_virtual` returns, for the physical address of a table
+///   it handed out and has not taken back, that table's pointer, and null
+///   for any other address (or the pointer of tables the caller adopts
+///   with [`Mapping::open`](crate::Mapping::open), which must stay valid
+///   and unaliased for the mapping's life).
+///
+/// Hence an implementation is an `unsafe impl`; a plain one does not
+/// compile:
+///
+/// ```compile_fail,E0200
+/// use aarch64_paging_c::{PhysicalAddress, Translation};
+/// struct Nowhere;
+/// impl Translation for Nowhere {
+///     fn allocate_table(&mut self) -> Option<(*mut u8, PhysicalAddress)> { None }
+///     fn free_table(&mut self, _: *mut u8, _: PhysicalAddress) {}
+///     fn physical_to_virtual(&self, _: PhysicalAddress) -> *mut u8 { std::ptr::null_mut() }
+/// }
+/// ```
+pub unsafe trait Translation {
     /// A zeroed, 4 KiB-aligned 4 KiB page and its physical address, or
     /// `None` when out of memory.
     fn allocate_table(&mut self) -> Option<(*mut u8, PhysicalAddress)>;

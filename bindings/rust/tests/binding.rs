@@ -55,7 +55,9 @@ impl Arena {
     }
 }
 
-impl Translation for Arena {
+// SAFETY: pages of the arena's own, zeroed when handed out, each marked used
+// until freed; physical_to_virtual finds only addresses inside the arena.
+unsafe impl Translation for Arena {
     fn allocate_table(&mut self) -> Option<(*mut u8, PhysicalAddress)> {
         let mut used = self.used.borrow_mut();
         let index = used.iter().position(|u| !u)?;
@@ -470,7 +472,9 @@ impl SendArena {
 // only read them. The bookkeeping is behind a Mutex.
 unsafe impl Sync for SendArena {}
 
-impl Translation for SendArena {
+// SAFETY: pages of the arena's own, zeroed when handed out, each marked used
+// until freed; physical_to_virtual finds only addresses inside the arena.
+unsafe impl Translation for SendArena {
     fn allocate_table(&mut self) -> Option<(*mut u8, PhysicalAddress)> {
         let mut used = self.used.lock().unwrap();
         let index = used.iter().position(|u| !u)?;
@@ -705,7 +709,10 @@ impl BlockHeap {
     }
 }
 
-impl Translation for BlockHeap {
+// SAFETY: blocks come zeroed from alloc_zeroed with their own size as the
+// alignment, each live until given back; physical_to_virtual finds only
+// addresses inside a live block.
+unsafe impl Translation for BlockHeap {
     fn allocate_table(&mut self) -> Option<(*mut u8, PhysicalAddress)> {
         self.get(4096)
     }
