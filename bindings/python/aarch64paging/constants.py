@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: MIT OR Apache-2.0
 """Attribute bits: every AP_ATTR_*, AP_EL1_*, AP_EL23_* and AP_S2_* macro of
 <aarch64_paging.h>, by the same name (tests/test_binding_constants.sh
-compares them with the C compiler's values)."""
+compares them with the C compiler's values), and the same bits as
+:class:`El1Attr`, :class:`El23Attr` and :class:`S2Attr` (``enum.IntFlag``)."""
+import enum
 
 AP_ATTR_VALID = 0x1
 AP_ATTR_TABLE_OR_PAGE = 0x2
@@ -161,3 +163,233 @@ AP_NORMAL_WRITE_BACK_NON_TRANSIENT = 0xc
 AP_NORMAL_WRITE_BACK_NON_TRANSIENT_WRITE_ALLOCATE = 0xd
 AP_NORMAL_WRITE_BACK_NON_TRANSIENT_READ_ALLOCATE = 0xe
 AP_NORMAL_WRITE_BACK_NON_TRANSIENT_READ_WRITE_ALLOCATE = 0xf
+
+
+# ---------------------------------------------------------------- typed sets
+# The same bits as enum.IntFlag classes, one per descriptor format. Each
+# member is the AP_* constant above (so a value cannot differ from it), and
+# tests/test_flags.py checks that every AP_<FORMAT>_* constant is a member.
+# Members are ints: ``El1Attr.VALID | El1Attr.ACCESSED`` and
+# ``AP_EL1_VALID | AP_EL1_ACCESSED`` are the same number and either is
+# accepted wherever attribute bits are.
+
+
+class _Attributes(enum.IntFlag):
+    """Base of the attribute sets: a repr that names multi-bit fields
+    (shareability, MAIR index, stage 2 memory type and access) by their
+    value, not as a union of single bits, and shows the value in hex."""
+
+    @classmethod
+    def _field_masks(cls) -> "tuple[int, ...]":
+        """Masks of the multi-bit fields, named by the member equal to the
+        field's value."""
+        return ()
+
+    @classmethod
+    def _name_of(cls, value: int) -> "str | None":
+        """The first-defined member name of exactly @p value."""
+        for name, member in cls.__members__.items():
+            if member._value_ == value:
+                return name
+        return None
+
+    @classmethod
+    def _field_names(cls, value: int) -> "tuple[list[str], int]":
+        """The names of @p value's multi-bit fields and the bits left over."""
+        names = []
+        for mask in cls._field_masks():
+            name = cls._name_of(value & mask) if value & mask else None
+            if name is not None:
+                names.append(name)
+                value &= ~mask
+        return names, value
+
+    @classmethod
+    def _describe(cls, value: int) -> "str | None":
+        names, rest = cls._field_names(value)
+        for bit in range(64):
+            name = cls._name_of(1 << bit) if rest >> bit & 1 else None
+            if name is not None:
+                names.append(name)
+                rest &= ~(1 << bit)
+        order = {name: i for i, name in enumerate(cls.__members__)}
+        names.sort(key=lambda n: order[n])
+        if rest:
+            names.append(hex(rest))
+        return "|".join(names) or None
+
+    @classmethod
+    def _missing_(cls, value):
+        pseudo = super()._missing_(value)
+        if pseudo is not None and pseudo._value_ == value:
+            pseudo._name_ = cls._describe(value)
+        return pseudo
+
+    def __repr__(self) -> str:
+        name = self._describe(self._value_)
+        if self._value_ == 0 and self._name_:
+            name = self._name_  # e.g. El1Attr.ATTRIBUTE_INDEX_0
+        if name is None or name.startswith("0x"):  # no named bit
+            return "<%s: %#x>" % (type(self).__name__, self._value_)
+        return "<%s.%s: %#x>" % (type(self).__name__, name, self._value_)
+
+    __str__ = int.__repr__  # str() and print() give the number, as before
+    __format__ = int.__format__
+
+    @property
+    def names(self) -> "list[str]":
+        """The member names that make up this value, multi-bit fields by
+        their value (bits without a name are left out)."""
+        text = self._describe(self._value_)
+        return [] if text is None else [n for n in text.split("|") if not n.startswith("0x")]
+
+
+class El1Attr(_Attributes, boundary=enum.KEEP):
+    """Descriptor attributes of the EL1&0 and EL2&0 regimes (AP_EL1_*)."""
+
+    VALID = AP_EL1_VALID
+    TABLE_OR_PAGE = AP_EL1_TABLE_OR_PAGE
+    ATTRIBUTE_INDEX_0 = AP_EL1_ATTRIBUTE_INDEX_0
+    ATTRIBUTE_INDEX_1 = AP_EL1_ATTRIBUTE_INDEX_1
+    ATTRIBUTE_INDEX_2 = AP_EL1_ATTRIBUTE_INDEX_2
+    ATTRIBUTE_INDEX_3 = AP_EL1_ATTRIBUTE_INDEX_3
+    ATTRIBUTE_INDEX_4 = AP_EL1_ATTRIBUTE_INDEX_4
+    ATTRIBUTE_INDEX_5 = AP_EL1_ATTRIBUTE_INDEX_5
+    ATTRIBUTE_INDEX_6 = AP_EL1_ATTRIBUTE_INDEX_6
+    ATTRIBUTE_INDEX_7 = AP_EL1_ATTRIBUTE_INDEX_7
+    NS = AP_EL1_NS
+    USER = AP_EL1_USER
+    READ_ONLY = AP_EL1_READ_ONLY
+    OUTER_SHAREABLE = AP_EL1_OUTER_SHAREABLE
+    INNER_SHAREABLE = AP_EL1_INNER_SHAREABLE
+    ACCESSED = AP_EL1_ACCESSED
+    NON_GLOBAL = AP_EL1_NON_GLOBAL
+    NT = AP_EL1_NT
+    GP = AP_EL1_GP
+    DBM = AP_EL1_DBM
+    CONTIGUOUS_OR_PROTECTED = AP_EL1_CONTIGUOUS_OR_PROTECTED
+    PXN = AP_EL1_PXN
+    UXN = AP_EL1_UXN
+    SWFLAG_0 = AP_EL1_SWFLAG_0
+    SWFLAG_1 = AP_EL1_SWFLAG_1
+    SWFLAG_2 = AP_EL1_SWFLAG_2
+    SWFLAG_3 = AP_EL1_SWFLAG_3
+    PXN_TABLE = AP_EL1_PXN_TABLE
+    XN_TABLE = AP_EL1_XN_TABLE
+    AP_TABLE_NO_EL0 = AP_EL1_AP_TABLE_NO_EL0
+    AP_TABLE_NO_WRITE = AP_EL1_AP_TABLE_NO_WRITE
+    NS_TABLE = AP_EL1_NS_TABLE
+    SHAREABILITY_MASK = AP_EL1_SHAREABILITY_MASK
+    ATTRIBUTE_INDEX_MASK = AP_EL1_ATTRIBUTE_INDEX_MASK
+    AP_MASK = AP_EL1_AP_MASK
+    PBHA_MASK = AP_EL1_PBHA_MASK
+
+    @classmethod
+    def _field_masks(cls) -> "tuple[int, ...]":
+        return (AP_EL1_ATTRIBUTE_INDEX_MASK, AP_EL1_SHAREABILITY_MASK)
+
+
+class El23Attr(_Attributes, boundary=enum.KEEP):
+    """Descriptor attributes of the EL2 and EL3 regimes (AP_EL23_*)."""
+
+    VALID = AP_EL23_VALID
+    TABLE_OR_PAGE = AP_EL23_TABLE_OR_PAGE
+    ATTRIBUTE_INDEX_0 = AP_EL23_ATTRIBUTE_INDEX_0
+    ATTRIBUTE_INDEX_1 = AP_EL23_ATTRIBUTE_INDEX_1
+    ATTRIBUTE_INDEX_2 = AP_EL23_ATTRIBUTE_INDEX_2
+    ATTRIBUTE_INDEX_3 = AP_EL23_ATTRIBUTE_INDEX_3
+    ATTRIBUTE_INDEX_4 = AP_EL23_ATTRIBUTE_INDEX_4
+    ATTRIBUTE_INDEX_5 = AP_EL23_ATTRIBUTE_INDEX_5
+    ATTRIBUTE_INDEX_6 = AP_EL23_ATTRIBUTE_INDEX_6
+    ATTRIBUTE_INDEX_7 = AP_EL23_ATTRIBUTE_INDEX_7
+    NS = AP_EL23_NS
+    USER_RES1 = AP_EL23_USER_RES1
+    READ_ONLY = AP_EL23_READ_ONLY
+    OUTER_SHAREABLE = AP_EL23_OUTER_SHAREABLE
+    INNER_SHAREABLE = AP_EL23_INNER_SHAREABLE
+    ACCESSED = AP_EL23_ACCESSED
+    NON_GLOBAL = AP_EL23_NON_GLOBAL
+    NT = AP_EL23_NT
+    GP = AP_EL23_GP
+    DBM = AP_EL23_DBM
+    CONTIGUOUS_OR_PROTECTED = AP_EL23_CONTIGUOUS_OR_PROTECTED
+    XN = AP_EL23_XN
+    SWFLAG_0 = AP_EL23_SWFLAG_0
+    SWFLAG_1 = AP_EL23_SWFLAG_1
+    SWFLAG_2 = AP_EL23_SWFLAG_2
+    SWFLAG_3 = AP_EL23_SWFLAG_3
+    PXN_TABLE = AP_EL23_PXN_TABLE
+    XN_TABLE = AP_EL23_XN_TABLE
+    AP_TABLE_NO_EL0 = AP_EL23_AP_TABLE_NO_EL0
+    AP_TABLE_NO_WRITE = AP_EL23_AP_TABLE_NO_WRITE
+    NS_TABLE = AP_EL23_NS_TABLE
+    SHAREABILITY_MASK = AP_EL23_SHAREABILITY_MASK
+    ATTRIBUTE_INDEX_MASK = AP_EL23_ATTRIBUTE_INDEX_MASK
+    AP_MASK = AP_EL23_AP_MASK
+    NSE = AP_EL23_NSE
+    PBHA_MASK = AP_EL23_PBHA_MASK
+
+    @classmethod
+    def _field_masks(cls) -> "tuple[int, ...]":
+        return (AP_EL23_ATTRIBUTE_INDEX_MASK, AP_EL23_SHAREABILITY_MASK)
+
+
+class S2Attr(_Attributes, boundary=enum.KEEP):
+    """Descriptor attributes of stage 2 (AP_S2_*). The memory type field is
+    named as a device type, or as an outer and an inner normal type."""
+
+    VALID = AP_S2_VALID
+    TABLE_OR_PAGE = AP_S2_TABLE_OR_PAGE
+    MEMATTR_DEVICE_nGnRnE = AP_S2_MEMATTR_DEVICE_nGnRnE
+    MEMATTR_DEVICE_nGnRE = AP_S2_MEMATTR_DEVICE_nGnRE
+    MEMATTR_DEVICE_nGRE = AP_S2_MEMATTR_DEVICE_nGRE
+    MEMATTR_DEVICE_GRE = AP_S2_MEMATTR_DEVICE_GRE
+    MEMATTR_NORMAL_INNER_NC = AP_S2_MEMATTR_NORMAL_INNER_NC
+    MEMATTR_NORMAL_INNER_WT = AP_S2_MEMATTR_NORMAL_INNER_WT
+    MEMATTR_NORMAL_INNER_WB = AP_S2_MEMATTR_NORMAL_INNER_WB
+    MEMATTR_NORMAL_OUTER_NC = AP_S2_MEMATTR_NORMAL_OUTER_NC
+    MEMATTR_NORMAL_OUTER_WT = AP_S2_MEMATTR_NORMAL_OUTER_WT
+    MEMATTR_NORMAL_OUTER_WB = AP_S2_MEMATTR_NORMAL_OUTER_WB
+    S2AP_ACCESS_NONE = AP_S2_S2AP_ACCESS_NONE
+    S2AP_ACCESS_RO = AP_S2_S2AP_ACCESS_RO
+    S2AP_ACCESS_WO = AP_S2_S2AP_ACCESS_WO
+    S2AP_ACCESS_RW = AP_S2_S2AP_ACCESS_RW
+    SH_NONE = AP_S2_SH_NONE
+    SH_OUTER = AP_S2_SH_OUTER
+    SH_INNER = AP_S2_SH_INNER
+    ACCESS_FLAG = AP_S2_ACCESS_FLAG
+    FNXS = AP_S2_FNXS
+    DBM = AP_S2_DBM
+    CONTIGUOUS = AP_S2_CONTIGUOUS
+    XN0 = AP_S2_XN0
+    XN = AP_S2_XN
+    SWFLAG_0 = AP_S2_SWFLAG_0
+    SWFLAG_1 = AP_S2_SWFLAG_1
+    SWFLAG_2 = AP_S2_SWFLAG_2
+    SWFLAG_3 = AP_S2_SWFLAG_3
+    MEMATTR_MASK = AP_S2_MEMATTR_MASK
+    S2AP_MASK = AP_S2_S2AP_MASK
+    SH_MASK = AP_S2_SH_MASK
+    XN_MASK = AP_S2_XN_MASK
+    PBHA_MASK = AP_S2_PBHA_MASK
+
+    @classmethod
+    def _field_masks(cls) -> "tuple[int, ...]":
+        return (AP_S2_S2AP_MASK, AP_S2_SH_MASK)
+
+    @classmethod
+    def _field_names(cls, value: int) -> "tuple[list[str], int]":
+        names, value = super()._field_names(value)
+        memattr = value & AP_S2_MEMATTR_MASK
+        outer = memattr & AP_S2_MEMATTR_NORMAL_OUTER_WB
+        if outer:  # normal memory: outer and inner cacheability
+            parts = ((outer, "MEMATTR_NORMAL_OUTER_"), (memattr & ~outer, "MEMATTR_NORMAL_INNER_"))
+        else:  # device memory (nGnRnE is 0 and not named)
+            parts = ((memattr, "MEMATTR_DEVICE_"),)
+        for part, prefix in parts:
+            for name, member in cls.__members__.items():
+                if part and member._value_ == part and name.startswith(prefix):
+                    names.append(name)
+                    value &= ~part
+                    break
+        return names, value
