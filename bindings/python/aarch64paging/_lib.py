@@ -4,9 +4,12 @@
 The structures mirror <aarch64_paging.h> member for member; every one with
 a leading ``size`` member is passed with ``ctypes.sizeof`` of its mirror.
 """
+from __future__ import annotations
+
 import ctypes
 import ctypes.util
 import os
+from typing import Any, Callable, Optional, TypeVar
 
 c_size_t = ctypes.c_size_t
 c_u64 = ctypes.c_uint64
@@ -20,7 +23,7 @@ c_void_p = ctypes.c_void_p
 SONAME = "libaarch64paging.so.0"
 
 
-def _load():
+def _load() -> ctypes.CDLL:
     """AP_LIBRARY first, then the linker's search (find_library), then the soname."""
     path = os.environ.get("AP_LIBRARY")
     if path:
@@ -102,7 +105,7 @@ class TranslationControlC(ctypes.Structure):
                 ("root_tables", c_uint)]
 
 
-def sized(struct_type):
+def sized(struct_type: Any) -> Any:
     """An instance of @p struct_type with its size member set."""
     value = struct_type()
     value.size = ctypes.sizeof(struct_type)
@@ -166,6 +169,7 @@ _PROTOTYPES = {
     "ap_mapping_root_level": (_S, [c_void_p, P(c_uint)]),
     "ap_mapping_asid": (_S, [c_void_p, P(c_u16)]),
     "ap_mapping_va_range": (_S, [c_void_p, P(c_enum)]),
+    "ap_mapping_regime": (_S, [c_void_p, P(c_void_p)]),
     "ap_mapping_table_count": (_S, [c_void_p, P(c_size_t)]),
     "ap_mapping_va_to_pa": (_S, [c_void_p, c_u64, P(c_u64)]),
     "ap_pte_output_address": (c_u64, [c_u64, c_uint]),
@@ -189,7 +193,58 @@ for _name, (_res, _args) in _PROTOTYPES.items():
     _fn.argtypes = _args
 
 
-def text_call(fn, *args):
+_Self = TypeVar("_Self", bound="Handle")
+
+
+class Handle:
+    """An object that owns a library handle: :meth:`close` releases it once,
+    ``with`` closes it on the way out, and a handle still open when the
+    object is collected is released then (errors ignored). Mapping and
+    Regime derive from it; a subclass says how to release
+    (:meth:`_destroy`) and whether it owns the handle (:meth:`_owns`)."""
+
+    _handle: Optional[int] = None
+
+    def _destroy(self, handle: int) -> int:
+        """Releases @p handle; returns the library's status."""
+        raise NotImplementedError
+
+    def _owns(self) -> bool:
+        """Whether :meth:`close` releases the handle (built-in regimes: no)."""
+        return True
+
+    def _released(self) -> None:
+        """Called after the handle was released: drop what it kept alive."""
+        self._handle = None
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` released the handle."""
+        return self._handle is None
+
+    def close(self) -> None:
+        """Releases the handle; a second call does nothing. A refusal of the
+        library (StillActiveError: still in use) leaves the object open."""
+        if self._handle and self._owns():
+            from .errors import check
+            check(self._destroy(self._handle))
+            self._released()
+
+    def __enter__(self: _Self) -> _Self:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            if self._handle and self._owns():
+                self._destroy(self._handle)
+        except Exception:
+            pass
+
+
+def text_call(fn: Callable[..., int], *args: Any) -> str:
     """Calls a formatter (..., char *buf, size_t size, size_t *needed) twice:
     once for the size, once for the text."""
     from .errors import check

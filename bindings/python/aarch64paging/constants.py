@@ -226,9 +226,7 @@ class _Attributes(enum.IntFlag):
         return pseudo
 
     def __repr__(self) -> str:
-        name = self._describe(self._value_)
-        if self._value_ == 0 and self._name_:
-            name = self._name_  # e.g. El1Attr.ATTRIBUTE_INDEX_0
+        name = self._describe(self._value_)  # 0 (ATTRIBUTE_INDEX_0...): no bit named
         if name is None or name.startswith("0x"):  # no named bit
             return "<%s: %#x>" % (type(self).__name__, self._value_)
         return "<%s.%s: %#x>" % (type(self).__name__, name, self._value_)
@@ -393,3 +391,65 @@ class S2Attr(_Attributes, boundary=enum.KEEP):
                     value &= ~part
                     break
         return names, value
+
+
+# ---------------------------------------------------------------- enums
+class RegimeKind(enum.IntEnum):
+    """ap_regime_kind_t (the AP_REGIME_* values)."""
+    EL1AND0 = AP_REGIME_EL1AND0
+    EL2AND0 = AP_REGIME_EL2AND0
+    EL2 = AP_REGIME_EL2
+    EL3 = AP_REGIME_EL3
+    STAGE2 = AP_REGIME_STAGE2
+
+    @property
+    def attributes(self) -> "type[El1Attr] | type[El23Attr] | type[S2Attr]":
+        """The attribute set of this regime's descriptor format."""
+        return attributes_for(self)
+
+
+def attributes_for(kind: int) -> "type[El1Attr] | type[El23Attr] | type[S2Attr]":
+    """The attribute class of regime @p kind's descriptors: :class:`El1Attr`
+    (EL1&0, EL2&0), :class:`El23Attr` (EL2, EL3) or :class:`S2Attr` (stage 2)."""
+    kind = RegimeKind(kind)
+    if kind in (RegimeKind.EL1AND0, RegimeKind.EL2AND0):
+        return El1Attr
+    if kind is RegimeKind.STAGE2:
+        return S2Attr
+    return El23Attr
+
+
+class Granule(enum.IntEnum):
+    """ap_granule_t (the AP_GRANULE_* values); :meth:`of` also takes a page
+    size (4096, 16384, 65536) or text ("4K", "16KiB", "64k")."""
+    SIZE_4K = AP_GRANULE_4K
+    SIZE_16K = AP_GRANULE_16K
+    SIZE_64K = AP_GRANULE_64K
+
+    @property
+    def page_size(self) -> int:
+        """Bytes of a page: 4096, 16384 or 65536."""
+        return 4096 << (2 * self.value)
+
+    @classmethod
+    def of(cls, value: "int | str") -> "Granule":
+        """The granule @p value names: a Granule or AP_GRANULE_* value, a page
+        size in bytes, or text such as "4K", "16KiB", "64k" (ValueError
+        otherwise)."""
+        if isinstance(value, str):
+            text = value.strip().upper().replace("IB", "").replace("B", "")
+            for g in cls:
+                if text == "%dK" % (g.page_size >> 10):
+                    return g
+            raise ValueError("not a granule: %r (4K, 16K or 64K)" % value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            for g in cls:
+                if value in (g.value, g.page_size):
+                    return g
+        raise ValueError("not a granule: %r (4K, 16K or 64K, or their page sizes)" % (value,))
+
+
+class VaRange(enum.IntEnum):
+    """ap_va_range_t: the lower (TTBR0) or upper (TTBR1) range."""
+    LOWER = AP_VA_RANGE_LOWER
+    UPPER = AP_VA_RANGE_UPPER
