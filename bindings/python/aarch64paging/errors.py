@@ -6,7 +6,10 @@ carries the status and, for calls that take an ``ap_error_t``, its detail:
 ``address``, ``region`` (a ``(start, size)`` tuple), ``descriptor`` and
 ``flags``; its message is the library's ``ap_error_describe`` text.
 """
+from __future__ import annotations
+
 import ctypes
+from typing import Any, Optional, Tuple, Type
 
 from . import _lib
 
@@ -16,12 +19,14 @@ OK = 0
 class Error(Exception):
     """A status other than AP_OK. ``status`` is the numeric ap_status_t."""
 
-    status = None
+    status: Optional[int] = None
+    #: The status this class stands for (AP_ERR_*); the base class has none.
+    code: Optional[int] = None
 
-    def __init__(self, status, detail=None, message=None):
+    def __init__(self, status: int, detail: Any = None, message: Optional[str] = None):
         self.status = status
         self.address = detail.address if detail is not None else 0
-        self.region = (detail.region.start, detail.region.size) if detail is not None else (0, 0)
+        self.region: Tuple[int, int] = (detail.region.start, detail.region.size) if detail is not None else (0, 0)
         self.descriptor = detail.descriptor if detail is not None else 0
         self.flags = detail.flags if detail is not None else 0
         if message is None:
@@ -29,8 +34,11 @@ class Error(Exception):
         self.message = message
         super().__init__(message)
 
+    def __repr__(self) -> str:
+        return "%s(%r)" % (type(self).__name__, self.message)
 
-def _describe(status, detail):
+
+def _describe(status: int, detail: Any) -> str:
     if detail is None:
         detail = _lib.ErrorDetail()
         detail.status = status
@@ -45,7 +53,7 @@ def _describe(status, detail):
     return _lib.lib.ap_strerror(status).decode()
 
 
-def _cls(name, code, doc):
+def _cls(name: str, code: int, doc: str) -> Type[Error]:
     return type(name, (Error,), {"code": code, "__doc__": doc})
 
 
@@ -79,17 +87,17 @@ _BY_STATUS = {c.code: c for c in (
     BufferTooSmallError, WriteFailedError, StoppedError, MalformedTableError, ReadOnlyError)}
 
 
-def error_for(status, detail=None):
+def error_for(status: int, detail: Any = None) -> Error:
     """The exception for @p status (an Error subclass; Error for unknown codes)."""
     return _BY_STATUS.get(status, Error)(status, detail)
 
 
-def check(status, detail=None):
+def check(status: int, detail: Any = None) -> None:
     """Raises the exception for @p status unless it is AP_OK."""
     if status != OK:
         raise error_for(status, detail)
 
 
-def strerror(status):
+def strerror(status: int) -> str:
     """The library's name for a status."""
     return _lib.lib.ap_strerror(status).decode()

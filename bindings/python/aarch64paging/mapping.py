@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import ctypes
-from typing import TYPE_CHECKING, Any, Callable, List, NamedTuple, Optional, Type, Union
+from typing import Any, Callable, List, NamedTuple, Optional, Type, Union
 
 from . import _lib
 from .constants import (El1Attr, El23Attr, Granule, RegimeKind, S2Attr, VaRange,
                         attributes_for)
 from .errors import Error, check, error_for
 from .regime import Regime
-
-if TYPE_CHECKING:
-    from .translation import Translation
+from .translation import Translation
 
 #: AP_ERR_NOT_MAPPED: translate's answer for an address that is not mapped.
 NOT_MAPPED = 13

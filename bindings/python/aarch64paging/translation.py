@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: MIT OR Apache-2.0
 """Custom translations written in Python, and a bytearray-backed pool."""
+from __future__ import annotations
+
 import ctypes
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import _lib
 
@@ -24,17 +27,18 @@ class Translation:
     """
 
     multi_tables = True
+    errors: List[BaseException]
 
-    def allocate_table(self):
+    def allocate_table(self) -> Optional[Tuple[int, int]]:
         raise NotImplementedError
 
-    def free_table(self, pointer, pa):
+    def free_table(self, pointer: int, pa: int) -> None:
         raise NotImplementedError
 
-    def physical_to_virtual(self, pa):
+    def physical_to_virtual(self, pa: int) -> Optional[int]:
         raise NotImplementedError
 
-    def _guarded(self, call, default=None):
+    def _guarded(self, call: Callable[[], Any], default: Any = None) -> Any:
         """Runs a Python op for the C core: an exception cannot cross into
         C, so it is kept in ``errors`` and the core gets ``default`` (NULL:
         out of memory, or no table)."""
@@ -45,7 +49,7 @@ class Translation:
             return default
 
     @staticmethod
-    def _allocated(got, pa):
+    def _allocated(got: Optional[Tuple[int, int]], pa: Any) -> Optional[int]:
         """An allocation op's (pointer, physical address) for C: the pointer,
         with the address stored in ``pa``; None (NULL) for None."""
         if got is None:
@@ -53,7 +57,7 @@ class Translation:
         pa[0] = got[1]
         return got[0]
 
-    def _ops(self):
+    def _ops(self) -> Any:
         """The ap_translation_ops_t for this object; the ctypes callbacks are
         kept alive on it."""
         self.errors = getattr(self, "errors", [])
@@ -83,10 +87,10 @@ class Translation:
         self._c_ops = ops  # holds the CFUNCTYPE objects too
         return ops
 
-    def allocate_tables(self, nbytes):
+    def allocate_tables(self, nbytes: int) -> Optional[Tuple[int, int]]:
         return None
 
-    def free_tables(self, pointer, pa, nbytes):
+    def free_tables(self, pointer: int, pa: int, nbytes: int) -> None:
         pass
 
 
@@ -97,7 +101,7 @@ class PoolTranslation(Translation):
 
     ``pool`` is the bytearray: read the tables there (``read_u64``)."""
 
-    def __init__(self, size=1 << 20, base=0):
+    def __init__(self, size: int = 1 << 20, base: int = 0):
         self._align = 1 << 20  # the largest block allocate_tables may be asked for
         self._raw = bytearray(size + self._align)
         self._cbuf = (ctypes.c_char * len(self._raw)).from_buffer(self._raw)
@@ -107,13 +111,13 @@ class PoolTranslation(Translation):
         self.address = address + self._skip
         self.size = size
         self.base = base
-        self._free = {}  # nbytes -> [offsets]
+        self._free: Dict[int, List[int]] = {}  # nbytes -> [offsets]
         self._next = 0
-        self.live = {}  # offset -> nbytes
+        self.live: Dict[int, int] = {}  # offset -> nbytes
         self.allocations = 0
         self.frees = 0
 
-    def _take(self, nbytes):
+    def _take(self, nbytes: int) -> Optional[Tuple[int, int]]:
         free = self._free.get(nbytes)
         if free:
             offset = free.pop()
@@ -127,32 +131,32 @@ class PoolTranslation(Translation):
         self.allocations += 1
         return self.address + offset, self.base + offset
 
-    def _give(self, pa, nbytes):
+    def _give(self, pa: int, nbytes: int) -> None:
         offset = pa - self.base
         if self.live.pop(offset, None) != nbytes:
             raise ValueError("free of a block not allocated: pa %#x, %d bytes" % (pa, nbytes))
         self._free.setdefault(nbytes, []).append(offset)
         self.frees += 1
 
-    def allocate_table(self):
+    def allocate_table(self) -> Optional[Tuple[int, int]]:
         return self._take(4096)
 
-    def free_table(self, pointer, pa):
+    def free_table(self, pointer: int, pa: int) -> None:
         self._give(pa, 4096)
 
-    def allocate_tables(self, nbytes):
+    def allocate_tables(self, nbytes: int) -> Optional[Tuple[int, int]]:
         return self._take(nbytes)
 
-    def free_tables(self, pointer, pa, nbytes):
+    def free_tables(self, pointer: int, pa: int, nbytes: int) -> None:
         self._give(pa, nbytes)
 
-    def physical_to_virtual(self, pa):
+    def physical_to_virtual(self, pa: int) -> Optional[int]:
         offset = pa - self.base
         if 0 <= offset < self.size:
             return self.address + offset
         return None
 
-    def read_u64(self, pa):
+    def read_u64(self, pa: int) -> int:
         """The 64-bit little-endian word at physical address @p pa."""
         offset = pa - self.base
         return int.from_bytes(self.pool[offset:offset + 8], "little")
