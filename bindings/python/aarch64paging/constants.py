@@ -168,7 +168,7 @@ AP_NORMAL_WRITE_BACK_NON_TRANSIENT_READ_WRITE_ALLOCATE = 0xf
 # ---------------------------------------------------------------- typed sets
 # The same bits as enum.IntFlag classes, one per descriptor format. Each
 # member is the AP_* constant above (so a value cannot differ from it), and
-# tests/test_flags.py checks that every AP_<FORMAT>_* constant is a member.
+# tests/test_pythonic.py checks that every AP_<FORMAT>_* constant is a member.
 # Members are ints: ``El1Attr.VALID | El1Attr.ACCESSED`` and
 # ``AP_EL1_VALID | AP_EL1_ACCESSED`` are the same number and either is
 # accepted wherever attribute bits are.
