@@ -231,8 +231,8 @@ class _Attributes(enum.IntFlag):
             return "<%s: %#x>" % (type(self).__name__, self._value_)
         return "<%s.%s: %#x>" % (type(self).__name__, name, self._value_)
 
-    __str__ = int.__repr__  # str() and print() give the number, as before
-    __format__ = int.__format__
+    # str(), print() and format() give the number, as the plain ints did
+    # (IntFlag's own behaviour since Python 3.11; tests/test_pythonic.py).
 
     @property
     def names(self) -> "list[str]":
