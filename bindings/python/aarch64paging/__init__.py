@@ -19,8 +19,8 @@ from typing import Tuple
 
 from . import _lib
 from .constants import *  # noqa: F401,F403 - the AP_* attribute bits and enums
-from .constants import (El1Attr, El23Attr, Granule, RegimeKind, S2Attr, VaRange,
-                        attributes_for)
+from .constants import (Constraint, El1Attr, El23Attr, Granule, RegimeKind, S2Attr,
+                        VaRange, attributes_for)
 from .errors import *  # noqa: F401,F403
 from .errors import Error, check, error_for, strerror
 from .mair import (attrs_describe, bbm_safe, mair_attribute_describe, mair_attributes,

@@ -453,3 +453,10 @@ class VaRange(enum.IntEnum):
     """ap_va_range_t: the lower (TTBR0) or upper (TTBR1) range."""
     LOWER = AP_VA_RANGE_LOWER
     UPPER = AP_VA_RANGE_UPPER
+
+
+class Constraint(enum.IntFlag):
+    """ap_constraints_t: what :meth:`Mapping.map` must not use."""
+    NONE = AP_CONSTRAINT_NONE
+    NO_BLOCK_MAPPINGS = AP_CONSTRAINT_NO_BLOCK_MAPPINGS
+    NO_CONTIGUOUS_HINT = AP_CONSTRAINT_NO_CONTIGUOUS_HINT

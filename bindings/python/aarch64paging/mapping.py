@@ -6,8 +6,8 @@ import ctypes
 from typing import Any, Callable, List, NamedTuple, Optional, Type, Union
 
 from . import _lib
-from .constants import (El1Attr, El23Attr, Granule, RegimeKind, S2Attr, VaRange,
-                        attributes_for)
+from .constants import (Constraint, El1Attr, El23Attr, Granule, RegimeKind, S2Attr,
+                        VaRange, attributes_for)
 from .errors import Error, check, error_for
 from .regime import Regime
 from .translation import Translation
@@ -255,19 +255,24 @@ class Mapping(_lib.Handle):
     def __repr__(self) -> str:
         if self.closed:
             return "<Mapping closed>"
-        tc = self.translation_control()
-        return "<Mapping %s %s %d-bit root=%#x level %d, %d tables%s>" % (
-            self.regime_kind.name, tc.granule.name[len("SIZE_"):], tc.input_bits, self.root,
-            tc.root_level, self.table_count, ", active" if self.active else "")
+        try:
+            tc = self.translation_control()
+            return "<Mapping %s %s %d-bit root=%#x level %d, %d tables%s>" % (
+                self.regime_kind.name, tc.granule.name[len("SIZE_"):], tc.input_bits,
+                self.root, tc.root_level, self.table_count, ", active" if self.active else "")
+        except Error as exc:  # e.g. an adopted table that no longer translates
+            return "<Mapping at %#x (%s)>" % (self._handle, type(exc).__name__)
 
     # ------------------------------------------------------------ editing
-    def map(self, start: int, size: int, pa: int, flags: int, constraints: int = 0) -> None:
+    def map(self, start: int, size: int, pa: int, flags: int,
+            constraints: int = Constraint.NONE) -> None:
         """Maps [start, start+size) to @p pa with attribute bits @p flags."""
         err = _lib.ErrorDetail()
         check(_lib.lib.ap_mapping_map(self.handle, ctypes.byref(_region(start, size)), pa,
                                       flags, constraints, ctypes.byref(err)), err)
 
-    def map_auto(self, start: int, size: int, flags: int, constraints: int = 0) -> None:
+    def map_auto(self, start: int, size: int, flags: int,
+                 constraints: int = Constraint.NONE) -> None:
         """Maps the region to the output addresses the translation gives."""
         err = _lib.ErrorDetail()
         check(_lib.lib.ap_mapping_map_auto(self.handle, ctypes.byref(_region(start, size)),

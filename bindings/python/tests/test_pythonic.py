@@ -140,6 +140,12 @@ class Enums(unittest.TestCase):
         with self.assertRaises(ValueError):
             ap.Mapping.identity(granule="8K")
 
+    def test_constraints(self):
+        with ap.Mapping.identity() as m:
+            m.map(0, 0x200000, 0, EL1, ap.Constraint.NO_BLOCK_MAPPINGS)
+            self.assertEqual(m.translate(0).level, 3)
+            self.assertEqual(ap.Constraint.NO_CONTIGUOUS_HINT, ap.AP_CONSTRAINT_NO_CONTIGUOUS_HINT)
+
     def test_va_range(self):
         with ap.Mapping.identity(va_range=ap.AP_VA_RANGE_UPPER) as m:
             self.assertIs(m.va_range, ap.VaRange.UPPER)
@@ -154,6 +160,16 @@ class Reprs(unittest.TestCase):
         self.assertTrue(text.endswith("level 1, 3 tables>"), text)
         m.close()
         self.assertEqual(repr(m), "<Mapping closed>")
+
+    def test_mapping_repr_never_raises(self):
+        pool = ap.PoolTranslation(size=16 * 4096, base=0x80000000)
+        with ap.Mapping.custom(pool, root_level=1) as m:
+            m.map(0, 0x1000, 0, EL1)
+            pool.pool[0:8] = (0x10000003).to_bytes(8, "little")  # a table outside the pool
+            with ap.Mapping.open(pool, m.root, root_level=1) as broken:
+                with self.assertRaises(ap.BadTableAddressError):
+                    broken.table_count
+                self.assertIn("(BadTableAddressError)>", repr(broken))
 
     def test_records(self):
         with ap.Mapping.identity(root_level=1) as m:
