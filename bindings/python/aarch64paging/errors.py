@@ -26,7 +26,8 @@ class Error(Exception):
     def __init__(self, status: int, detail: Any = None, message: Optional[str] = None):
         self.status = status
         self.address = detail.address if detail is not None else 0
-        self.region: Tuple[int, int] = (detail.region.start, detail.region.size) if detail is not None else (0, 0)
+        self.region: Tuple[int, int] = ((detail.region.start, detail.region.size)
+                                        if detail is not None else (0, 0))
         self.descriptor = detail.descriptor if detail is not None else 0
         self.flags = detail.flags if detail is not None else 0
         if message is None:

@@ -241,7 +241,8 @@ class TypeHints(unittest.TestCase):
 
     def public_callables(self):
         for name, obj in vars(ap).items():
-            if name.startswith("_") or getattr(obj, "__module__", "").split(".")[0] != "aarch64paging":
+            module = getattr(obj, "__module__", None) or ""
+            if name.startswith("_") or not module.startswith("aarch64paging"):
                 continue
             if inspect.isfunction(obj):
                 yield name, obj
