@@ -106,11 +106,18 @@ _DUMP_FORMATS = {"reference": 0, "ranges": 1, "text": 1, "json": 2, "svg": 3}
 
 class Descriptor:
     """A descriptor handed to a :meth:`Mapping.modify` callback; valid only
-    during the callback. ``flags`` is of the mapping's attribute class."""
+    during the callback (afterwards its methods raise ValueError instead of
+    reading freed memory). ``flags`` is of the mapping's attribute class."""
 
     def __init__(self, pointer: Any, attr_type: AttrType = El1Attr):
-        self._p = pointer
+        self._pointer = pointer
         self._attr_type = attr_type
+
+    @property
+    def _p(self) -> Any:
+        if self._pointer is None:
+            raise ValueError("a Descriptor is valid only during its modify callback")
+        return self._pointer
 
     @property
     def level(self) -> int:
@@ -149,6 +156,8 @@ class Descriptor:
         check(_lib.lib.ap_descriptor_modify_flags(self._p, set_bits, clear_bits))
 
     def __repr__(self) -> str:
+        if self._pointer is None:
+            return "<Descriptor (callback over)>"
         return "<Descriptor level %d %#x %r>" % (self.level, self.bits, self.flags)
 
 
@@ -313,7 +322,11 @@ class Mapping(_lib.Handle):
 
         def wrap(f, _ctx, region, d):
             r = region.contents
-            return f(r.start, r.size, Descriptor(d, attr_type))
+            descriptor = Descriptor(d, attr_type)
+            try:
+                return f(r.start, r.size, descriptor)
+            finally:
+                descriptor._pointer = None  # the C descriptor is gone after the call
         self._run(lambda cfn, err: _lib.lib.ap_mapping_modify(
             self.handle, ctypes.byref(_region(start, size)), cfn, None, err),
             _lib.MODIFY_FN, fn, wrap)

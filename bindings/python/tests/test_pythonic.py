@@ -186,6 +186,16 @@ class Reprs(unittest.TestCase):
             self.assertIn("granule=SIZE_4K", repr(m.translation_control()))
             self.assertEqual(r.output_address, r[1])  # still a tuple
 
+    def test_descriptor_after_its_callback(self):
+        kept = []
+        with ap.Mapping.identity() as m:
+            m.map(0, 0x1000, 0, EL1)
+            m.modify(0, 0x1000, lambda s, n, d: kept.append((d, repr(d))))
+        self.assertTrue(kept[-1][1].startswith("<Descriptor level 3 0x703 <El1Attr.VALID|"))
+        self.assertEqual(repr(kept[-1][0]), "<Descriptor (callback over)>")
+        with self.assertRaises(ValueError):
+            kept[-1][0].flags
+
     def test_regime_and_errors(self):
         self.assertEqual(repr(ap.Regime.get(ap.EL2)), "<Regime EL2 built-in>")
         regime = ap.Regime.create(ap.EL3, ap.RegimeHooks())
