@@ -135,6 +135,7 @@ for module in "$src"/bindings/python/aarch64paging/*.py; do
 	modules=$((modules + 1))
 done
 [ "$modules" -ge 8 ] || fail "only $modules modules in bindings/python/aarch64paging"
+expect "$py_deb" "^$pydir/py\.typed$" # PEP 561: type checkers read the hints
 [ "$(grep -c '\.py$' "$py_deb.contents")" = "$modules" ] ||
 	fail "python3-aarch64paging holds other .py files than bindings/python/aarch64paging's: $(grep '\.py$' "$py_deb.contents" | tr '\n' ' ')"
 refuse "$py_deb" '\.pyc$|__pycache__|site-packages|/python3\.[0-9]+/|\.so|\.h$|/bin/'

@@ -84,6 +84,10 @@ if [ -n "${PYTHON:-}" ] || command -v python3 >/dev/null; then
 		echo "test_install: the Python package aarch64paging was not installed" >&2
 		exit 1
 	fi
+	if [ ! -f "$package/py.typed" ]; then
+		echo "test_install: $package has no py.typed (PEP 561), so type checkers ignore its hints" >&2
+		exit 1
+	fi
 	pyversion=$(PYTHONPATH="$(dirname "$package")" AP_LIBRARY="$libdir/libaarch64paging.so.0" \
 		PYTHONDONTWRITEBYTECODE=1 "$python" -c '
 import aarch64paging as ap
