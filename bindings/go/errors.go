@@ -10,36 +10,108 @@ import (
 	"fmt"
 )
 
+// Status is a status of the library (ap_status_t): one of the constants
+// below, never StatusOK in an error. String gives its C name, e.g.
+// "AP_ERR_NO_MEMORY"; Err gives its sentinel.
+type Status int
+
+// The statuses, one per AP_* value of ap_status_t.
+const (
+	StatusOK                    Status = 0  // AP_OK, never in an error
+	StatusAddressRange          Status = 1  // AP_ERR_ADDRESS_RANGE
+	StatusInvalidVirtualAddress Status = 2  // AP_ERR_INVALID_VIRTUAL_ADDRESS
+	StatusRegionBackwards       Status = 3  // AP_ERR_REGION_BACKWARDS
+	StatusPTEUpdateFault        Status = 4  // AP_ERR_PTE_UPDATE_FAULT
+	StatusInvalidFlags          Status = 5  // AP_ERR_INVALID_FLAGS
+	StatusBreakBeforeMake       Status = 6  // AP_ERR_BREAK_BEFORE_MAKE
+	StatusNoMemory              Status = 7  // AP_ERR_NO_MEMORY
+	StatusInvalidArgument       Status = 8  // AP_ERR_INVALID_ARGUMENT
+	StatusStillActive           Status = 9  // AP_ERR_STILL_ACTIVE
+	StatusNotActive             Status = 10 // AP_ERR_NOT_ACTIVE
+	StatusUnsupported           Status = 11 // AP_ERR_UNSUPPORTED
+	StatusBadTableAddress       Status = 12 // AP_ERR_BAD_TABLE_ADDRESS
+	StatusNotMapped             Status = 13 // AP_ERR_NOT_MAPPED
+	StatusBufferTooSmall        Status = 14 // AP_ERR_BUFFER_TOO_SMALL
+	StatusWriteFailed           Status = 15 // AP_ERR_WRITE_FAILED
+	StatusStopped               Status = 16 // AP_ERR_STOPPED
+	StatusMalformedTable        Status = 17 // AP_ERR_MALFORMED_TABLE
+	StatusReadOnly              Status = 18 // AP_ERR_READ_ONLY
+)
+
+var statusNames = [...]string{
+	"AP_OK", "AP_ERR_ADDRESS_RANGE", "AP_ERR_INVALID_VIRTUAL_ADDRESS", "AP_ERR_REGION_BACKWARDS",
+	"AP_ERR_PTE_UPDATE_FAULT", "AP_ERR_INVALID_FLAGS", "AP_ERR_BREAK_BEFORE_MAKE", "AP_ERR_NO_MEMORY",
+	"AP_ERR_INVALID_ARGUMENT", "AP_ERR_STILL_ACTIVE", "AP_ERR_NOT_ACTIVE", "AP_ERR_UNSUPPORTED",
+	"AP_ERR_BAD_TABLE_ADDRESS", "AP_ERR_NOT_MAPPED", "AP_ERR_BUFFER_TOO_SMALL", "AP_ERR_WRITE_FAILED",
+	"AP_ERR_STOPPED", "AP_ERR_MALFORMED_TABLE", "AP_ERR_READ_ONLY",
+}
+
+// The values are written out so that go doc shows them; an index other than
+// 0 into a one-element array does not compile if one ever differs from the
+// header's.
+var _ = [1]struct{}{}[(StatusOK-C.AP_OK)|(StatusAddressRange-C.AP_ERR_ADDRESS_RANGE)|
+	(StatusInvalidVirtualAddress-C.AP_ERR_INVALID_VIRTUAL_ADDRESS)|(StatusRegionBackwards-C.AP_ERR_REGION_BACKWARDS)|
+	(StatusPTEUpdateFault-C.AP_ERR_PTE_UPDATE_FAULT)|(StatusInvalidFlags-C.AP_ERR_INVALID_FLAGS)|
+	(StatusBreakBeforeMake-C.AP_ERR_BREAK_BEFORE_MAKE)|(StatusNoMemory-C.AP_ERR_NO_MEMORY)|
+	(StatusInvalidArgument-C.AP_ERR_INVALID_ARGUMENT)|(StatusStillActive-C.AP_ERR_STILL_ACTIVE)|
+	(StatusNotActive-C.AP_ERR_NOT_ACTIVE)|(StatusUnsupported-C.AP_ERR_UNSUPPORTED)|
+	(StatusBadTableAddress-C.AP_ERR_BAD_TABLE_ADDRESS)|(StatusNotMapped-C.AP_ERR_NOT_MAPPED)|
+	(StatusBufferTooSmall-C.AP_ERR_BUFFER_TOO_SMALL)|(StatusWriteFailed-C.AP_ERR_WRITE_FAILED)|
+	(StatusStopped-C.AP_ERR_STOPPED)|(StatusMalformedTable-C.AP_ERR_MALFORMED_TABLE)|
+	(StatusReadOnly-C.AP_ERR_READ_ONLY)]
+
+// String is the status's C name, e.g. "AP_ERR_NO_MEMORY", or
+// "Status(19)" for one this binding does not know.
+func (s Status) String() string {
+	if s >= 0 && int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return fmt.Sprintf("Status(%d)", int(s))
+}
+
+// Text is the library's text for the status (ap_strerror), e.g. "out of
+// memory for tables".
+func (s Status) Text() string { return C.GoString(C.ap_strerror(C.ap_status_t(s))) }
+
+// Err is the sentinel of a non-zero status, the same as StatusOf(s); nil
+// for StatusOK.
+func (s Status) Err() error {
+	if s == StatusOK {
+		return nil
+	}
+	return StatusOf(s)
+}
+
 // StatusError is one status of the library; the Err* values below are the
 // only ones, so errors.Is(err, ErrNoMemory) works.
 type StatusError struct {
-	Status int // the ap_status_t value, AP_ERR_* (never 0)
+	Status Status // never StatusOK
 }
 
 // Error is the library's text for the status (ap_strerror), e.g. "out of
 // memory for tables".
-func (e *StatusError) Error() string { return C.GoString(C.ap_strerror(C.ap_status_t(e.Status))) }
+func (e *StatusError) Error() string { return e.Status.Text() }
 
 // One sentinel per status (AP_ERR_*).
 var (
-	ErrAddressRange          = &StatusError{1}
-	ErrInvalidVirtualAddress = &StatusError{2}
-	ErrRegionBackwards       = &StatusError{3}
-	ErrPTEUpdateFault        = &StatusError{4}
-	ErrInvalidFlags          = &StatusError{5}
-	ErrBreakBeforeMake       = &StatusError{6}
-	ErrNoMemory              = &StatusError{7}
-	ErrInvalidArgument       = &StatusError{8}
-	ErrStillActive           = &StatusError{9}
-	ErrNotActive             = &StatusError{10}
-	ErrUnsupported           = &StatusError{11}
-	ErrBadTableAddress       = &StatusError{12}
-	ErrNotMapped             = &StatusError{13}
-	ErrBufferTooSmall        = &StatusError{14}
-	ErrWriteFailed           = &StatusError{15}
-	ErrStopped               = &StatusError{16} // a walk callback failed; modify callbacks give ErrPTEUpdateFault
-	ErrMalformedTable        = &StatusError{17} // a table reached twice in one walk (loop or shared subtable)
-	ErrReadOnly              = &StatusError{18} // the mapping was opened read-only
+	ErrAddressRange          = &StatusError{StatusAddressRange}
+	ErrInvalidVirtualAddress = &StatusError{StatusInvalidVirtualAddress}
+	ErrRegionBackwards       = &StatusError{StatusRegionBackwards}
+	ErrPTEUpdateFault        = &StatusError{StatusPTEUpdateFault}
+	ErrInvalidFlags          = &StatusError{StatusInvalidFlags}
+	ErrBreakBeforeMake       = &StatusError{StatusBreakBeforeMake}
+	ErrNoMemory              = &StatusError{StatusNoMemory}
+	ErrInvalidArgument       = &StatusError{StatusInvalidArgument}
+	ErrStillActive           = &StatusError{StatusStillActive}
+	ErrNotActive             = &StatusError{StatusNotActive}
+	ErrUnsupported           = &StatusError{StatusUnsupported}
+	ErrBadTableAddress       = &StatusError{StatusBadTableAddress}
+	ErrNotMapped             = &StatusError{StatusNotMapped}
+	ErrBufferTooSmall        = &StatusError{StatusBufferTooSmall}
+	ErrWriteFailed           = &StatusError{StatusWriteFailed}
+	ErrStopped               = &StatusError{StatusStopped}        // a walk callback failed; modify callbacks give ErrPTEUpdateFault
+	ErrMalformedTable        = &StatusError{StatusMalformedTable} // a table reached twice in one walk (loop or shared subtable)
+	ErrReadOnly              = &StatusError{StatusReadOnly}       // the mapping was opened read-only
 )
 
 var sentinels = []*StatusError{
@@ -52,7 +124,7 @@ var sentinels = []*StatusError{
 // Error is a failed call with the detail the library gave; errors.Is
 // matches it with its sentinel, errors.As gets at the detail.
 type Error struct {
-	Status     int    // the ap_status_t value; its sentinel is StatusOf(Status)
+	Status     Status // the library's status; its sentinel is Status.Err()
 	Address    uint64 // address-range, invalid-address errors; bad-table-address and malformed-table errors: the table's physical address
 	Region     Region // region-backwards and break-before-make errors
 	Descriptor uint64 // PTE-update-fault and stopped errors: the descriptor a callback was given
@@ -63,15 +135,15 @@ type Error struct {
 // Error is the status's text with the detail that status has, then the
 // callback's error if there was one.
 func (e *Error) Error() string {
-	text := (&StatusError{e.Status}).Error()
+	text := e.Status.Text()
 	switch e.Status {
-	case 1, 2, 12, 17:
+	case StatusAddressRange, StatusInvalidVirtualAddress, StatusBadTableAddress, StatusMalformedTable:
 		text += fmt.Sprintf(" (address %#x)", e.Address)
-	case 3, 6:
+	case StatusRegionBackwards, StatusBreakBeforeMake:
 		text += fmt.Sprintf(" (region %#x+%#x)", e.Region.Start, e.Region.Size)
-	case 4, 16:
+	case StatusPTEUpdateFault, StatusStopped:
 		text += fmt.Sprintf(" (descriptor %#x)", e.Descriptor)
-	case 5:
+	case StatusInvalidFlags:
 		text += fmt.Sprintf(" (flags %#x)", e.Flags)
 	}
 	if e.Callback != nil {
@@ -140,8 +212,8 @@ func (e *FormatError) Unwrap() error { return ErrInvalidArgument }
 
 // StatusOf is the sentinel of a non-zero status (a new *StatusError for one
 // this binding does not know).
-func StatusOf(status int) *StatusError {
-	if status >= 1 && status <= len(sentinels) {
+func StatusOf(status Status) *StatusError {
+	if status >= 1 && int(status) <= len(sentinels) {
 		return sentinels[status-1]
 	}
 	return &StatusError{status}
@@ -151,7 +223,7 @@ func check(status C.ap_status_t) error {
 	if status == C.AP_OK {
 		return nil
 	}
-	return &Error{Status: int(status)}
+	return &Error{Status: Status(status)}
 }
 
 func newDetail() C.ap_error_t {
@@ -165,7 +237,7 @@ func checkDetail(status C.ap_status_t, d *C.ap_error_t) error {
 		return nil
 	}
 	return &Error{
-		Status:     int(status),
+		Status:     Status(status),
 		Address:    uint64(d.address),
 		Region:     Region{uint64(d.region.start), uint64(d.region.size)},
 		Descriptor: uint64(d.descriptor),

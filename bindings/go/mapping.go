@@ -143,7 +143,7 @@ func allocating(handle cgo.Handle, f func() error) error {
 	call := handle.Value().(*translationCall)
 	call.err = nil
 	err := f()
-	if e, ok := err.(*Error); ok && e.Status == int(C.AP_ERR_NO_MEMORY) && e.Callback == nil {
+	if e, ok := err.(*Error); ok && e.Status == StatusNoMemory && e.Callback == nil {
 		e.Callback = call.err
 	}
 	call.err = nil

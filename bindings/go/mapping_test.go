@@ -403,13 +403,34 @@ func TestModifyErrorsArePTEUpdateFaultsAndWalkErrorsStop(t *testing.T) {
 	}
 }
 
+// Status names its C value and gives the library's text and its sentinel.
+func TestStatusNamesAndSentinels(t *testing.T) {
+	if StatusNoMemory.String() != "AP_ERR_NO_MEMORY" || StatusReadOnly.String() != "AP_ERR_READ_ONLY" ||
+		StatusOK.String() != "AP_OK" || Status(19).String() != "Status(19)" {
+		t.Fatal(StatusNoMemory, StatusReadOnly, StatusOK, Status(19))
+	}
+	if StatusNoMemory.Text() != ErrNoMemory.Error() || StatusNoMemory.Err() != error(ErrNoMemory) ||
+		StatusOK.Err() != nil || ErrNoMemory.Status != StatusNoMemory {
+		t.Fatal("Status.Text, Status.Err or StatusError.Status disagree")
+	}
+	m, err := NewIdentity[EL1Attributes](Options{RootLevel: 1})
+	must(t, err)
+	defer m.Close()
+	err = m.MapAuto(region(t, 1<<40, 1<<40+0x1000), EL1Valid, NoConstraints)
+	var e *Error
+	if !errors.As(err, &e) || e.Status != StatusAddressRange || fmt.Sprint(e.Status) != "AP_ERR_ADDRESS_RANGE" ||
+		!errors.Is(err, ErrAddressRange) {
+		t.Fatalf("%v: %#v", err, e)
+	}
+}
+
 func TestEveryStatusIsAnError(t *testing.T) {
-	for status := 1; status <= 18; status++ {
+	for status := StatusAddressRange; status <= StatusReadOnly; status++ {
 		err := error(&Error{Status: status})
 		if !errors.Is(err, StatusOf(status)) || err.Error() == "" {
 			t.Fatalf("status %d: %v", status, err)
 		}
-		for other := 1; other <= 18; other++ {
+		for other := StatusAddressRange; other <= StatusReadOnly; other++ {
 			if other != status && errors.Is(err, StatusOf(other)) {
 				t.Fatalf("status %d matches %d", status, other)
 			}
@@ -424,7 +445,7 @@ func TestEveryStatusIsAnError(t *testing.T) {
 		t.Fatal("an unknown status got a sentinel")
 	}
 	// A malformed table's detail is the table's physical address.
-	shared := &Error{Status: 17, Address: 0x8_1000}
+	shared := &Error{Status: StatusMalformedTable, Address: 0x8_1000}
 	if !strings.Contains(shared.Error(), "(address 0x81000)") {
 		t.Fatal(shared.Error())
 	}
