@@ -189,6 +189,27 @@ func (e *Error) As(target any) bool {
 	return e.Callback != nil && errors.As(e.Callback, target)
 }
 
+// ErrClosed is the error, wrapped, of a call on a closed Mapping (the
+// methods that return an error) and of a constructor given a closed
+// Regime, as os.ErrClosed is a closed file's: errors.Is(err, ErrClosed)
+// holds for it. So does errors.Is(err, ErrInvalidArgument), which these
+// calls returned before ErrClosed existed.
+var ErrClosed = errors.New("aarch64paging: use of a closed Mapping or Regime")
+
+// closedError names what was used after Close.
+type closedError struct{ what string }
+
+// closed is the error of what (e.g. "Mapping.Map") used after Close.
+func closed(what string) error { return &closedError{what} }
+
+func (e *closedError) Error() string { return "aarch64paging: " + e.what + " used after Close" }
+
+// Unwrap gives ErrClosed.
+func (e *closedError) Unwrap() error { return ErrClosed }
+
+// Is matches ErrInvalidArgument too.
+func (e *closedError) Is(target error) bool { return target == ErrInvalidArgument }
+
 // FormatError is the error of NewIdentity, NewLinear, NewTarget, NewCustom
 // and Open when their type argument is not the attribute type of the
 // regime's descriptor format, e.g. NewIdentity[S2Attributes] with the

@@ -355,7 +355,8 @@ func Open[A Attributes](o Options, t Translation, rootPA uint64, editable bool) 
 
 // Close destroys the mapping; ErrStillActive (nothing freed) if active.
 // Closing a closed Mapping does nothing. After Close, the methods that
-// return an error fail with ErrInvalidArgument, and IsActive, RootAddress,
+// return an error fail with an error that is ErrClosed (and, as before
+// ErrClosed existed, ErrInvalidArgument), and IsActive, RootAddress,
 // TTBR, Size, RootLevel, VARange and RegimeKind, which have no error to
 // return, panic.
 func (m *Mapping[A]) Close() error {
@@ -376,6 +377,9 @@ func (m *Mapping[A]) Close() error {
 
 // Map maps r to output address pa with flags.
 func (m *Mapping[A]) Map(r Region, pa uint64, flags A, c Constraints) error {
+	if m.raw == nil {
+		return closed("Mapping.Map")
+	}
 	d, raw := newDetail(), r.raw()
 	return allocating(m.translation, func() error {
 		return checkDetail(C.ap_mapping_map(m.raw, &raw, C.ap_pa_t(pa), C.ap_attrs_t(flags), C.ap_constraints_t(c), &d), &d)
@@ -384,6 +388,9 @@ func (m *Mapping[A]) Map(r Region, pa uint64, flags A, c Constraints) error {
 
 // MapAuto maps r to the output address its translation gives.
 func (m *Mapping[A]) MapAuto(r Region, flags A, c Constraints) error {
+	if m.raw == nil {
+		return closed("Mapping.MapAuto")
+	}
 	d, raw := newDetail(), r.raw()
 	return allocating(m.translation, func() error {
 		return checkDetail(C.ap_mapping_map_auto(m.raw, &raw, C.ap_attrs_t(flags), C.ap_constraints_t(c), &d), &d)
@@ -392,6 +399,9 @@ func (m *Mapping[A]) MapAuto(r Region, flags A, c Constraints) error {
 
 // Unmap unmaps r.
 func (m *Mapping[A]) Unmap(r Region) error {
+	if m.raw == nil {
+		return closed("Mapping.Unmap")
+	}
 	d, raw := newDetail(), r.raw()
 	return allocating(m.translation, func() error { return checkDetail(C.ap_mapping_unmap(m.raw, &raw, &d), &d) })
 }
@@ -414,6 +424,9 @@ func runCallback(call *callbackCall, f func(C.uintptr_t, *C.ap_error_t) C.ap_sta
 // error from fn stops the edit with ErrPTEUpdateFault (the *Error's
 // Callback holds fn's error).
 func (m *Mapping[A]) Modify(r Region, fn func(Region, *Descriptor[A]) error) error {
+	if m.raw == nil {
+		return closed("Mapping.Modify")
+	}
 	modify := func(r Region, d *C.ap_descriptor_t) error { return fn(r, &Descriptor[A]{raw: d}) }
 	return allocating(m.translation, func() error {
 		return runCallback(&callbackCall{modify: modify}, func(h C.uintptr_t, d *C.ap_error_t) C.ap_status_t {
@@ -422,11 +435,35 @@ func (m *Mapping[A]) Modify(r Region, fn func(Region, *Descriptor[A]) error) err
 	})
 }
 
-// Walk calls fn(region, bits, level) on every non-table descriptor of r. An
-// error or a panic in fn stops the walk with ErrStopped (the *Error's
-// Descriptor holds the bits fn was given, its Callback fn's error).
-func (m *Mapping[A]) Walk(r Region, fn func(Region, uint64, uint) error) error {
-	return runCallback(&callbackCall{walk: fn}, func(h C.uintptr_t, d *C.ap_error_t) C.ap_status_t {
+// WalkEntry is one descriptor a Walk callback is given, decoded for its
+// level in the mapping's format A.
+type WalkEntry[A Attributes] struct {
+	Region        Region // the part of the walked region the descriptor covers
+	Descriptor    uint64 // the whole descriptor, as the hardware reads it
+	Level         uint   // the level of the table holding it (0..3)
+	Attributes    A      // its attribute bits (PTEFlags); no Valid bit if invalid
+	OutputAddress uint64 // its output address (PTEOutputAddress)
+}
+
+// Valid tells whether the descriptor is valid (PTEIsValid); Walk also
+// gives the invalid descriptors of the region.
+func (e WalkEntry[A]) Valid() bool { return PTEIsValid(e.Descriptor) }
+
+// Walk calls fn on every non-table descriptor of r, invalid ones too, in
+// address order. An error or a panic in fn stops the walk with ErrStopped
+// (the *Error's Descriptor holds the descriptor fn was given, its Callback
+// fn's error).
+func (m *Mapping[A]) Walk(r Region, fn func(WalkEntry[A]) error) error {
+	if m.raw == nil {
+		return closed("Mapping.Walk")
+	}
+	walk := func(r Region, bits uint64, level uint) error {
+		return fn(WalkEntry[A]{
+			Region: r, Descriptor: bits, Level: level,
+			Attributes: A(PTEFlags(bits, level)), OutputAddress: PTEOutputAddress(bits, level),
+		})
+	}
+	return runCallback(&callbackCall{walk: walk}, func(h C.uintptr_t, d *C.ap_error_t) C.ap_status_t {
 		return C.walk_go(m.raw, r.raw(), h, d)
 	})
 }
@@ -435,6 +472,9 @@ func (m *Mapping[A]) Walk(r Region, fn func(Region, uint64, uint) error) error {
 // valid only during the call. An error or a panic in fn stops the walk with
 // ErrStopped, whose Descriptor is the first of the run.
 func (m *Mapping[A]) WalkRuns(r Region, fn func(Region, []uint64, uint) error) error {
+	if m.raw == nil {
+		return closed("Mapping.WalkRuns")
+	}
 	return runCallback(&callbackCall{walkRun: fn}, func(h C.uintptr_t, d *C.ap_error_t) C.ap_status_t {
 		return C.walk_runs_go(m.raw, r.raw(), h, d)
 	})
@@ -442,6 +482,9 @@ func (m *Mapping[A]) WalkRuns(r Region, fn func(Region, []uint64, uint) error) e
 
 // Dump is the readable text of the hierarchy.
 func (m *Mapping[A]) Dump() (string, error) {
+	if m.raw == nil {
+		return "", closed("Mapping.Dump")
+	}
 	var out []byte
 	h := cgo.NewHandle(&out)
 	defer h.Delete()
@@ -484,6 +527,9 @@ type writeCall struct {
 // prints that table once in the ranges and JSON layouts, and fails with
 // ErrMalformedTable in the reference layout.
 func (m *Mapping[A]) DumpAs(w io.Writer, f DumpFormat) error {
+	if m.raw == nil {
+		return closed("Mapping.DumpAs")
+	}
 	call := &writeCall{w: w}
 	h := cgo.NewHandle(call)
 	defer h.Delete()
@@ -494,8 +540,39 @@ func (m *Mapping[A]) DumpAs(w io.Writer, f DumpFormat) error {
 	return err
 }
 
+// WriteTo writes the text of Dump to w, so that a Mapping is an
+// io.WriterTo: n is the bytes w accepted. An error from w stops the dump
+// with ErrWriteFailed (the *Error's Callback holds w's error).
+func (m *Mapping[A]) WriteTo(w io.Writer) (n int64, err error) {
+	if m.raw == nil {
+		return 0, closed("Mapping.WriteTo")
+	}
+	counter := &countingWriter{w: w}
+	err = m.DumpAs(counter, DumpReference)
+	return counter.n, err
+}
+
+// countingWriter counts the bytes its writer accepted.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+var _ io.WriterTo = (*Mapping[EL1Attributes])(nil)
+
 // Compact frees empty subtables.
-func (m *Mapping[A]) Compact() error { return check(C.ap_mapping_compact(m.raw)) }
+func (m *Mapping[A]) Compact() error {
+	if m.raw == nil {
+		return closed("Mapping.Compact")
+	}
+	return check(C.ap_mapping_compact(m.raw))
+}
 
 // TranslateResult is what Translate found, with the attributes in the
 // mapping's format A.
@@ -511,6 +588,9 @@ type TranslateResult[A Attributes] struct {
 
 // Translate walks va as the MMU would.
 func (m *Mapping[A]) Translate(va uint64) (TranslateResult[A], error) {
+	if m.raw == nil {
+		return TranslateResult[A]{}, closed("Mapping.Translate")
+	}
 	var r C.ap_translate_result_t
 	r.size = C.size_t(C.sizeof_ap_translate_result_t)
 	status := C.ap_mapping_translate(m.raw, C.ap_va_t(va), &r)
@@ -526,6 +606,9 @@ func (m *Mapping[A]) Translate(va uint64) (TranslateResult[A], error) {
 
 // Activate installs the table; it returns the TTBR value to restore.
 func (m *Mapping[A]) Activate() (uint64, error) {
+	if m.raw == nil {
+		return 0, closed("Mapping.Activate")
+	}
 	var previous C.uint64_t
 	err := check(C.ap_mapping_activate(m.raw, &previous))
 	return uint64(previous), err
@@ -533,14 +616,27 @@ func (m *Mapping[A]) Activate() (uint64, error) {
 
 // Deactivate restores previousTTBR and marks the table inactive.
 func (m *Mapping[A]) Deactivate(previousTTBR uint64) error {
+	if m.raw == nil {
+		return closed("Mapping.Deactivate")
+	}
 	return check(C.ap_mapping_deactivate(m.raw, C.uint64_t(previousTTBR)))
 }
 
 // MarkActive records that the caller installed the table itself.
-func (m *Mapping[A]) MarkActive() error { return check(C.ap_mapping_mark_active(m.raw)) }
+func (m *Mapping[A]) MarkActive() error {
+	if m.raw == nil {
+		return closed("Mapping.MarkActive")
+	}
+	return check(C.ap_mapping_mark_active(m.raw))
+}
 
 // MarkInactive records that the caller removed the table itself.
-func (m *Mapping[A]) MarkInactive() error { return check(C.ap_mapping_mark_inactive(m.raw)) }
+func (m *Mapping[A]) MarkInactive() error {
+	if m.raw == nil {
+		return closed("Mapping.MarkInactive")
+	}
+	return check(C.ap_mapping_mark_inactive(m.raw))
+}
 
 // IsActive tells whether the table is active.
 func (m *Mapping[A]) IsActive() bool {
@@ -556,8 +652,8 @@ func (m *Mapping[A]) IsActive() bool {
 // program meets at run time, and Go reports those by panicking (a nil map
 // written, a closed channel closed again, a copied strings.Builder). The
 // methods that return an error anyway (Map, Translate, ...) keep returning
-// one for a closed Mapping, as a closed *os.File's do (ErrInvalidArgument
-// here); a getter would otherwise make every caller check an error that a
+// one for a closed Mapping, as a closed *os.File's do (ErrClosed here,
+// like os.ErrClosed); a getter would otherwise make every caller check an error that a
 // live Mapping can never return.
 func (m *Mapping[A]) live(method string) *C.ap_mapping_t {
 	if m.raw == nil {
@@ -574,7 +670,10 @@ func mustSucceed(status C.ap_status_t) {
 	}
 }
 
-func (m *Mapping[A]) get64(f func(*C.uint64_t) C.ap_status_t) (uint64, error) {
+func (m *Mapping[A]) get64(method string, f func(*C.uint64_t) C.ap_status_t) (uint64, error) {
+	if m.raw == nil {
+		return 0, closed("Mapping." + method)
+	}
 	var v C.uint64_t
 	err := check(f(&v))
 	return uint64(v), err
@@ -603,12 +702,12 @@ func (m *Mapping[A]) Size() uint64 {
 
 // VAToPA is the output address of va in an identity or linear mapping.
 func (m *Mapping[A]) VAToPA(va uint64) (uint64, error) {
-	return m.get64(func(v *C.uint64_t) C.ap_status_t { return C.ap_mapping_va_to_pa(m.raw, C.ap_va_t(va), v) })
+	return m.get64("VAToPA", func(v *C.uint64_t) C.ap_status_t { return C.ap_mapping_va_to_pa(m.raw, C.ap_va_t(va), v) })
 }
 
 // PAToTable is the address through which the library reaches the table at pa.
 func (m *Mapping[A]) PAToTable(pa uint64) (uint64, error) {
-	return m.get64(func(v *C.uint64_t) C.ap_status_t { return C.ap_mapping_pa_to_table(m.raw, C.ap_pa_t(pa), v) })
+	return m.get64("PAToTable", func(v *C.uint64_t) C.ap_status_t { return C.ap_mapping_pa_to_table(m.raw, C.ap_pa_t(pa), v) })
 }
 
 // TranslationControl holds the TCR_ELx (VTCR_EL2 for stage 2) fields and
@@ -633,6 +732,9 @@ type TranslationControl struct {
 // tables. A stage 2 mapping whose root is at level 3 has no SL0 encoding
 // without FEAT_TTST and gets ErrUnsupported.
 func (m *Mapping[A]) TranslationControl() (TranslationControl, error) {
+	if m.raw == nil {
+		return TranslationControl{}, closed("Mapping.TranslationControl")
+	}
 	var c C.ap_translation_control_t
 	c.size = C.size_t(C.sizeof_ap_translation_control_t)
 	if err := check(C.ap_mapping_translation_control(m.raw, &c)); err != nil {
@@ -655,6 +757,9 @@ func (m *Mapping[A]) RootLevel() uint {
 
 // ASID is the mapping's ASID (ErrUnsupported for regimes without one).
 func (m *Mapping[A]) ASID() (uint16, error) {
+	if m.raw == nil {
+		return 0, closed("Mapping.ASID")
+	}
 	var v C.uint16_t
 	err := check(C.ap_mapping_asid(m.raw, &v))
 	return uint16(v), err
@@ -679,6 +784,9 @@ func (m *Mapping[A]) RegimeKind() RegimeKind {
 
 // TableCount is the number of tables, root included.
 func (m *Mapping[A]) TableCount() (int, error) {
+	if m.raw == nil {
+		return 0, closed("Mapping.TableCount")
+	}
 	var v C.size_t
 	err := check(C.ap_mapping_table_count(m.raw, &v))
 	return int(v), err
@@ -686,6 +794,9 @@ func (m *Mapping[A]) TableCount() (int, error) {
 
 // Image is the target image's bytes (mappings from NewTarget).
 func (m *Mapping[A]) Image() ([]byte, error) {
+	if m.raw == nil {
+		return nil, closed("Mapping.Image")
+	}
 	var size C.size_t
 	if err := check(C.ap_target_image_size(m.raw, &size)); err != nil {
 		return nil, err

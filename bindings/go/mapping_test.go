@@ -181,6 +181,15 @@ func TestIdentityMapTranslateDump(t *testing.T) {
 	if e := (*Error)(nil); !errors.Is(err, ErrWriteFailed) || !errors.As(err, &e) || e.Callback != full {
 		t.Fatalf("dump to a failing writer: %v", err)
 	}
+	// A Mapping is an io.WriterTo of Dump's text.
+	var to bytes.Buffer
+	var writerTo io.WriterTo = m
+	if n, err := writerTo.WriteTo(&to); err != nil || n != int64(len(dump)) || to.String() != dump {
+		t.Fatalf("WriteTo: %d %v %q", n, err, to.String())
+	}
+	if n, err := m.WriteTo(failingWriter{full}); n != 0 || !errors.Is(err, ErrWriteFailed) || !errors.Is(err, full) {
+		t.Fatalf("WriteTo a failing writer: %d %v", n, err)
+	}
 	size := m.Size()
 	level := m.RootLevel()
 	asid, _ := m.ASID()
@@ -210,9 +219,13 @@ func TestCustomTranslationFromAGoArena(t *testing.T) {
 		level  uint
 	}
 	var seen []entry
-	must(t, m.Walk(region(t, 0x4000_0000, 0x4060_0000), func(r Region, bits uint64, level uint) error {
-		if PTEIsValid(bits) {
-			seen = append(seen, entry{r.Start, PTEOutputAddress(bits, level), level})
+	must(t, m.Walk(region(t, 0x4000_0000, 0x4060_0000), func(e WalkEntry[EL1Attributes]) error {
+		if e.Valid() {
+			seen = append(seen, entry{e.Region.Start, e.OutputAddress, e.Level})
+			if e.OutputAddress != PTEOutputAddress(e.Descriptor, e.Level) ||
+				uint64(e.Attributes) != PTEFlags(e.Descriptor, e.Level) || e.Attributes&EL1Valid == 0 {
+				t.Errorf("walk entry %+v does not decode its descriptor", e)
+			}
 		}
 		return nil
 	}))
@@ -327,7 +340,7 @@ func TestOpenRefusesToWalkALoopButTranslates(t *testing.T) {
 	m, err := Open[EL1Attributes](Options{RootLevel: 1}, a, root, false)
 	must(t, err)
 	defer m.Close()
-	err = m.Walk(region(t, 0, 0x40_0000), func(Region, uint64, uint) error { return nil })
+	err = m.Walk(region(t, 0, 0x40_0000), func(WalkEntry[EL1Attributes]) error { return nil })
 	var e *Error
 	if !errors.Is(err, ErrMalformedTable) || !errors.As(err, &e) || e.Address != root {
 		t.Fatalf("walk over a loop: %v", err)
@@ -371,7 +384,7 @@ func TestModifyErrorsArePTEUpdateFaultsAndWalkErrorsStop(t *testing.T) {
 	}
 	// A walk callback's error or panic stops the walk: ErrStopped, with
 	// the bits the callback was given and its own error.
-	err = m.Walk(r, func(Region, uint64, uint) error { return mine })
+	err = m.Walk(r, func(WalkEntry[EL1Attributes]) error { return mine })
 	if !errors.Is(err, ErrStopped) || errors.Is(err, ErrPTEUpdateFault) || !errors.As(err, &detail) ||
 		detail.Descriptor&^0xfff != 0x20_0000 || detail.Callback != mine || !strings.Contains(err.Error(), "descriptor 0x20") {
 		t.Fatalf("walk: %v", err)
@@ -380,7 +393,7 @@ func TestModifyErrorsArePTEUpdateFaultsAndWalkErrorsStop(t *testing.T) {
 	if !errors.Is(err, ErrStopped) || !errors.As(err, &detail) || detail.Descriptor&^0xfff != 0x20_0000 {
 		t.Fatalf("walk runs: %v", err)
 	}
-	if err := m.Walk(r, func(Region, uint64, uint) error { panic("caught") }); !errors.Is(err, ErrStopped) {
+	if err := m.Walk(r, func(WalkEntry[EL1Attributes]) error { panic("caught") }); !errors.Is(err, ErrStopped) {
 		t.Fatalf("walk panic: %v", err)
 	}
 	must(t, m.Modify(r, func(_ Region, d *Descriptor[EL1Attributes]) error { return d.ModifyFlags(EL1ReadOnly, 0) }))
@@ -671,7 +684,8 @@ func TestARegimeWithGoHooks(t *testing.T) {
 		}()
 		regime.Kind()
 	}()
-	if _, err := NewIdentity[EL1Attributes](Options{Regime: regime, RootLevel: 1}); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := NewIdentity[EL1Attributes](Options{Regime: regime, RootLevel: 1}); !errors.Is(err, ErrClosed) ||
+		!errors.Is(err, ErrInvalidArgument) || err.Error() != "aarch64paging: a Mapping's Regime used after Close" {
 		t.Fatalf("a mapping in a closed regime: %v", err)
 	}
 	want := []string{
@@ -730,7 +744,7 @@ func TestCallbackErrorsMatchWithIsAndAs(t *testing.T) {
 	must(t, m.MapAuto(r, normal, NoConstraints))
 	sentinel := errors.New("stop here")
 	wrapped := fmt.Errorf("while walking: %w", sentinel)
-	err = m.Walk(r, func(Region, uint64, uint) error { return wrapped })
+	err = m.Walk(r, func(WalkEntry[EL1Attributes]) error { return wrapped })
 	if !errors.Is(err, sentinel) || !errors.Is(err, wrapped) || !errors.Is(err, ErrStopped) {
 		t.Fatalf("errors.Is misses the callback's error or the status: %v", err)
 	}
@@ -783,7 +797,7 @@ func TestNoopRegimeHooksCanBeEmbedded(t *testing.T) {
 }
 
 // The getters without an error result panic on a closed Mapping, naming
-// the method; the methods with one return ErrInvalidArgument.
+// the method; the methods with one return ErrClosed.
 func TestClosedMappingGettersPanicAndMethodsFail(t *testing.T) {
 	getters := map[string]func(*Mapping[EL1Attributes]){
 		"IsActive":    func(m *Mapping[EL1Attributes]) { m.IsActive() },
@@ -812,11 +826,41 @@ func TestClosedMappingGettersPanicAndMethodsFail(t *testing.T) {
 			get(m)
 		}()
 	}
-	if err := m.MapAuto(region(t, 0, 0x1000), normal, NoConstraints); !errors.Is(err, ErrInvalidArgument) {
-		t.Errorf("MapAuto after Close: %v", err)
+	r := region(t, 0, 0x1000)
+	// Every method with an error result: ErrClosed, and ErrInvalidArgument
+	// as before ErrClosed, naming the method.
+	methods := map[string]func() error{
+		"Map":                func() error { return m.Map(r, 0, normal, NoConstraints) },
+		"MapAuto":            func() error { return m.MapAuto(r, normal, NoConstraints) },
+		"Unmap":              func() error { return m.Unmap(r) },
+		"Modify":             func() error { return m.Modify(r, func(Region, *Descriptor[EL1Attributes]) error { return nil }) },
+		"Walk":               func() error { return m.Walk(r, func(WalkEntry[EL1Attributes]) error { return nil }) },
+		"WalkRuns":           func() error { return m.WalkRuns(r, func(Region, []uint64, uint) error { return nil }) },
+		"Dump":               func() error { _, err := m.Dump(); return err },
+		"DumpAs":             func() error { return m.DumpAs(io.Discard, DumpJSON) },
+		"WriteTo":            func() error { _, err := m.WriteTo(io.Discard); return err },
+		"Compact":            m.Compact,
+		"Translate":          func() error { _, err := m.Translate(0); return err },
+		"Activate":           func() error { _, err := m.Activate(); return err },
+		"Deactivate":         func() error { return m.Deactivate(0) },
+		"MarkActive":         m.MarkActive,
+		"MarkInactive":       m.MarkInactive,
+		"VAToPA":             func() error { _, err := m.VAToPA(0); return err },
+		"PAToTable":          func() error { _, err := m.PAToTable(0); return err },
+		"ASID":               func() error { _, err := m.ASID(); return err },
+		"TableCount":         func() error { _, err := m.TableCount(); return err },
+		"Image":              func() error { _, err := m.Image(); return err },
+		"TranslationControl": func() error { _, err := m.TranslationControl(); return err },
 	}
-	if _, err := m.Translate(0); !errors.Is(err, ErrInvalidArgument) {
-		t.Errorf("Translate after Close: %v", err)
+	for name, call := range methods {
+		err := call()
+		if !errors.Is(err, ErrClosed) || !errors.Is(err, ErrInvalidArgument) ||
+			err.Error() != "aarch64paging: Mapping."+name+" used after Close" {
+			t.Errorf("%s after Close: %v", name, err)
+		}
+	}
+	if errors.Is(ErrInvalidArgument, ErrClosed) {
+		t.Error("every ErrInvalidArgument is ErrClosed")
 	}
 }
 

@@ -177,11 +177,12 @@ func (r *Regime) Kind() RegimeKind {
 	return kind
 }
 
-// kind is Kind for the constructors, which refuse a closed or zero Regime
-// with ErrInvalidArgument instead: its pointer is freed or NULL.
+// kind is Kind for the constructors, which refuse a closed Regime with
+// ErrClosed and a zero one with ErrInvalidArgument instead: its pointer is
+// freed or NULL.
 func (r *Regime) kind() (RegimeKind, error) {
 	if r.closed {
-		return 0, check(C.AP_ERR_INVALID_ARGUMENT)
+		return 0, closed("a Mapping's Regime")
 	}
 	var kind C.ap_regime_kind_t
 	err := check(C.ap_regime_get_kind(r.raw, &kind))
