@@ -375,25 +375,26 @@ func (m *Mapping[A]) Close() error {
 	return nil
 }
 
-// Map maps r to output address pa with flags.
-func (m *Mapping[A]) Map(r Region, pa uint64, flags A, c Constraints) error {
+// Map maps r to output address pa with attributes attrs.
+func (m *Mapping[A]) Map(r Region, pa uint64, attrs A, c Constraints) error {
 	if m.raw == nil {
 		return closed("Mapping.Map")
 	}
 	d, raw := newDetail(), r.raw()
 	return allocating(m.translation, func() error {
-		return checkDetail(C.ap_mapping_map(m.raw, &raw, C.ap_pa_t(pa), C.ap_attrs_t(flags), C.ap_constraints_t(c), &d), &d)
+		return checkDetail(C.ap_mapping_map(m.raw, &raw, C.ap_pa_t(pa), C.ap_attrs_t(attrs), C.ap_constraints_t(c), &d), &d)
 	})
 }
 
-// MapAuto maps r to the output address its translation gives.
-func (m *Mapping[A]) MapAuto(r Region, flags A, c Constraints) error {
+// MapAuto maps r, with attributes attrs, to the output address its
+// translation gives.
+func (m *Mapping[A]) MapAuto(r Region, attrs A, c Constraints) error {
 	if m.raw == nil {
 		return closed("Mapping.MapAuto")
 	}
 	d, raw := newDetail(), r.raw()
 	return allocating(m.translation, func() error {
-		return checkDetail(C.ap_mapping_map_auto(m.raw, &raw, C.ap_attrs_t(flags), C.ap_constraints_t(c), &d), &d)
+		return checkDetail(C.ap_mapping_map_auto(m.raw, &raw, C.ap_attrs_t(attrs), C.ap_constraints_t(c), &d), &d)
 	})
 }
 
@@ -823,8 +824,14 @@ func (d *Descriptor[A]) Bits() uint64 { return uint64(C.ap_descriptor_bits(d.raw
 // OutputAddress is its output address, decoded for its level.
 func (d *Descriptor[A]) OutputAddress() uint64 { return uint64(C.ap_descriptor_output_address(d.raw)) }
 
-// Flags is its attribute bits, decoded for its level.
-func (d *Descriptor[A]) Flags() A { return A(C.ap_descriptor_flags(d.raw)) }
+// Attributes is its attribute bits, decoded for its level, as
+// TranslateResult.Attributes and WalkEntry.Attributes are.
+func (d *Descriptor[A]) Attributes() A { return A(C.ap_descriptor_flags(d.raw)) }
+
+// Flags is Attributes.
+//
+// Deprecated: use Attributes, the name TranslateResult and WalkEntry use.
+func (d *Descriptor[A]) Flags() A { return d.Attributes() }
 
 // IsValid tells whether it is valid.
 func (d *Descriptor[A]) IsValid() bool { return bool(C.ap_descriptor_is_valid(d.raw)) }
@@ -832,15 +839,21 @@ func (d *Descriptor[A]) IsValid() bool { return bool(C.ap_descriptor_is_valid(d.
 // IsTable tells whether it points to a next-level table.
 func (d *Descriptor[A]) IsTable() bool { return bool(C.ap_descriptor_is_table(d.raw)) }
 
-// Updated tells whether Set or ModifyFlags changed it.
+// Updated tells whether Set or ModifyAttributes changed it.
 func (d *Descriptor[A]) Updated() bool { return bool(C.ap_descriptor_updated(d.raw)) }
 
-// Set gives it output address pa and flags.
-func (d *Descriptor[A]) Set(pa uint64, flags A) error {
-	return check(C.ap_descriptor_set(d.raw, C.ap_pa_t(pa), C.ap_attrs_t(flags)))
+// Set gives it output address pa and attributes attrs.
+func (d *Descriptor[A]) Set(pa uint64, attrs A) error {
+	return check(C.ap_descriptor_set(d.raw, C.ap_pa_t(pa), C.ap_attrs_t(attrs)))
 }
 
-// ModifyFlags sets and clears flag bits, keeping the output address.
-func (d *Descriptor[A]) ModifyFlags(set, clear A) error {
+// ModifyAttributes sets the attribute bits set and clears those of clear,
+// keeping the output address.
+func (d *Descriptor[A]) ModifyAttributes(set, clear A) error {
 	return check(C.ap_descriptor_modify_flags(d.raw, C.ap_attrs_t(set), C.ap_attrs_t(clear)))
 }
+
+// ModifyFlags is ModifyAttributes.
+//
+// Deprecated: use ModifyAttributes.
+func (d *Descriptor[A]) ModifyFlags(set, clear A) error { return d.ModifyAttributes(set, clear) }

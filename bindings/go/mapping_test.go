@@ -396,11 +396,14 @@ func TestModifyErrorsArePTEUpdateFaultsAndWalkErrorsStop(t *testing.T) {
 	if err := m.Walk(r, func(WalkEntry[EL1Attributes]) error { panic("caught") }); !errors.Is(err, ErrStopped) {
 		t.Fatalf("walk panic: %v", err)
 	}
-	must(t, m.Modify(r, func(_ Region, d *Descriptor[EL1Attributes]) error { return d.ModifyFlags(EL1ReadOnly, 0) }))
+	must(t, m.Modify(r, func(_ Region, d *Descriptor[EL1Attributes]) error { return d.ModifyAttributes(EL1ReadOnly, 0) }))
 	var seen []string
 	must(t, m.Modify(r, func(_ Region, d *Descriptor[EL1Attributes]) error {
-		seen = append(seen, fmt.Sprintf("L%d %v %v %#x %#x", d.Level(), d.IsValid(), d.IsTable(), d.OutputAddress(), d.Flags()&EL1ReadOnly))
-		if err := d.Set(0x30_0000, d.Flags()); err != nil {
+		seen = append(seen, fmt.Sprintf("L%d %v %v %#x %#x", d.Level(), d.IsValid(), d.IsTable(), d.OutputAddress(), d.Attributes()&EL1ReadOnly))
+		if d.Flags() != d.Attributes() { // the deprecated name
+			return errors.New("Flags and Attributes differ")
+		}
+		if err := d.Set(0x30_0000, d.Attributes()); err != nil {
 			return err
 		}
 		if !d.Updated() {
@@ -665,7 +668,7 @@ func TestARegimeWithGoHooks(t *testing.T) {
 	if previous != 0x5000 {
 		t.Fatalf("previous %#x", previous)
 	}
-	must(t, m.Modify(r, func(_ Region, d *Descriptor[EL1Attributes]) error { return d.ModifyFlags(EL1ReadOnly, 0) }))
+	must(t, m.Modify(r, func(_ Region, d *Descriptor[EL1Attributes]) error { return d.ModifyFlags(EL1ReadOnly, 0) })) // the deprecated name still works
 	if err := regime.Close(); !errors.Is(err, ErrStillActive) {
 		t.Fatalf("closing a regime in use: %v", err)
 	}

@@ -137,8 +137,8 @@ func TestTypedDescriptorsAndTranslateResults(t *testing.T) {
 	must(t, m.MapAuto(r, ram, NoConstraints))
 	var seen []S2Attributes
 	must(t, m.Modify(r, func(_ Region, d *Descriptor[S2Attributes]) error {
-		seen = append(seen, d.Flags()&^AttrTableOrPage)
-		return d.ModifyFlags(S2XN, S2APWriteOnly) // rw becomes ro
+		seen = append(seen, d.Attributes()&^AttrTableOrPage)
+		return d.ModifyAttributes(S2XN, S2APWriteOnly) // rw becomes ro
 	}))
 	if len(seen) != 2 || seen[0] != ram || seen[1] != ram {
 		t.Fatalf("modify saw %v", seen)
