@@ -21,7 +21,7 @@
 //
 // The library takes no locks, and neither does this package. On one
 // Mapping, the calls that only read (Walk, WalkRuns, Translate, Dump,
-// DumpAs, TableCount and the getters) may run in parallel goroutines as
+// DumpAs, WriteTo, TableCount and the getters) may run in parallel goroutines as
 // long as no goroutine edits that Mapping at the same time; edits (Map,
 // MapAuto, Unmap, Modify, Compact, Close) need the Mapping to themselves.
 // MarkActive and MarkInactive may be called from any goroutine. Callbacks
