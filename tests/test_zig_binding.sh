@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: MIT OR Apache-2.0
 # Builds and tests the Zig binding (bindings/zig) against the library of this
 # build tree, found through pkg-config's uninstalled .pc on PKG_CONFIG_PATH,
-# checks that deinit panics when its precondition is broken, runs the example,
-# checks that the README shows that very example, and builds the README's
-# project (its build.zig.zon and build.zig) around it.
+# checks that deinit panics when its precondition is broken, that attributes
+# of one descriptor format given to a mapping of another do not compile,
+# runs the example, checks that the README shows that very example, and
+# builds the README's project (its build.zig.zon and build.zig) around it.
 # Every Zig output and cache goes under the build tree, never the sources.
 set -eu
 
@@ -60,6 +61,65 @@ for case in mapping:'Mapping.deinit of an active mapping' \
 	fi
 done
 
+# Each descriptor format has its attribute type: attributes of one format
+# given to, or read from, a mapping of another must not compile. Each
+# program holds one mistake, which the compiler must name by its types.
+mismatch="$scratch/mismatch"
+rm -rf "$mismatch"
+mkdir -p "$mismatch"
+cat >"$mismatch/map.zig" <<'ZIG'
+const ap = @import("aarch64_paging");
+pub fn main() !void {
+    var map = try ap.Stage2Mapping.initIdentity(.{ .regime = try ap.Regime.builtin(.stage2) });
+    defer map.deinit();
+    // EL1&0 attributes given to a stage 2 mapping.
+    try map.mapAuto(try ap.Region.fromSize(0, 0x1000), ap.El1Attrs.pxn, .{}, null);
+}
+ZIG
+cat >"$mismatch/translate.zig" <<'ZIG'
+const ap = @import("aarch64_paging");
+pub fn main() !void {
+    var map = try ap.Stage2Mapping.initIdentity(.{ .regime = try ap.Regime.builtin(.stage2) });
+    defer map.deinit();
+    // A stage 2 translation's attributes read as EL1&0 ones.
+    const where = try map.translate(0, null);
+    _ = where.attributes.contains(ap.El1Attrs.accessed);
+}
+ZIG
+cat >"$mismatch/modify.zig" <<'ZIG'
+const ap = @import("aarch64_paging");
+fn update(_: void, _: ap.Region, descriptor: *ap.Stage2Descriptor) !void {
+    // EL2 attributes set in a stage 2 descriptor.
+    try descriptor.modifyFlags(ap.El23Attrs.xn, ap.Stage2Attrs.empty);
+}
+pub fn main() !void {
+    var map = try ap.Stage2Mapping.initIdentity(.{ .regime = try ap.Regime.builtin(.stage2) });
+    defer map.deinit();
+    try map.modify(try ap.Region.fromSize(0, 0x1000), {}, update, null);
+}
+ZIG
+# shellcheck disable=SC2046 # pkg-config's flags are words
+for case in map:"expected type 'aarch64_paging.Stage2Attrs', found 'aarch64_paging.El1Attrs'" \
+	translate:"expected type 'aarch64_paging.Stage2Attrs', found 'aarch64_paging.El1Attrs'" \
+	modify:"expected type 'aarch64_paging.Stage2Attrs', found 'aarch64_paging.El23Attrs'"; do
+	what=${case%%:*}
+	message=${case#*:}
+	if zig build-exe -fno-emit-bin \
+		--cache-dir "$out/zig-cache" \
+		--global-cache-dir "$out/zig-global-cache" \
+		--mod "aarch64_paging::$binding/src/aarch64_paging.zig" --deps aarch64_paging \
+		$(pkg-config --cflags aarch64-paging) -lc \
+		"$mismatch/$what.zig" >"$mismatch/$what.out" 2>&1; then
+		echo "test_zig_binding: a mix of attribute formats ($what) compiled" >&2
+		exit 1
+	fi
+	if ! grep -qF "$what.zig" "$mismatch/$what.out" || ! grep -qF "error: $message" "$mismatch/$what.out"; then
+		echo "test_zig_binding: a mix of attribute formats ($what) failed to compile, but not for its types:" >&2
+		cat "$mismatch/$what.out" >&2
+		exit 1
+	fi
+done
+
 example_output="$scratch/example.out"
 zig_build example >"$example_output"
 if ! grep -q '^0x80212345 -> 0x80212345, a level 2 block$' "$example_output"; then
@@ -108,4 +168,4 @@ if ! grep -q '^0x80212345 -> 0x80212345, a level 2 block$' "$scratch/project.out
 	exit 1
 fi
 
-echo "test_zig_binding: tests passed, deinit panics on misuse, example ran and matches the README, the README's project builds"
+echo "test_zig_binding: tests passed, deinit panics on misuse, mixed attribute formats do not compile, example ran and matches the README, the README's project builds"

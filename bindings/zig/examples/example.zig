@@ -11,9 +11,13 @@ pub fn main() !void {
 
     // 2 MiB of normal memory, identity-mapped read-write: one block.
     const ram = try ap.Region.fromRange(0x8020_0000, 0x8040_0000);
-    const normal = ap.el1.attribute_index_1 | ap.el1.inner_shareable;
+    // ap.El1Attrs is the attribute set of EL1&0 descriptors: a stage 2
+    // mapping (ap.Stage2Mapping) takes ap.Stage2Attrs, and mixing them up
+    // does not compile.
+    const normal = ap.El1Attrs.of(.{ .attribute_index_1, .inner_shareable });
+    const flags = normal.with(ap.El1Attrs.of(.{ .non_global, .valid, .accessed }));
     var detail = ap.ErrorDetail{};
-    map.mapAuto(ram, normal | ap.el1.non_global | ap.el1.valid | ap.el1.accessed, .{}, &detail) catch |err| {
+    map.mapAuto(ram, flags, .{}, &detail) catch |err| {
         try stdout.print("map failed: {s} at 0x{x}\n", .{ @errorName(err), detail.address });
         return err;
     };

@@ -31,8 +31,9 @@ pub const c = @cImport({
 pub const Va = c.ap_va_t;
 /// A physical (stage 1) or intermediate physical (stage 2) output address.
 pub const Pa = c.ap_pa_t;
-/// Descriptor attribute bits in the format of a regime (see `el1`, `el23`, `stage2`).
-pub const Attrs = c.ap_attrs_t;
+// Descriptor attributes have one type per descriptor format: `El1Attrs`,
+// `El23Attrs` and `Stage2Attrs` (see "attributes" below). Raw `u64` stays
+// where a whole descriptor is meant (walk callbacks, `pte`, `bbmSafe`).
 
 // ---------------------------------------------------------------- geometry
 
@@ -378,8 +379,9 @@ pub const ErrorDetail = struct {
     /// callback was given (for walkRuns, the first of the run);
     /// NotMapped: the invalid descriptor the walk ended at.
     descriptor: u64 = 0,
-    /// InvalidFlags: the flags.
-    flags: Attrs = 0,
+    /// InvalidFlags: the flags, as raw bits (`ErrorDetail` serves every
+    /// descriptor format: `A.fromBits(detail.flags)` types them).
+    flags: u64 = 0,
     /// NotMapped: the level at which the walk faulted.
     level: u32 = 0,
     /// The error a Zig callback (modify, walk, dump writer) returned.
@@ -477,133 +479,340 @@ pub const Region = struct {
 
 // ---------------------------------------------------------------- attributes
 
+// The raw bits, by format, as `u64`: for whole descriptors (the bits a walk
+// callback gets, `pte`, `bbmSafe`). Attributes passed to or returned by a
+// mapping are the typed sets further down, whose constants are these bits.
+
 /// Bits shared by every descriptor format.
 pub const attr = struct {
-    pub const valid: Attrs = c.AP_ATTR_VALID;
-    pub const table_or_page: Attrs = c.AP_ATTR_TABLE_OR_PAGE;
+    pub const valid: u64 = c.AP_ATTR_VALID;
+    pub const table_or_page: u64 = c.AP_ATTR_TABLE_OR_PAGE;
 };
 
 /// EL1&0 and EL2&0 stage 1 attributes.
 pub const el1 = struct {
-    pub const valid: Attrs = c.AP_EL1_VALID;
-    pub const table_or_page: Attrs = c.AP_EL1_TABLE_OR_PAGE;
-    pub const attribute_index_0: Attrs = c.AP_EL1_ATTRIBUTE_INDEX_0;
-    pub const attribute_index_1: Attrs = c.AP_EL1_ATTRIBUTE_INDEX_1;
-    pub const attribute_index_2: Attrs = c.AP_EL1_ATTRIBUTE_INDEX_2;
-    pub const attribute_index_3: Attrs = c.AP_EL1_ATTRIBUTE_INDEX_3;
-    pub const attribute_index_4: Attrs = c.AP_EL1_ATTRIBUTE_INDEX_4;
-    pub const attribute_index_5: Attrs = c.AP_EL1_ATTRIBUTE_INDEX_5;
-    pub const attribute_index_6: Attrs = c.AP_EL1_ATTRIBUTE_INDEX_6;
-    pub const attribute_index_7: Attrs = c.AP_EL1_ATTRIBUTE_INDEX_7;
-    pub const ns: Attrs = c.AP_EL1_NS;
-    pub const user: Attrs = c.AP_EL1_USER;
-    pub const read_only: Attrs = c.AP_EL1_READ_ONLY;
-    pub const outer_shareable: Attrs = c.AP_EL1_OUTER_SHAREABLE;
-    pub const inner_shareable: Attrs = c.AP_EL1_INNER_SHAREABLE;
-    pub const accessed: Attrs = c.AP_EL1_ACCESSED;
-    pub const non_global: Attrs = c.AP_EL1_NON_GLOBAL;
-    pub const nt: Attrs = c.AP_EL1_NT;
-    pub const gp: Attrs = c.AP_EL1_GP;
-    pub const dbm: Attrs = c.AP_EL1_DBM;
-    pub const contiguous_or_protected: Attrs = c.AP_EL1_CONTIGUOUS_OR_PROTECTED;
-    pub const pxn: Attrs = c.AP_EL1_PXN;
-    pub const uxn: Attrs = c.AP_EL1_UXN;
-    pub const swflag_0: Attrs = c.AP_EL1_SWFLAG_0;
-    pub const swflag_1: Attrs = c.AP_EL1_SWFLAG_1;
-    pub const swflag_2: Attrs = c.AP_EL1_SWFLAG_2;
-    pub const swflag_3: Attrs = c.AP_EL1_SWFLAG_3;
-    pub const pxn_table: Attrs = c.AP_EL1_PXN_TABLE;
-    pub const xn_table: Attrs = c.AP_EL1_XN_TABLE;
-    pub const ap_table_no_el0: Attrs = c.AP_EL1_AP_TABLE_NO_EL0;
-    pub const ap_table_no_write: Attrs = c.AP_EL1_AP_TABLE_NO_WRITE;
-    pub const ns_table: Attrs = c.AP_EL1_NS_TABLE;
-    pub const shareability_mask: Attrs = c.AP_EL1_SHAREABILITY_MASK;
-    pub const attribute_index_mask: Attrs = c.AP_EL1_ATTRIBUTE_INDEX_MASK;
-    pub const ap_mask: Attrs = c.AP_EL1_AP_MASK;
-    pub const pbha_mask: Attrs = c.AP_EL1_PBHA_MASK;
+    pub const valid: u64 = c.AP_EL1_VALID;
+    pub const table_or_page: u64 = c.AP_EL1_TABLE_OR_PAGE;
+    pub const attribute_index_0: u64 = c.AP_EL1_ATTRIBUTE_INDEX_0;
+    pub const attribute_index_1: u64 = c.AP_EL1_ATTRIBUTE_INDEX_1;
+    pub const attribute_index_2: u64 = c.AP_EL1_ATTRIBUTE_INDEX_2;
+    pub const attribute_index_3: u64 = c.AP_EL1_ATTRIBUTE_INDEX_3;
+    pub const attribute_index_4: u64 = c.AP_EL1_ATTRIBUTE_INDEX_4;
+    pub const attribute_index_5: u64 = c.AP_EL1_ATTRIBUTE_INDEX_5;
+    pub const attribute_index_6: u64 = c.AP_EL1_ATTRIBUTE_INDEX_6;
+    pub const attribute_index_7: u64 = c.AP_EL1_ATTRIBUTE_INDEX_7;
+    pub const ns: u64 = c.AP_EL1_NS;
+    pub const user: u64 = c.AP_EL1_USER;
+    pub const read_only: u64 = c.AP_EL1_READ_ONLY;
+    pub const outer_shareable: u64 = c.AP_EL1_OUTER_SHAREABLE;
+    pub const inner_shareable: u64 = c.AP_EL1_INNER_SHAREABLE;
+    pub const accessed: u64 = c.AP_EL1_ACCESSED;
+    pub const non_global: u64 = c.AP_EL1_NON_GLOBAL;
+    pub const nt: u64 = c.AP_EL1_NT;
+    pub const gp: u64 = c.AP_EL1_GP;
+    pub const dbm: u64 = c.AP_EL1_DBM;
+    pub const contiguous_or_protected: u64 = c.AP_EL1_CONTIGUOUS_OR_PROTECTED;
+    pub const pxn: u64 = c.AP_EL1_PXN;
+    pub const uxn: u64 = c.AP_EL1_UXN;
+    pub const swflag_0: u64 = c.AP_EL1_SWFLAG_0;
+    pub const swflag_1: u64 = c.AP_EL1_SWFLAG_1;
+    pub const swflag_2: u64 = c.AP_EL1_SWFLAG_2;
+    pub const swflag_3: u64 = c.AP_EL1_SWFLAG_3;
+    pub const pxn_table: u64 = c.AP_EL1_PXN_TABLE;
+    pub const xn_table: u64 = c.AP_EL1_XN_TABLE;
+    pub const ap_table_no_el0: u64 = c.AP_EL1_AP_TABLE_NO_EL0;
+    pub const ap_table_no_write: u64 = c.AP_EL1_AP_TABLE_NO_WRITE;
+    pub const ns_table: u64 = c.AP_EL1_NS_TABLE;
+    pub const shareability_mask: u64 = c.AP_EL1_SHAREABILITY_MASK;
+    pub const attribute_index_mask: u64 = c.AP_EL1_ATTRIBUTE_INDEX_MASK;
+    pub const ap_mask: u64 = c.AP_EL1_AP_MASK;
+    pub const pbha_mask: u64 = c.AP_EL1_PBHA_MASK;
 };
 
 /// EL2 and EL3 stage 1 attributes.
 pub const el23 = struct {
-    pub const valid: Attrs = c.AP_EL23_VALID;
-    pub const table_or_page: Attrs = c.AP_EL23_TABLE_OR_PAGE;
-    pub const attribute_index_0: Attrs = c.AP_EL23_ATTRIBUTE_INDEX_0;
-    pub const attribute_index_1: Attrs = c.AP_EL23_ATTRIBUTE_INDEX_1;
-    pub const attribute_index_2: Attrs = c.AP_EL23_ATTRIBUTE_INDEX_2;
-    pub const attribute_index_3: Attrs = c.AP_EL23_ATTRIBUTE_INDEX_3;
-    pub const attribute_index_4: Attrs = c.AP_EL23_ATTRIBUTE_INDEX_4;
-    pub const attribute_index_5: Attrs = c.AP_EL23_ATTRIBUTE_INDEX_5;
-    pub const attribute_index_6: Attrs = c.AP_EL23_ATTRIBUTE_INDEX_6;
-    pub const attribute_index_7: Attrs = c.AP_EL23_ATTRIBUTE_INDEX_7;
-    pub const ns: Attrs = c.AP_EL23_NS;
-    pub const user_res1: Attrs = c.AP_EL23_USER_RES1;
-    pub const read_only: Attrs = c.AP_EL23_READ_ONLY;
-    pub const outer_shareable: Attrs = c.AP_EL23_OUTER_SHAREABLE;
-    pub const inner_shareable: Attrs = c.AP_EL23_INNER_SHAREABLE;
-    pub const accessed: Attrs = c.AP_EL23_ACCESSED;
-    pub const non_global: Attrs = c.AP_EL23_NON_GLOBAL;
-    pub const nt: Attrs = c.AP_EL23_NT;
-    pub const gp: Attrs = c.AP_EL23_GP;
-    pub const dbm: Attrs = c.AP_EL23_DBM;
-    pub const contiguous_or_protected: Attrs = c.AP_EL23_CONTIGUOUS_OR_PROTECTED;
-    pub const xn: Attrs = c.AP_EL23_XN;
-    pub const swflag_0: Attrs = c.AP_EL23_SWFLAG_0;
-    pub const swflag_1: Attrs = c.AP_EL23_SWFLAG_1;
-    pub const swflag_2: Attrs = c.AP_EL23_SWFLAG_2;
-    pub const swflag_3: Attrs = c.AP_EL23_SWFLAG_3;
-    pub const pxn_table: Attrs = c.AP_EL23_PXN_TABLE;
-    pub const xn_table: Attrs = c.AP_EL23_XN_TABLE;
-    pub const ap_table_no_el0: Attrs = c.AP_EL23_AP_TABLE_NO_EL0;
-    pub const ap_table_no_write: Attrs = c.AP_EL23_AP_TABLE_NO_WRITE;
-    pub const ns_table: Attrs = c.AP_EL23_NS_TABLE;
-    pub const shareability_mask: Attrs = c.AP_EL23_SHAREABILITY_MASK;
-    pub const attribute_index_mask: Attrs = c.AP_EL23_ATTRIBUTE_INDEX_MASK;
-    pub const ap_mask: Attrs = c.AP_EL23_AP_MASK;
-    pub const nse: Attrs = c.AP_EL23_NSE;
-    pub const pbha_mask: Attrs = c.AP_EL23_PBHA_MASK;
+    pub const valid: u64 = c.AP_EL23_VALID;
+    pub const table_or_page: u64 = c.AP_EL23_TABLE_OR_PAGE;
+    pub const attribute_index_0: u64 = c.AP_EL23_ATTRIBUTE_INDEX_0;
+    pub const attribute_index_1: u64 = c.AP_EL23_ATTRIBUTE_INDEX_1;
+    pub const attribute_index_2: u64 = c.AP_EL23_ATTRIBUTE_INDEX_2;
+    pub const attribute_index_3: u64 = c.AP_EL23_ATTRIBUTE_INDEX_3;
+    pub const attribute_index_4: u64 = c.AP_EL23_ATTRIBUTE_INDEX_4;
+    pub const attribute_index_5: u64 = c.AP_EL23_ATTRIBUTE_INDEX_5;
+    pub const attribute_index_6: u64 = c.AP_EL23_ATTRIBUTE_INDEX_6;
+    pub const attribute_index_7: u64 = c.AP_EL23_ATTRIBUTE_INDEX_7;
+    pub const ns: u64 = c.AP_EL23_NS;
+    pub const user_res1: u64 = c.AP_EL23_USER_RES1;
+    pub const read_only: u64 = c.AP_EL23_READ_ONLY;
+    pub const outer_shareable: u64 = c.AP_EL23_OUTER_SHAREABLE;
+    pub const inner_shareable: u64 = c.AP_EL23_INNER_SHAREABLE;
+    pub const accessed: u64 = c.AP_EL23_ACCESSED;
+    pub const non_global: u64 = c.AP_EL23_NON_GLOBAL;
+    pub const nt: u64 = c.AP_EL23_NT;
+    pub const gp: u64 = c.AP_EL23_GP;
+    pub const dbm: u64 = c.AP_EL23_DBM;
+    pub const contiguous_or_protected: u64 = c.AP_EL23_CONTIGUOUS_OR_PROTECTED;
+    pub const xn: u64 = c.AP_EL23_XN;
+    pub const swflag_0: u64 = c.AP_EL23_SWFLAG_0;
+    pub const swflag_1: u64 = c.AP_EL23_SWFLAG_1;
+    pub const swflag_2: u64 = c.AP_EL23_SWFLAG_2;
+    pub const swflag_3: u64 = c.AP_EL23_SWFLAG_3;
+    pub const pxn_table: u64 = c.AP_EL23_PXN_TABLE;
+    pub const xn_table: u64 = c.AP_EL23_XN_TABLE;
+    pub const ap_table_no_el0: u64 = c.AP_EL23_AP_TABLE_NO_EL0;
+    pub const ap_table_no_write: u64 = c.AP_EL23_AP_TABLE_NO_WRITE;
+    pub const ns_table: u64 = c.AP_EL23_NS_TABLE;
+    pub const shareability_mask: u64 = c.AP_EL23_SHAREABILITY_MASK;
+    pub const attribute_index_mask: u64 = c.AP_EL23_ATTRIBUTE_INDEX_MASK;
+    pub const ap_mask: u64 = c.AP_EL23_AP_MASK;
+    pub const nse: u64 = c.AP_EL23_NSE;
+    pub const pbha_mask: u64 = c.AP_EL23_PBHA_MASK;
 };
 
 /// Stage 2 attributes.
 pub const stage2 = struct {
-    pub const valid: Attrs = c.AP_S2_VALID;
-    pub const table_or_page: Attrs = c.AP_S2_TABLE_OR_PAGE;
-    pub const memattr_device_ngnrne: Attrs = c.AP_S2_MEMATTR_DEVICE_nGnRnE;
-    pub const memattr_device_ngnre: Attrs = c.AP_S2_MEMATTR_DEVICE_nGnRE;
-    pub const memattr_device_ngre: Attrs = c.AP_S2_MEMATTR_DEVICE_nGRE;
-    pub const memattr_device_gre: Attrs = c.AP_S2_MEMATTR_DEVICE_GRE;
-    pub const memattr_normal_inner_nc: Attrs = c.AP_S2_MEMATTR_NORMAL_INNER_NC;
-    pub const memattr_normal_inner_wt: Attrs = c.AP_S2_MEMATTR_NORMAL_INNER_WT;
-    pub const memattr_normal_inner_wb: Attrs = c.AP_S2_MEMATTR_NORMAL_INNER_WB;
-    pub const memattr_normal_outer_nc: Attrs = c.AP_S2_MEMATTR_NORMAL_OUTER_NC;
-    pub const memattr_normal_outer_wt: Attrs = c.AP_S2_MEMATTR_NORMAL_OUTER_WT;
-    pub const memattr_normal_outer_wb: Attrs = c.AP_S2_MEMATTR_NORMAL_OUTER_WB;
-    pub const s2ap_access_none: Attrs = c.AP_S2_S2AP_ACCESS_NONE;
-    pub const s2ap_access_ro: Attrs = c.AP_S2_S2AP_ACCESS_RO;
-    pub const s2ap_access_wo: Attrs = c.AP_S2_S2AP_ACCESS_WO;
-    pub const s2ap_access_rw: Attrs = c.AP_S2_S2AP_ACCESS_RW;
-    pub const sh_none: Attrs = c.AP_S2_SH_NONE;
-    pub const sh_outer: Attrs = c.AP_S2_SH_OUTER;
-    pub const sh_inner: Attrs = c.AP_S2_SH_INNER;
-    pub const access_flag: Attrs = c.AP_S2_ACCESS_FLAG;
-    pub const xn: Attrs = c.AP_S2_XN;
-    pub const swflag_0: Attrs = c.AP_S2_SWFLAG_0;
-    pub const swflag_1: Attrs = c.AP_S2_SWFLAG_1;
-    pub const swflag_2: Attrs = c.AP_S2_SWFLAG_2;
-    pub const swflag_3: Attrs = c.AP_S2_SWFLAG_3;
-    pub const fnxs: Attrs = c.AP_S2_FNXS;
-    pub const dbm: Attrs = c.AP_S2_DBM;
-    pub const contiguous: Attrs = c.AP_S2_CONTIGUOUS;
-    pub const xn0: Attrs = c.AP_S2_XN0;
-    pub const memattr_mask: Attrs = c.AP_S2_MEMATTR_MASK;
-    pub const s2ap_mask: Attrs = c.AP_S2_S2AP_MASK;
-    pub const sh_mask: Attrs = c.AP_S2_SH_MASK;
-    pub const xn_mask: Attrs = c.AP_S2_XN_MASK;
-    pub const pbha_mask: Attrs = c.AP_S2_PBHA_MASK;
+    pub const valid: u64 = c.AP_S2_VALID;
+    pub const table_or_page: u64 = c.AP_S2_TABLE_OR_PAGE;
+    pub const memattr_device_ngnrne: u64 = c.AP_S2_MEMATTR_DEVICE_nGnRnE;
+    pub const memattr_device_ngnre: u64 = c.AP_S2_MEMATTR_DEVICE_nGnRE;
+    pub const memattr_device_ngre: u64 = c.AP_S2_MEMATTR_DEVICE_nGRE;
+    pub const memattr_device_gre: u64 = c.AP_S2_MEMATTR_DEVICE_GRE;
+    pub const memattr_normal_inner_nc: u64 = c.AP_S2_MEMATTR_NORMAL_INNER_NC;
+    pub const memattr_normal_inner_wt: u64 = c.AP_S2_MEMATTR_NORMAL_INNER_WT;
+    pub const memattr_normal_inner_wb: u64 = c.AP_S2_MEMATTR_NORMAL_INNER_WB;
+    pub const memattr_normal_outer_nc: u64 = c.AP_S2_MEMATTR_NORMAL_OUTER_NC;
+    pub const memattr_normal_outer_wt: u64 = c.AP_S2_MEMATTR_NORMAL_OUTER_WT;
+    pub const memattr_normal_outer_wb: u64 = c.AP_S2_MEMATTR_NORMAL_OUTER_WB;
+    pub const s2ap_access_none: u64 = c.AP_S2_S2AP_ACCESS_NONE;
+    pub const s2ap_access_ro: u64 = c.AP_S2_S2AP_ACCESS_RO;
+    pub const s2ap_access_wo: u64 = c.AP_S2_S2AP_ACCESS_WO;
+    pub const s2ap_access_rw: u64 = c.AP_S2_S2AP_ACCESS_RW;
+    pub const sh_none: u64 = c.AP_S2_SH_NONE;
+    pub const sh_outer: u64 = c.AP_S2_SH_OUTER;
+    pub const sh_inner: u64 = c.AP_S2_SH_INNER;
+    pub const access_flag: u64 = c.AP_S2_ACCESS_FLAG;
+    pub const xn: u64 = c.AP_S2_XN;
+    pub const swflag_0: u64 = c.AP_S2_SWFLAG_0;
+    pub const swflag_1: u64 = c.AP_S2_SWFLAG_1;
+    pub const swflag_2: u64 = c.AP_S2_SWFLAG_2;
+    pub const swflag_3: u64 = c.AP_S2_SWFLAG_3;
+    pub const fnxs: u64 = c.AP_S2_FNXS;
+    pub const dbm: u64 = c.AP_S2_DBM;
+    pub const contiguous: u64 = c.AP_S2_CONTIGUOUS;
+    pub const xn0: u64 = c.AP_S2_XN0;
+    pub const memattr_mask: u64 = c.AP_S2_MEMATTR_MASK;
+    pub const s2ap_mask: u64 = c.AP_S2_S2AP_MASK;
+    pub const sh_mask: u64 = c.AP_S2_SH_MASK;
+    pub const xn_mask: u64 = c.AP_S2_XN_MASK;
+    pub const pbha_mask: u64 = c.AP_S2_PBHA_MASK;
+};
+
+/// The helpers every attribute set has: an attribute set is a
+/// non-exhaustive `enum(u64)`, so that each descriptor format is a type of
+/// its own and one format's bits do not pass where another's are wanted.
+fn AttrsMethods(comptime Self: type, comptime describe_kind: RegimeKind) type {
+    return struct {
+        /// No bits set.
+        pub const empty: Self = @enumFromInt(0);
+
+        /// The set of the raw bits `raw`, taken to be of this format.
+        pub fn fromBits(raw: u64) Self {
+            return @enumFromInt(raw);
+        }
+
+        /// The raw bits, as the C library takes them.
+        pub fn bits(self: Self) u64 {
+            return @intFromEnum(self);
+        }
+
+        /// `self` with every bit of `other` set too (`self | other`).
+        pub fn with(self: Self, other: Self) Self {
+            return @enumFromInt(self.bits() | other.bits());
+        }
+
+        /// `self` with every bit of `other` clear (`self & ~other`).
+        pub fn without(self: Self, other: Self) Self {
+            return @enumFromInt(self.bits() & ~other.bits());
+        }
+
+        /// Whether every bit of `other` is set in `self`.
+        pub fn contains(self: Self, other: Self) bool {
+            return self.bits() & other.bits() == other.bits();
+        }
+
+        /// Whether `self` and `other` share a bit.
+        pub fn intersects(self: Self, other: Self) bool {
+            return self.bits() & other.bits() != 0;
+        }
+
+        /// The union of the constants `names` names, a tuple of enum
+        /// literals: `El1Attrs.of(.{ .valid, .accessed })`. A name the
+        /// format has not does not compile.
+        pub fn of(comptime names: anytype) Self {
+            const all = comptime union_bits: {
+                var all: u64 = 0;
+                for (names) |name| {
+                    const text = @tagName(name);
+                    if (!@hasDecl(Self, text)) @compileError(@typeName(Self) ++ " has no attribute named ." ++ text);
+                    all |= @field(Self, text).bits();
+                }
+                break :union_bits all;
+            };
+            return @enumFromInt(all);
+        }
+
+        /// Whether a mapping of regime `kind` has descriptors of this format.
+        pub fn isFormatOf(kind: RegimeKind) bool {
+            return std.mem.indexOfScalar(RegimeKind, &Self.regime_kinds, kind) != null;
+        }
+
+        /// Names the bits ("VALID | ACCESSED", as `describeAttrsAlloc`).
+        /// The caller frees the text.
+        pub fn describeAlloc(self: Self, allocator: Allocator) DescribeError![:0]u8 {
+            return describeAttrsAlloc(allocator, describe_kind, self.bits());
+        }
+    };
+}
+
+/// Attributes of EL1&0 and EL2&0 stage 1 descriptors (the bits of `el1`).
+pub const El1Attrs = enum(u64) {
+    _,
+
+    /// The regime kinds whose descriptors have this format.
+    pub const regime_kinds = [_]RegimeKind{ .el1and0, .el2and0 };
+    pub usingnamespace AttrsMethods(El1Attrs, .el1and0);
+
+    pub const valid: El1Attrs = @enumFromInt(el1.valid);
+    pub const table_or_page: El1Attrs = @enumFromInt(el1.table_or_page);
+    pub const attribute_index_0: El1Attrs = @enumFromInt(el1.attribute_index_0);
+    pub const attribute_index_1: El1Attrs = @enumFromInt(el1.attribute_index_1);
+    pub const attribute_index_2: El1Attrs = @enumFromInt(el1.attribute_index_2);
+    pub const attribute_index_3: El1Attrs = @enumFromInt(el1.attribute_index_3);
+    pub const attribute_index_4: El1Attrs = @enumFromInt(el1.attribute_index_4);
+    pub const attribute_index_5: El1Attrs = @enumFromInt(el1.attribute_index_5);
+    pub const attribute_index_6: El1Attrs = @enumFromInt(el1.attribute_index_6);
+    pub const attribute_index_7: El1Attrs = @enumFromInt(el1.attribute_index_7);
+    pub const ns: El1Attrs = @enumFromInt(el1.ns);
+    pub const user: El1Attrs = @enumFromInt(el1.user);
+    pub const read_only: El1Attrs = @enumFromInt(el1.read_only);
+    pub const outer_shareable: El1Attrs = @enumFromInt(el1.outer_shareable);
+    pub const inner_shareable: El1Attrs = @enumFromInt(el1.inner_shareable);
+    pub const accessed: El1Attrs = @enumFromInt(el1.accessed);
+    pub const non_global: El1Attrs = @enumFromInt(el1.non_global);
+    pub const nt: El1Attrs = @enumFromInt(el1.nt);
+    pub const gp: El1Attrs = @enumFromInt(el1.gp);
+    pub const dbm: El1Attrs = @enumFromInt(el1.dbm);
+    pub const contiguous_or_protected: El1Attrs = @enumFromInt(el1.contiguous_or_protected);
+    pub const pxn: El1Attrs = @enumFromInt(el1.pxn);
+    pub const uxn: El1Attrs = @enumFromInt(el1.uxn);
+    pub const swflag_0: El1Attrs = @enumFromInt(el1.swflag_0);
+    pub const swflag_1: El1Attrs = @enumFromInt(el1.swflag_1);
+    pub const swflag_2: El1Attrs = @enumFromInt(el1.swflag_2);
+    pub const swflag_3: El1Attrs = @enumFromInt(el1.swflag_3);
+    pub const pxn_table: El1Attrs = @enumFromInt(el1.pxn_table);
+    pub const xn_table: El1Attrs = @enumFromInt(el1.xn_table);
+    pub const ap_table_no_el0: El1Attrs = @enumFromInt(el1.ap_table_no_el0);
+    pub const ap_table_no_write: El1Attrs = @enumFromInt(el1.ap_table_no_write);
+    pub const ns_table: El1Attrs = @enumFromInt(el1.ns_table);
+    pub const shareability_mask: El1Attrs = @enumFromInt(el1.shareability_mask);
+    pub const attribute_index_mask: El1Attrs = @enumFromInt(el1.attribute_index_mask);
+    pub const ap_mask: El1Attrs = @enumFromInt(el1.ap_mask);
+    pub const pbha_mask: El1Attrs = @enumFromInt(el1.pbha_mask);
+};
+
+/// Attributes of EL2 and EL3 stage 1 descriptors (the bits of `el23`).
+pub const El23Attrs = enum(u64) {
+    _,
+
+    /// The regime kinds whose descriptors have this format.
+    pub const regime_kinds = [_]RegimeKind{ .el2, .el3 };
+    pub usingnamespace AttrsMethods(El23Attrs, .el2);
+
+    pub const valid: El23Attrs = @enumFromInt(el23.valid);
+    pub const table_or_page: El23Attrs = @enumFromInt(el23.table_or_page);
+    pub const attribute_index_0: El23Attrs = @enumFromInt(el23.attribute_index_0);
+    pub const attribute_index_1: El23Attrs = @enumFromInt(el23.attribute_index_1);
+    pub const attribute_index_2: El23Attrs = @enumFromInt(el23.attribute_index_2);
+    pub const attribute_index_3: El23Attrs = @enumFromInt(el23.attribute_index_3);
+    pub const attribute_index_4: El23Attrs = @enumFromInt(el23.attribute_index_4);
+    pub const attribute_index_5: El23Attrs = @enumFromInt(el23.attribute_index_5);
+    pub const attribute_index_6: El23Attrs = @enumFromInt(el23.attribute_index_6);
+    pub const attribute_index_7: El23Attrs = @enumFromInt(el23.attribute_index_7);
+    pub const ns: El23Attrs = @enumFromInt(el23.ns);
+    pub const user_res1: El23Attrs = @enumFromInt(el23.user_res1);
+    pub const read_only: El23Attrs = @enumFromInt(el23.read_only);
+    pub const outer_shareable: El23Attrs = @enumFromInt(el23.outer_shareable);
+    pub const inner_shareable: El23Attrs = @enumFromInt(el23.inner_shareable);
+    pub const accessed: El23Attrs = @enumFromInt(el23.accessed);
+    pub const non_global: El23Attrs = @enumFromInt(el23.non_global);
+    pub const nt: El23Attrs = @enumFromInt(el23.nt);
+    pub const gp: El23Attrs = @enumFromInt(el23.gp);
+    pub const dbm: El23Attrs = @enumFromInt(el23.dbm);
+    pub const contiguous_or_protected: El23Attrs = @enumFromInt(el23.contiguous_or_protected);
+    pub const xn: El23Attrs = @enumFromInt(el23.xn);
+    pub const swflag_0: El23Attrs = @enumFromInt(el23.swflag_0);
+    pub const swflag_1: El23Attrs = @enumFromInt(el23.swflag_1);
+    pub const swflag_2: El23Attrs = @enumFromInt(el23.swflag_2);
+    pub const swflag_3: El23Attrs = @enumFromInt(el23.swflag_3);
+    pub const pxn_table: El23Attrs = @enumFromInt(el23.pxn_table);
+    pub const xn_table: El23Attrs = @enumFromInt(el23.xn_table);
+    pub const ap_table_no_el0: El23Attrs = @enumFromInt(el23.ap_table_no_el0);
+    pub const ap_table_no_write: El23Attrs = @enumFromInt(el23.ap_table_no_write);
+    pub const ns_table: El23Attrs = @enumFromInt(el23.ns_table);
+    pub const shareability_mask: El23Attrs = @enumFromInt(el23.shareability_mask);
+    pub const attribute_index_mask: El23Attrs = @enumFromInt(el23.attribute_index_mask);
+    pub const ap_mask: El23Attrs = @enumFromInt(el23.ap_mask);
+    pub const nse: El23Attrs = @enumFromInt(el23.nse);
+    pub const pbha_mask: El23Attrs = @enumFromInt(el23.pbha_mask);
+};
+
+/// Attributes of stage 2 descriptors (the bits of `stage2`).
+pub const Stage2Attrs = enum(u64) {
+    _,
+
+    /// The regime kinds whose descriptors have this format.
+    pub const regime_kinds = [_]RegimeKind{.stage2};
+    pub usingnamespace AttrsMethods(Stage2Attrs, .stage2);
+
+    pub const valid: Stage2Attrs = @enumFromInt(stage2.valid);
+    pub const table_or_page: Stage2Attrs = @enumFromInt(stage2.table_or_page);
+    pub const memattr_device_ngnrne: Stage2Attrs = @enumFromInt(stage2.memattr_device_ngnrne);
+    pub const memattr_device_ngnre: Stage2Attrs = @enumFromInt(stage2.memattr_device_ngnre);
+    pub const memattr_device_ngre: Stage2Attrs = @enumFromInt(stage2.memattr_device_ngre);
+    pub const memattr_device_gre: Stage2Attrs = @enumFromInt(stage2.memattr_device_gre);
+    pub const memattr_normal_inner_nc: Stage2Attrs = @enumFromInt(stage2.memattr_normal_inner_nc);
+    pub const memattr_normal_inner_wt: Stage2Attrs = @enumFromInt(stage2.memattr_normal_inner_wt);
+    pub const memattr_normal_inner_wb: Stage2Attrs = @enumFromInt(stage2.memattr_normal_inner_wb);
+    pub const memattr_normal_outer_nc: Stage2Attrs = @enumFromInt(stage2.memattr_normal_outer_nc);
+    pub const memattr_normal_outer_wt: Stage2Attrs = @enumFromInt(stage2.memattr_normal_outer_wt);
+    pub const memattr_normal_outer_wb: Stage2Attrs = @enumFromInt(stage2.memattr_normal_outer_wb);
+    pub const s2ap_access_none: Stage2Attrs = @enumFromInt(stage2.s2ap_access_none);
+    pub const s2ap_access_ro: Stage2Attrs = @enumFromInt(stage2.s2ap_access_ro);
+    pub const s2ap_access_wo: Stage2Attrs = @enumFromInt(stage2.s2ap_access_wo);
+    pub const s2ap_access_rw: Stage2Attrs = @enumFromInt(stage2.s2ap_access_rw);
+    pub const sh_none: Stage2Attrs = @enumFromInt(stage2.sh_none);
+    pub const sh_outer: Stage2Attrs = @enumFromInt(stage2.sh_outer);
+    pub const sh_inner: Stage2Attrs = @enumFromInt(stage2.sh_inner);
+    pub const access_flag: Stage2Attrs = @enumFromInt(stage2.access_flag);
+    pub const xn: Stage2Attrs = @enumFromInt(stage2.xn);
+    pub const swflag_0: Stage2Attrs = @enumFromInt(stage2.swflag_0);
+    pub const swflag_1: Stage2Attrs = @enumFromInt(stage2.swflag_1);
+    pub const swflag_2: Stage2Attrs = @enumFromInt(stage2.swflag_2);
+    pub const swflag_3: Stage2Attrs = @enumFromInt(stage2.swflag_3);
+    pub const fnxs: Stage2Attrs = @enumFromInt(stage2.fnxs);
+    pub const dbm: Stage2Attrs = @enumFromInt(stage2.dbm);
+    pub const contiguous: Stage2Attrs = @enumFromInt(stage2.contiguous);
+    pub const xn0: Stage2Attrs = @enumFromInt(stage2.xn0);
+    pub const memattr_mask: Stage2Attrs = @enumFromInt(stage2.memattr_mask);
+    pub const s2ap_mask: Stage2Attrs = @enumFromInt(stage2.s2ap_mask);
+    pub const sh_mask: Stage2Attrs = @enumFromInt(stage2.sh_mask);
+    pub const xn_mask: Stage2Attrs = @enumFromInt(stage2.xn_mask);
+    pub const pbha_mask: Stage2Attrs = @enumFromInt(stage2.pbha_mask);
 };
 
 /// Names the bits of `flags` in the format of `kind` ("VALID | ACCESSED").
 /// The caller frees the text.
-pub fn describeAttrsAlloc(allocator: Allocator, kind: RegimeKind, flags: Attrs) DescribeError![:0]u8 {
+pub fn describeAttrsAlloc(allocator: Allocator, kind: RegimeKind, flags: u64) DescribeError![:0]u8 {
     return allocDescription(allocator, c.ap_attrs_describe, .{ @intFromEnum(kind), flags });
 }
 
@@ -630,7 +839,7 @@ pub const pte = struct {
         return c.ap_pte_output_address(bits, level);
     }
     /// Everything in `bits` that is not the output address at `level`.
-    pub fn flags(bits: u64, level: u32) Attrs {
+    pub fn flags(bits: u64, level: u32) u64 {
         return c.ap_pte_flags(bits, level);
     }
     pub fn isValid(bits: u64) bool {
@@ -1082,56 +1291,74 @@ const CustomTranslation = struct {
 
 // ---------------------------------------------------------------- descriptors
 
-/// A descriptor handed to a `Mapping.modify` callback: read it, or change
-/// it with `set` / `modifyFlags`. Valid only during the callback.
-pub const Descriptor = opaque {
-    fn raw(self: *Descriptor) *c.ap_descriptor_t {
-        return @ptrCast(self);
-    }
+/// A descriptor handed to the `modify` callback of a `MappingOf(A)`, whose
+/// attributes are of type `A`: read it, or change it with `set` /
+/// `modifyFlags`. Valid only during the callback.
+pub fn DescriptorOf(comptime A: type) type {
+    return opaque {
+        const Self = @This();
 
-    fn rawConst(self: *const Descriptor) *const c.ap_descriptor_t {
-        return @ptrCast(self);
-    }
+        /// The attribute set of the descriptor's format.
+        pub const Attributes = A;
 
-    /// Level (0..3) of the table holding the descriptor.
-    pub fn level(self: *const Descriptor) u32 {
-        return c.ap_descriptor_level(self.rawConst());
-    }
-    pub fn bits(self: *const Descriptor) u64 {
-        return c.ap_descriptor_bits(self.rawConst());
-    }
-    pub fn outputAddress(self: *const Descriptor) Pa {
-        return c.ap_descriptor_output_address(self.rawConst());
-    }
-    pub fn flags(self: *const Descriptor) Attrs {
-        return c.ap_descriptor_flags(self.rawConst());
-    }
-    pub fn isValid(self: *const Descriptor) bool {
-        return c.ap_descriptor_is_valid(self.rawConst());
-    }
-    pub fn isTable(self: *const Descriptor) bool {
-        return c.ap_descriptor_is_table(self.rawConst());
-    }
-    /// Whether `set` or `modifyFlags` changed the descriptor.
-    pub fn updated(self: *const Descriptor) bool {
-        return c.ap_descriptor_updated(self.rawConst());
-    }
+        fn raw(self: *Self) *c.ap_descriptor_t {
+            return @ptrCast(self);
+        }
 
-    /// Sets the descriptor to output address `pa` with `new_flags`.
-    pub fn set(self: *Descriptor, pa: Pa, new_flags: Attrs) DescriptorError!void {
-        return checkIn(DescriptorError, c.ap_descriptor_set(self.raw(), pa, new_flags));
-    }
+        fn rawConst(self: *const Self) *const c.ap_descriptor_t {
+            return @ptrCast(self);
+        }
 
-    /// Sets the bits `to_set` and clears `to_clear`, keeping the output address.
-    pub fn modifyFlags(self: *Descriptor, to_set: Attrs, to_clear: Attrs) DescriptorError!void {
-        return checkIn(DescriptorError, c.ap_descriptor_modify_flags(self.raw(), to_set, to_clear));
-    }
-};
+        /// Level (0..3) of the table holding the descriptor.
+        pub fn level(self: *const Self) u32 {
+            return c.ap_descriptor_level(self.rawConst());
+        }
+        /// The whole descriptor, raw.
+        pub fn bits(self: *const Self) u64 {
+            return c.ap_descriptor_bits(self.rawConst());
+        }
+        pub fn outputAddress(self: *const Self) Pa {
+            return c.ap_descriptor_output_address(self.rawConst());
+        }
+        /// Everything but the output address, as attributes of the format.
+        pub fn flags(self: *const Self) A {
+            return A.fromBits(c.ap_descriptor_flags(self.rawConst()));
+        }
+        pub fn isValid(self: *const Self) bool {
+            return c.ap_descriptor_is_valid(self.rawConst());
+        }
+        pub fn isTable(self: *const Self) bool {
+            return c.ap_descriptor_is_table(self.rawConst());
+        }
+        /// Whether `set` or `modifyFlags` changed the descriptor.
+        pub fn updated(self: *const Self) bool {
+            return c.ap_descriptor_updated(self.rawConst());
+        }
+
+        /// Sets the descriptor to output address `pa` with `new_flags`.
+        pub fn set(self: *Self, pa: Pa, new_flags: A) DescriptorError!void {
+            return checkIn(DescriptorError, c.ap_descriptor_set(self.raw(), pa, new_flags.bits()));
+        }
+
+        /// Sets the bits `to_set` and clears `to_clear`, keeping the output address.
+        pub fn modifyFlags(self: *Self, to_set: A, to_clear: A) DescriptorError!void {
+            return checkIn(DescriptorError, c.ap_descriptor_modify_flags(self.raw(), to_set.bits(), to_clear.bits()));
+        }
+    };
+}
+
+/// The descriptor of an EL1&0 or EL2&0 `Mapping`.
+pub const Descriptor = DescriptorOf(El1Attrs);
+/// The descriptor of an `El23Mapping`.
+pub const El23Descriptor = DescriptorOf(El23Attrs);
+/// The descriptor of a `Stage2Mapping`.
+pub const Stage2Descriptor = DescriptorOf(Stage2Attrs);
 
 /// Turns a Zig callback `callback(context, args...)` that returns void or
 /// an error union into the C callbacks' "0 to go on" convention, keeping the
 /// Zig error so that the caller can learn it through ErrorDetail.
-fn CallbackAdapter(comptime Context: type, comptime callback: anytype) type {
+/// `Desc` is the descriptor type a modify callback gets (`void` otherwise).
+fn CallbackAdapter(comptime Context: type, comptime callback: anytype, comptime Desc: type) type {
     return struct {
         context: Context,
         failure: ?anyerror = null,
@@ -1158,7 +1385,7 @@ fn CallbackAdapter(comptime Context: type, comptime callback: anytype) type {
         }
 
         fn modifyHook(ctx: ?*anyopaque, region: [*c]const c.ap_region_t, descriptor: ?*c.ap_descriptor_t) callconv(.C) c_int {
-            const zig_descriptor: *Descriptor = @ptrCast(descriptor.?);
+            const zig_descriptor: *Desc = @ptrCast(descriptor.?);
             return from(ctx).run(.{ Region.fromC(region.*), zig_descriptor });
         }
 
@@ -1261,24 +1488,29 @@ comptime {
     std.debug.assert((Constraints{ .no_contiguous_hint = true }).toC() == c.AP_CONSTRAINT_NO_CONTIGUOUS_HINT);
 }
 
-/// What `Mapping.translate` found for one input address.
-pub const TranslateResult = struct {
-    /// Whether the address is mapped; if not, `level` and `descriptor` are
-    /// where the walk faulted and the other fields are 0.
-    mapped: bool,
-    /// The output address, with the input's offset in the page or block.
-    output_address: Pa,
-    /// Attribute bits of the final descriptor.
-    attributes: Attrs,
-    /// OR of the table attribute bits of the table descriptors on the way.
-    table_attributes: Attrs,
-    /// Raw bits of the final descriptor.
-    descriptor: u64,
-    /// Level of the final descriptor.
-    level: u32,
-    /// Bytes the final descriptor covers.
-    block_size: u64,
-};
+/// What `translate` of a `MappingOf(A)` found for one input address.
+pub fn TranslateResultOf(comptime A: type) type {
+    return struct {
+        /// Whether the address is mapped; if not, `level` and `descriptor` are
+        /// where the walk faulted and the other fields are 0.
+        mapped: bool,
+        /// The output address, with the input's offset in the page or block.
+        output_address: Pa,
+        /// Attribute bits of the final descriptor.
+        attributes: A,
+        /// OR of the table attribute bits of the table descriptors on the way.
+        table_attributes: A,
+        /// Raw bits of the final descriptor.
+        descriptor: u64,
+        /// Level of the final descriptor.
+        level: u32,
+        /// Bytes the final descriptor covers.
+        block_size: u64,
+    };
+}
+
+/// What `Mapping.translate` (EL1&0, EL2&0) found.
+pub const TranslateResult = TranslateResultOf(El1Attrs);
 
 /// What `Mapping.translationControl` gives: the TCR_ELx (VTCR_EL2 for
 /// stage 2) fields and TTBR value that fit a mapping's tables.
@@ -1324,7 +1556,12 @@ pub const DumpFormat = enum(c.ap_dump_format_t) {
     svg = c.AP_DUMP_SVG,
 };
 
-/// One translation table hierarchy and its state.
+/// One translation table hierarchy and its state, whose descriptors have
+/// the attribute set `A` (`El1Attrs`, `El23Attrs` or `Stage2Attrs`): `map`,
+/// `mapAuto`, `translate` and the `modify` descriptor take and give `A`, so
+/// another format's attributes do not compile. Every `init` and `open`
+/// returns `error.InvalidArgument` for a regime of another format.
+/// `Mapping`, `El23Mapping` and `Stage2Mapping` name the three.
 ///
 /// Receivers follow std's containers (`std.ArrayList`): calls that change
 /// the tables or the mapping's state (`deinit`, `tryDeinit`, `map`,
@@ -1332,438 +1569,468 @@ pub const DumpFormat = enum(c.ap_dump_format_t) {
 /// `markActive`, `markInactive`) take `*Mapping`; calls that only read
 /// (getters, `translate`, `walk`, `walkRuns`, `dump`...) take the small
 /// handle by value, so they work on a `const` mapping too.
-pub const Mapping = struct {
-    handle: *c.ap_mapping_t,
-    custom: ?*CustomTranslation = null,
-    // initIdentityAllocator's translation, freed by deinit.
-    owned: ?*AllocatorTranslation = null,
-    // Options.granule: the length of the tables paToTable gives.
-    granule: Granule,
+pub fn MappingOf(comptime A: type) type {
+    return struct {
+        handle: *c.ap_mapping_t,
+        custom: ?*CustomTranslation = null,
+        // initIdentityAllocator's translation, freed by deinit.
+        owned: ?*AllocatorTranslation = null,
+        // Options.granule: the length of the tables paToTable gives.
+        granule: Granule,
 
-    /// Tables come from the library; their physical address is their address here.
-    pub fn initIdentity(options: Options) InitError!Mapping {
-        const raw_options = options.toC();
-        var out: ?*c.ap_mapping_t = null;
-        try checkIn(InitError, c.ap_mapping_create_identity(&raw_options, &out));
-        return .{ .handle = out.?, .granule = options.granule };
-    }
+        const Self = @This();
 
-    /// Input address `va` maps to `va + offset` (a signed multiple of the
-    /// page size), and so do the table pages.
-    pub fn initLinear(options: Options, offset: i64) InitLinearError!Mapping {
-        const raw_options = options.toC();
-        var out: ?*c.ap_mapping_t = null;
-        try checkIn(InitLinearError, c.ap_mapping_create_linear(&raw_options, offset, &out));
-        return .{ .handle = out.?, .granule = options.granule };
-    }
+        /// The mapping's attribute set (`El1Attrs`, `El23Attrs` or `Stage2Attrs`).
+        pub const Attributes = A;
+        /// What `modify` callbacks get: `*Descriptor`.
+        pub const Descriptor = DescriptorOf(A);
+        /// What `translate` returns.
+        pub const TranslateResult = TranslateResultOf(A);
 
-    /// Builds a table image for a machine that loads it at physical `base`.
-    pub fn initTarget(options: Options, base: Pa) InitError!Mapping {
-        const raw_options = options.toC();
-        var out: ?*c.ap_mapping_t = null;
-        try checkIn(InitError, c.ap_mapping_create_target(&raw_options, base, &out));
-        return .{ .handle = out.?, .granule = options.granule };
-    }
-
-    /// Tables come from `translation`. `allocator` holds the small record the
-    /// C core calls back through, freed by `deinit`.
-    pub fn initCustom(allocator: Allocator, options: Options, translation: Translation) InitCustomError!Mapping {
-        return withTranslation(InitCustomError, allocator, options, translation, struct {
-            fn make(o: *const c.ap_mapping_options_t, ops: *const c.ap_translation_ops_t, ctx: *Translation, args: anytype, out: *?*c.ap_mapping_t) c.ap_status_t {
-                _ = args;
-                return c.ap_mapping_create(o, ops, ctx, out);
-            }
-        }.make, .{});
-    }
-
-    /// An identity mapping whose tables come from `allocator` rather than
-    /// the library's page pool (see `AllocatorTranslation`); `deinit` gives
-    /// them back to it.
-    pub fn initIdentityAllocator(allocator: Allocator, options: Options) InitCustomError!Mapping {
-        const owned = try allocator.create(AllocatorTranslation);
-        errdefer allocator.destroy(owned);
-        owned.* = AllocatorTranslation.init(allocator);
-        var m = try initCustom(allocator, options, owned.translation());
-        m.owned = owned;
-        return m;
-    }
-
-    /// Adopts a table hierarchy built elsewhere (`ap_mapping_open()`): the
-    /// root table is at physical address `root_pa`, and `translation`'s
-    /// `physicalToVirtual` reaches it and every table below it. `allocator`
-    /// holds the record the C core calls back through, as for `initCustom`.
-    ///
-    /// Unless `flags.editable` (`.{}` opens read-only), every edit (map,
-    /// mapAuto, unmap, modify, compact) fails with `error.ReadOnly` and the
-    /// translation's `allocate` and `free` are never called. A walk over a hierarchy that reaches a table
-    /// twice (a loop, a shared subtable) fails with `error.MalformedTable`;
-    /// `translate` follows one address as the MMU would. `deinit` frees none
-    /// of the tables, not even those an editable mapping added.
-    pub fn open(allocator: Allocator, options: Options, translation: Translation, root_pa: Pa, flags: OpenFlags) OpenError!Mapping {
-        return withTranslation(OpenError, allocator, options, translation, struct {
-            fn make(o: *const c.ap_mapping_options_t, ops: *const c.ap_translation_ops_t, ctx: *Translation, args: anytype, out: *?*c.ap_mapping_t) c.ap_status_t {
-                return c.ap_mapping_open(o, ops, ctx, args[0], args[1], out);
-            }
-        }.make, .{ root_pa, flags.toC() });
-    }
-
-    /// Makes a C mapping with `make`, given the ops and context that lead
-    /// back to `translation`; the context is freed again on failure.
-    fn withTranslation(comptime E: type, allocator: Allocator, options: Options, translation: Translation, comptime make: anytype, args: anytype) E!Mapping {
-        const box = try allocator.create(CustomTranslation);
-        errdefer allocator.destroy(box);
-        box.* = .{ .translation = translation, .allocator = allocator };
-        const ops = c.ap_translation_ops_t{
-            .size = @sizeOf(c.ap_translation_ops_t),
-            .allocate_table = &Translation.allocateHook,
-            .free_table = &Translation.freeHook,
-            .physical_to_virtual = &Translation.physicalToVirtualHook,
-            // Absent (NULL) unless the translation has them, as in C.
-            .allocate_tables = if (translation.vtable.allocateTables != null) &Translation.allocateTablesHook else null,
-            .free_tables = if (translation.vtable.freeTables != null) &Translation.freeTablesHook else null,
-        };
-        const raw_options = options.toC();
-        var out: ?*c.ap_mapping_t = null;
-        try checkIn(E, make(&raw_options, &ops, &box.translation, args, &out));
-        return .{ .handle = out.?, .custom = box, .granule = options.granule };
-    }
-
-    /// Frees the mapping and its tables (none of the tables of a mapping
-    /// from `open`). It cannot fail, so `defer map.deinit();` works.
-    ///
-    /// Precondition: the mapping is not active (`deactivate` or
-    /// `markInactive` it first), and no call on it is running (not from
-    /// inside its own callbacks). Breaking it is a bug: `deinit` panics, in
-    /// every build mode, rather than leak the tables the library refused to
-    /// free. `tryDeinit` returns `error.StillActive` instead.
-    pub fn deinit(self: *Mapping) void {
-        self.tryDeinit() catch |err| std.debug.panic(
-            "aarch64_paging: Mapping.deinit of an active mapping (error.{s}); " ++
-                "deactivate (or markInactive) it first, or call tryDeinit to handle it",
-            .{@errorName(err)},
-        );
-    }
-
-    /// Frees the mapping as `deinit` does, or returns `error.StillActive`
-    /// for an active mapping: then nothing is freed and the mapping stays
-    /// usable (deactivate it and call `deinit` or `tryDeinit` again).
-    /// A call from inside one of the mapping's own callbacks still panics.
-    pub fn tryDeinit(self: *Mapping) DeinitError!void {
-        // INVALID_ARGUMENT: a destroy already running, i.e. a call from
-        // one of the mapping's own callbacks.
-        try destroyed(c.ap_mapping_destroy(self.handle), "Mapping.deinit from inside a call on the same mapping");
-        if (self.custom) |box| {
-            if (self.owned) |owned| {
-                owned.deinit();
-                box.allocator.destroy(owned);
-            }
-            box.allocator.destroy(box);
+        /// `error.InvalidArgument` unless the regime of `options` (EL1&0 when
+        /// null) has descriptors in the format of `A`.
+        fn checkFormat(options: Options) error{InvalidArgument}!void {
+            const kind = if (options.regime) |r| r.kind() else RegimeKind.el1and0;
+            if (!A.isFormatOf(kind)) return error.InvalidArgument;
         }
-        self.* = undefined;
-    }
 
-    /// Maps `region` to the output range from `pa` with `flags`.
-    pub fn map(self: *Mapping, region: Region, pa: Pa, flags: Attrs, constraints: Constraints, detail: ?*ErrorDetail) MapError!void {
-        const raw_region = region.toC();
-        var raw = emptyCError();
-        const status = c.ap_mapping_map(self.handle, &raw_region, pa, flags, constraints.toC(), &raw);
-        return checkWithDetail(MapError, status, &raw, detail);
-    }
+        /// Tables come from the library; their physical address is their address here.
+        pub fn initIdentity(options: Options) InitError!Self {
+            try checkFormat(options);
+            const raw_options = options.toC();
+            var out: ?*c.ap_mapping_t = null;
+            try checkIn(InitError, c.ap_mapping_create_identity(&raw_options, &out));
+            return .{ .handle = out.?, .granule = options.granule };
+        }
 
-    /// Maps `region` to the output addresses the mapping's own (identity or
-    /// linear) translation gives it. An `initIdentityAllocator` mapping is
-    /// an identity one: `region` maps to its own addresses (the C core
-    /// knows only its built-in translations as identity or linear).
-    pub fn mapAuto(self: *Mapping, region: Region, flags: Attrs, constraints: Constraints, detail: ?*ErrorDetail) MapAutoError!void {
-        if (self.owned != null) return self.map(region, region.start, flags, constraints, detail);
-        const raw_region = region.toC();
-        var raw = emptyCError();
-        const status = c.ap_mapping_map_auto(self.handle, &raw_region, flags, constraints.toC(), &raw);
-        return checkWithDetail(MapAutoError, status, &raw, detail);
-    }
+        /// Input address `va` maps to `va + offset` (a signed multiple of the
+        /// page size), and so do the table pages.
+        pub fn initLinear(options: Options, offset: i64) InitLinearError!Self {
+            try checkFormat(options);
+            const raw_options = options.toC();
+            var out: ?*c.ap_mapping_t = null;
+            try checkIn(InitLinearError, c.ap_mapping_create_linear(&raw_options, offset, &out));
+            return .{ .handle = out.?, .granule = options.granule };
+        }
 
-    pub fn unmap(self: *Mapping, region: Region, detail: ?*ErrorDetail) UnmapError!void {
-        const raw_region = region.toC();
-        var raw = emptyCError();
-        return checkWithDetail(UnmapError, c.ap_mapping_unmap(self.handle, &raw_region, &raw), &raw, detail);
-    }
+        /// Builds a table image for a machine that loads it at physical `base`.
+        pub fn initTarget(options: Options, base: Pa) InitError!Self {
+            try checkFormat(options);
+            const raw_options = options.toC();
+            var out: ?*c.ap_mapping_t = null;
+            try checkIn(InitError, c.ap_mapping_create_target(&raw_options, base, &out));
+            return .{ .handle = out.?, .granule = options.granule };
+        }
 
-    /// Calls `updateFn(context, region, descriptor)` on every block, page
-    /// and invalid descriptor covering `region`. `updateFn` returns void or
-    /// an error union; an error stops the edit with `error.PteUpdateFault`
-    /// (`error.BreakBeforeMake` during a live dry run) and is kept in
-    /// `detail.callback_error`. Pass `{}` as context for a plain function.
-    pub fn modify(self: *Mapping, region: Region, context: anytype, comptime updateFn: anytype, detail: ?*ErrorDetail) ModifyError!void {
-        const Adapter = CallbackAdapter(@TypeOf(context), updateFn);
-        var adapter = Adapter{ .context = context };
-        const raw_region = region.toC();
-        var raw = emptyCError();
-        const status = c.ap_mapping_modify(self.handle, &raw_region, &Adapter.modifyHook, &adapter, &raw);
-        return finishCallbackCall(ModifyError, status, &raw, adapter.failure, detail);
-    }
+        /// Tables come from `translation`. `allocator` holds the small record the
+        /// C core calls back through, freed by `deinit`.
+        pub fn initCustom(allocator: Allocator, options: Options, translation: Translation) InitCustomError!Self {
+            return withTranslation(InitCustomError, allocator, options, translation, struct {
+                fn make(o: *const c.ap_mapping_options_t, ops: *const c.ap_translation_ops_t, ctx: *Translation, args: anytype, out: *?*c.ap_mapping_t) c.ap_status_t {
+                    _ = args;
+                    return c.ap_mapping_create(o, ops, ctx, out);
+                }
+            }.make, .{});
+        }
 
-    /// Calls `visitFn(context, region, descriptor_bits, level)`, in address
-    /// order, on every non-table descriptor covering `region`. `visitFn`
-    /// returns void or an error union; an error stops the walk with
-    /// `error.Stopped`, the bits it was given in `detail.descriptor` and
-    /// the error itself in `detail.callback_error`.
-    pub fn walk(self: Mapping, region: Region, context: anytype, comptime visitFn: anytype, detail: ?*ErrorDetail) WalkError!void {
-        const Adapter = CallbackAdapter(@TypeOf(context), visitFn);
-        var adapter = Adapter{ .context = context };
-        const raw_region = region.toC();
-        var raw = emptyCError();
-        const status = c.ap_mapping_walk(self.handle, &raw_region, &Adapter.walkHook, &adapter, &raw);
-        return finishCallbackCall(WalkError, status, &raw, adapter.failure, detail);
-    }
+        /// An identity mapping whose tables come from `allocator` rather than
+        /// the library's page pool (see `AllocatorTranslation`); `deinit` gives
+        /// them back to it.
+        pub fn initIdentityAllocator(allocator: Allocator, options: Options) InitCustomError!Self {
+            try checkFormat(options);
+            const owned = try allocator.create(AllocatorTranslation);
+            errdefer allocator.destroy(owned);
+            owned.* = AllocatorTranslation.init(allocator);
+            var m = try initCustom(allocator, options, owned.translation());
+            m.owned = owned;
+            return m;
+        }
 
-    /// Calls `visitFn(context, region, descriptors, level)` once per run of
-    /// consecutive non-table descriptors of one table. An error from
-    /// `visitFn` stops the walk with `error.Stopped`, as for `walk`, with
-    /// the run's first descriptor in `detail.descriptor`.
-    pub fn walkRuns(self: Mapping, region: Region, context: anytype, comptime visitFn: anytype, detail: ?*ErrorDetail) WalkError!void {
-        const Adapter = CallbackAdapter(@TypeOf(context), visitFn);
-        var adapter = Adapter{ .context = context };
-        const raw_region = region.toC();
-        var raw = emptyCError();
-        const status = c.ap_mapping_walk_runs(self.handle, &raw_region, &Adapter.runHook, &adapter, &raw);
-        return finishCallbackCall(WalkError, status, &raw, adapter.failure, detail);
-    }
+        /// Adopts a table hierarchy built elsewhere (`ap_mapping_open()`): the
+        /// root table is at physical address `root_pa`, and `translation`'s
+        /// `physicalToVirtual` reaches it and every table below it. `allocator`
+        /// holds the record the C core calls back through, as for `initCustom`.
+        ///
+        /// Unless `flags.editable` (`.{}` opens read-only), every edit (map,
+        /// mapAuto, unmap, modify, compact) fails with `error.ReadOnly` and the
+        /// translation's `allocate` and `free` are never called. A walk over a hierarchy that reaches a table
+        /// twice (a loop, a shared subtable) fails with `error.MalformedTable`;
+        /// `translate` follows one address as the MMU would. `deinit` frees none
+        /// of the tables, not even those an editable mapping added.
+        pub fn open(allocator: Allocator, options: Options, translation: Translation, root_pa: Pa, flags: OpenFlags) OpenError!Self {
+            return withTranslation(OpenError, allocator, options, translation, struct {
+                fn make(o: *const c.ap_mapping_options_t, ops: *const c.ap_translation_ops_t, ctx: *Translation, args: anytype, out: *?*c.ap_mapping_t) c.ap_status_t {
+                    return c.ap_mapping_open(o, ops, ctx, args[0], args[1], out);
+                }
+            }.make, .{ root_pa, flags.toC() });
+        }
 
-    fn finishCallbackCall(comptime E: type, status: c.ap_status_t, raw: *const c.ap_error_t, failure: ?anyerror, detail: ?*ErrorDetail) E!void {
-        checkWithDetail(E, status, raw, detail) catch |err| {
-            if (detail) |out| out.callback_error = failure;
-            return err;
-        };
-    }
+        /// Makes a C mapping with `make`, given the ops and context that lead
+        /// back to `translation`; the context is freed again on failure.
+        fn withTranslation(comptime E: type, allocator: Allocator, options: Options, translation: Translation, comptime make: anytype, args: anytype) E!Self {
+            try checkFormat(options);
+            const box = try allocator.create(CustomTranslation);
+            errdefer allocator.destroy(box);
+            box.* = .{ .translation = translation, .allocator = allocator };
+            const ops = c.ap_translation_ops_t{
+                .size = @sizeOf(c.ap_translation_ops_t),
+                .allocate_table = &Translation.allocateHook,
+                .free_table = &Translation.freeHook,
+                .physical_to_virtual = &Translation.physicalToVirtualHook,
+                // Absent (NULL) unless the translation has them, as in C.
+                .allocate_tables = if (translation.vtable.allocateTables != null) &Translation.allocateTablesHook else null,
+                .free_tables = if (translation.vtable.freeTables != null) &Translation.freeTablesHook else null,
+            };
+            const raw_options = options.toC();
+            var out: ?*c.ap_mapping_t = null;
+            try checkIn(E, make(&raw_options, &ops, &box.translation, args, &out));
+            return .{ .handle = out.?, .custom = box, .granule = options.granule };
+        }
 
-    /// Frees every subtable whose entries are all zero.
-    pub fn compact(self: *Mapping) CompactError!void {
-        return checkIn(CompactError, c.ap_mapping_compact(self.handle));
-    }
+        /// Frees the mapping and its tables (none of the tables of a mapping
+        /// from `open`). It cannot fail, so `defer map.deinit();` works.
+        ///
+        /// Precondition: the mapping is not active (`deactivate` or
+        /// `markInactive` it first), and no call on it is running (not from
+        /// inside its own callbacks). Breaking it is a bug: `deinit` panics, in
+        /// every build mode, rather than leak the tables the library refused to
+        /// free. `tryDeinit` returns `error.StillActive` instead.
+        pub fn deinit(self: *Self) void {
+            self.tryDeinit() catch |err| std.debug.panic(
+                "aarch64_paging: Mapping.deinit of an active mapping (error.{s}); " ++
+                    "deactivate (or markInactive) it first, or call tryDeinit to handle it",
+                .{@errorName(err)},
+            );
+        }
 
-    /// Walks `va` as the MMU would. An address that is not mapped is an
-    /// answer, not an error (as in the Rust and Go bindings): `mapped` is
-    /// false and `level` and `descriptor` say where the walk faulted.
-    /// Errors are the call's own (an address outside the mapping, a table
-    /// that does not translate), with `detail.address` set.
-    pub fn translate(self: Mapping, va: Va, detail: ?*ErrorDetail) TranslateError!TranslateResult {
-        var raw = std.mem.zeroes(c.ap_translate_result_t);
-        raw.size = @sizeOf(c.ap_translate_result_t);
-        const status = c.ap_mapping_translate(self.handle, va, &raw);
-        if (status != c.AP_ERR_NOT_MAPPED) {
-            checkIn(TranslateError, status) catch |err| {
-                if (detail) |out| out.* = .{ .address = va };
+        /// Frees the mapping as `deinit` does, or returns `error.StillActive`
+        /// for an active mapping: then nothing is freed and the mapping stays
+        /// usable (deactivate it and call `deinit` or `tryDeinit` again).
+        /// A call from inside one of the mapping's own callbacks still panics.
+        pub fn tryDeinit(self: *Self) DeinitError!void {
+            // INVALID_ARGUMENT: a destroy already running, i.e. a call from
+            // one of the mapping's own callbacks.
+            try destroyed(c.ap_mapping_destroy(self.handle), "Mapping.deinit from inside a call on the same mapping");
+            if (self.custom) |box| {
+                if (self.owned) |owned| {
+                    owned.deinit();
+                    box.allocator.destroy(owned);
+                }
+                box.allocator.destroy(box);
+            }
+            self.* = undefined;
+        }
+
+        /// Maps `region` to the output range from `pa` with `flags`.
+        pub fn map(self: *Self, region: Region, pa: Pa, flags: A, constraints: Constraints, detail: ?*ErrorDetail) MapError!void {
+            const raw_region = region.toC();
+            var raw = emptyCError();
+            const status = c.ap_mapping_map(self.handle, &raw_region, pa, flags.bits(), constraints.toC(), &raw);
+            return checkWithDetail(MapError, status, &raw, detail);
+        }
+
+        /// Maps `region` to the output addresses the mapping's own (identity or
+        /// linear) translation gives it. An `initIdentityAllocator` mapping is
+        /// an identity one: `region` maps to its own addresses (the C core
+        /// knows only its built-in translations as identity or linear).
+        pub fn mapAuto(self: *Self, region: Region, flags: A, constraints: Constraints, detail: ?*ErrorDetail) MapAutoError!void {
+            if (self.owned != null) return self.map(region, region.start, flags, constraints, detail);
+            const raw_region = region.toC();
+            var raw = emptyCError();
+            const status = c.ap_mapping_map_auto(self.handle, &raw_region, flags.bits(), constraints.toC(), &raw);
+            return checkWithDetail(MapAutoError, status, &raw, detail);
+        }
+
+        pub fn unmap(self: *Self, region: Region, detail: ?*ErrorDetail) UnmapError!void {
+            const raw_region = region.toC();
+            var raw = emptyCError();
+            return checkWithDetail(UnmapError, c.ap_mapping_unmap(self.handle, &raw_region, &raw), &raw, detail);
+        }
+
+        /// Calls `updateFn(context, region, descriptor)` on every block, page
+        /// and invalid descriptor covering `region`. `updateFn` returns void or
+        /// an error union; an error stops the edit with `error.PteUpdateFault`
+        /// (`error.BreakBeforeMake` during a live dry run) and is kept in
+        /// `detail.callback_error`. Pass `{}` as context for a plain function.
+        pub fn modify(self: *Self, region: Region, context: anytype, comptime updateFn: anytype, detail: ?*ErrorDetail) ModifyError!void {
+            const Adapter = CallbackAdapter(@TypeOf(context), updateFn, Self.Descriptor);
+            var adapter = Adapter{ .context = context };
+            const raw_region = region.toC();
+            var raw = emptyCError();
+            const status = c.ap_mapping_modify(self.handle, &raw_region, &Adapter.modifyHook, &adapter, &raw);
+            return finishCallbackCall(ModifyError, status, &raw, adapter.failure, detail);
+        }
+
+        /// Calls `visitFn(context, region, descriptor_bits, level)`, in address
+        /// order, on every non-table descriptor covering `region`. `visitFn`
+        /// returns void or an error union; an error stops the walk with
+        /// `error.Stopped`, the bits it was given in `detail.descriptor` and
+        /// the error itself in `detail.callback_error`.
+        pub fn walk(self: Self, region: Region, context: anytype, comptime visitFn: anytype, detail: ?*ErrorDetail) WalkError!void {
+            const Adapter = CallbackAdapter(@TypeOf(context), visitFn, void);
+            var adapter = Adapter{ .context = context };
+            const raw_region = region.toC();
+            var raw = emptyCError();
+            const status = c.ap_mapping_walk(self.handle, &raw_region, &Adapter.walkHook, &adapter, &raw);
+            return finishCallbackCall(WalkError, status, &raw, adapter.failure, detail);
+        }
+
+        /// Calls `visitFn(context, region, descriptors, level)` once per run of
+        /// consecutive non-table descriptors of one table. An error from
+        /// `visitFn` stops the walk with `error.Stopped`, as for `walk`, with
+        /// the run's first descriptor in `detail.descriptor`.
+        pub fn walkRuns(self: Self, region: Region, context: anytype, comptime visitFn: anytype, detail: ?*ErrorDetail) WalkError!void {
+            const Adapter = CallbackAdapter(@TypeOf(context), visitFn, void);
+            var adapter = Adapter{ .context = context };
+            const raw_region = region.toC();
+            var raw = emptyCError();
+            const status = c.ap_mapping_walk_runs(self.handle, &raw_region, &Adapter.runHook, &adapter, &raw);
+            return finishCallbackCall(WalkError, status, &raw, adapter.failure, detail);
+        }
+
+        fn finishCallbackCall(comptime E: type, status: c.ap_status_t, raw: *const c.ap_error_t, failure: ?anyerror, detail: ?*ErrorDetail) E!void {
+            checkWithDetail(E, status, raw, detail) catch |err| {
+                if (detail) |out| out.callback_error = failure;
                 return err;
             };
         }
-        return .{
-            .mapped = status == c.AP_OK,
-            .output_address = raw.output_address,
-            .attributes = raw.attributes,
-            .table_attributes = raw.table_attributes,
-            .descriptor = raw.descriptor,
-            .level = raw.level,
-            .block_size = raw.block_size,
-        };
-    }
 
-    /// Marks the mapping active and installs its root through the regime.
-    /// Returns the TTBR value to hand back to `deactivate`.
-    pub fn activate(self: *Mapping) UnexpectedError!u64 {
-        var previous: u64 = undefined;
-        try checkIn(UnexpectedError, c.ap_mapping_activate(self.handle, &previous));
-        return previous;
-    }
+        /// Frees every subtable whose entries are all zero.
+        pub fn compact(self: *Self) CompactError!void {
+            return checkIn(CompactError, c.ap_mapping_compact(self.handle));
+        }
 
-    /// Restores `previous_ttbr`, invalidates the mapping's TLB entries and
-    /// marks it inactive.
-    pub fn deactivate(self: *Mapping, previous_ttbr: u64) DeactivateError!void {
-        return checkIn(DeactivateError, c.ap_mapping_deactivate(self.handle, previous_ttbr));
-    }
+        /// Walks `va` as the MMU would. An address that is not mapped is an
+        /// answer, not an error (as in the Rust and Go bindings): `mapped` is
+        /// false and `level` and `descriptor` say where the walk faulted.
+        /// Errors are the call's own (an address outside the mapping, a table
+        /// that does not translate), with `detail.address` set.
+        pub fn translate(self: Self, va: Va, detail: ?*ErrorDetail) TranslateError!Self.TranslateResult {
+            var raw = std.mem.zeroes(c.ap_translate_result_t);
+            raw.size = @sizeOf(c.ap_translate_result_t);
+            const status = c.ap_mapping_translate(self.handle, va, &raw);
+            if (status != c.AP_ERR_NOT_MAPPED) {
+                checkIn(TranslateError, status) catch |err| {
+                    if (detail) |out| out.* = .{ .address = va };
+                    return err;
+                };
+            }
+            return .{
+                .mapped = status == c.AP_OK,
+                .output_address = raw.output_address,
+                .attributes = A.fromBits(raw.attributes),
+                .table_attributes = A.fromBits(raw.table_attributes),
+                .descriptor = raw.descriptor,
+                .level = raw.level,
+                .block_size = raw.block_size,
+            };
+        }
 
-    /// Records that the caller installed the table itself.
-    pub fn markActive(self: *Mapping) UnexpectedError!void {
-        return checkIn(UnexpectedError, c.ap_mapping_mark_active(self.handle));
-    }
+        /// Marks the mapping active and installs its root through the regime.
+        /// Returns the TTBR value to hand back to `deactivate`.
+        pub fn activate(self: *Self) UnexpectedError!u64 {
+            var previous: u64 = undefined;
+            try checkIn(UnexpectedError, c.ap_mapping_activate(self.handle, &previous));
+            return previous;
+        }
 
-    /// Records that the caller uninstalled the table itself.
-    pub fn markInactive(self: *Mapping) MarkInactiveError!void {
-        return checkIn(MarkInactiveError, c.ap_mapping_mark_inactive(self.handle));
-    }
+        /// Restores `previous_ttbr`, invalidates the mapping's TLB entries and
+        /// marks it inactive.
+        pub fn deactivate(self: *Self, previous_ttbr: u64) DeactivateError!void {
+            return checkIn(DeactivateError, c.ap_mapping_deactivate(self.handle, previous_ttbr));
+        }
 
-    /// Whether the mapping is active (`activate` or `markActive`).
-    pub fn isActive(self: Mapping) bool {
-        return self.getAlways(bool, c.ap_mapping_is_active);
-    }
+        /// Records that the caller installed the table itself.
+        pub fn markActive(self: *Self) UnexpectedError!void {
+            return checkIn(UnexpectedError, c.ap_mapping_mark_active(self.handle));
+        }
 
-    /// Physical address of the root table.
-    pub fn rootAddress(self: Mapping) Pa {
-        return self.getAlways(Pa, c.ap_mapping_root_address);
-    }
+        /// Records that the caller uninstalled the table itself.
+        pub fn markInactive(self: *Self) MarkInactiveError!void {
+            return checkIn(MarkInactiveError, c.ap_mapping_mark_inactive(self.handle));
+        }
 
-    /// The TTBR value activation writes: root address | ASID << 48.
-    pub fn ttbr(self: Mapping) u64 {
-        return self.getAlways(u64, c.ap_mapping_ttbr);
-    }
+        /// Whether the mapping is active (`activate` or `markActive`).
+        pub fn isActive(self: Self) bool {
+            return self.getAlways(bool, c.ap_mapping_is_active);
+        }
 
-    /// The translation control fields and TTBR value for this mapping's
-    /// tables. `error.Unsupported` for a stage 2 mapping whose root is at
-    /// level 3: SL0 cannot encode it without FEAT_TTST.
-    pub fn translationControl(self: Mapping) UnsupportedError!TranslationControl {
-        var raw = std.mem.zeroes(c.ap_translation_control_t);
-        raw.size = @sizeOf(c.ap_translation_control_t);
-        try checkIn(UnsupportedError, c.ap_mapping_translation_control(self.handle, &raw));
-        return .{
-            .tcr = raw.tcr,
-            .tcr_mask = raw.tcr_mask,
-            .ttbr = raw.ttbr,
-            .input_bits = raw.input_bits,
-            .tsz = raw.tsz,
-            .tg = raw.tg,
-            .sl0 = raw.sl0,
-            .granule = @enumFromInt(raw.granule),
-            .root_level = raw.root_level,
-            .root_entries = raw.root_entries,
-            .root_tables = raw.root_tables,
-        };
-    }
+        /// Physical address of the root table.
+        pub fn rootAddress(self: Self) Pa {
+            return self.getAlways(Pa, c.ap_mapping_root_address);
+        }
 
-    /// Bytes of input address space the table covers.
-    pub fn size(self: Mapping) u64 {
-        return self.getAlways(u64, c.ap_mapping_size);
-    }
+        /// The TTBR value activation writes: root address | ASID << 48.
+        pub fn ttbr(self: Self) u64 {
+            return self.getAlways(u64, c.ap_mapping_ttbr);
+        }
 
-    /// The level of the root table (where the walk starts).
-    pub fn rootLevel(self: Mapping) u32 {
-        return self.getAlways(c_uint, c.ap_mapping_root_level);
-    }
+        /// The translation control fields and TTBR value for this mapping's
+        /// tables. `error.Unsupported` for a stage 2 mapping whose root is at
+        /// level 3: SL0 cannot encode it without FEAT_TTST.
+        pub fn translationControl(self: Self) UnsupportedError!TranslationControl {
+            var raw = std.mem.zeroes(c.ap_translation_control_t);
+            raw.size = @sizeOf(c.ap_translation_control_t);
+            try checkIn(UnsupportedError, c.ap_mapping_translation_control(self.handle, &raw));
+            return .{
+                .tcr = raw.tcr,
+                .tcr_mask = raw.tcr_mask,
+                .ttbr = raw.ttbr,
+                .input_bits = raw.input_bits,
+                .tsz = raw.tsz,
+                .tg = raw.tg,
+                .sl0 = raw.sl0,
+                .granule = @enumFromInt(raw.granule),
+                .root_level = raw.root_level,
+                .root_entries = raw.root_entries,
+                .root_tables = raw.root_tables,
+            };
+        }
 
-    /// `error.Unsupported` for regimes without an ASID.
-    pub fn asid(self: Mapping) UnsupportedError!u16 {
-        return self.get(UnsupportedError, u16, c.ap_mapping_asid);
-    }
+        /// Bytes of input address space the table covers.
+        pub fn size(self: Self) u64 {
+            return self.getAlways(u64, c.ap_mapping_size);
+        }
 
-    pub fn vaRange(self: Mapping) VaRange {
-        return @enumFromInt(self.getAlways(c.ap_va_range_t, c.ap_mapping_va_range));
-    }
+        /// The level of the root table (where the walk starts).
+        pub fn rootLevel(self: Self) u32 {
+            return self.getAlways(c_uint, c.ap_mapping_root_level);
+        }
 
-    /// The regime the mapping was made for.
-    pub fn regime(self: Mapping) Regime {
-        const handle = self.getAlways(?*const c.ap_regime_t, c.ap_mapping_regime);
-        return .{ .handle = handle.? };
-    }
+        /// `error.Unsupported` for regimes without an ASID.
+        pub fn asid(self: Self) UnsupportedError!u16 {
+            return self.get(UnsupportedError, u16, c.ap_mapping_asid);
+        }
 
-    /// Number of tables in the hierarchy, the root included.
-    pub fn tableCount(self: Mapping) TableCountError!usize {
-        return self.get(TableCountError, usize, c.ap_mapping_table_count);
-    }
+        pub fn vaRange(self: Self) VaRange {
+            return @enumFromInt(self.getAlways(c.ap_va_range_t, c.ap_mapping_va_range));
+        }
 
-    /// The output address the built-in identity or linear translation gives `va`.
-    pub fn vaToPa(self: Mapping, va: Va) VaToPaError!Pa {
-        var out: Pa = undefined;
-        try checkIn(VaToPaError, c.ap_mapping_va_to_pa(self.handle, va, &out));
-        return out;
-    }
+        /// The regime the mapping was made for.
+        pub fn regime(self: Self) Regime {
+            const handle = self.getAlways(?*const c.ap_regime_t, c.ap_mapping_regime);
+            return .{ .handle = handle.? };
+        }
 
-    /// The table at physical address `pa`, as the library reaches it (the
-    /// translation's `physicalToVirtual`, or the identity or linear rule):
-    /// the entries of one table of the mapping's granule (512, 2048 or
-    /// 8192; for a concatenated stage 2 root, its first table).
-    /// `error.BadTableAddress` when the translation has no table there, or
-    /// gives an address not aligned to the granule, which no table has.
-    /// The identity and linear rules answer for any address: the slice is
-    /// a table only where `pa` is one of the mapping's tables.
-    pub fn paToTable(self: Mapping, pa: Pa) PaToTableError![]align(page_size) u64 {
-        var out: u64 = undefined;
-        try checkIn(PaToTableError, c.ap_mapping_pa_to_table(self.handle, pa, &out));
-        const bytes = self.granule.pageSize();
-        if (out % bytes != 0 or out > std.math.maxInt(usize)) return error.BadTableAddress;
-        const first: [*]align(page_size) u64 = @ptrFromInt(@as(usize, @intCast(out)));
-        return first[0..@intCast(bytes / @sizeOf(u64))];
-    }
+        /// Number of tables in the hierarchy, the root included.
+        pub fn tableCount(self: Self) TableCountError!usize {
+            return self.get(TableCountError, usize, c.ap_mapping_table_count);
+        }
 
-    /// Size in bytes of a target mapping's image.
-    pub fn targetImageSize(self: Mapping) UnsupportedError!usize {
-        return self.get(UnsupportedError, usize, c.ap_target_image_size);
-    }
+        /// The output address the built-in identity or linear translation gives `va`.
+        pub fn vaToPa(self: Self, va: Va) VaToPaError!Pa {
+            var out: Pa = undefined;
+            try checkIn(VaToPaError, c.ap_mapping_va_to_pa(self.handle, va, &out));
+            return out;
+        }
 
-    /// Writes a target mapping's image (little-endian) into `buf`.
-    pub fn writeTargetImage(self: Mapping, buf: []u8) WriteTargetImageError!void {
-        return checkIn(WriteTargetImageError, c.ap_target_image_write(self.handle, buf.ptr, buf.len));
-    }
+        /// The table at physical address `pa`, as the library reaches it (the
+        /// translation's `physicalToVirtual`, or the identity or linear rule):
+        /// the entries of one table of the mapping's granule (512, 2048 or
+        /// 8192; for a concatenated stage 2 root, its first table).
+        /// `error.BadTableAddress` when the translation has no table there, or
+        /// gives an address not aligned to the granule, which no table has.
+        /// The identity and linear rules answer for any address: the slice is
+        /// a table only where `pa` is one of the mapping's tables.
+        pub fn paToTable(self: Self, pa: Pa) PaToTableError![]align(page_size) u64 {
+            var out: u64 = undefined;
+            try checkIn(PaToTableError, c.ap_mapping_pa_to_table(self.handle, pa, &out));
+            const bytes = self.granule.pageSize();
+            if (out % bytes != 0 or out > std.math.maxInt(usize)) return error.BadTableAddress;
+            const first: [*]align(page_size) u64 = @ptrFromInt(@as(usize, @intCast(out)));
+            return first[0..@intCast(bytes / @sizeOf(u64))];
+        }
 
-    /// A target mapping's image in a new allocation the caller frees.
-    pub fn targetImageAlloc(self: Mapping, allocator: Allocator) TargetImageAllocError![]u8 {
-        const image = try allocator.alloc(u8, try self.targetImageSize());
-        errdefer allocator.free(image);
-        // The buffer is the size the library asked for.
-        self.writeTargetImage(image) catch |err| return narrow(TargetImageAllocError, err);
-        return image;
-    }
+        /// Size in bytes of a target mapping's image.
+        pub fn targetImageSize(self: Self) UnsupportedError!usize {
+            return self.get(UnsupportedError, usize, c.ap_target_image_size);
+        }
 
-    /// Writes a readable dump of the tables to `writer`. A writer error
-    /// stops the dump with `error.WriteFailed`; `detail.callback_error`
-    /// holds the writer's own error.
-    pub fn dump(self: Mapping, writer: anytype, detail: ?*ErrorDetail) DumpError!void {
-        const Adapter = CallbackAdapter(@TypeOf(writer), writeAllTo);
-        var adapter = Adapter{ .context = writer };
-        checkIn(DumpError, c.ap_mapping_dump(self.handle, &Adapter.writeHook, &adapter)) catch |err| {
-            if (detail) |out| out.* = .{ .callback_error = adapter.failure };
-            return err;
-        };
-    }
+        /// Writes a target mapping's image (little-endian) into `buf`.
+        pub fn writeTargetImage(self: Self, buf: []u8) WriteTargetImageError!void {
+            return checkIn(WriteTargetImageError, c.ap_target_image_write(self.handle, buf.ptr, buf.len));
+        }
 
-    /// The dump as a new string the caller frees.
-    pub fn dumpAlloc(self: Mapping, allocator: Allocator) DumpAllocError![]u8 {
-        var text = std.ArrayList(u8).init(allocator);
-        errdefer text.deinit();
-        var detail = ErrorDetail{};
-        self.dump(text.writer(), &detail) catch |err| {
-            // The list's only failure is memory: report it as such.
-            if (detail.callback_error) |cause| if (cause == error.OutOfMemory) return error.OutOfMemory;
-            return narrow(DumpAllocError, err);
-        };
-        return text.toOwnedSlice();
-    }
+        /// A target mapping's image in a new allocation the caller frees.
+        pub fn targetImageAlloc(self: Self, allocator: Allocator) TargetImageAllocError![]u8 {
+            const image = try allocator.alloc(u8, try self.targetImageSize());
+            errdefer allocator.free(image);
+            // The buffer is the size the library asked for.
+            self.writeTargetImage(image) catch |err| return narrow(TargetImageAllocError, err);
+            return image;
+        }
 
-    /// Writes the tables to `writer` in `format` (`ap_mapping_dump_as()`).
-    /// A writer error stops the dump with `error.WriteFailed`;
-    /// `detail.callback_error` holds the writer's own error. A hierarchy
-    /// from `open` that reaches a table twice prints it once in the ranges
-    /// and JSON layouts, and fails with `error.MalformedTable` in the
-    /// reference layout.
-    pub fn dumpAs(self: Mapping, writer: anytype, format: DumpFormat, detail: ?*ErrorDetail) DumpError!void {
-        const Adapter = CallbackAdapter(@TypeOf(writer), writeAllTo);
-        var adapter = Adapter{ .context = writer };
-        checkIn(DumpError, c.ap_mapping_dump_as(self.handle, @intFromEnum(format), &Adapter.writeHook, &adapter)) catch |err| {
-            if (detail) |out| out.* = .{ .callback_error = adapter.failure };
-            return err;
-        };
-    }
+        /// Writes a readable dump of the tables to `writer`. A writer error
+        /// stops the dump with `error.WriteFailed`; `detail.callback_error`
+        /// holds the writer's own error.
+        pub fn dump(self: Self, writer: anytype, detail: ?*ErrorDetail) DumpError!void {
+            const Adapter = CallbackAdapter(@TypeOf(writer), writeAllTo, void);
+            var adapter = Adapter{ .context = writer };
+            checkIn(DumpError, c.ap_mapping_dump(self.handle, &Adapter.writeHook, &adapter)) catch |err| {
+                if (detail) |out| out.* = .{ .callback_error = adapter.failure };
+                return err;
+            };
+        }
 
-    /// `dumpAs` into a new string the caller frees.
-    pub fn dumpAsAlloc(self: Mapping, allocator: Allocator, format: DumpFormat) DumpAllocError![]u8 {
-        var text = std.ArrayList(u8).init(allocator);
-        errdefer text.deinit();
-        var detail = ErrorDetail{};
-        self.dumpAs(text.writer(), format, &detail) catch |err| {
-            if (detail.callback_error) |cause| if (cause == error.OutOfMemory) return error.OutOfMemory;
-            return narrow(DumpAllocError, err);
-        };
-        return text.toOwnedSlice();
-    }
+        /// The dump as a new string the caller frees.
+        pub fn dumpAlloc(self: Self, allocator: Allocator) DumpAllocError![]u8 {
+            var text = std.ArrayList(u8).init(allocator);
+            errdefer text.deinit();
+            var detail = ErrorDetail{};
+            self.dump(text.writer(), &detail) catch |err| {
+                // The list's only failure is memory: report it as such.
+                if (detail.callback_error) |cause| if (cause == error.OutOfMemory) return error.OutOfMemory;
+                return narrow(DumpAllocError, err);
+            };
+            return text.toOwnedSlice();
+        }
 
-    /// Calls a C getter `getter(handle, &out)`.
-    fn get(self: Mapping, comptime E: type, comptime T: type, comptime getter: anytype) E!T {
-        var out: T = undefined;
-        try checkIn(E, getter(self.handle, &out));
-        return out;
-    }
+        /// Writes the tables to `writer` in `format` (`ap_mapping_dump_as()`).
+        /// A writer error stops the dump with `error.WriteFailed`;
+        /// `detail.callback_error` holds the writer's own error. A hierarchy
+        /// from `open` that reaches a table twice prints it once in the ranges
+        /// and JSON layouts, and fails with `error.MalformedTable` in the
+        /// reference layout.
+        pub fn dumpAs(self: Self, writer: anytype, format: DumpFormat, detail: ?*ErrorDetail) DumpError!void {
+            const Adapter = CallbackAdapter(@TypeOf(writer), writeAllTo, void);
+            var adapter = Adapter{ .context = writer };
+            checkIn(DumpError, c.ap_mapping_dump_as(self.handle, @intFromEnum(format), &Adapter.writeHook, &adapter)) catch |err| {
+                if (detail) |out| out.* = .{ .callback_error = adapter.failure };
+                return err;
+            };
+        }
 
-    /// Calls a C getter that fails only for a NULL argument, which a live
-    /// Mapping never passes, or while the mapping is being destroyed (a
-    /// call from one of its own callbacks during deinit): a bug, so a panic.
-    fn getAlways(self: Mapping, comptime T: type, comptime getter: anytype) T {
-        return self.get(UnexpectedError, T, getter) catch |err| std.debug.panic("aarch64_paging: Mapping getter called during deinit of the same mapping ({s})", .{@errorName(err)});
-    }
-};
+        /// `dumpAs` into a new string the caller frees.
+        pub fn dumpAsAlloc(self: Self, allocator: Allocator, format: DumpFormat) DumpAllocError![]u8 {
+            var text = std.ArrayList(u8).init(allocator);
+            errdefer text.deinit();
+            var detail = ErrorDetail{};
+            self.dumpAs(text.writer(), format, &detail) catch |err| {
+                if (detail.callback_error) |cause| if (cause == error.OutOfMemory) return error.OutOfMemory;
+                return narrow(DumpAllocError, err);
+            };
+            return text.toOwnedSlice();
+        }
+
+        /// Calls a C getter `getter(handle, &out)`.
+        fn get(self: Self, comptime E: type, comptime T: type, comptime getter: anytype) E!T {
+            var out: T = undefined;
+            try checkIn(E, getter(self.handle, &out));
+            return out;
+        }
+
+        /// Calls a C getter that fails only for a NULL argument, which a live
+        /// Mapping never passes, or while the mapping is being destroyed (a
+        /// call from one of its own callbacks during deinit): a bug, so a panic.
+        fn getAlways(self: Self, comptime T: type, comptime getter: anytype) T {
+            return self.get(UnexpectedError, T, getter) catch |err| std.debug.panic("aarch64_paging: Mapping getter called during deinit of the same mapping ({s})", .{@errorName(err)});
+        }
+    };
+}
+
+/// An EL1&0 or EL2&0 stage 1 mapping (the default regime's format).
+pub const Mapping = MappingOf(El1Attrs);
+/// An EL2 or EL3 stage 1 mapping.
+pub const El23Mapping = MappingOf(El23Attrs);
+/// A stage 2 mapping.
+pub const Stage2Mapping = MappingOf(Stage2Attrs);

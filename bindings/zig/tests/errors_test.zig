@@ -183,9 +183,10 @@ test "InvalidFlags reports the flags" {
     var map = try ap.Mapping.initIdentity(.{});
     defer map.deinit();
     var detail = ap.ErrorDetail{};
-    const flags = util.normal_el1 | ap.el1.table_or_page;
+    const flags = util.normal_el1.with(ap.El1Attrs.table_or_page);
     try testing.expectError(error.InvalidFlags, map.map(try ap.Region.fromSize(0, 0x1000), 0, flags, .{}, &detail));
-    try testing.expectEqual(flags, detail.flags);
+    try testing.expectEqual(flags.bits(), detail.flags);
+    try testing.expectEqual(flags, ap.El1Attrs.fromBits(detail.flags));
 }
 
 test "BreakBeforeMake reports the region of a live remap" {
@@ -273,14 +274,14 @@ test "Stopped, PteUpdateFault, BufferTooSmall and WriteFailed" {
 }
 
 test "bbmSafe: permissions may change on a live page, the address and block type may not" {
-    const page: u64 = 0x20_0000 | util.normal_el1 | ap.el1.table_or_page;
+    const page: u64 = 0x20_0000 | util.normal_el1_bits | ap.el1.table_or_page;
     try testing.expect(try ap.bbmSafe(.el1and0, 3, page, page | ap.el1.read_only));
     try testing.expect(!try ap.bbmSafe(.el1and0, 3, page, page + 0x1000));
     // The make (filling an invalid entry) and the break are always safe.
     try testing.expect(try ap.bbmSafe(.el1and0, 3, 0, page));
     try testing.expect(try ap.bbmSafe(.el1and0, 3, page, 0));
     // A level 2 block never becomes a table descriptor in one store.
-    const block: u64 = 0x20_0000 | util.normal_el1;
+    const block: u64 = 0x20_0000 | util.normal_el1_bits;
     const table: u64 = 0x7000 | ap.el1.valid | ap.el1.table_or_page;
     try testing.expect(!try ap.bbmSafe(.el1and0, 2, block, table));
     try testing.expectError(error.InvalidArgument, ap.bbmSafe(.el1and0, 4, page, page));

@@ -72,6 +72,11 @@ test "identity mappings with 16 KiB and 64 KiB granules" {
 }
 
 fn controlOf(options: ap.Options) !ap.TranslationControl {
+    if (options.regime != null) {
+        var map = try ap.Stage2Mapping.initIdentity(options);
+        defer map.deinit();
+        return map.translationControl();
+    }
     var map = try ap.Mapping.initIdentity(options);
     defer map.deinit();
     return map.translationControl();
@@ -125,7 +130,11 @@ test "bad granule options are invalid arguments" {
     };
     for (bad) |options| {
         errdefer std.debug.print("options: {}\n", .{options});
-        try testing.expectError(error.InvalidArgument, ap.Mapping.initIdentity(options));
+        if (options.regime != null) {
+            try testing.expectError(error.InvalidArgument, ap.Stage2Mapping.initIdentity(options));
+        } else {
+            try testing.expectError(error.InvalidArgument, ap.Mapping.initIdentity(options));
+        }
     }
 }
 
@@ -259,10 +268,10 @@ test "a custom translation provides tables larger than 4 KiB with allocateTables
 
     // A concatenated 4 KiB stage 2 root: two tables in one 8 KiB block.
     var heap = BlockHeap{};
-    var map = try ap.Mapping.initCustom(testing.allocator, .{ .regime = try ap.Regime.builtin(.stage2), .input_bits = 40 }, heap.translation(true));
+    var map = try ap.Stage2Mapping.initCustom(testing.allocator, .{ .regime = try ap.Regime.builtin(.stage2), .input_bits = 40 }, heap.translation(true));
     try testing.expectEqual(@as(usize, 0x2000), heap.first_size);
     // In the second root table.
-    try map.map(try ap.Region.fromSize(0xc0_0000_0000, 0x1000), 0x5000_0000, ap.stage2.valid | ap.stage2.access_flag | ap.stage2.s2ap_access_rw, .{}, null);
+    try map.map(try ap.Region.fromSize(0xc0_0000_0000, 0x1000), 0x5000_0000, ap.Stage2Attrs.of(.{ .valid, .access_flag, .s2ap_access_rw }), .{}, null);
     try testing.expectEqual(@as(ap.Pa, 0x5000_0abc), (try map.translate(0xc0_0000_0abc, null)).output_address);
     map.deinit();
     try testing.expectEqual(@as(usize, 0), heap.live);
@@ -295,7 +304,7 @@ test "invalidations carry the granule" {
 test "the README's granule example" {
     var map = try ap.Mapping.initIdentity(.{ .granule = .size_64k, .input_bits = 42 });
     defer map.deinit();
-    try map.mapAuto(try ap.Region.fromSize(0x4000_0000, 512 << 20), ap.el1.valid | ap.el1.accessed, .{}, null);
+    try map.mapAuto(try ap.Region.fromSize(0x4000_0000, 512 << 20), ap.El1Attrs.valid.with(ap.El1Attrs.accessed), .{}, null);
     const found = try map.translate(0x4123_4567, null);
     try testing.expectEqual(@as(u64, 512 << 20), found.block_size);
     const control = try map.translationControl();

@@ -12,14 +12,14 @@ test "a 2 MiB identity block, and the mapping's getters" {
     defer map.deinit();
 
     const ram = try ap.Region.fromRange(0x8020_0000, 0x8040_0000);
-    try map.mapAuto(ram, util.normal_el1 | ap.el1.non_global, .{}, null);
+    try map.mapAuto(ram, util.normal_el1.with(ap.El1Attrs.non_global), .{}, null);
 
     const where = try map.translate(0x8021_2345, null);
     try testing.expectEqual(@as(ap.Pa, 0x8021_2345), where.output_address);
     try testing.expectEqual(@as(u32, 2), where.level);
     try testing.expectEqual(ap.granuleAtLevel(2), where.block_size);
-    try testing.expect(where.attributes & ap.el1.non_global != 0);
-    try testing.expectEqual(@as(u64, 0), where.table_attributes);
+    try testing.expect(where.attributes.contains(ap.El1Attrs.non_global));
+    try testing.expectEqual(ap.El1Attrs.empty, where.table_attributes);
     try testing.expect(ap.pte.isValid(where.descriptor));
 
     try testing.expectEqual(@as(u64, 1 << 39), map.size());
@@ -56,14 +56,14 @@ test "dumpAs svg names memory types from the mair option" {
     const value = try ap.mair.fromAttributes(.{ 0xff, device, device, device, device, device, device, device });
     var map = try ap.Mapping.initIdentity(.{ .root_level = 1, .mair = value });
     defer map.deinit();
-    const index_0 = util.normal_el1 & ~ap.el1.attribute_index_mask;
+    const index_0 = util.normal_el1.without(ap.El1Attrs.attribute_index_mask);
     try map.map(try ap.Region.fromSize(0x1000, 0x1000), 0x1000, index_0, .{}, null);
-    try map.map(try ap.Region.fromSize(0x9000, 0x1000), 0x9000, index_0 | ap.el1.attribute_index_1, .{}, null);
+    try map.map(try ap.Region.fromSize(0x9000, 0x1000), 0x9000, index_0.with(ap.El1Attrs.attribute_index_1), .{}, null);
     const svg = try map.dumpAsAlloc(testing.allocator, .svg);
     defer testing.allocator.free(svg);
     try testing.expect(std.mem.indexOf(u8, svg, "data-output=\"0x1000\" data-kind=\"pages\" data-memory=\"normal\"") != null);
     try testing.expect(std.mem.indexOf(u8, svg, "data-output=\"0x9000\" data-kind=\"pages\" data-memory=\"device\"") != null);
-    try testing.expectError(error.InvalidArgument, ap.Mapping.initIdentity(.{ .regime = try ap.Regime.builtin(.stage2), .input_bits = 40, .mair = value }));
+    try testing.expectError(error.InvalidArgument, ap.Stage2Mapping.initIdentity(.{ .regime = try ap.Regime.builtin(.stage2), .input_bits = 40, .mair = value }));
 }
 
 test "constraints: no blocks gives pages" {
@@ -98,12 +98,12 @@ const SetSoftwareFlag = struct {
         try testing.expect(!descriptor.isTable());
         if (!descriptor.isValid()) return;
         try testing.expectEqual(region.start, descriptor.outputAddress());
-        try testing.expectEqual(util.normal_el1 | ap.el1.table_or_page, descriptor.flags());
-        try testing.expectEqual(descriptor.outputAddress() | descriptor.flags(), descriptor.bits());
+        try testing.expectEqual(util.normal_el1.with(ap.El1Attrs.table_or_page), descriptor.flags());
+        try testing.expectEqual(descriptor.outputAddress() | descriptor.flags().bits(), descriptor.bits());
         try testing.expect(!descriptor.updated());
-        try descriptor.modifyFlags(ap.el1.swflag_0, ap.el1.accessed);
+        try descriptor.modifyFlags(ap.El1Attrs.swflag_0, ap.El1Attrs.accessed);
         try testing.expect(descriptor.updated());
-        try testing.expectEqual(region.start | ((util.normal_el1 | ap.el1.table_or_page | ap.el1.swflag_0) & ~ap.el1.accessed), descriptor.bits());
+        try testing.expectEqual(region.start | ((util.normal_el1_bits | ap.el1.table_or_page | ap.el1.swflag_0) & ~ap.el1.accessed), descriptor.bits());
         self.changed += 1;
     }
 };
@@ -153,7 +153,7 @@ const Refuser = struct {
 
     fn update(self: Refuser, _: ap.Region, descriptor: *ap.Descriptor) !void {
         if (descriptor.outputAddress() == self.refuse_at) return error.Refused;
-        try descriptor.modifyFlags(ap.el1.swflag_1, 0);
+        try descriptor.modifyFlags(ap.El1Attrs.swflag_1, ap.El1Attrs.empty);
     }
 };
 
@@ -171,8 +171,8 @@ test "a modify callback's error is a PteUpdateFault with the descriptor and the 
     try testing.expectEqual(@as(?anyerror, error.Refused), detail.callback_error);
     // As in the C library: on an inactive mapping the descriptors before the
     // failing one keep their change.
-    try testing.expect((try map.translate(0x1000, null)).attributes & ap.el1.swflag_1 != 0);
-    try testing.expect((try map.translate(0x3000, null)).attributes & ap.el1.swflag_1 == 0);
+    try testing.expect((try map.translate(0x1000, null)).attributes.contains(ap.El1Attrs.swflag_1));
+    try testing.expect(!(try map.translate(0x3000, null)).attributes.contains(ap.El1Attrs.swflag_1));
 }
 
 test "a library error inside the callback surfaces as PteUpdateFault" {
@@ -184,7 +184,7 @@ test "a library error inside the callback surfaces as PteUpdateFault" {
     const make_table = struct {
         fn update(_: void, _: ap.Region, descriptor: *ap.Descriptor) !void {
             // Clearing TABLE_OR_PAGE would turn the page into something else.
-            try descriptor.modifyFlags(0, ap.el1.table_or_page);
+            try descriptor.modifyFlags(ap.El1Attrs.empty, ap.El1Attrs.table_or_page);
         }
     }.update;
     var detail = ap.ErrorDetail{};
@@ -203,7 +203,7 @@ test "a live modify whose callback fails is a BreakBeforeMake and changes nothin
     const refuser = Refuser{ .refuse_at = 0x2000 };
     try testing.expectError(error.BreakBeforeMake, map.modify(two_pages, refuser, Refuser.update, &detail));
     try testing.expectEqual(@as(?anyerror, error.Refused), detail.callback_error);
-    try testing.expect((try map.translate(0x1000, null)).attributes & ap.el1.swflag_1 == 0);
+    try testing.expect(!(try map.translate(0x1000, null)).attributes.contains(ap.El1Attrs.swflag_1));
     try map.markInactive();
 }
 
@@ -286,7 +286,7 @@ test "translation control fields for EL1&0 and stage 2" {
     }, try el1.translationControl());
 
     const s2 = try ap.Regime.builtin(.stage2);
-    var level1 = try ap.Mapping.initIdentity(.{ .regime = s2, .root_level = 1 });
+    var level1 = try ap.Stage2Mapping.initIdentity(.{ .regime = s2, .root_level = 1 });
     defer level1.deinit();
     const control = try level1.translationControl();
     try testing.expectEqual(@as(u32, 1), control.sl0);
@@ -294,14 +294,14 @@ test "translation control fields for EL1&0 and stage 2" {
     try testing.expectEqual(@as(u64, 0xc0ff), control.tcr_mask);
 
     // No SL0 encoding names a level 3 root without FEAT_TTST.
-    var level3 = try ap.Mapping.initIdentity(.{ .regime = s2, .root_level = 3 });
+    var level3 = try ap.Stage2Mapping.initIdentity(.{ .regime = s2, .root_level = 3 });
     defer level3.deinit();
     try testing.expectError(error.Unsupported, level3.translationControl());
 }
 
 test "EL2 and EL3 tables cannot be deactivated" {
     for ([_]ap.RegimeKind{ .el2, .el3 }) |kind| {
-        var map = try ap.Mapping.initIdentity(.{ .regime = try ap.Regime.builtin(kind) });
+        var map = try ap.El23Mapping.initIdentity(.{ .regime = try ap.Regime.builtin(kind) });
         const previous = try map.activate();
         try testing.expectError(error.Unsupported, map.deactivate(previous));
         try testing.expectError(error.Unsupported, map.asid());

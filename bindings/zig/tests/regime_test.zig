@@ -21,7 +21,7 @@ test "a user regime's hooks see activation, live invalidations and deactivation"
 
     var map = try ap.Mapping.initIdentity(.{ .regime = regime.regime(), .asid = 5 });
     const pages = try ap.Region.fromSize(0x4000_0000, 0x3000);
-    try map.mapAuto(pages, util.normal_el1 | ap.el1.non_global, .{}, null);
+    try map.mapAuto(pages, util.normal_el1.with(ap.El1Attrs.non_global), .{}, null);
     // Edits of a table nobody uses need no maintenance.
     try testing.expectEqual(@as(usize, 0), recorder.invalidations.len);
 
@@ -69,11 +69,13 @@ test "a user regime without an activate hook reports no previous TTBR" {
 
 test "stage 2: IPA to PA with stage 2 attributes, no ASID, no upper range" {
     const s2 = try ap.Regime.builtin(.stage2);
-    var map = try ap.Mapping.initIdentity(.{ .regime = s2, .root_level = 1 });
+    var map = try ap.Stage2Mapping.initIdentity(.{ .regime = s2, .root_level = 1 });
     defer map.deinit();
 
-    const flags = ap.stage2.valid | ap.stage2.access_flag | ap.stage2.s2ap_access_rw |
-        ap.stage2.memattr_normal_inner_wb | ap.stage2.memattr_normal_outer_wb | ap.stage2.sh_inner;
+    const flags = ap.Stage2Attrs.of(.{
+        .valid,                   .access_flag,             .s2ap_access_rw,
+        .memattr_normal_inner_wb, .memattr_normal_outer_wb, .sh_inner,
+    });
     try map.map(try ap.Region.fromSize(0x4000_0000, 0x20_0000), 0x8000_0000, flags, .{}, null);
     const where = try map.translate(0x4000_1234, null);
     try testing.expectEqual(@as(ap.Pa, 0x8000_1234), where.output_address);
@@ -82,8 +84,8 @@ test "stage 2: IPA to PA with stage 2 attributes, no ASID, no upper range" {
 
     try testing.expectError(error.Unsupported, map.asid());
     try testing.expectEqual(ap.RegimeKind.stage2, map.regime().kind());
-    try testing.expectError(error.InvalidArgument, ap.Mapping.initIdentity(.{ .regime = s2, .asid = 1 }));
-    try testing.expectError(error.InvalidArgument, ap.Mapping.initIdentity(.{ .regime = s2, .va_range = .upper }));
+    try testing.expectError(error.InvalidArgument, ap.Stage2Mapping.initIdentity(.{ .regime = s2, .asid = 1 }));
+    try testing.expectError(error.InvalidArgument, ap.Stage2Mapping.initIdentity(.{ .regime = s2, .va_range = .upper }));
 }
 
 test "EL2&0 with an ASID in the upper VA range reaches the last page" {
@@ -95,7 +97,7 @@ test "EL2&0 with an ASID in the upper VA range reaches the last page" {
     try testing.expectEqual((map.rootAddress()) | (@as(u64, 7) << 48), map.ttbr());
 
     const top_page = try ap.Region.fromSize(0xffff_ffff_ffff_f000, 0x1000);
-    try map.map(top_page, 0x1234_5000, util.normal_el1 | ap.el1.non_global, .{}, null);
+    try map.map(top_page, 0x1234_5000, util.normal_el1.with(ap.El1Attrs.non_global), .{}, null);
     const where = try map.translate(0xffff_ffff_ffff_f123, null);
     try testing.expectEqual(@as(ap.Pa, 0x1234_5123), where.output_address);
     try testing.expectEqual(@as(u32, 3), where.level);

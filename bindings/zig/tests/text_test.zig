@@ -46,18 +46,18 @@ test "regions format as the C library writes them" {
 }
 
 test "attribute constants of each descriptor format" {
-    try testing.expectEqual(@as(ap.Attrs, 1), ap.attr.valid);
-    try testing.expectEqual(@as(ap.Attrs, 2), ap.attr.table_or_page);
-    try testing.expectEqual(@as(ap.Attrs, 1 << 53), ap.el1.pxn);
-    try testing.expectEqual(@as(ap.Attrs, 1 << 54), ap.el1.uxn);
-    try testing.expectEqual(@as(ap.Attrs, 1 << 63), ap.el1.ns_table);
-    try testing.expectEqual(@as(ap.Attrs, 0x1c), ap.el1.attribute_index_mask);
-    try testing.expectEqual(@as(ap.Attrs, 0x300), ap.el1.shareability_mask);
-    try testing.expectEqual(@as(ap.Attrs, 1 << 6), ap.el23.user_res1);
-    try testing.expectEqual(@as(ap.Attrs, 1 << 54), ap.el23.xn);
-    try testing.expectEqual(@as(ap.Attrs, 0xc0), ap.stage2.s2ap_access_rw);
-    try testing.expectEqual(@as(ap.Attrs, 0x30), ap.stage2.memattr_normal_outer_wb);
-    try testing.expectEqual(@as(ap.Attrs, 1 << 54), ap.stage2.xn);
+    try testing.expectEqual(@as(u64, 1), ap.attr.valid);
+    try testing.expectEqual(@as(u64, 2), ap.attr.table_or_page);
+    try testing.expectEqual(@as(u64, 1 << 53), ap.el1.pxn);
+    try testing.expectEqual(@as(u64, 1 << 54), ap.el1.uxn);
+    try testing.expectEqual(@as(u64, 1 << 63), ap.el1.ns_table);
+    try testing.expectEqual(@as(u64, 0x1c), ap.el1.attribute_index_mask);
+    try testing.expectEqual(@as(u64, 0x300), ap.el1.shareability_mask);
+    try testing.expectEqual(@as(u64, 1 << 6), ap.el23.user_res1);
+    try testing.expectEqual(@as(u64, 1 << 54), ap.el23.xn);
+    try testing.expectEqual(@as(u64, 0xc0), ap.stage2.s2ap_access_rw);
+    try testing.expectEqual(@as(u64, 0x30), ap.stage2.memattr_normal_outer_wb);
+    try testing.expectEqual(@as(u64, 1 << 54), ap.stage2.xn);
 }
 
 test "attribute names in each format" {
@@ -65,7 +65,7 @@ test "attribute names in each format" {
         .{ ap.RegimeKind.el1and0, ap.el1.valid | ap.el1.accessed | (1 << 40), "VALID | ACCESSED | 0x10000000000" },
         .{ ap.RegimeKind.el2, ap.el23.valid | ap.el23.xn, "VALID | XN" },
         .{ ap.RegimeKind.stage2, ap.stage2.s2ap_access_rw | ap.stage2.xn, "device-ngnrne | rw | non-shareable | XN" },
-        .{ ap.RegimeKind.el1and0, @as(ap.Attrs, 0), "0x0" },
+        .{ ap.RegimeKind.el1and0, @as(u64, 0), "0x0" },
     };
     inline for (cases) |case| {
         const text = try ap.describeAttrsAlloc(testing.allocator, case[0], case[1]);

@@ -124,7 +124,7 @@ test "target image: tables laid out from the load address, little-endian" {
     var map = try ap.Mapping.initTarget(.{}, 0x1_0000);
     defer map.deinit();
     try testing.expectEqual(@as(ap.Pa, 0x1_0000), map.rootAddress());
-    const flags = ap.el1.valid | ap.el1.attribute_index_0 | ap.el1.inner_shareable | ap.el1.uxn;
+    const flags = ap.El1Attrs.of(.{ .valid, .attribute_index_0, .inner_shareable, .uxn });
     try map.map(try ap.Region.fromSize(0, 0x1000), 0x4_2000, flags, .{}, null);
 
     const image = try map.targetImageAlloc(testing.allocator);
@@ -196,7 +196,7 @@ test "open refuses to walk a loop in a hand-made hierarchy but translates" {
     // root, and whose entry 1 is a 2 MiB block.
     root.table[0] = level2.pa | table_bits;
     level2.table[0] = root.pa | table_bits;
-    level2.table[1] = 0x1_0000_0000 | util.normal_el1;
+    level2.table[1] = 0x1_0000_0000 | util.normal_el1_bits;
 
     var map = try ap.Mapping.open(testing.allocator, .{ .root_level = 1 }, translation, root.pa, .{});
     defer map.deinit();

@@ -6,7 +6,9 @@ const std = @import("std");
 const ap = @import("aarch64_paging");
 
 /// Flags of an ordinary EL1&0 page or block of normal memory.
-pub const normal_el1 = ap.el1.valid | ap.el1.accessed | ap.el1.attribute_index_1 | ap.el1.inner_shareable;
+pub const normal_el1 = ap.El1Attrs.of(.{ .valid, .accessed, .attribute_index_1, .inner_shareable });
+/// The same, as raw bits.
+pub const normal_el1_bits = normal_el1.bits();
 
 /// Tables from std.heap.page_allocator, reported at a fake physical base:
 /// slot n lies at `base + n * 4096`, so descriptors hold addresses that have
