@@ -666,6 +666,20 @@ fn AttrsMethods(comptime Self: type, comptime describe_kind: RegimeKind) type {
             return std.mem.indexOfScalar(RegimeKind, &Self.regime_kinds, kind) != null;
         }
 
+        /// Prints the bits by the library's names (`{}`: "VALID |
+        /// ACCESSED", as `describeAlloc`), or as hexadecimal when the text
+        /// does not fit a 512-byte buffer or the library refuses.
+        pub fn format(self: Self, comptime fmt: []const u8, options: std.fmt.FormatOptions, writer: anytype) !void {
+            _ = fmt;
+            _ = options;
+            var buf: [512]u8 = undefined;
+            var needed: usize = 0;
+            if (c.ap_attrs_describe(@intFromEnum(describe_kind), self.bits(), &buf, buf.len, &needed) == c.AP_OK) {
+                return writer.writeAll(buf[0..needed]);
+            }
+            return writer.print("0x{x}", .{self.bits()});
+        }
+
         /// Names the bits ("VALID | ACCESSED", as `describeAttrsAlloc`).
         /// The caller frees the text.
         pub fn describeAlloc(self: Self, allocator: Allocator) DescribeError![:0]u8 {
@@ -1413,7 +1427,8 @@ fn writeAllTo(writer: anytype, text: []const u8) !void {
 
 /// Settings for creating a mapping.
 pub const Options = struct {
-    /// null means the built-in EL1&0 regime.
+    /// null means the built-in EL1&0 regime. Its descriptor format must
+    /// be the mapping's (`Stage2Mapping` needs a stage 2 regime...).
     regime: ?Regime = null,
     /// 0..3, used when `input_bits` is 0: the root is one whole table at
     /// this level, and with 4 KiB granules the VA space covers

@@ -121,3 +121,11 @@ test "the README's stage 2 example" {
     defer testing.allocator.free(text);
     try testing.expectEqualStrings("VALID | ACCESSED", text);
 }
+
+test "an attribute set prints by the library's names" {
+    var buf: [128]u8 = undefined;
+    try testing.expectEqualStrings("VALID | ACCESSED", try std.fmt.bufPrint(&buf, "{}", .{ap.El1Attrs.of(.{ .valid, .accessed })}));
+    try testing.expectEqualStrings("VALID | XN", try std.fmt.bufPrint(&buf, "{}", .{ap.El23Attrs.of(.{ .valid, .xn })}));
+    try testing.expectEqualStrings("device-ngnrne | rw | non-shareable | XN", try std.fmt.bufPrint(&buf, "{}", .{ap.Stage2Attrs.of(.{ .s2ap_access_rw, .xn })}));
+    try testing.expectEqualStrings("0x0", try std.fmt.bufPrint(&buf, "{}", .{ap.El1Attrs.empty}));
+}
