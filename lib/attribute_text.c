@@ -100,7 +100,7 @@ static void put_memattr(attr_text_t *a, ap_attrs_t flags, ap_attrs_t *remaining)
 {
 	unsigned memattr = (unsigned)((flags & AP_S2_MEMATTR_MASK) >> 2);
 	unsigned outer = memattr >> 2, inner = memattr & 3;
-	if (outer == 0) {
+	if (ap__s2_memattr_is_device(flags)) {
 		put_item(a, device_names[inner]);
 	} else if (inner == 0) {
 		return;

@@ -163,7 +163,7 @@ static marks_t marks_of(const ap_mapping_t *m, ap_attrs_t f)
 	__builtin_memset(&k, 0, sizeof(k));
 	k.typed = knows_memory_type(m);
 	if (m->format == FORMAT_STAGE2) {
-		k.device = (f & AP_S2_MEMATTR_NORMAL_OUTER_WB) == 0; /* MemAttr[3:2] == 0 */
+		k.device = ap__s2_memattr_is_device(f);
 		k.colour = k.device ? DEVICE_COLOUR : NORMAL_COLOUR;
 		ap_attrs_t s2ap = f & AP_S2_S2AP_MASK;
 		k.read_only = s2ap == AP_S2_S2AP_ACCESS_RO;

@@ -304,6 +304,8 @@ struct ap_regime {
 
 /* Whether attribute @p index of @p mair is Device memory (mair.c). */
 bool ap__mair_is_device(ap_mair_t mair, unsigned index);
+/* Whether stage 2 attributes @p flags name Device memory (mair.c). */
+bool ap__s2_memattr_is_device(ap_attrs_t flags);
 
 /* Whether kind is one of the ap_regime_kind_t values. */
 bool ap__regime_kind_ok(ap_regime_kind_t kind);

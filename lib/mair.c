@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
-/* MAIR values: building them and describing them in words. */
+/* MAIR values: building them and describing them in words; which memory
+ * types are Device memory, at stage 1 (MAIR) and stage 2 (MemAttr). */
 #include "text.h"
 
 static bool normal_ok(ap_normal_memory_t m)
@@ -51,6 +52,14 @@ AP_EXPORT ap_status_t ap_mair_attributes(ap_mair_t mair, ap_mair_attr_t attribut
 bool ap__mair_is_device(ap_mair_t mair, unsigned index)
 {
 	return ((mair >> (8 * index + 4)) & 0xf) == 0;
+}
+
+/* Stage 2 MemAttr[3:2] == 0 (descriptor bits 5:4) selects Device memory,
+ * as without FEAT_S2FWB; any other value is Normal memory with that outer
+ * cacheability. */
+bool ap__s2_memattr_is_device(ap_attrs_t flags)
+{
+	return ((flags & AP_S2_MEMATTR_MASK) >> 4) == 0;
 }
 
 /* Names of the 4-bit cacheability encodings, indexed by value (0 is not a
