@@ -601,6 +601,31 @@ START_TEST(svg_memory_types_from_the_mair)
 }
 END_TEST
 
+/* At stage 2 the descriptors carry the memory type (MemAttr). */
+START_TEST(svg_memory_types_at_stage_2)
+{
+	ap_mapping_options_t o = AP_MAPPING_OPTIONS_INIT;
+	ck_assert_int_eq(ap_regime_get(AP_REGIME_STAGE2, &o.regime), AP_OK);
+	o.input_bits = 40;
+	ap_mapping_t *m;
+	ck_assert_int_eq(ap_mapping_create_identity(&o, &m), AP_OK);
+	ap_attrs_t common = AP_S2_VALID | AP_S2_ACCESS_FLAG | AP_S2_S2AP_ACCESS_RW;
+	ap_region_t ram = {0x40000000, 0x1000}, uart = {0x9000000, 0x1000};
+	ck_assert_int_eq(ap_mapping_map(m, &ram, 0x40000000, common | AP_S2_MEMATTR_NORMAL_OUTER_WB |
+					AP_S2_MEMATTR_NORMAL_INNER_WB, AP_CONSTRAINT_NONE, NULL), AP_OK);
+	ck_assert_int_eq(ap_mapping_map(m, &uart, 0x9000000, common | AP_S2_MEMATTR_DEVICE_nGnRE,
+					AP_CONSTRAINT_NONE, NULL), AP_OK);
+	static sink_t k;
+	memset(&k, 0, sizeof(k));
+	ck_assert_int_eq(ap_mapping_dump_as(m, AP_DUMP_SVG, to_sink, &k), AP_OK);
+	ck_assert_int_eq(ap_mapping_destroy(m), AP_OK);
+	ck_assert_ptr_nonnull(strstr(k.text, "data-output=\"0x40000000\" data-kind=\"pages\" "
+					     "data-memory=\"normal\""));
+	ck_assert_ptr_nonnull(strstr(k.text, "data-output=\"0x9000000\" data-kind=\"pages\" "
+					     "data-memory=\"device\""));
+}
+END_TEST
+
 static Suite *adopt_suite(void)
 {
 	Suite *s = suite_create("adopt");
@@ -620,6 +645,7 @@ static Suite *adopt_suite(void)
 	tcase_add_test(tc, dump_ranges_of_shared_tables_ends);
 	tcase_add_test(tc, dump_as_errors);
 	tcase_add_test(tc, svg_memory_types_from_the_mair);
+	tcase_add_test(tc, svg_memory_types_at_stage_2);
 	suite_add_tcase(s, tc);
 	return s;
 }
